@@ -1,0 +1,66 @@
+/**
+ * DynamoDB data model: the single source of table names, keys and TTL attributes, used by CDK (tables),
+ * the Lambdas (env var names) and the local stack / tests (dynalite tables). Documented in docs/data-model.md.
+ */
+
+/** Attribute definition of a key. */
+export interface KeyAttribute {
+  name: string;
+  type: 'S' | 'N';
+}
+
+/** A table's logical definition. */
+export interface TableSpec {
+  /** Logical id, also the CDK construct id. */
+  id: string;
+  /** Environment variable through which Lambdas receive the physical table name. */
+  envVar: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+  /** Attribute holding an epoch-seconds expiry (DynamoDB TTL), if any. */
+  ttlAttribute?: string;
+}
+
+/**
+ * Tables:
+ * - `tenants`: one item per tenant (`tenantId`): name, tier, vertical, status, apiKeyId, apiKeyValue, version, branding.
+ * - `limits`: tier policies (`pk=TIER#<tier>`, `sk=POLICY`), tenant overrides (`pk=TENANT#<id>`, `sk=LIMITS`),
+ *   bypasses (`pk=TENANT#<id>`, `sk=BYPASS#<bypassId>`, TTL `expiresAt`).
+ * - `audit`: append-only (`pk=TENANT#<id>` or `PLATFORM`, `sk=<ISO time>#<requestId>`).
+ * - `reports`: reports service data (`tenantId`, `reportId`).
+ */
+export const TABLES = {
+  tenants: { id: 'Tenants', envVar: 'TENANTS_TABLE', partitionKey: { name: 'tenantId', type: 'S' } },
+  limits: {
+    id: 'Limits',
+    envVar: 'LIMITS_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    ttlAttribute: 'expiresAt',
+  },
+  audit: {
+    id: 'Audit',
+    envVar: 'AUDIT_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+  },
+  reports: {
+    id: 'Reports',
+    envVar: 'REPORTS_TABLE',
+    partitionKey: { name: 'tenantId', type: 'S' },
+    sortKey: { name: 'reportId', type: 'S' },
+  },
+} as const satisfies Record<string, TableSpec>;
+
+/** Logical table names. */
+export type TableName = keyof typeof TABLES;
+
+/** Tenant lifecycle status: suspended tenants are denied by the authorizer. */
+export type TenantStatus = 'active' | 'suspended';
+
+/** Industry verticals tenants come from. */
+export const VERTICALS = ['retail', 'hospitality', 'leisure', 'finance', 'platform'] as const;
+export type Vertical = (typeof VERTICALS)[number];
+
+/** Well-formed tenant id: lowercase letters, digits and `-`, 2–64 chars, starting with a letter. */
+export const TENANT_ID_PATTERN = /^[a-z][a-z0-9-]{1,63}$/;

@@ -1,0 +1,79 @@
+import type { StageName } from './stage-names';
+
+/** A feature flag's catalog entry. All flags are boolean today. */
+export interface FlagDefinition {
+  type: 'boolean';
+  /** Value per stage when nothing overrides it (AppConfig in AWS, `FEATURE_FLAGS` env locally). */
+  defaults: Readonly<Record<StageName, boolean>>;
+  /** One line: what turning it on does. */
+  effect: string;
+}
+
+const on = { dev: true, staging: true, prod: true } as const;
+
+/** The feature-flag catalog: the single source of flag names, types, defaults and effects. */
+export const FLAGS = {
+  api_gateway_enabled: {
+    type: 'boolean',
+    defaults: on,
+    effect: 'Serve API routes; off answers every non-health route 503 (maintenance switch).',
+  },
+  rate_limiting_enabled: {
+    type: 'boolean',
+    defaults: on,
+    effect: 'Enforce Redis limit rules; off computes decisions in shadow mode only (never 429).',
+  },
+  tenant_specific_limits: {
+    type: 'boolean',
+    defaults: on,
+    effect: 'Apply per-tenant overrides from the admin API; off uses tier defaults only.',
+  },
+  gateway_observability_enabled: {
+    type: 'boolean',
+    defaults: on,
+    effect: 'Emit limiter/authorizer CloudWatch metrics and X-Ray subsegments.',
+  },
+  frontend_testing_enabled: {
+    type: 'boolean',
+    defaults: { dev: true, staging: true, prod: false },
+    effect: 'Run the web console unit-test suite in the pipeline for this stage.',
+  },
+  e2e_testing_enabled: {
+    type: 'boolean',
+    defaults: { dev: true, staging: true, prod: false },
+    effect: 'Run Playwright end-to-end tests against this stage after deploy.',
+  },
+  visual_regression_testing_enabled: {
+    type: 'boolean',
+    defaults: { dev: false, staging: true, prod: false },
+    effect: 'Run screenshot comparisons of the console against committed baselines.',
+  },
+  apm_monitoring_enabled: {
+    type: 'boolean',
+    defaults: { dev: false, staging: true, prod: true },
+    effect: 'Deploy CloudWatch dashboards and alarms (with runbooks) for the stage.',
+  },
+  business_analytics_enabled: {
+    type: 'boolean',
+    defaults: { dev: false, staging: true, prod: true },
+    effect: 'Ship privacy-safe request analytics to Firehose, partitioned by tenant and vertical.',
+  },
+  security_monitoring_enabled: {
+    type: 'boolean',
+    defaults: { dev: true, staging: true, prod: true },
+    effect: 'Log auth failures as security events and wire GuardDuty/EventBridge automated response.',
+  },
+} as const satisfies Record<string, FlagDefinition>;
+
+/** One of the ten flag names. */
+export type FlagName = keyof typeof FLAGS;
+/** Resolved flag values. */
+export type Flags = Record<FlagName, boolean>;
+
+/** All flag names, in catalog order. */
+export const FLAG_NAMES = Object.keys(FLAGS) as FlagName[];
+
+/** The catalog defaults for one stage. */
+export function flagDefaults(stage: StageName): Flags {
+  return Object.fromEntries(FLAG_NAMES.map((n) => [n, FLAGS[n].defaults[stage]])) as Flags;
+}

@@ -1,0 +1,13 @@
+/**
+ * Typed configuration: the single source of stages, tiers, routes, roles, feature flags and the limit-policy model.
+ * Pure data and zod schemas — no AWS or CDK imports — so both the CDK app and the Lambdas import it.
+ */
+
+export * from './data-model';
+export * from './flags';
+export * from './policy';
+export * from './roles';
+export * from './routes';
+export * from './stage-names';
+export * from './stages';
+export * from './tiers';

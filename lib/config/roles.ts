@@ -1,0 +1,18 @@
+/**
+ * Roles a token can carry in `<namespace>roles` (Auth0 RBAC roles assigned to the user).
+ * Machine-to-machine (client-credentials) tokens are given the `service` role by the authorizer.
+ *
+ * - `platform-admin`: MarketEdge operators; every route, every tenant.
+ * - `tenant-admin`: administers one tenant (its users' limits, its reports).
+ * - `user`: an ordinary member of a tenant.
+ * - `service`: a tenant's service account (Auth0 client-credentials grant).
+ */
+export const ROLES = ['platform-admin', 'tenant-admin', 'user', 'service'] as const;
+
+/** One of {@link ROLES}. */
+export type Role = (typeof ROLES)[number];
+
+/** Type guard: `true` when `value` is a known {@link Role}. */
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}

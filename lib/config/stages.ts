@@ -1,0 +1,197 @@
+import { z } from 'zod';
+import { FLAG_NAMES } from './flags';
+import { HTTP_TARGETS } from './routes';
+import { isStageName, STAGE_NAMES, type StageName } from './stage-names';
+
+/** CloudWatch Logs retention values accepted by `AWS::Logs::LogGroup` (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const httpsUrlWithSlash = z
+  .string()
+  .url()
+  .refine(
+    (u) => u.startsWith('https://') && u.endsWith('/'),
+    'must be an https URL ending with "/" (Auth0 issuer form)',
+  );
+
+/** Schema of one stage's configuration. Every field is validated at synth and at Lambda start. */
+export const stageConfigSchema = z
+  .object({
+    name: z.enum(STAGE_NAMES),
+    /** AWS account id; optional so `cdk synth` works without credentials (environment-agnostic stack). */
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+      .optional(),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-1')
+      .optional(),
+    auth0: z
+      .object({
+        /** Auth0 tenant issuer, exactly as in the token's `iss` (with trailing `/`). */
+        issuer: httpsUrlWithSlash,
+        /** Auth0 API identifier, the token's `aud`. */
+        audience: z.string().min(1),
+        /** Prefix of custom claims set by an Auth0 Action, e.g. `https://marketedge.io/` → `https://marketedge.io/tenant_id`. */
+        claimsNamespace: httpsUrlWithSlash,
+        /** Allowed clock skew for `exp`/`nbf`, seconds. */
+        clockToleranceSec: z.number().int().min(0).max(300),
+      })
+      .strict(),
+    authorizer: z
+      .object({
+        /** API Gateway authorizer result cache TTL, seconds (0 disables; max 3600). */
+        cacheTtlSec: z.number().int().min(0).max(3600),
+        /** Provisioned concurrency for the authorizer alias; 0 = none. */
+        provisionedConcurrency: z.number().int().min(0).max(100),
+        /** In-memory tenant lookup cache TTL in the authorizer, seconds. */
+        tenantCacheTtlSec: z.number().int().min(0).max(300),
+      })
+      .strict(),
+    rateLimiter: z
+      .object({
+        /** Redis command timeout, ms. A request never waits longer than this for a decision. */
+        commandTimeoutMs: z.number().int().min(1).max(1000),
+        /** Consecutive failures that open the circuit breaker. */
+        breakerFailureThreshold: z.number().int().min(1).max(100),
+        /** How long the breaker stays open before a trial request, ms. */
+        breakerCooldownMs: z.number().int().min(100).max(60_000),
+      })
+      .strict(),
+    /** Log group retention for Lambda and access logs, days. */
+    logRetentionDays: z
+      .number()
+      .int()
+      .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+        message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+      }),
+    /** Powertools log level. */
+    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
+    /** Alarm thresholds. */
+    alarms: z
+      .object({
+        /** API p99 latency, ms. */
+        p99LatencyMs: z.number().positive(),
+        /** 5XX responses, percent of requests over 5 minutes. */
+        error5xxPercent: z.number().positive().max(100),
+        /** Authorizer failures per minute (security signal). */
+        authFailuresPerMinute: z.number().int().positive(),
+        /** 429s per minute across the stage. */
+        rateLimitDeniedPerMinute: z.number().int().positive(),
+        /** Degraded (Redis unavailable) limiter decisions per minute. */
+        rateLimitDegradedPerMinute: z.number().int().positive(),
+      })
+      .strict(),
+    /** Base URLs of HTTP backends reached through the edge proxy. */
+    httpBackends: z.record(z.enum(HTTP_TARGETS), z.string().url()),
+    /** Flag values that differ from the catalog default for this stage (see `flags.ts`). */
+    flagOverrides: z.partialRecord(z.enum(FLAG_NAMES as [string, ...string[]]), z.boolean()).default({}),
+  })
+  .strict();
+
+/** A validated stage configuration. */
+export type StageConfig = z.output<typeof stageConfigSchema>;
+
+const common = {
+  auth0Namespace: 'https://marketedge.io/',
+  audience: 'https://api.marketedge.io',
+};
+
+/** Raw stage configuration (validated by {@link getStageConfig}). */
+export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema>>> = {
+  dev: {
+    name: 'dev',
+    auth0: {
+      issuer: 'https://marketedge-dev.eu.auth0.com/',
+      audience: common.audience,
+      claimsNamespace: common.auth0Namespace,
+      clockToleranceSec: 30,
+    },
+    authorizer: { cacheTtlSec: 60, provisionedConcurrency: 0, tenantCacheTtlSec: 5 },
+    rateLimiter: { commandTimeoutMs: 25, breakerFailureThreshold: 5, breakerCooldownMs: 2_000 },
+    logRetentionDays: 14,
+    logLevel: 'DEBUG',
+    alarms: {
+      p99LatencyMs: 1_500,
+      error5xxPercent: 5,
+      authFailuresPerMinute: 200,
+      rateLimitDeniedPerMinute: 1_000,
+      rateLimitDegradedPerMinute: 50,
+    },
+    httpBackends: { marketData: 'https://market-data.dev.internal.marketedge.io' },
+  },
+  staging: {
+    name: 'staging',
+    auth0: {
+      issuer: 'https://marketedge-staging.eu.auth0.com/',
+      audience: common.audience,
+      claimsNamespace: common.auth0Namespace,
+      clockToleranceSec: 30,
+    },
+    authorizer: { cacheTtlSec: 300, provisionedConcurrency: 1, tenantCacheTtlSec: 10 },
+    rateLimiter: { commandTimeoutMs: 25, breakerFailureThreshold: 5, breakerCooldownMs: 2_000 },
+    logRetentionDays: 30,
+    logLevel: 'INFO',
+    alarms: {
+      p99LatencyMs: 1_000,
+      error5xxPercent: 2,
+      authFailuresPerMinute: 100,
+      rateLimitDeniedPerMinute: 2_000,
+      rateLimitDegradedPerMinute: 10,
+    },
+    httpBackends: { marketData: 'https://market-data.staging.internal.marketedge.io' },
+  },
+  prod: {
+    name: 'prod',
+    auth0: {
+      issuer: 'https://marketedge.eu.auth0.com/',
+      audience: common.audience,
+      claimsNamespace: common.auth0Namespace,
+      clockToleranceSec: 10,
+    },
+    authorizer: { cacheTtlSec: 300, provisionedConcurrency: 5, tenantCacheTtlSec: 10 },
+    rateLimiter: { commandTimeoutMs: 25, breakerFailureThreshold: 5, breakerCooldownMs: 2_000 },
+    logRetentionDays: 365,
+    logLevel: 'INFO',
+    alarms: {
+      p99LatencyMs: 800,
+      error5xxPercent: 1,
+      authFailuresPerMinute: 100,
+      rateLimitDeniedPerMinute: 5_000,
+      rateLimitDegradedPerMinute: 1,
+    },
+    httpBackends: { marketData: 'https://market-data.internal.marketedge.io' },
+  },
+};
+
+/** Thrown when a stage configuration is invalid; the message names every bad field path. */
+export class StageConfigError extends Error {
+  override name = 'StageConfigError';
+}
+
+/**
+ * Validates and returns a stage's configuration.
+ * @param stage stage name (`dev` | `staging` | `prod`)
+ * @param raw raw config to validate (defaults to {@link STAGES}`[stage]`; tests pass broken ones)
+ * @throws {StageConfigError} unknown stage, or any invalid field — e.g. `stage "prod": auth0.issuer: must be an https URL…`
+ */
+export function getStageConfig(
+  stage: string,
+  raw: unknown = isStageName(stage) ? STAGES[stage] : undefined,
+): StageConfig {
+  if (!isStageName(stage)) {
+    throw new StageConfigError(`unknown stage "${stage}": expected one of ${STAGE_NAMES.join(', ')}`);
+  }
+  const parsed = stageConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new StageConfigError(`stage "${stage}" config invalid: ${fields}`);
+  }
+  if (parsed.data.name !== stage) {
+    throw new StageConfigError(`stage "${stage}" config invalid: name: must be "${stage}"`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The one command that passes every test on a fresh machine: system deps, lint, types, all test projects with coverage.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "verify: installing redis-server from Debian"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  else
+    echo "verify: redis-server is required (sudo apt-get install -y redis-server)" >&2
+    exit 1
+  fi
+fi
+[ -d node_modules ] || npm ci --no-audit --no-fund
+
+npm run --silent lint
+npm run --silent typecheck
+npx vitest run --coverage
