@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { isRole, type Role } from '../../lib/config/roles';
-import { isTier, type Tier } from '../../lib/config/tiers';
+import { isTier, type Tier } from '../../lib/config/tier-names';
 
 /**
  * The authorizer's context as API Gateway passes it to integrations (`event.requestContext.authorizer`).

@@ -1,8 +1,7 @@
 import { type Policy, policySchema, type RuleInput } from './policy';
+import type { Tier } from './tier-names';
 
-/** Tenant tiers, cheapest first. */
-export const TIERS = ['free', 'standard', 'premium', 'enterprise'] as const;
-export type Tier = (typeof TIERS)[number];
+export { isTier, TIERS, type Tier } from './tier-names';
 
 /**
  * API Gateway usage-plan numbers for a tier (coarse, best-effort, per tenant API key).
@@ -113,8 +112,3 @@ export const TIER_TABLE: Readonly<Record<Tier, TierConfig>> = {
     }),
   },
 };
-
-/** Type guard for {@link Tier}. */
-export function isTier(value: unknown): value is Tier {
-  return typeof value === 'string' && (TIERS as readonly string[]).includes(value);
-}
