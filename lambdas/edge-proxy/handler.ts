@@ -1,0 +1,8 @@
+import { createObservability } from '../shared/observability';
+import { createEdgeProxy } from './proxy';
+
+/** Powertools logger/metrics/tracer live for the container; the undici keep-alive agent is created on first use. */
+const obs = createObservability('edge-proxy');
+
+/** Lambda entry point of the edge proxy for `http` routes (e.g. `ANY /v1/market/{proxy+}`); see `proxy.ts`. */
+export const handler = createEdgeProxy({ obs });

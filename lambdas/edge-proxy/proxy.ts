@@ -1,0 +1,286 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { Dispatcher } from 'undici';
+import { request } from 'undici';
+import { findRoute, type HttpTarget, routeKey } from '../../lib/config/routes';
+import { badRequest, problem } from '../shared/http/problem';
+import type { Observability } from '../shared/observability';
+import { tenantContextFromEvent } from '../shared/tenant-context';
+import { upstreamAgent } from './agent';
+import { encodedLength, encodeResponseBody, requestBody } from './body';
+import { clientResponseHeaders, eventHeaders, forwardableRequestHeaders } from './headers';
+import { upstreamTraceparent } from './traceparent';
+import { buildUpstreamUrl, eventQuery, UnsafePathError } from './upstream-url';
+
+/** Largest encoded response body, bytes: the Lambda synchronous payload limit (6 MiB) minus room for headers. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 6 * 1024 * 1024 - 64 * 1024;
+
+/** A REST proxy handler, the shape `withRateLimit` wraps. */
+export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** Dependencies and limits of the edge proxy. */
+export interface EdgeProxyOptions {
+  obs: Observability;
+  /** Upstream dispatcher (default: the container-wide keep-alive agent, {@link upstreamAgent}). */
+  dispatcher?: Dispatcher;
+  /**
+   * Base URL of an HTTP target (default: env `HTTP_BACKEND_<TARGET uppercased>`, e.g. `HTTP_BACKEND_MARKETDATA`).
+   * @returns `undefined` when not configured (answered 500, logged)
+   */
+  backendUrl?: (target: HttpTarget) => string | undefined;
+  /** Largest encoded response body, bytes (default {@link DEFAULT_MAX_RESPONSE_BYTES}); larger → 502. */
+  maxResponseBytes?: number;
+  /** Current X-Ray trace header (default: env `_X_AMZN_TRACE_ID`, set by Lambda). */
+  xrayTraceHeader?: () => string | undefined;
+}
+
+const NO_BODY_METHODS = new Set(['GET', 'HEAD']);
+
+/** Reads `HTTP_BACKEND_<TARGET>` (the contract's env var per HTTP target). */
+export function backendUrlFromEnv(target: HttpTarget): string | undefined {
+  return process.env[`HTTP_BACKEND_${target.toUpperCase()}`] || undefined;
+}
+
+type Outcome =
+  | {
+      kind: 'response';
+      status: number;
+      headers: Record<string, string | string[] | undefined>;
+      bytes: Buffer;
+    }
+  | { kind: 'timeout' }
+  | { kind: 'too-large' }
+  | { kind: 'unreachable'; code: string };
+
+/**
+ * The edge proxy for `http` routes of the route table (e.g. `ANY /v1/market/{proxy+}`). Per request:
+ * 1. route from `event.httpMethod` + `event.resource` (`findRoute`; not an `http` route → 404); tenant context from
+ *    the authorizer (none → 401); caller's roles checked against the route's roles (→ 403);
+ * 2. forwards method, the `{proxy+}` remainder under the target's base URL (dot segments → 400), the query (all
+ *    values of repeated keys), the body (binary-safe, `isBase64Encoded` honoured) and the safe client headers
+ *    (see `headers.ts`), injecting `X-Tenant-Id`, `X-User-Id`, `X-User-Roles` (comma-joined), `X-Tier`,
+ *    `X-Request-Id` (API Gateway request id) and a W3C `traceparent`;
+ * 3. answers the upstream status, headers (hop-by-hop dropped) and body (text, or base64 for non-text types);
+ *    upstream 5xx is passed through and counted (`Upstream5xx`).
+ * Failures answer RFC 9457 problems that reveal nothing of the upstream: no answer within the route's `timeoutMs`
+ * → 504 (`UpstreamTimeout`); connection refused/reset/DNS failure → 502 (`UpstreamUnavailable`); a body larger
+ * than `maxResponseBytes` → 502 (`UpstreamResponseTooLarge`). Metrics carry dimension `route`; tenantId is metadata.
+ */
+export function createEdgeProxy(opts: EdgeProxyOptions): ProxyHandler {
+  const { logger, metrics } = opts.obs;
+  const backendUrl = opts.backendUrl ?? backendUrlFromEnv;
+  const maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const xray = opts.xrayTraceHeader ?? (() => process.env._X_AMZN_TRACE_ID);
+
+  return async (event, context) => {
+    const requestId = event.requestContext?.requestId ?? context?.awsRequestId ?? 'unknown';
+    const route = findRoute(event.httpMethod, event.resource);
+    if (route?.backend.kind !== 'http') {
+      return problem(404, 'Not Found', { detail: 'No such resource.', requestId });
+    }
+    const tenant = tenantContextFromEvent(event);
+    if (!tenant) return problem(401, 'Unauthorized', { detail: 'Missing tenant context.', requestId });
+    if (route.roles.length > 0 && !tenant.roles.some((r) => route.roles.includes(r))) {
+      return problem(403, 'Forbidden', { detail: `Requires one of: ${route.roles.join(', ')}.`, requestId });
+    }
+    const key = routeKey(route);
+    const { target, timeoutMs } = route.backend;
+    logger.setCorrelationId(requestId);
+    logger.appendKeys({ tenantId: tenant.tenantId, userId: tenant.userId, route: key, tier: tenant.tier });
+    metrics.addDimension('route', key);
+    metrics.addMetadata('tenantId', tenant.tenantId);
+    try {
+      const base = parseBase(backendUrl(target));
+      if (!base) {
+        logger.error('HTTP backend base URL is not configured or invalid', { target });
+        return problem(500, 'Internal Server Error', { detail: 'The service is misconfigured.', requestId });
+      }
+      let url: string;
+      try {
+        url = buildUpstreamUrl(
+          base,
+          event.pathParameters?.proxy ?? '',
+          eventQuery(event.queryStringParameters, event.multiValueQueryStringParameters),
+        );
+      } catch (err) {
+        if (err instanceof UnsafePathError) return badRequest([{ path: 'path', message: err.message }]);
+        throw err;
+      }
+      const client = eventHeaders(event.headers, event.multiValueHeaders);
+      const headers: Record<string, string | string[]> = {
+        ...forwardableRequestHeaders(client),
+        'x-tenant-id': tenant.tenantId,
+        'x-user-id': tenant.userId,
+        'x-user-roles': tenant.roles.join(','),
+        'x-tier': tenant.tier,
+        'x-request-id': requestId,
+        traceparent: upstreamTraceparent(xray() ?? client['x-amzn-trace-id']?.[0], client.traceparent?.[0]),
+      };
+      const method = event.httpMethod.toUpperCase();
+      const body = NO_BODY_METHODS.has(method) ? undefined : requestBody(event);
+
+      const started = performance.now();
+      const outcome = await send(
+        opts.dispatcher ?? upstreamAgent(),
+        url,
+        method,
+        headers,
+        body,
+        timeoutMs,
+        maxBytes,
+      );
+      metrics.addMetric('UpstreamLatency', MetricUnit.Milliseconds, performance.now() - started);
+
+      if (outcome.kind === 'timeout') {
+        metrics.addMetric('UpstreamTimeout', MetricUnit.Count, 1);
+        logger.warn('upstream timeout', { target, timeoutMs });
+        return problem(504, 'Gateway Timeout', {
+          detail: 'The upstream service did not answer in time.',
+          requestId,
+        });
+      }
+      if (outcome.kind === 'unreachable') {
+        metrics.addMetric('UpstreamUnavailable', MetricUnit.Count, 1);
+        logger.warn('upstream unreachable', { target, code: outcome.code });
+        return problem(502, 'Bad Gateway', { detail: 'The upstream service is unavailable.', requestId });
+      }
+      if (outcome.kind === 'too-large') {
+        metrics.addMetric('UpstreamResponseTooLarge', MetricUnit.Count, 1);
+        logger.warn('upstream response too large', { target, maxBytes });
+        return problem(502, 'Bad Gateway', { detail: 'The upstream response is too large.', requestId });
+      }
+      if (outcome.status >= 500) {
+        metrics.addMetric('Upstream5xx', MetricUnit.Count, 1);
+        logger.warn('upstream 5xx', { target, status: outcome.status });
+      }
+      const h = clientResponseHeaders(outcome.headers);
+      const enc = encodeResponseBody(
+        outcome.bytes,
+        single(outcome.headers['content-type']),
+        single(outcome.headers['content-encoding']),
+      );
+      if (encodedLength(enc) > maxBytes) {
+        metrics.addMetric('UpstreamResponseTooLarge', MetricUnit.Count, 1);
+        logger.warn('upstream response too large once encoded', { target, maxBytes });
+        return problem(502, 'Bad Gateway', { detail: 'The upstream response is too large.', requestId });
+      }
+      const result: APIGatewayProxyResult = {
+        statusCode: outcome.status,
+        headers: h.headers,
+        body: enc.body,
+        isBase64Encoded: enc.isBase64Encoded,
+      };
+      if (Object.keys(h.multiValueHeaders).length > 0) result.multiValueHeaders = h.multiValueHeaders;
+      return result;
+    } catch (err) {
+      logger.error('edge proxy failure', err as Error);
+      metrics.addMetric('UnhandledError', MetricUnit.Count, 1);
+      return problem(500, 'Internal Server Error', { detail: 'An unexpected error occurred.', requestId });
+    } finally {
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+      else {
+        metrics.clearDimensions();
+        metrics.clearMetadata();
+      }
+      logger.resetKeys();
+    }
+  };
+}
+
+function single(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function parseBase(raw: string | undefined): URL | undefined {
+  if (!raw) return undefined;
+  try {
+    const u = new URL(raw);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Error codes meaning "no usable connection to the upstream" (→ 502). */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_DESTROYED',
+]);
+
+/** One upstream exchange bounded by `timeoutMs` (headers and body) and `maxBytes` (raw body). */
+async function send(
+  dispatcher: Dispatcher,
+  url: string,
+  method: string,
+  headers: Record<string, string | string[]>,
+  body: Buffer | undefined,
+  timeoutMs: number,
+  maxBytes: number,
+): Promise<Outcome> {
+  const ac = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ac.abort();
+  }, timeoutMs);
+  try {
+    const res = await request(url, {
+      dispatcher,
+      method: method as Dispatcher.HttpMethod,
+      headers,
+      body,
+      signal: ac.signal,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for await (const chunk of res.body) {
+      const b = chunk as Buffer;
+      total += b.length;
+      if (total > maxBytes) {
+        res.body.destroy();
+        return { kind: 'too-large' };
+      }
+      chunks.push(b);
+    }
+    return {
+      kind: 'response',
+      status: res.statusCode,
+      headers: res.headers,
+      bytes: Buffer.concat(chunks, total),
+    };
+  } catch (err) {
+    const code = errorCode(err);
+    if (
+      timedOut ||
+      code === 'UND_ERR_CONNECT_TIMEOUT' ||
+      code === 'UND_ERR_HEADERS_TIMEOUT' ||
+      code === 'UND_ERR_BODY_TIMEOUT'
+    ) {
+      return { kind: 'timeout' };
+    }
+    if (code && UNREACHABLE.has(code)) return { kind: 'unreachable', code };
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function errorCode(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let i = 0; i < 4 && e && typeof e === 'object'; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
