@@ -1,0 +1,202 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type LocalConfig, localConfig } from './config';
+import { type DevKey, loadOrCreateDevKey, localStateDir } from './dev-key';
+import { type LocalDynamo, startDynalite, useLocalDynamoEnv } from './dynamo';
+import { type EchoUpstream, startEchoUpstream } from './echo-upstream';
+import type { AccessLogSink } from './gateway/access-log';
+import { AuthorizerStep } from './gateway/authorizer-step';
+import { createGateway } from './gateway/server';
+import { UsagePlanThrottle } from './gateway/usage-plan';
+import { UsagePlanDirectory } from './gateway/usage-plans';
+import { loadAuthorizer, loadIntegrations } from './integrations';
+import { DISCOVERY_PATH, discoveryDocument, JWKS_PATH, jwksDocument, localIssuer } from './oidc';
+import { chooseRedis, type RedisChoice } from './redis';
+import { applySeed, DEFAULT_SEED_PATH, loadSeed, type Seed } from './seed';
+
+/** Options of {@link startStack}; each defaults from the environment (see docs/local.md). */
+export interface StackOptions {
+  /** Environment to read and to configure the handlers through (default `process.env`, mutated). */
+  env?: NodeJS.ProcessEnv;
+  /** Port override (0 = a free port); default `PORT` or 3000. */
+  port?: number;
+  /** Seed fixture path (default `local/fixtures/seed.json`). */
+  seedPath?: string | URL;
+  /** Access-log sink (default: one JSON line per request on stdout). */
+  accessLog?: AccessLogSink;
+  /** Unexpected-error sink (default stderr). */
+  onError?: (message: string) => void;
+}
+
+/** A running local stack. */
+export interface RunningStack {
+  /** Base URL, e.g. `http://localhost:3000`. */
+  url: string;
+  port: number;
+  /** Local OIDC issuer (`<url>/`), the value of `AUTH0_ISSUER`. */
+  issuer: string;
+  config: LocalConfig;
+  dynamo: LocalDynamo;
+  redis: RedisChoice;
+  upstream: EchoUpstream;
+  seed: Seed;
+  devKey: DevKey;
+  /** Where the dev key lives. */
+  stateDir: string;
+  /** The authorizer step (its result cache can be flushed). */
+  authorizer: AuthorizerStep;
+  /** Usage-plan throttle state (tests reset it). */
+  throttle: UsagePlanThrottle;
+  /** Start-up time, ms (process-relative work inside `startStack`). */
+  startupMs: number;
+  /** Stops the HTTP server, the echo upstream, dynalite and a spawned redis-server. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole local request path in this process: dynalite (seeded), the limiter store (Redis or in-memory),
+ * the echo upstream, the OIDC issuer and the gateway on one port. Handlers are configured only through env vars
+ * (`STAGE`, `*_TABLE`, `DYNAMODB_ENDPOINT`, `REDIS_URL`, `AUTH0_*`, `HTTP_BACKEND_MARKETDATA`, …) and the
+ * authorizer through its `createAuthorizer` factory.
+ * @throws {Error} invalid `PORT`/`STAGE`, an invalid seed fixture, or the port being in use (`EADDRINUSE`)
+ */
+export async function startStack(opts: StackOptions = {}): Promise<RunningStack> {
+  const t0 = performance.now();
+  const env = opts.env ?? process.env;
+  const config = localConfig(env);
+  const port = opts.port ?? config.port;
+  const seed = loadSeed(opts.seedPath ?? DEFAULT_SEED_PATH);
+  const stateDir = localStateDir(env);
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+  };
+  try {
+    const [devKey, dynamo, redis, upstream] = await Promise.all([
+      loadOrCreateDevKey(stateDir),
+      startDynalite('local'),
+      chooseRedis(env),
+      startEchoUpstream(),
+    ]);
+    cleanups.push(
+      () => dynamo.stop(),
+      () => upstream.stop(),
+    );
+    if (redis.kind === 'spawned') cleanups.push(redis.stop);
+    await applySeed(dynamo.client, dynamo.tables, seed);
+
+    const throttle = new UsagePlanThrottle();
+    let ready: ReturnType<typeof createGateway> | undefined;
+    const server: Server = createServer((req, res) => {
+      if (ready) return ready(req, res);
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+      res.end('{"message":"starting"}');
+    });
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, config.host, () => resolve());
+    });
+    cleanups.push(async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    const actualPort = (server.address() as AddressInfo).port;
+    const issuer = localIssuer(actualPort);
+    const auth0 = config.stageConfig.auth0;
+
+    configureHandlerEnv(env, {
+      stage: config.stage,
+      dynamo,
+      redis,
+      issuer,
+      audience: auth0.audience,
+      namespace: auth0.claimsNamespace,
+      clockToleranceSec: auth0.clockToleranceSec,
+      tenantCacheTtlSec: config.stageConfig.authorizer.tenantCacheTtlSec,
+      rateLimiter: config.stageConfig.rateLimiter,
+      upstream: upstream.url,
+    });
+
+    const [integrations, authorize] = await Promise.all([
+      loadIntegrations(),
+      loadAuthorizer({
+        issuer,
+        audience: auth0.audience,
+        claimsNamespace: auth0.claimsNamespace,
+        clockToleranceSec: auth0.clockToleranceSec,
+      }),
+    ]);
+    const authorizer = new AuthorizerStep(authorize, config.stageConfig.authorizer.cacheTtlSec);
+    const directory = new UsagePlanDirectory();
+    const discovery = discoveryDocument(issuer);
+    const jwks = jwksDocument(devKey);
+    ready = createGateway({
+      stage: config.stage,
+      integrations,
+      authorizer,
+      usagePlanOf: (key, tenantId) => directory.lookup(key, tenantId),
+      throttle,
+      wellKnown: (path) => (path === DISCOVERY_PATH ? discovery : path === JWKS_PATH ? jwks : undefined),
+      accessLog: opts.accessLog ?? ((line) => process.stdout.write(`${line}\n`)),
+      onError: opts.onError ?? ((m) => process.stderr.write(`[local] ${m}\n`)),
+    });
+    return {
+      url: `http://localhost:${actualPort}`,
+      port: actualPort,
+      issuer,
+      config,
+      dynamo,
+      redis,
+      upstream,
+      seed,
+      devKey,
+      stateDir,
+      authorizer,
+      throttle,
+      startupMs: performance.now() - t0,
+      stop: stopAll,
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
+
+interface HandlerEnv {
+  stage: string;
+  dynamo: LocalDynamo;
+  redis: RedisChoice;
+  issuer: string;
+  audience: string;
+  namespace: string;
+  clockToleranceSec: number;
+  tenantCacheTtlSec: number;
+  rateLimiter: { commandTimeoutMs: number; breakerFailureThreshold: number; breakerCooldownMs: number };
+  upstream: string;
+}
+
+/**
+ * Sets the Lambdas' environment contract (COMMON.md) for the local adapters. Variables a developer already set
+ * for Powertools (log level, metrics) are kept.
+ */
+function configureHandlerEnv(env: NodeJS.ProcessEnv, h: HandlerEnv): void {
+  env.STAGE = h.stage;
+  env.AWS_REGION ??= 'us-east-1';
+  useLocalDynamoEnv(h.dynamo, env);
+  if (h.redis.kind === 'memory') delete env.REDIS_URL;
+  else env.REDIS_URL = h.redis.url;
+  env.AUTH0_ISSUER = h.issuer;
+  env.AUTH0_AUDIENCE = h.audience;
+  env.AUTH0_CLAIMS_NAMESPACE = h.namespace;
+  env.AUTH0_CLOCK_TOLERANCE_SEC = String(h.clockToleranceSec);
+  env.TENANT_CACHE_TTL_SEC = String(h.tenantCacheTtlSec);
+  env.RATE_LIMIT_TIMEOUT_MS ??= String(h.rateLimiter.commandTimeoutMs);
+  env.RATE_LIMIT_BREAKER_THRESHOLD ??= String(h.rateLimiter.breakerFailureThreshold);
+  env.RATE_LIMIT_BREAKER_COOLDOWN_MS ??= String(h.rateLimiter.breakerCooldownMs);
+  env.HTTP_BACKEND_MARKETDATA = h.upstream;
+  env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  env.POWERTOOLS_TRACE_ENABLED ??= 'false';
+  env.POWERTOOLS_SERVICE_NAME ??= 'marketedge-local';
+}
