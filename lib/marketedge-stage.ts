@@ -1,19 +1,70 @@
-import { Stack } from 'aws-cdk-lib';
-import type { Construct } from 'constructs';
+import type { App, Stack } from 'aws-cdk-lib';
 import type { StageConfig } from './config';
+import type { LambdaName } from './constructs/service-function';
+import { ApiStack } from './stacks/api-stack';
+import { DataStack } from './stacks/data-stack';
+import { MonitoringStack } from './stacks/monitoring-stack';
+
+/** The stacks of one stage. */
+export interface MarketEdgeStage {
+  data: DataStack;
+  api: ApiStack;
+  /** Present when the stage's `apm_monitoring_enabled` flag resolves to true. */
+  monitoring?: MonitoringStack;
+}
+
+/** Options of {@link addStage}. */
+export interface AddStageOptions {
+  /** Handler entries by Lambda (tests); default `lambdas/<name>/handler.ts`. */
+  entries?: Partial<Record<LambdaName, string>>;
+}
+
+/** Stack name of a stage part: `MarketEdge-<stage>-<Part>`. */
+export function stackName(stage: string, part: 'Data' | 'Api' | 'Monitoring'): string {
+  return `MarketEdge-${stage}-${part}`;
+}
 
 /**
- * Adds every stack of one stage (`MarketEdge-<stage>-<Part>`) to the app.
- * @param scope the CDK app
+ * Adds every stack of one stage to the app: `MarketEdge-<stage>-Data` (VPC, ElastiCache Serverless, DynamoDB),
+ * `MarketEdge-<stage>-Api` (Lambdas, REST API, usage plans, WAF, AppConfig flags) and, when the stage's
+ * `apm_monitoring_enabled` flag is on, `MarketEdge-<stage>-Monitoring` (dashboard, alarms, alarm topic).
+ * Account/region come from the stage config when set; otherwise the stacks are environment-agnostic (synth needs
+ * no AWS credentials).
+ * @param app the CDK app
  * @param config validated stage config (`getStageConfig`)
  */
-export function addStage(scope: Construct, config: StageConfig): Stack[] {
+export function addStage(app: App, config: StageConfig, options: AddStageOptions = {}): MarketEdgeStage {
   const env =
     config.account || config.region ? { account: config.account, region: config.region } : undefined;
-  return [
-    new Stack(scope, `MarketEdge-${config.name}-Foundation`, {
+  const tags = { project: 'marketedge', stage: config.name };
+  const data = new DataStack(app, stackName(config.name, 'Data'), {
+    env,
+    config,
+    description: `MarketEdge ${config.name}: network, rate-limit cache, DynamoDB tables`,
+    tags,
+  });
+  const api = new ApiStack(app, stackName(config.name, 'Api'), {
+    env,
+    config,
+    data,
+    entries: options.entries,
+    description: `MarketEdge ${config.name}: Lambdas, REST API, usage plans, WAF, feature flags`,
+    tags,
+  });
+  const stage: MarketEdgeStage = { data, api };
+  if (MonitoringStack.enabledFor(config)) {
+    stage.monitoring = new MonitoringStack(app, stackName(config.name, 'Monitoring'), {
       env,
-      description: `MarketEdge ${config.name}`,
-    }),
-  ];
+      config,
+      api,
+      description: `MarketEdge ${config.name}: dashboard and alarms (runbooks in docs/runbooks.md)`,
+      tags,
+    });
+  }
+  return stage;
+}
+
+/** All stacks of a stage, in deployment order. */
+export function stageStacks(stage: MarketEdgeStage): Stack[] {
+  return [stage.data, stage.api, ...(stage.monitoring ? [stage.monitoring] : [])];
 }

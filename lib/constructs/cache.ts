@@ -1,0 +1,64 @@
+import { CfnOutput, type RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import { Construct } from 'constructs';
+import type { StageConfig } from '../config';
+import { SUBNETS } from './network';
+
+/** Ports of an ElastiCache Serverless cache: 6379 primary (read/write), 6380 reader endpoint. */
+export const CACHE_PORTS = { primary: 6379, reader: 6380 } as const;
+
+/** Props of {@link RateLimitCache}. */
+export interface RateLimitCacheProps {
+  config: StageConfig;
+  vpc: ec2.IVpc;
+  /** The only security group allowed to connect (the Redis-talking Lambdas). */
+  clientSecurityGroup: ec2.ISecurityGroup;
+  removalPolicy: RemovalPolicy;
+}
+
+/**
+ * ElastiCache **Serverless** (Valkey 8) for the rate limiter: cluster mode, TLS-only (serverless caches accept
+ * only TLS connections, hence `rediss://`), encrypted at rest with the service key, in the isolated subnets,
+ * reachable only from the Lambda security group on 6379/6380. Daily snapshots outside dev.
+ * See https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/serverless-security.html
+ */
+export class RateLimitCache extends Construct {
+  readonly cache: elasticache.CfnServerlessCache;
+  /** Physical cache name (`ELASTICACHE_CACHE_NAME`, deep health). */
+  readonly cacheName: string;
+  /** `rediss://<endpoint>:<port>` (`REDIS_URL`). */
+  readonly redisUrl: string;
+
+  constructor(scope: Construct, id: string, props: RateLimitCacheProps) {
+    super(scope, id);
+    const { config, vpc } = props;
+    const sg = new ec2.SecurityGroup(this, 'Sg', {
+      vpc,
+      description: `MarketEdge ${config.name} rate-limit cache: Redis/TLS from the Lambdas only`,
+      allowAllOutbound: false,
+    });
+    sg.addIngressRule(
+      props.clientSecurityGroup,
+      ec2.Port.tcpRange(CACHE_PORTS.primary, CACHE_PORTS.reader),
+      'Redis over TLS from the Lambdas (primary + reader endpoint)',
+    );
+    this.cacheName = `marketedge-${config.name}-ratelimit`;
+    this.cache = new elasticache.CfnServerlessCache(this, 'Cache', {
+      serverlessCacheName: this.cacheName,
+      description: `MarketEdge ${config.name} rate limiter state (GCRA TATs, quota counters, policy versions)`,
+      engine: 'valkey',
+      majorEngineVersion: '8',
+      securityGroupIds: [sg.securityGroupId],
+      subnetIds: vpc.selectSubnets({ subnetGroupName: SUBNETS.cache }).subnetIds,
+      cacheUsageLimits: {
+        dataStorage: { maximum: config.name === 'prod' ? 20 : 2, unit: 'GB' },
+        ecpuPerSecond: { maximum: config.name === 'prod' ? 1_000_000 : 100_000 },
+      },
+      ...(config.name === 'dev' ? {} : { snapshotRetentionLimit: 7, dailySnapshotTime: '03:00' }),
+    });
+    this.cache.applyRemovalPolicy(props.removalPolicy);
+    this.redisUrl = `rediss://${this.cache.attrEndpointAddress}:${this.cache.attrEndpointPort}`;
+    new CfnOutput(this, 'CacheName', { value: this.cacheName });
+  }
+}

@@ -1,0 +1,93 @@
+import { ArnFormat, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import type { StageConfig } from '../config';
+
+/** AWS managed rule groups on every stage, in evaluation order (after the automated block list). */
+export const MANAGED_RULE_GROUPS = [
+  'AWSManagedRulesCommonRuleSet',
+  'AWSManagedRulesKnownBadInputsRuleSet',
+  'AWSManagedRulesAmazonIpReputationList',
+] as const;
+
+/** Props of {@link EdgeWaf}. */
+export interface EdgeWafProps {
+  config: StageConfig;
+  /** ARN of the API Gateway stage to protect. */
+  stageArn: string;
+  removalPolicy: RemovalPolicy;
+}
+
+/**
+ * Regional WAFv2 web ACL associated with the REST API stage: first an IP set reserved for automated blocking
+ * (GuardDuty/EventBridge responders add addresses; empty at deploy), then the AWS managed rule groups common,
+ * known bad inputs and Amazon IP reputation list. Default action allow. Logs to `aws-waf-logs-marketedge-<stage>`
+ * with the `authorization` header redacted (tokens never reach logs).
+ */
+export class EdgeWaf extends Construct {
+  readonly webAcl: wafv2.CfnWebACL;
+  /** The automated-blocking IP set (name `marketedge-<stage>-auto-block`). */
+  readonly blockList: wafv2.CfnIPSet;
+
+  constructor(scope: Construct, id: string, props: EdgeWafProps) {
+    super(scope, id);
+    const { config } = props;
+    const metric = (name: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
+      cloudWatchMetricsEnabled: true,
+      sampledRequestsEnabled: true,
+      metricName: `marketedge-${config.name}-${name}`,
+    });
+    this.blockList = new wafv2.CfnIPSet(this, 'AutoBlock', {
+      name: `marketedge-${config.name}-auto-block`,
+      description: 'Reserved for automated blocking - security responders add offending addresses',
+      scope: 'REGIONAL',
+      ipAddressVersion: 'IPV4',
+      addresses: [],
+    });
+    this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      name: `marketedge-${config.name}-api`,
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: metric('api'),
+      rules: [
+        {
+          name: 'AutoBlockList',
+          priority: 0,
+          action: { block: {} },
+          statement: { ipSetReferenceStatement: { arn: this.blockList.attrArn } },
+          visibilityConfig: metric('auto-block'),
+        },
+        ...MANAGED_RULE_GROUPS.map((name, i) => ({
+          name,
+          priority: i + 1,
+          overrideAction: { none: {} },
+          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+          visibilityConfig: metric(name),
+        })),
+      ],
+    });
+    new wafv2.CfnWebACLAssociation(this, 'Association', {
+      resourceArn: props.stageArn,
+      webAclArn: this.webAcl.attrArn,
+    });
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `aws-waf-logs-marketedge-${config.name}`,
+      retention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: props.removalPolicy,
+    });
+    new wafv2.CfnLoggingConfiguration(this, 'Logging', {
+      resourceArn: this.webAcl.attrArn,
+      // WAF wants the log group ARN without the trailing `:*` that `logGroupArn` carries.
+      logDestinationConfigs: [
+        Stack.of(this).formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: logGroup.logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+      redactedFields: [{ singleHeader: { Name: 'authorization' } }],
+    });
+  }
+}

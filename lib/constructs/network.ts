@@ -1,0 +1,85 @@
+import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { StageConfig } from '../config';
+
+/** Subnet group names of the stage VPC. */
+export const SUBNETS = {
+  /** NAT gateways only. */
+  public: 'public',
+  /** Lambdas that talk to Redis (egress through NAT for the HTTP backends). */
+  lambdas: 'lambdas',
+  /** ElastiCache Serverless: no route out of the VPC. */
+  cache: 'cache',
+} as const;
+
+/**
+ * The stage VPC: 2 AZs, public subnets for NAT only, private-with-egress subnets for the Redis-talking Lambdas,
+ * isolated subnets for ElastiCache; a DynamoDB gateway endpoint (no NAT traffic for DynamoDB), an AppConfigData
+ * interface endpoint (feature flags polled from inside the VPC) and flow logs (rejected + accepted) to CloudWatch Logs
+ * with the stage retention.
+ *
+ * NAT gateways: 2 in prod (one per AZ), 1 elsewhere.
+ */
+export class Network extends Construct {
+  readonly vpc: ec2.Vpc;
+  /** The security group of every VPC-attached Lambda; the cache and the endpoints admit only it. */
+  readonly lambdaSecurityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, config: StageConfig, removalPolicy: RemovalPolicy) {
+    super(scope, id);
+    const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
+      retention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy,
+    });
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: config.name === 'prod' ? 2 : 1,
+      subnetConfiguration: [
+        { name: SUBNETS.public, subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        { name: SUBNETS.lambdas, subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+        { name: SUBNETS.cache, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+      ],
+      gatewayEndpoints: {
+        DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
+      },
+      flowLogs: {
+        All: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs) },
+      },
+      restrictDefaultSecurityGroup: true,
+    });
+    // The default-SG restriction is a CDK custom resource (a Lambda the platform provides and CDK updates).
+    Validations.of(this.vpc).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          'CDK-provided custom resource that strips the default security group rules; AWS managed basic-execution policy.',
+      },
+      {
+        id: 'AwsSolutions-L1',
+        reason: 'CDK-provided custom resource runtime, pinned and upgraded by aws-cdk-lib.',
+      },
+    );
+
+    this.lambdaSecurityGroup = new ec2.SecurityGroup(this, 'LambdaSg', {
+      vpc: this.vpc,
+      description: `MarketEdge ${config.name} Lambdas (Redis talkers)`,
+      allowAllOutbound: true,
+    });
+
+    const endpointSg = new ec2.SecurityGroup(this, 'EndpointSg', {
+      vpc: this.vpc,
+      description: `MarketEdge ${config.name} interface endpoints: HTTPS from the Lambdas only`,
+      allowAllOutbound: false,
+    });
+    endpointSg.addIngressRule(this.lambdaSecurityGroup, ec2.Port.tcp(443), 'HTTPS from the Lambdas');
+    this.vpc.addInterfaceEndpoint('AppConfigData', {
+      service: ec2.InterfaceVpcEndpointAwsService.APPCONFIGDATA,
+      subnets: { subnetGroupName: SUBNETS.lambdas },
+      securityGroups: [endpointSg],
+      privateDnsEnabled: true,
+      open: false,
+    });
+  }
+}

@@ -1,0 +1,147 @@
+import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { StageConfig } from '../config';
+
+/** The Lambdas of the platform, one per `lambdas/<name>/handler.ts`. */
+export const LAMBDA_NAMES = ['authorizer', 'reports', 'edge-proxy', 'admin', 'health'] as const;
+/** One of {@link LAMBDA_NAMES}. */
+export type LambdaName = (typeof LAMBDA_NAMES)[number];
+
+/** Metrics namespace of every Lambda (ARCHITECTURE §5). */
+export const METRICS_NAMESPACE = 'MarketEdge';
+
+/**
+ * esbuild banner for ESM bundles: CommonJS dependencies bundled into an ES module still call `require()` for Node
+ * built-ins (ioredis, Powertools); `createRequire` gives them one. `__filename`/`__dirname` likewise.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);";
+
+/** Props of {@link ServiceFunction}. */
+export interface ServiceFunctionProps {
+  config: StageConfig;
+  name: LambdaName;
+  /** Absolute path of the handler module (exports `handler`). */
+  entry: string;
+  description: string;
+  /** Memory, MB. */
+  memorySize: number;
+  timeout: Duration;
+  /** Variables beyond `STAGE` and the Powertools ones. */
+  environment: Record<string, string>;
+  /** Attach to the VPC (only for Lambdas that talk to Redis). */
+  network?: { vpc: ec2.IVpc; securityGroup: ec2.ISecurityGroup; subnetGroupName: string };
+  /** Removal policy of the log group. */
+  removalPolicy: RemovalPolicy;
+  /** Let Powertools Tracer record handler responses in X-Ray (never for responses carrying secrets). Default false. */
+  captureResponse?: boolean;
+}
+
+/**
+ * A platform Lambda: `NodejsFunction` on Node 22 / ARM64, bundled and minified by the local esbuild as ESM (no
+ * Docker), X-Ray active, its own log group with the stage retention, Powertools env (`POWERTOOLS_SERVICE_NAME`,
+ * `POWERTOOLS_METRICS_NAMESPACE`, `POWERTOOLS_LOG_LEVEL`), a role of its own whose only log permission is its log
+ * group; `AWSLambdaVPCAccessExecutionRole` only when VPC-attached. Physical name `marketedge-<stage>-<name>`.
+ */
+export class ServiceFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  /** Physical function name. */
+  readonly functionName: string;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+    const { config } = props;
+    this.functionName = `marketedge-${config.name}-${props.name}`;
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${this.functionName}`,
+      retention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: props.removalPolicy,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `MarketEdge ${config.name} ${props.name} Lambda`,
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+    if (props.network) {
+      this.role.addManagedPolicy(
+        iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'),
+      );
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason:
+          'VPC-attached Lambda (talks to ElastiCache): ENI create/describe/delete has no resource-level scoping; AWS maintains this policy.',
+      });
+    }
+
+    this.fn = new NodejsFunction(this, 'Fn', {
+      functionName: this.functionName,
+      description: props.description,
+      entry: props.entry,
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        STAGE: config.name,
+        POWERTOOLS_SERVICE_NAME: props.name,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: config.logLevel,
+        POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: String(props.captureResponse ?? false),
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      ...(props.network
+        ? {
+            vpc: props.network.vpc,
+            vpcSubnets: { subnetGroupName: props.network.subnetGroupName },
+            securityGroups: [props.network.securityGroup],
+          }
+        : {}),
+      bundling: {
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        // The Node 22 runtime ships AWS SDK v3; bundling Powertools/ioredis/jose, not the SDK.
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'xray:PutTraceSegments/PutTelemetryRecords added by active tracing: X-Ray does not support resource-level permissions.',
+    });
+    const runtimeReason =
+      'Node.js 22 is the platform contract (the code must run on Node 20 locally and 22 in Lambda); moving to 24 is a deliberate, tested upgrade.';
+    Validations.of(this.fn).acknowledge(
+      { id: 'AwsSolutions-L1', reason: runtimeReason },
+      { id: 'Serverless-LambdaLatestVersion', reason: runtimeReason },
+    );
+    Validations.of(this.fn).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Invoked synchronously by API Gateway only (no async invocations), so a dead-letter queue would never receive anything.',
+    });
+  }
+}

@@ -1,0 +1,258 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  type CfnElement,
+  CfnOutput,
+  Duration,
+  Names,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
+import { HTTP_TARGETS, ROUTES, type Route, type StageConfig, TABLES, type TableName, TIERS } from '../config';
+import { EdgeWaf } from '../constructs/edge-waf';
+import { FeatureFlags } from '../constructs/feature-flags';
+import { SUBNETS } from '../constructs/network';
+import { RestGateway } from '../constructs/rest-gateway';
+import { LAMBDA_NAMES, type LambdaName, ServiceFunction } from '../constructs/service-function';
+import { type DataStack, statefulRemovalPolicy } from './data-stack';
+
+/** Default handler entry of a Lambda: `lambdas/<name>/handler.ts` in this repository. */
+export function defaultLambdaEntry(name: LambdaName): string {
+  return fileURLToPath(new URL(`../../lambdas/${name}/handler.ts`, import.meta.url));
+}
+
+/** Props of {@link ApiStack}. */
+export interface ApiStackProps extends StackProps {
+  config: StageConfig;
+  data: DataStack;
+  /** Handler entries by Lambda (default {@link defaultLambdaEntry}). */
+  entries?: Partial<Record<LambdaName, string>>;
+}
+
+/** Env var of an HTTP backend base URL: `HTTP_BACKEND_<TARGET uppercased>`. */
+export function httpBackendEnvVar(target: string): string {
+  return `HTTP_BACKEND_${target.toUpperCase()}`;
+}
+
+/**
+ * `MarketEdge-<stage>-Api`: the five Lambdas, the REST API (routes, authorizer, usage plans), the WAF web ACL and the
+ * AppConfig feature flags. Only reports, edge-proxy and admin (the Redis talkers) are VPC-attached.
+ */
+export class ApiStack extends Stack {
+  readonly functions: Record<LambdaName, ServiceFunction>;
+  readonly gateway: RestGateway;
+  readonly waf: EdgeWaf;
+  readonly flags: FeatureFlags;
+  /** The function (or alias) API Gateway invokes as authorizer. */
+  readonly authorizerTarget: lambda.IFunction;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { config, data } = props;
+    const removalPolicy = statefulRemovalPolicy(config);
+    this.flags = new FeatureFlags(this, 'FeatureFlags', config);
+
+    const tableEnv = (names: TableName[]): Record<string, string> =>
+      Object.fromEntries(names.map((n) => [TABLES[n].envVar, data.tables[n].tableName]));
+    const limiterEnv = {
+      REDIS_URL: data.cache.redisUrl,
+      RATE_LIMIT_TIMEOUT_MS: String(config.rateLimiter.commandTimeoutMs),
+      RATE_LIMIT_BREAKER_THRESHOLD: String(config.rateLimiter.breakerFailureThreshold),
+      RATE_LIMIT_BREAKER_COOLDOWN_MS: String(config.rateLimiter.breakerCooldownMs),
+    };
+    const flagEnv = { FEATURE_FLAGS: JSON.stringify(config.flagOverrides), ...this.flags.environment };
+    const network = {
+      vpc: data.vpc,
+      securityGroup: data.lambdaSecurityGroup,
+      subnetGroupName: SUBNETS.lambdas,
+    };
+    const entry = (name: LambdaName): string => {
+      const file = props.entries?.[name] ?? defaultLambdaEntry(name);
+      if (!existsSync(file)) throw new Error(`Lambda entry for "${name}" not found: ${file}`);
+      return file;
+    };
+    const httpTimeoutMs = Math.max(
+      1000,
+      ...ROUTES.flatMap((r) => (r.backend.kind === 'http' ? [r.backend.timeoutMs] : [])),
+    );
+    const common = { config, removalPolicy };
+
+    const authorizer = new ServiceFunction(this, 'Authorizer', {
+      ...common,
+      name: 'authorizer',
+      entry: entry('authorizer'),
+      description: 'REQUEST authorizer: Auth0 JWT -> tenant context + usage identifier key',
+      memorySize: 512,
+      timeout: Duration.seconds(5),
+      environment: {
+        ...tableEnv(['tenants']),
+        AUTH0_ISSUER: config.auth0.issuer,
+        AUTH0_AUDIENCE: config.auth0.audience,
+        AUTH0_CLAIMS_NAMESPACE: config.auth0.claimsNamespace,
+        AUTH0_CLOCK_TOLERANCE_SEC: String(config.auth0.clockToleranceSec),
+        TENANT_CACHE_TTL_SEC: String(config.authorizer.tenantCacheTtlSec),
+        ...flagEnv,
+      },
+    });
+    const reports = new ServiceFunction(this, 'Reports', {
+      ...common,
+      name: 'reports',
+      entry: entry('reports'),
+      description: 'Reports service (rate limited)',
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      network,
+      environment: { ...tableEnv(['tenants', 'limits', 'reports']), ...limiterEnv, ...flagEnv },
+    });
+    const edgeProxy = new ServiceFunction(this, 'EdgeProxy', {
+      ...common,
+      name: 'edge-proxy',
+      entry: entry('edge-proxy'),
+      description: 'Edge proxy to HTTP backends (rate limited, tenant headers injected)',
+      memorySize: 512,
+      timeout: Duration.millis(httpTimeoutMs + 2000),
+      network,
+      environment: {
+        ...tableEnv(['tenants', 'limits']),
+        ...limiterEnv,
+        ...flagEnv,
+        ...Object.fromEntries(
+          HTTP_TARGETS.map((t) => [httpBackendEnvVar(t), config.httpBackends[t] ?? '']).filter(([, v]) => v),
+        ),
+      },
+    });
+    const admin = new ServiceFunction(this, 'Admin', {
+      ...common,
+      name: 'admin',
+      entry: entry('admin'),
+      description: 'Admin API: tenants, tiers, limits, bypasses, audit, API keys, deep health',
+      memorySize: 512,
+      timeout: Duration.seconds(15),
+      network,
+      environment: {
+        ...tableEnv(['tenants', 'limits', 'audit', 'reports']),
+        ...limiterEnv,
+        ...flagEnv,
+        ELASTICACHE_CACHE_NAME: data.cache.cacheName,
+      },
+    });
+    const health = new ServiceFunction(this, 'Health', {
+      ...common,
+      name: 'health',
+      entry: entry('health'),
+      description: 'Public liveness probe',
+      memorySize: 128,
+      timeout: Duration.seconds(3),
+      environment: {},
+    });
+    this.functions = { authorizer, reports, 'edge-proxy': edgeProxy, admin, health };
+
+    // Least privilege: each Lambda gets exactly the table access its code needs.
+    data.tables.tenants.grantReadData(authorizer.fn);
+    data.tables.tenants.grantReadData(reports.fn);
+    data.tables.limits.grantReadData(reports.fn);
+    data.tables.reports.grantReadWriteData(reports.fn);
+    data.tables.tenants.grantReadData(edgeProxy.fn);
+    data.tables.limits.grantReadData(edgeProxy.fn);
+    data.tables.tenants.grantReadWriteData(admin.fn);
+    data.tables.limits.grantReadWriteData(admin.fn);
+    data.tables.audit.grantReadWriteData(admin.fn);
+    data.tables.reports.grantReadData(admin.fn);
+    for (const f of [authorizer, reports, edgeProxy, admin]) this.flags.grantRead(f.fn);
+    admin.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['elasticache:DescribeServerlessCaches'],
+        resources: [data.cache.cache.attrArn],
+      }),
+    );
+
+    this.authorizerTarget =
+      config.authorizer.provisionedConcurrency > 0
+        ? authorizer.fn.addAlias('live', {
+            provisionedConcurrentExecutions: config.authorizer.provisionedConcurrency,
+          })
+        : authorizer.fn;
+
+    // Integrations reference the functions by name (not by resource), so the admin Lambda can receive the usage
+    // plan ids (which depend on the stage, which depends on the methods) without a dependency cycle.
+    const byName = new Map<LambdaName, lambda.IFunction>();
+    const integrationFn = (name: LambdaName): lambda.IFunction => {
+      let ref = byName.get(name);
+      if (!ref) {
+        ref = lambda.Function.fromFunctionName(this, `${name}-ref`, this.functions[name].functionName);
+        byName.set(name, ref);
+      }
+      return ref;
+    };
+    this.gateway = new RestGateway(this, 'Gateway', {
+      config,
+      authorizer: this.authorizerTarget,
+      integrationFor: (route: Route) =>
+        integrationFn(route.backend.kind === 'http' ? 'edge-proxy' : route.backend.target),
+      removalPolicy,
+    });
+    // The API-scoped invoke permissions name the functions by ARN: create them after the functions exist.
+    const permissions = this.gateway.api.node.findAll().filter((c) => c instanceof lambda.CfnPermission);
+    for (const name of LAMBDA_NAMES) {
+      const ref = byName.get(name);
+      if (!ref) continue;
+      const refId = Names.nodeUniqueId(ref.node);
+      for (const p of permissions) {
+        if (p.node.id.includes(refId)) p.node.addDependency(this.functions[name].fn);
+      }
+    }
+
+    admin.fn.addEnvironment('REST_API_ID', this.gateway.api.restApiId);
+    admin.fn.addEnvironment(
+      'USAGE_PLAN_IDS',
+      Stack.of(this).toJsonString(
+        Object.fromEntries(TIERS.map((t) => [t, this.gateway.usagePlans[t].usagePlanId])),
+      ),
+    );
+    this.grantApiKeyPort(admin);
+
+    this.waf = new EdgeWaf(this, 'Waf', { config, stageArn: this.gateway.stage.stageArn, removalPolicy });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.gateway.api.url });
+    new CfnOutput(this, 'AutoBlockIpSetArn', { value: this.waf.blockList.attrArn });
+  }
+
+  private logicalIdOf(construct: Construct): string {
+    return this.resolve((construct.node.defaultChild as CfnElement).logicalId) as string;
+  }
+
+  /** API keys: the admin API creates a tenant's key and moves it between the tier usage plans of this API. */
+  private grantApiKeyPort(admin: ServiceFunction): void {
+    const arn = (path: string) => `arn:${this.partition}:apigateway:${this.region}::${path}`;
+    const planArns = TIERS.map((t) => this.gateway.usagePlans[t].usagePlanId);
+    admin.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ApiKeys',
+        actions: ['apigateway:POST', 'apigateway:GET', 'apigateway:PATCH', 'apigateway:DELETE'],
+        resources: [arn('/apikeys'), arn('/apikeys/*')],
+      }),
+    );
+    admin.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'UsagePlanKeys',
+        actions: ['apigateway:POST', 'apigateway:GET', 'apigateway:DELETE'],
+        resources: planArns.flatMap((id) => [arn(`/usageplans/${id}/keys`), arn(`/usageplans/${id}/keys/*`)]),
+      }),
+    );
+    Validations.of(admin.role).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/apikeys/*]',
+        reason:
+          'Tenant API keys are created at runtime by the admin API (onboarding / rotation); their ids are unknown at deploy time.',
+      },
+      ...TIERS.map((t) => ({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/usageplans/<${this.logicalIdOf(this.gateway.usagePlans[t])}>/keys/*]`,
+        reason: `Keys of the ${t} usage plan are tenant API keys created at runtime; scoped to this plan only.`,
+      })),
+    );
+  }
+}

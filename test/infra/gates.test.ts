@@ -1,0 +1,70 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { describe, expect, it } from 'vitest';
+import { addChecks, STRICT_CONTEXT } from '../../lib/checks';
+import { STAGE_NAMES } from '../../lib/config';
+import { formatViolations, readViolations } from '../../lib/synth';
+import { synthesized } from './support/synth';
+
+describe('synth gates (all stages, one synthesis)', () => {
+  const s = synthesized();
+
+  it('synthesizes dev, staging and prod without error', () => {
+    expect(s.error?.message, formatViolations(s.violations)).toBeUndefined();
+    for (const stage of STAGE_NAMES) {
+      expect(s.hasStack(stage, 'Data')).toBe(true);
+      expect(s.hasStack(stage, 'Api')).toBe(true);
+    }
+    console.info(`infra: synthesized ${STAGE_NAMES.length} stages in ${(s.durationMs / 1000).toFixed(1)} s`);
+  });
+
+  it('has zero unacknowledged cdk-nag (AwsSolutions, Serverless) and schema-validation errors', () => {
+    expect(formatViolations(s.violations)).toBe('');
+  });
+
+  it('bundles the real handlers (no test placeholders)', () => {
+    expect(s.placeholders).toEqual([]);
+  });
+});
+
+/** A tiny app with one deliberate problem: proves each gate actually fails synthesis. */
+function synthTiny(build: (stack: Stack) => void): { error?: Error; rules: string[] } {
+  const outdir = mkdtempSync(join(tmpdir(), 'marketedge-gate-'));
+  const app = new App({ outdir, context: { ...STRICT_CONTEXT } });
+  build(new Stack(app, 'Tiny'));
+  addChecks(app);
+  let error: Error | undefined;
+  try {
+    app.synth();
+  } catch (e) {
+    error = e as Error;
+  }
+  return { error, rules: readViolations(outdir).map((v) => v.rule) };
+}
+
+describe('the gates can fail', () => {
+  it('cdk-nag fails synthesis on an unacknowledged finding (SQS queue without SSL/DLQ)', () => {
+    const r = synthTiny((stack) => {
+      new sqs.Queue(stack, 'Q');
+    });
+    expect(r.error).toBeInstanceOf(Error);
+    expect(r.rules).toContain('AwsSolutions-SQS4');
+  });
+
+  it('strict schema validation fails synthesis on a property the CloudFormation schema rejects', () => {
+    const r = synthTiny((stack) => {
+      new wafv2.CfnIPSet(stack, 'Ips', {
+        scope: 'REGIONAL',
+        ipAddressVersion: 'IPV4',
+        addresses: [],
+        description: 'parentheses (are) not allowed',
+      });
+    });
+    expect(r.error).toBeInstanceOf(Error);
+    expect(r.rules.some((id) => /^[A-Z]\d+$/.test(id))).toBe(true);
+  });
+});

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { FLAG_NAMES, getStageConfig, STAGE_NAMES, TABLES, TIERS } from '../../lib/config';
+import { featureFlagsDocument } from '../../lib/constructs/feature-flags';
+import { LAMBDA_NAMES } from '../../lib/constructs/service-function';
+import { synthesized } from './support/synth';
+import { type CfnResource, flatten, policyStatements, refId, resourcesOf } from './support/template';
+
+/** Lambdas that talk to Redis and therefore live in the VPC. */
+const VPC_LAMBDAS = ['reports', 'edge-proxy', 'admin'];
+
+/** Env vars each Lambda must receive (the brief's contract). */
+const LIMITER_ENV = [
+  'REDIS_URL',
+  'RATE_LIMIT_TIMEOUT_MS',
+  'RATE_LIMIT_BREAKER_THRESHOLD',
+  'RATE_LIMIT_BREAKER_COOLDOWN_MS',
+];
+const FLAG_ENV = ['FEATURE_FLAGS', 'APPCONFIG_APPLICATION', 'APPCONFIG_ENVIRONMENT', 'APPCONFIG_PROFILE'];
+const EXPECTED_ENV: Record<string, string[]> = {
+  authorizer: [
+    'TENANTS_TABLE',
+    'AUTH0_ISSUER',
+    'AUTH0_AUDIENCE',
+    'AUTH0_CLAIMS_NAMESPACE',
+    'AUTH0_CLOCK_TOLERANCE_SEC',
+    'TENANT_CACHE_TTL_SEC',
+    ...FLAG_ENV,
+  ],
+  reports: ['TENANTS_TABLE', 'LIMITS_TABLE', 'REPORTS_TABLE', ...LIMITER_ENV, ...FLAG_ENV],
+  'edge-proxy': ['TENANTS_TABLE', 'LIMITS_TABLE', 'HTTP_BACKEND_MARKETDATA', ...LIMITER_ENV, ...FLAG_ENV],
+  admin: [
+    'TENANTS_TABLE',
+    'LIMITS_TABLE',
+    'AUDIT_TABLE',
+    'REPORTS_TABLE',
+    'USAGE_PLAN_IDS',
+    'REST_API_ID',
+    'ELASTICACHE_CACHE_NAME',
+    ...LIMITER_ENV,
+    ...FLAG_ENV,
+  ],
+  health: [],
+};
+
+describe.each(STAGE_NAMES)('lambdas — %s', (stage) => {
+  const config = getStageConfig(stage);
+  const s = synthesized();
+  const t = () => s.template(stage, 'Api');
+  const fn = (name: string): [string, CfnResource] => {
+    const found = Object.entries(resourcesOf(t(), 'AWS::Lambda::Function')).find(
+      ([, f]) => f.Properties?.FunctionName === `marketedge-${stage}-${name}`,
+    );
+    if (!found) throw new Error(`no Lambda marketedge-${stage}-${name}`);
+    return found;
+  };
+  const env = (name: string) =>
+    ((fn(name)[1].Properties?.Environment ?? {}) as { Variables?: Record<string, unknown> }).Variables ?? {};
+
+  it('deploys exactly the five Lambdas on Node 22 / ARM64 with X-Ray active', () => {
+    const fns = Object.values(resourcesOf(t(), 'AWS::Lambda::Function'));
+    expect(fns).toHaveLength(LAMBDA_NAMES.length);
+    for (const f of fns) {
+      expect(f.Properties?.Runtime).toBe('nodejs22.x');
+      expect(f.Properties?.Architectures).toEqual(['arm64']);
+      expect(f.Properties?.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(f.Properties?.Handler).toBe('index.handler');
+    }
+  });
+
+  it('gives every Lambda its own log group with the stage retention', () => {
+    const groups = resourcesOf(t(), 'AWS::Logs::LogGroup');
+    for (const name of LAMBDA_NAMES) {
+      const logGroup = refId(
+        ((fn(name)[1].Properties?.LoggingConfig ?? {}) as { LogGroup?: unknown }).LogGroup,
+      );
+      expect(logGroup, name).toBeDefined();
+      expect(groups[logGroup ?? '']?.Properties?.RetentionInDays, name).toBe(config.logRetentionDays);
+      expect(groups[logGroup ?? '']?.Properties?.LogGroupName).toBe(
+        `/aws/lambda/marketedge-${stage}-${name}`,
+      );
+    }
+  });
+
+  it('sets the contract env vars, Powertools env and stage-specific values', () => {
+    for (const name of LAMBDA_NAMES) {
+      const e = env(name);
+      expect(e.STAGE).toBe(stage);
+      expect(e.POWERTOOLS_SERVICE_NAME).toBe(name);
+      expect(e.POWERTOOLS_METRICS_NAMESPACE).toBe('MarketEdge');
+      expect(e.POWERTOOLS_LOG_LEVEL).toBe(config.logLevel);
+      for (const v of EXPECTED_ENV[name] ?? []) expect(e, `${name}.${v}`).toHaveProperty(v);
+      expect(e, name).not.toHaveProperty('DYNAMODB_ENDPOINT');
+    }
+    expect(env('authorizer').AUTH0_ISSUER).toBe(config.auth0.issuer);
+    expect(env('authorizer').AUTH0_AUDIENCE).toBe(config.auth0.audience);
+    expect(env('authorizer').AUTH0_CLAIMS_NAMESPACE).toBe(config.auth0.claimsNamespace);
+    expect(env('authorizer').TENANT_CACHE_TTL_SEC).toBe(String(config.authorizer.tenantCacheTtlSec));
+    expect(env('authorizer').POWERTOOLS_TRACER_CAPTURE_RESPONSE).toBe('false');
+    expect(env('edge-proxy').HTTP_BACKEND_MARKETDATA).toBe(config.httpBackends.marketData);
+    expect(flatten(env('reports').REDIS_URL)).toMatch(/^rediss:\/\//);
+    expect(env('reports').RATE_LIMIT_TIMEOUT_MS).toBe(String(config.rateLimiter.commandTimeoutMs));
+    expect(env('admin').ELASTICACHE_CACHE_NAME).toBe(`marketedge-${stage}-ratelimit`);
+    const plans = flatten(env('admin').USAGE_PLAN_IDS);
+    for (const tier of TIERS) expect(plans).toContain(`"${tier}":"\${`);
+    for (const name of LAMBDA_NAMES) {
+      for (const table of Object.values(TABLES)) {
+        const v = env(name)[table.envVar];
+        if (v !== undefined) expect(flatten(v)).toContain('Import:MarketEdge-');
+      }
+    }
+  });
+
+  it('attaches only the Redis talkers to the VPC', () => {
+    for (const name of LAMBDA_NAMES) {
+      const vpc = fn(name)[1].Properties?.VpcConfig;
+      if (VPC_LAMBDAS.includes(name)) expect(vpc, name).toBeDefined();
+      else expect(vpc, name).toBeUndefined();
+    }
+  });
+
+  it('gives the authorizer provisioned concurrency from the stage config', () => {
+    const aliases = Object.values(resourcesOf(t(), 'AWS::Lambda::Alias'));
+    if (config.authorizer.provisionedConcurrency > 0) {
+      expect(aliases).toHaveLength(1);
+      expect(aliases[0]?.Properties?.ProvisionedConcurrencyConfig).toEqual({
+        ProvisionedConcurrentExecutions: config.authorizer.provisionedConcurrency,
+      });
+      const authorizer = Object.values(resourcesOf(t(), 'AWS::ApiGateway::Authorizer'))[0];
+      expect(flatten(authorizer?.Properties?.AuthorizerUri)).toContain(
+        `\${${Object.keys(resourcesOf(t(), 'AWS::Lambda::Alias'))[0]}}`,
+      );
+    } else {
+      expect(aliases).toHaveLength(0);
+    }
+  });
+
+  it('has no wildcard action and no Resource "*" except the acknowledged X-Ray statement', () => {
+    for (const st of policyStatements(t())) {
+      for (const action of st.Action) {
+        expect(action, st.policy).not.toBe('*');
+        expect(action, st.policy).not.toMatch(/:\*$/);
+      }
+      if (st.Resource.includes('*')) {
+        expect(st.Action.sort(), st.policy).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+      }
+    }
+  });
+
+  it('grants least privilege on DynamoDB: only admin writes tenants/limits/audit, only reports writes reports', () => {
+    const roleOf = (name: string) =>
+      refId((fn(name)[1].Properties as { Role: unknown }).Role) ?? 'missing-role';
+    const writes = (name: string) =>
+      policyStatements(t())
+        .filter((st) => st.roles.includes(roleOf(name)))
+        .filter((st) => st.Action.some((a) => a === 'dynamodb:PutItem' || a === 'dynamodb:UpdateItem'))
+        .flatMap((st) => st.Resource.map(flatten));
+    expect(writes('authorizer')).toEqual([]);
+    expect(writes('edge-proxy')).toEqual([]);
+    expect(writes('health')).toEqual([]);
+    expect(writes('reports').join(' ')).toContain('Reports');
+    expect(writes('reports').join(' ')).not.toMatch(/Tenants|Limits|Audit/);
+    expect(writes('admin').join(' ')).toMatch(/Tenants/);
+  });
+
+  it('deploys the flag catalog as AppConfig feature flags for the stage', () => {
+    const template = t();
+    template.hasResourceProperties('AWS::AppConfig::ConfigurationProfile', {
+      Type: 'AWS.AppConfig.FeatureFlags',
+      LocationUri: 'hosted',
+    });
+    const version = Object.values(resourcesOf(template, 'AWS::AppConfig::HostedConfigurationVersion'))[0];
+    const doc = JSON.parse(String(version?.Properties?.Content)) as ReturnType<typeof featureFlagsDocument>;
+    expect(Object.keys(doc.values).sort()).toEqual([...FLAG_NAMES].sort());
+    expect(doc).toEqual(featureFlagsDocument(config));
+    template.resourceCountIs('AWS::AppConfig::Deployment', 1);
+  });
+});
