@@ -10,7 +10,8 @@
  * Names that are not RFC 9110 tokens and values with CR, LF or NUL are dropped.
  *
  * Response side (upstream → client): drop hop-by-hop headers, `Content-Length` (the gateway recomputes it after
- * base64 decoding) and `Server` / `X-Powered-By` (upstream internals).
+ * base64 decoding), `Server` / `X-Powered-By` (upstream internals) and the upstream's own rate-limit headers
+ * (`RateLimit`, `RateLimit-Policy`, `X-RateLimit-*`: the gateway's limiter sets these, describing its limits).
  */
 
 /** Identity headers the proxy sets from the authorizer context; any client-sent copy is removed. */
@@ -91,6 +92,10 @@ export function eventHeaders(
   return out;
 }
 
+function isRateLimitHeader(name: string): boolean {
+  return name === 'ratelimit' || name === 'ratelimit-policy' || name.startsWith('x-ratelimit-');
+}
+
 function isAmazonInternal(name: string): boolean {
   return name.startsWith('x-amzn-');
 }
@@ -128,7 +133,7 @@ export function clientResponseHeaders(upstream: Record<string, string | string[]
   for (const [name, value] of Object.entries(upstream)) {
     if (value === undefined) continue;
     const n = name.toLowerCase();
-    if (RESPONSE_DROP.has(n) || named.has(n)) continue;
+    if (RESPONSE_DROP.has(n) || named.has(n) || isRateLimitHeader(n)) continue;
     if (Array.isArray(value)) {
       if (value.length === 1) headers[n] = value[0]!;
       else if (value.length > 1) multiValueHeaders[n] = value;

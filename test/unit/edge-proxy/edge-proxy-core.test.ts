@@ -76,8 +76,17 @@ describe('response headers', () => {
       vary: ['accept'],
       'x-none': undefined,
       etag: '"v1"',
+      ratelimit: 'limit=1',
+      'ratelimit-policy': 'x',
+      'x-ratelimit-remaining': '0',
+      'retry-after': '3',
     });
-    expect(out.headers).toEqual({ 'content-type': 'application/json', vary: 'accept', etag: '"v1"' });
+    expect(out.headers).toEqual({
+      'content-type': 'application/json',
+      vary: 'accept',
+      etag: '"v1"',
+      'retry-after': '3',
+    });
     expect(out.multiValueHeaders).toEqual({ 'set-cookie': ['a=1', 'b=2'] });
     expect(clientResponseHeaders({ connection: ['close'] }).headers).toEqual({});
   });
