@@ -1,0 +1,94 @@
+/** Thrown when the circuit is open: the store is not called at all. */
+export class CircuitOpenError extends Error {
+  constructor(readonly retryInMs: number) {
+    super('rate-limit store circuit open');
+    this.name = 'CircuitOpenError';
+  }
+}
+
+/** Thrown when a store call takes longer than the command timeout. */
+export class StoreTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`rate-limit store call timed out after ${timeoutMs} ms`);
+    this.name = 'StoreTimeoutError';
+  }
+}
+
+/** Options of {@link CircuitBreaker}. */
+export interface BreakerOptions {
+  /** Per-call timeout, ms (default 25; env `RATE_LIMIT_TIMEOUT_MS`). */
+  timeoutMs: number;
+  /** Consecutive failures that open the circuit (default 5; env `RATE_LIMIT_BREAKER_THRESHOLD`). */
+  threshold: number;
+  /** How long the circuit stays open before one trial call, ms (default 2000; env `RATE_LIMIT_BREAKER_COOLDOWN_MS`). */
+  cooldownMs: number;
+  /** Clock, epoch ms (tests). */
+  now?: () => number;
+}
+
+/** `closed`: calls go through; `open`: calls fail fast; `half-open`: one trial call in flight. */
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/**
+ * Circuit breaker with a per-call timeout (the classic closed → open → half-open cycle, see
+ * https://martinfowler.com/bliki/CircuitBreaker.html). No caller waits longer than `timeoutMs`; after `threshold`
+ * consecutive failures calls fail immediately for `cooldownMs`, then a single trial decides whether to close again.
+ */
+export class CircuitBreaker {
+  private failures = 0;
+  private openedAt = 0;
+  private st: BreakerState = 'closed';
+  private readonly now: () => number;
+
+  constructor(private readonly opts: BreakerOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Current state (an open circuit past its cooldown reports `half-open`). */
+  get state(): BreakerState {
+    if (this.st === 'open' && this.now() - this.openedAt >= this.opts.cooldownMs) return 'half-open';
+    return this.st;
+  }
+
+  /** ms until an open circuit allows a trial call (0 when not open). */
+  retryInMs(): number {
+    return this.st === 'open' ? Math.max(0, this.opts.cooldownMs - (this.now() - this.openedAt)) : 0;
+  }
+
+  /**
+   * Runs `fn` under the breaker and the timeout.
+   * @throws {CircuitOpenError} when open (or a trial is already in flight)
+   * @throws {StoreTimeoutError} when `fn` takes longer than `timeoutMs`
+   * @throws whatever `fn` throws
+   */
+  async exec<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.st === 'open') {
+      if (this.now() - this.openedAt < this.opts.cooldownMs) throw new CircuitOpenError(this.retryInMs());
+      this.st = 'half-open';
+    } else if (this.st === 'half-open') {
+      throw new CircuitOpenError(this.opts.cooldownMs);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const result = await Promise.race([
+        fn(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new StoreTimeoutError(this.opts.timeoutMs)), this.opts.timeoutMs);
+          timer.unref?.();
+        }),
+      ]);
+      this.failures = 0;
+      this.st = 'closed';
+      return result;
+    } catch (e) {
+      this.failures++;
+      if (this.st === 'half-open' || this.failures >= this.opts.threshold) {
+        this.st = 'open';
+        this.openedAt = this.now();
+      }
+      throw e;
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+}

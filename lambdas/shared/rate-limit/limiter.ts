@@ -1,0 +1,471 @@
+import type { FlagName } from '../../../lib/config/flags';
+import type { Rule } from '../../../lib/config/policy';
+import type { Route } from '../../../lib/config/routes';
+import type { Tier } from '../../../lib/config/tier-names';
+import { TIER_TABLE } from '../../../lib/config/tiers';
+import { CircuitBreaker } from './breaker';
+import { ceilSec, type Decision, type RuleOutcome } from './decision';
+import { policyVersionKey } from './keys';
+import type { PolicySource, TenantLimits } from './policy-source';
+import { applicableRules, bypassUntilMs, capacity, effectivePolicy, toCheck, windowSec } from './resolve';
+import type { EvaluateResult, LimitCheck, LimiterStore } from './store';
+
+/** Minimal flag reader (satisfied by `flags` in `lambdas/shared/flags.ts`). */
+export interface FlagReader {
+  isEnabled(name: FlagName): Promise<boolean>;
+}
+
+/** Dependencies and tuning of a {@link RateLimiter}. */
+export interface RateLimiterDeps {
+  /** Primary store (Redis in AWS). */
+  store: LimiterStore;
+  /** Per-container fallback for fail-open routes when the primary store fails. */
+  fallback: LimiterStore;
+  policySource: PolicySource;
+  flags: FlagReader;
+  /** Local clock, epoch ms — used only for caches (never for limit math). Default `Date.now`. */
+  now?: () => number;
+  /** Store call timeout, ms (default 25). */
+  timeoutMs?: number;
+  /** Consecutive store failures that open the circuit (default 5). */
+  breakerThreshold?: number;
+  /** Open-circuit cooldown before a trial call, ms (default 2000). */
+  breakerCooldownMs?: number;
+  /** Longest time a denial is served from the in-process over-limit cache, ms (default 1000; 0 disables). */
+  overLimitCacheMs?: number;
+  /** Max over-limit cache entries (default 10 000). */
+  overLimitCacheSize?: number;
+  /** How often tier versions are polled from the store, ms (default 500). */
+  tierVersionPollMs?: number;
+  /** Safety net: cached policies are re-read after this long even without a version change, ms (default 60 000). */
+  policyMaxAgeMs?: number;
+  /** Allowed requests with less than this share of a rule's capacity left count as near-limit (default 0.1). */
+  nearLimitRatio?: number;
+  /** Called when a policy read fails (the last known or default policy is used). */
+  onPolicyError?: (error: unknown, what: string) => void;
+}
+
+/** One request to decide on. */
+export interface CheckRequest {
+  tenantId: string;
+  userId: string;
+  tier: Tier;
+  route: Pick<Route, 'method' | 'path' | 'limitClass' | 'failMode'>;
+  /** Actual HTTP method (differs from `route.method` for `ANY` routes). Default `route.method`. */
+  method?: string;
+}
+
+/** Read-only usage of one rule (for `GET /admin/tenants/{id}/usage`). */
+export interface UsageEntry {
+  ruleId: string;
+  scope: Rule['scope'];
+  kind: Rule['kind'];
+  mode: Rule['mode'];
+  /** Requests per period (rate) or window (quota). */
+  limit: number;
+  /** Burst capacity (rate) or `limit` (quota). */
+  capacity: number;
+  /** Requests available now. */
+  remaining: number;
+  /** Used capacity now (`capacity − remaining`). */
+  used: number;
+  /** Seconds until full replenishment (rate) or the window's end (quota), rounded up. */
+  resetSec: number;
+  periodSec?: number;
+  burst?: number;
+  window?: 'day' | 'month';
+  match?: Rule['match'];
+  subject?: string;
+  /** The user the counter belongs to (user-scope rules). */
+  userId?: string;
+}
+
+interface TenantEntry {
+  limits: TenantLimits;
+  /** Version token seen when loaded; undefined = unknown (store was down). */
+  version: string | undefined;
+  loadedAt: number;
+  stale: boolean;
+}
+
+interface TierEntry {
+  rules: Rule[];
+  version: string | undefined;
+  loadedAt: number;
+  stale: boolean;
+}
+
+/** After a failed policy read, retry this much later, ms. */
+const RETRY_FAILED_LOAD_MS = 5_000;
+
+interface CachedDenial {
+  until: number;
+  allowAt: number;
+  outcome: RuleOutcome;
+}
+
+/**
+ * The limiter: resolves the effective policy of a request (cached, re-read on version change), evaluates every
+ * applicable rule in one store call, and applies shadow mode, bypasses, fail modes and the over-limit cache.
+ * No AWS imports: metrics/logging are done by the caller from the returned {@link Decision}.
+ */
+export class RateLimiter {
+  readonly breaker: CircuitBreaker;
+  private readonly d: Required<Omit<RateLimiterDeps, 'onPolicyError'>> &
+    Pick<RateLimiterDeps, 'onPolicyError'>;
+  private readonly tenants = new Map<string, TenantEntry>();
+  private readonly tiers = new Map<Tier, TierEntry>();
+  private tierVersions: Record<string, string> | undefined;
+  private lastTierPoll = Number.NEGATIVE_INFINITY;
+  private tierPoll: Promise<void> | undefined;
+  private readonly denials = new Map<string, CachedDenial>();
+  private readonly tenantLoads = new Map<string, Promise<TenantEntry>>();
+  private readonly tierLoads = new Map<Tier, Promise<TierEntry>>();
+
+  constructor(deps: RateLimiterDeps) {
+    this.d = {
+      now: Date.now,
+      timeoutMs: 25,
+      breakerThreshold: 5,
+      breakerCooldownMs: 2_000,
+      overLimitCacheMs: 1_000,
+      overLimitCacheSize: 10_000,
+      tierVersionPollMs: 500,
+      policyMaxAgeMs: 60_000,
+      nearLimitRatio: 0.1,
+      ...deps,
+    };
+    this.breaker = new CircuitBreaker({
+      timeoutMs: this.d.timeoutMs,
+      threshold: this.d.breakerThreshold,
+      cooldownMs: this.d.breakerCooldownMs,
+      now: this.d.now,
+    });
+  }
+
+  /** The primary store. */
+  get store(): LimiterStore {
+    return this.d.store;
+  }
+
+  /**
+   * Decides one request. Never throws for store or policy-source failures: those give a degraded decision
+   * (fail-open routes: in-memory fallback) or `unavailable` (fail-closed routes, 503).
+   */
+  async check(req: CheckRequest): Promise<Decision> {
+    const [enabled, tenantSpecific] = await Promise.all([
+      this.d.flags.isEnabled('rate_limiting_enabled'),
+      this.d.flags.isEnabled('tenant_specific_limits'),
+    ]);
+    const routeKey = `${req.route.method} ${req.route.path}`;
+    const [tierRules, tenant] = await Promise.all([this.tierRules(req.tier), this.tenantEntry(req.tenantId)]);
+    const rules = applicableRules(effectivePolicy(tierRules, tenant.limits.rules, tenantSpecific), {
+      method: req.method ?? req.route.method,
+      routeMethod: req.route.method,
+      routePath: req.route.path,
+      limitClass: req.route.limitClass,
+      userId: req.userId,
+    });
+    const base: Decision = {
+      status: 'allowed',
+      tenantId: req.tenantId,
+      userId: req.userId,
+      tier: req.tier,
+      route: routeKey,
+      outcomes: [],
+      violated: [],
+      retryAfterSec: 0,
+      degraded: false,
+      bypassed: false,
+      shadowDenied: false,
+      nearLimit: false,
+      cached: false,
+    };
+    if (rules.length === 0) return base;
+
+    const bypassUntil = bypassUntilMs(tenant.limits.bypasses, req.userId);
+    const localNow = this.d.now();
+    const maybeBypassed = bypassUntil > localNow;
+    const checks = rules.map((r) => toCheck(r, req.tenantId, req.userId, enabled && r.mode === 'enforce'));
+
+    if (!maybeBypassed) {
+      const hit = this.cachedDenial(checks, localNow);
+      if (hit) {
+        return {
+          ...base,
+          status: 'denied',
+          outcomes: [hit.outcome],
+          violated: [hit.outcome.rule.id],
+          retryAfterSec: Math.max(1, ceilSec(hit.allowAt - localNow)),
+          cached: true,
+        };
+      }
+    }
+
+    const request = {
+      versionKey: policyVersionKey(req.tenantId),
+      checks,
+      bypassUntilMs: bypassUntil,
+      mode: 'check' as const,
+    };
+    let res: EvaluateResult;
+    let degraded = false;
+    let error: string | undefined;
+    try {
+      res = await this.breaker.exec(() => this.d.store.evaluate(request));
+    } catch (e) {
+      degraded = true;
+      error = e instanceof Error ? e.message : String(e);
+      if (req.route.failMode === 'closed' && enabled && !maybeBypassed) {
+        return {
+          ...base,
+          status: 'unavailable',
+          degraded: true,
+          retryAfterSec: Math.max(1, ceilSec(this.breaker.retryInMs())),
+          error,
+        };
+      }
+      res = await this.d.fallback.evaluate(request);
+    }
+    if (!degraded && res.version !== tenant.version) tenant.stale = true;
+
+    const outcomes: RuleOutcome[] = rules.map((rule, i) => {
+      const r = res.results[i]!;
+      return {
+        rule,
+        key: checks[i]!.key,
+        enforced: checks[i]!.enforce && !res.bypassed,
+        allowed: r.allowed,
+        limit: rule.limit,
+        remaining: r.remaining,
+        resetSec: ceilSec(r.resetMs),
+        retryAfterSec: r.allowed ? 0 : Math.max(1, ceilSec(r.retryAfterMs)),
+        windowSec: windowSec(rule, res.nowMs),
+      };
+    });
+    const violated = outcomes.filter((o) => o.enforced && !o.allowed);
+    const denied = violated.length > 0;
+    if (denied) this.cacheDenials(violated, res, checks, localNow);
+    return {
+      ...base,
+      status: denied ? 'denied' : 'allowed',
+      outcomes,
+      violated: violated.map((o) => o.rule.id),
+      retryAfterSec: denied ? Math.max(...violated.map((o) => o.retryAfterSec)) : 0,
+      degraded,
+      bypassed: res.bypassed,
+      shadowDenied: outcomes.some((o) => !o.enforced && !o.allowed),
+      nearLimit:
+        !denied && outcomes.some((o) => o.enforced && o.remaining < capacity(o.rule) * this.d.nearLimitRatio),
+      ...(error !== undefined ? { error } : {}),
+    };
+  }
+
+  /**
+   * Read-only usage per rule of a tenant's effective policy (tenant-scope rules, plus user-scope rules for `userId`
+   * when given), without counting anything.
+   * @throws store errors (timeout, circuit open) — the admin API answers 503
+   */
+  async usage(q: { tenantId: string; tier: Tier; userId?: string }): Promise<UsageEntry[]> {
+    const tenantSpecific = await this.d.flags.isEnabled('tenant_specific_limits');
+    const [tierRules, tenant] = await Promise.all([this.tierRules(q.tier), this.tenantEntry(q.tenantId)]);
+    const rules = effectivePolicy(tierRules, tenant.limits.rules, tenantSpecific).filter((r) =>
+      r.scope === 'tenant'
+        ? true
+        : q.userId !== undefined && (r.subject === undefined || r.subject === q.userId),
+    );
+    if (rules.length === 0) return [];
+    const checks = rules.map((r) => toCheck(r, q.tenantId, q.userId, r.mode === 'enforce'));
+    const res = await this.breaker.exec(() =>
+      this.d.store.evaluate({
+        versionKey: policyVersionKey(q.tenantId),
+        checks,
+        bypassUntilMs: 0,
+        mode: 'peek',
+      }),
+    );
+    return rules.map((rule, i) => {
+      const r = res.results[i]!;
+      const cap = capacity(rule);
+      return {
+        ruleId: rule.id,
+        scope: rule.scope,
+        kind: rule.kind,
+        mode: rule.mode,
+        limit: rule.limit,
+        capacity: cap,
+        remaining: Math.min(cap, r.remaining),
+        used: Math.max(0, cap - r.remaining),
+        resetSec: ceilSec(r.resetMs),
+        ...(rule.kind === 'rate'
+          ? { periodSec: rule.periodSec, burst: rule.burst ?? rule.limit }
+          : { window: rule.window }),
+        ...(rule.match ? { match: rule.match } : {}),
+        ...(rule.subject !== undefined ? { subject: rule.subject } : {}),
+        ...(rule.scope === 'user' && q.userId !== undefined ? { userId: q.userId } : {}),
+      };
+    });
+  }
+
+  /**
+   * Publishes a tenant policy change: writes a fresh version token to the tenant's version key (every limiter sees
+   * it in the next decision's script reply and re-reads the policy) and drops this process's cache.
+   * @throws store errors (the caller should retry or report; cached policies still expire after `policyMaxAgeMs`)
+   */
+  async bumpPolicyVersion(tenantId: string): Promise<void> {
+    this.invalidate(tenantId);
+    await this.d.store.bumpVersion(policyVersionKey(tenantId));
+  }
+
+  /**
+   * Publishes a tier policy change: writes a fresh token to the tier-versions hash, which limiters poll every
+   * `tierVersionPollMs` (default 500 ms); drops this process's cached tier policy.
+   * @throws store errors
+   */
+  async bumpTierVersion(tier: Tier): Promise<void> {
+    this.tiers.delete(tier);
+    await this.d.store.bumpTierVersion(tier);
+  }
+
+  /** Drops cached policies (one tenant, or everything) and cached denials. */
+  invalidate(tenantId?: string): void {
+    if (tenantId === undefined) {
+      this.tenants.clear();
+      this.tiers.clear();
+      this.denials.clear();
+      return;
+    }
+    this.tenants.delete(tenantId);
+    const prefix = policyVersionKey(tenantId).slice(0, -'cfg'.length);
+    for (const k of this.denials.keys()) if (k.startsWith(prefix)) this.denials.delete(k);
+  }
+
+  /** Closes the stores. */
+  async close(): Promise<void> {
+    await Promise.allSettled([this.d.store.close(), this.d.fallback.close()]);
+  }
+
+  private cachedDenial(checks: LimitCheck[], now: number): CachedDenial | undefined {
+    if (this.d.overLimitCacheMs <= 0 || this.denials.size === 0) return undefined;
+    for (const c of checks) {
+      if (!c.enforce) continue;
+      const hit = this.denials.get(c.key);
+      if (!hit) continue;
+      if (hit.until > now) return hit;
+      this.denials.delete(c.key);
+    }
+    return undefined;
+  }
+
+  private cacheDenials(
+    violated: RuleOutcome[],
+    res: EvaluateResult,
+    checks: LimitCheck[],
+    now: number,
+  ): void {
+    if (this.d.overLimitCacheMs <= 0) return;
+    for (const o of violated) {
+      const i = checks.findIndex((c) => c.key === o.key);
+      const retryMs = res.results[i]?.retryAfterMs ?? 0;
+      if (retryMs <= 0) continue;
+      if (this.denials.size >= this.d.overLimitCacheSize) {
+        const oldest = this.denials.keys().next().value;
+        if (oldest !== undefined) this.denials.delete(oldest);
+      }
+      this.denials.set(o.key, {
+        until: now + Math.min(retryMs, this.d.overLimitCacheMs),
+        allowAt: now + retryMs,
+        outcome: { ...o, remaining: 0 },
+      });
+    }
+  }
+
+  private async tenantEntry(tenantId: string): Promise<TenantEntry> {
+    const cur = this.tenants.get(tenantId);
+    if (cur && !cur.stale && this.d.now() - cur.loadedAt < this.d.policyMaxAgeMs) return cur;
+    let p = this.tenantLoads.get(tenantId);
+    if (!p) {
+      p = this.loadTenant(tenantId, cur).finally(() => this.tenantLoads.delete(tenantId));
+      this.tenantLoads.set(tenantId, p);
+    }
+    return p;
+  }
+
+  private async loadTenant(tenantId: string, cur: TenantEntry | undefined): Promise<TenantEntry> {
+    // Read the version first: a bump after this read shows up as a different version in the next decision.
+    const version = await this.breaker
+      .exec(() => this.d.store.getVersion(policyVersionKey(tenantId)))
+      .catch(() => undefined);
+    let entry: TenantEntry;
+    try {
+      const limits = await this.d.policySource.tenantLimits(tenantId);
+      entry = { limits, version, loadedAt: this.d.now(), stale: false };
+    } catch (e) {
+      this.d.onPolicyError?.(e, `tenant ${tenantId}`);
+      // Keep the last known policy (or tier defaults only); retry after RETRY_FAILED_LOAD_MS.
+      entry = {
+        limits: cur?.limits ?? { rules: [], bypasses: [] },
+        version: cur?.version,
+        loadedAt: this.d.now() - this.d.policyMaxAgeMs + RETRY_FAILED_LOAD_MS,
+        stale: false,
+      };
+    }
+    this.tenants.set(tenantId, entry);
+    return entry;
+  }
+
+  private pollTierVersions(now: number): Promise<void> {
+    if (this.tierPoll) return this.tierPoll;
+    this.lastTierPoll = now;
+    this.tierPoll = this.breaker
+      .exec(() => this.d.store.getTierVersions())
+      .then((versions) => {
+        this.tierVersions = versions;
+        for (const [tier, e] of this.tiers) if (e.version !== (versions[tier] ?? '')) e.stale = true;
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.tierPoll = undefined;
+      });
+    return this.tierPoll;
+  }
+
+  private async tierRules(tier: Tier): Promise<Rule[]> {
+    const now = this.d.now();
+    if (now - this.lastTierPoll >= this.d.tierVersionPollMs) {
+      const p = this.pollTierVersions(now);
+      if (this.tierVersions === undefined) await p;
+    }
+    const cur = this.tiers.get(tier);
+    if (cur && !cur.stale && now - cur.loadedAt < this.d.policyMaxAgeMs) return cur.rules;
+    let p = this.tierLoads.get(tier);
+    if (!p) {
+      p = this.loadTier(tier, cur).finally(() => this.tierLoads.delete(tier));
+      this.tierLoads.set(tier, p);
+    }
+    return (await p).rules;
+  }
+
+  private async loadTier(tier: Tier, cur: TierEntry | undefined): Promise<TierEntry> {
+    const version = this.tierVersions ? (this.tierVersions[tier] ?? '') : undefined;
+    let entry: TierEntry;
+    try {
+      entry = {
+        rules: await this.d.policySource.tierRules(tier),
+        version,
+        loadedAt: this.d.now(),
+        stale: false,
+      };
+    } catch (e) {
+      this.d.onPolicyError?.(e, `tier ${tier}`);
+      entry = {
+        rules: cur?.rules ?? TIER_TABLE[tier].defaultPolicy,
+        version: cur?.version,
+        loadedAt: this.d.now() - this.d.policyMaxAgeMs + RETRY_FAILED_LOAD_MS,
+        stale: false,
+      };
+    }
+    this.tiers.set(tier, entry);
+    return entry;
+  }
+}
