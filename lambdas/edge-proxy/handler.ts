@@ -1,8 +1,13 @@
 import { createObservability } from '../shared/observability';
+import { withRateLimit } from '../shared/rate-limit';
 import { createEdgeProxy } from './proxy';
 
 /** Powertools logger/metrics/tracer live for the container; the undici keep-alive agent is created on first use. */
 const obs = createObservability('edge-proxy');
 
-/** Lambda entry point of the edge proxy for `http` routes (e.g. `ANY /v1/market/{proxy+}`); see `proxy.ts`. */
-export const handler = createEdgeProxy({ obs });
+/**
+ * Lambda entry point of the edge proxy for `http` routes (e.g. `ANY /v1/market/{proxy+}`; see `proxy.ts`), behind
+ * the rate limiter: a 429/503 decision answers before any upstream call; allowed responses get the rate-limit
+ * headers.
+ */
+export const handler = withRateLimit(createEdgeProxy({ obs }));

@@ -1,9 +1,25 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../shared/aws/dynamodb';
 import { createObservability } from '../shared/observability';
+import { withRateLimit } from '../shared/rate-limit';
 import { dynamoReportsRepository } from './repository';
 import { createReportsService } from './service';
 
-/** Powertools logger/metrics/tracer and the DynamoDB client live for the container, outside the handler. */
+/** Powertools logger/metrics/tracer live for the container, outside the handler. */
 const obs = createObservability('reports');
 
-/** Lambda entry point of the reports service (routes `/v1/me`, `/v1/reports*`); see `service.ts`. */
-export const handler = createReportsService({ repository: dynamoReportsRepository(), obs });
+let traced: DynamoDBDocumentClient | undefined;
+/** The shared DynamoDB client, instrumented once for X-Ray (a no-op outside Lambda). */
+function client(): DynamoDBDocumentClient {
+  const c = documentClient();
+  if (traced !== c) traced = obs.tracer.captureAWSv3Client(c);
+  return traced;
+}
+
+/**
+ * Lambda entry point of the reports service (`GET /v1/me`, `/v1/reports*`; see `service.ts`), behind the rate
+ * limiter: the route table's limit class applies (`write` routes also meet the stricter `user-writes` rule).
+ */
+export const handler = withRateLimit(
+  createReportsService({ repository: dynamoReportsRepository(client), obs }),
+);

@@ -257,3 +257,37 @@ describe('handler.ts', () => {
     expect(JSON.parse(r.body).headers['x-tenant-id']).toBe('acme');
   });
 });
+
+describe('behind withRateLimit', () => {
+  it('a 429 from the limiter never reaches the upstream; allowed responses carry rate-limit headers', async () => {
+    const rl = await import('../../../lambdas/shared/rate-limit');
+    const policy = new rl.StaticPolicySource();
+    policy.setTenantRules('acme', [
+      {
+        id: 'market-tiny',
+        scope: 'tenant',
+        kind: 'rate',
+        limit: 2,
+        periodSec: 3600,
+        burst: 2,
+        match: { route: 'ANY /v1/market/{proxy+}' },
+      },
+    ]);
+    rl.configureRateLimiter({ store: new rl.MemoryStore(), policySource: policy });
+    try {
+      vi.stubEnv('HTTP_BACKEND_MARKETDATA', upstream.baseUrl);
+      const { handler } = await import('../../../lambdas/edge-proxy/handler');
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const r = await handler(restEvent(ev('echo', { method: 'POST', body: `n${i}` })), lambdaContext);
+        statuses.push(r.statusCode);
+        if (r.statusCode === 200) expect(r.headers?.['X-RateLimit-Limit']).toBeDefined();
+        else expect(JSON.parse(r.body)['violated-policies']).toContain('market-tiny');
+      }
+      expect(statuses).toEqual([200, 200, 429, 429, 429]);
+      expect(upstream.seen.map((s) => s.body.toString())).toEqual(['n0', 'n1']);
+    } finally {
+      await rl.resetRateLimiter();
+    }
+  });
+});
