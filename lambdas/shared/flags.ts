@@ -6,7 +6,7 @@ import { isStageName } from '../../lib/config/stage-names';
  * `FEATURE_FLAGS` (JSON object of flag name → boolean; set by the local stack and by CDK from the stage's
  * `flagOverrides`). Unknown names in `FEATURE_FLAGS` are ignored.
  *
- * In AWS the AppConfig feature-flag profile is the live source; see `appconfig-flags.ts` once deployed.
+ * In AWS the AppConfig feature-flag profile is the live source (`appconfig-flags.ts`); these values are its fallback.
  */
 export function staticFlags(env: NodeJS.ProcessEnv = process.env): Flags {
   const stage = isStageName(env.STAGE) ? env.STAGE : 'dev';
@@ -33,12 +33,41 @@ export interface FlagProvider {
 
 let overrides: Partial<Flags> = {};
 let resolved: Flags | undefined;
+/** AppConfig-backed provider: `undefined` = not looked up yet, `null` = not configured (no APPCONFIG_* env). */
+let remote: Promise<FlagProvider | null> | undefined;
 
-/** Process-wide flag provider backed by {@link staticFlags} plus runtime overrides (local stack, tests). */
+/**
+ * The AppConfig provider when `APPCONFIG_APPLICATION`, `APPCONFIG_ENVIRONMENT` and `APPCONFIG_PROFILE` are set
+ * (CDK sets them on every Lambda), else `null`. Loaded lazily so local runs and tests never touch AppConfig.
+ */
+async function remoteProvider(): Promise<FlagProvider | null> {
+  const {
+    APPCONFIG_APPLICATION: application,
+    APPCONFIG_ENVIRONMENT: environment,
+    APPCONFIG_PROFILE: profile,
+  } = process.env;
+  if (!application || !environment || !profile) return null;
+  const { createAppConfigFlagProvider } = await import('./appconfig-flags');
+  return createAppConfigFlagProvider({
+    application,
+    environment,
+    profile,
+    fallback: () => (resolved ??= staticFlags()),
+  });
+}
+
+/**
+ * Process-wide flag provider: runtime overrides (`set`, local stack and tests) first, then AWS AppConfig feature
+ * flags when the `APPCONFIG_*` env vars are set (see `appconfig-flags.ts`), else {@link staticFlags}.
+ */
 export const flags: FlagProvider & { set(values: Partial<Flags>): void; reset(): void } = {
   async isEnabled(name) {
+    const override = overrides[name];
+    if (override !== undefined) return override;
     resolved ??= staticFlags();
-    return overrides[name] ?? resolved[name];
+    remote ??= remoteProvider().catch(() => null);
+    const provider = await remote;
+    return provider ? provider.isEnabled(name) : resolved[name];
   },
   set(values) {
     overrides = { ...overrides, ...values };
@@ -46,5 +75,6 @@ export const flags: FlagProvider & { set(values: Partial<Flags>): void; reset():
   reset() {
     overrides = {};
     resolved = undefined;
+    remote = undefined;
   },
 };

@@ -1,4 +1,4 @@
-import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -49,19 +49,6 @@ export class Network extends Construct {
       },
       restrictDefaultSecurityGroup: true,
     });
-    // The default-SG restriction is a CDK custom resource (a Lambda the platform provides and CDK updates).
-    Validations.of(this.vpc).acknowledge(
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason:
-          'CDK-provided custom resource that strips the default security group rules; AWS managed basic-execution policy.',
-      },
-      {
-        id: 'AwsSolutions-L1',
-        reason: 'CDK-provided custom resource runtime, pinned and upgraded by aws-cdk-lib.',
-      },
-    );
-
     this.lambdaSecurityGroup = new ec2.SecurityGroup(this, 'LambdaSg', {
       vpc: this.vpc,
       description: `MarketEdge ${config.name} Lambdas (Redis talkers)`,

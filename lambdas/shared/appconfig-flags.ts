@@ -1,0 +1,110 @@
+import { AppConfigProvider } from '@aws-lambda-powertools/parameters/appconfig';
+import type { AppConfigDataClient } from '@aws-sdk/client-appconfigdata';
+import { FLAG_NAMES, type FlagName, type Flags } from '../../lib/config/flags';
+import type { FlagProvider } from './flags';
+
+/** Where the stage's feature flags live in AppConfig (names or ids; CDK sets names). */
+export interface AppConfigLocation {
+  /** `APPCONFIG_APPLICATION`, e.g. `marketedge-prod`. */
+  application: string;
+  /** `APPCONFIG_ENVIRONMENT`, e.g. `prod`. */
+  environment: string;
+  /** `APPCONFIG_PROFILE`, the `AWS.AppConfig.FeatureFlags` profile, e.g. `feature-flags`. */
+  profile: string;
+}
+
+/** Options of {@link createAppConfigFlagProvider}. */
+export interface AppConfigFlagOptions extends AppConfigLocation {
+  /** Values used before the first fetch succeeds and whenever AppConfig fails (catalog defaults + `FEATURE_FLAGS`). */
+  fallback: () => Flags;
+  /** How long a fetched configuration is reused, seconds (Powertools cache `maxAge`). Default 30. */
+  maxAgeSec?: number;
+  /** After a failed fetch, serve the fallback (no AppConfig call) for this long, ms. Default 5000. */
+  errorBackoffMs?: number;
+  /** AppConfigData client (tests inject a mocked one). */
+  client?: AppConfigDataClient;
+  /** Called once per failed fetch (never with secrets); default: `console.warn` one line. */
+  onError?: (error: unknown) => void;
+  /** Clock, ms since epoch (tests). */
+  now?: () => number;
+}
+
+/** Shape of the `AWS.AppConfig.FeatureFlags` data AppConfigData returns: `{ <flag>: { enabled: boolean } }`. */
+type FlagValues = Record<string, { enabled?: unknown } | undefined>;
+
+/**
+ * Reads the `APPCONFIG_APPLICATION` / `APPCONFIG_ENVIRONMENT` / `APPCONFIG_PROFILE` env vars.
+ * @returns the location when all three are set and non-empty, otherwise `undefined` (local stack, tests)
+ */
+export function appConfigLocationFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): AppConfigLocation | undefined {
+  const {
+    APPCONFIG_APPLICATION: application,
+    APPCONFIG_ENVIRONMENT: environment,
+    APPCONFIG_PROFILE: profile,
+  } = env;
+  return application && environment && profile ? { application, environment, profile } : undefined;
+}
+
+/**
+ * A {@link FlagProvider} backed by AWS AppConfig feature flags through Powertools Parameters' `AppConfigProvider`
+ * (AppConfigData `StartConfigurationSession` / `GetLatestConfiguration`, cached in memory for `maxAgeSec`).
+ * See https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-type-reference-feature-flags.html
+ *
+ * Never throws: a flag missing from the profile, a malformed document or an AppConfig error yields the fallback
+ * value, and errors back off for `errorBackoffMs` so a broken AppConfig never adds latency to every request.
+ */
+export function createAppConfigFlagProvider(options: AppConfigFlagOptions): FlagProvider & {
+  /** Current values of every flag (one fetch at most). */
+  all(): Promise<Flags>;
+} {
+  const provider = new AppConfigProvider({
+    application: options.application,
+    environment: options.environment,
+    ...(options.client ? { awsSdkV3Client: options.client } : {}),
+  });
+  const maxAge = options.maxAgeSec ?? 30;
+  const backoffMs = options.errorBackoffMs ?? 5000;
+  const now = options.now ?? Date.now;
+  const onError =
+    options.onError ??
+    ((e: unknown) =>
+      console.warn(
+        JSON.stringify({
+          level: 'WARN',
+          message: 'AppConfig flags unavailable, using defaults',
+          error: String(e),
+        }),
+      ));
+  let failedAt: number | undefined;
+
+  async function fetchValues(): Promise<FlagValues | undefined> {
+    if (failedAt !== undefined && now() - failedAt < backoffMs) return undefined;
+    try {
+      const doc = await provider.get(options.profile, { transform: 'json', maxAge });
+      failedAt = undefined;
+      return doc && typeof doc === 'object' ? (doc as FlagValues) : undefined;
+    } catch (e) {
+      failedAt = now();
+      onError(e);
+      return undefined;
+    }
+  }
+
+  const flagValue = (values: FlagValues | undefined, name: FlagName, fallback: Flags): boolean => {
+    const enabled = values?.[name]?.enabled;
+    return typeof enabled === 'boolean' ? enabled : fallback[name];
+  };
+
+  return {
+    async isEnabled(name) {
+      return flagValue(await fetchValues(), name, options.fallback());
+    },
+    async all() {
+      const values = await fetchValues();
+      const fallback = options.fallback();
+      return Object.fromEntries(FLAG_NAMES.map((n) => [n, flagValue(values, n, fallback)])) as Flags;
+    },
+  };
+}

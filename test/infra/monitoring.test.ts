@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { getStageConfig, ROUTES, routeKey, STAGE_NAMES } from '../../lib/config';
+import { resolvedStageFlags } from '../../lib/constructs/feature-flags';
+import { alarmSpecs, RUNBOOK_PATH } from '../../lib/monitoring/alarms';
+import { insightsQuery, LIMITER_METRICS } from '../../lib/monitoring/dashboard';
+import { synthesized } from './support/synth';
+import { flatten, resourcesOf } from './support/template';
+
+/** GitHub-style heading anchors of the runbook file. */
+function runbookAnchors(): Set<string> {
+  const md = readFileSync(new URL(`../../${RUNBOOK_PATH}`, import.meta.url), 'utf8');
+  return new Set(
+    md
+      .split('\n')
+      .filter((l) => /^#{2,3} /.test(l))
+      .map((l) =>
+        l
+          .replace(/^#+ /, '')
+          .trim()
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, '')
+          .replace(/ /g, '-'),
+      ),
+  );
+}
+
+describe('monitoring helpers', () => {
+  it('queries limiter metrics across every dimension set of one stage', () => {
+    expect(insightsQuery('RateLimitDenied', 'prod')).toBe(
+      "SELECT SUM(RateLimitDenied) FROM MarketEdge WHERE stage = 'prod'",
+    );
+    expect(insightsQuery('RateLimitDenied', 'dev', 'route')).toMatch(/GROUP BY route$/);
+  });
+});
+
+describe.each(STAGE_NAMES)('monitoring — %s', (stage) => {
+  const config = getStageConfig(stage);
+  const s = synthesized();
+  const enabled = resolvedStageFlags(config).apm_monitoring_enabled;
+
+  it('deploys the Monitoring stack exactly when apm_monitoring_enabled is on for the stage', () => {
+    expect(s.hasStack(stage, 'Monitoring')).toBe(enabled);
+  });
+
+  it.runIf(enabled)('builds the dashboard from the route table and the limiter metrics', () => {
+    const dashboards = Object.values(
+      resourcesOf(s.template(stage, 'Monitoring'), 'AWS::CloudWatch::Dashboard'),
+    );
+    expect(dashboards).toHaveLength(1);
+    const body = flatten(dashboards[0]?.Properties?.DashboardBody);
+    for (const route of ROUTES) expect(body).toContain(routeKey(route));
+    for (const m of [...LIMITER_METRICS, 'AuthFailure']) expect(body).toContain(`SUM(${m})`);
+    expect(body).toContain(`marketedge-${stage}`);
+  });
+
+  it.runIf(enabled)('alarms on the stage thresholds, each pointing to an existing runbook section', () => {
+    const template = s.template(stage, 'Monitoring');
+    const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map(
+      (a) => a.Properties ?? {},
+    );
+    const anchors = runbookAnchors();
+    const specs = alarmSpecs({ config, apiName: '', stageName: stage, functionNames: {} });
+    expect(alarms).toHaveLength(specs.length);
+    const thresholds = Object.fromEntries(alarms.map((a) => [String(a.AlarmName), a.Threshold]));
+    expect(thresholds[`MarketEdge-${stage}-ApiLatencyP99`]).toBe(config.alarms.p99LatencyMs);
+    expect(thresholds[`MarketEdge-${stage}-Api5xxRate`]).toBe(config.alarms.error5xxPercent);
+    expect(thresholds[`MarketEdge-${stage}-AuthFailures`]).toBe(config.alarms.authFailuresPerMinute);
+    expect(thresholds[`MarketEdge-${stage}-RateLimitDenied`]).toBe(config.alarms.rateLimitDeniedPerMinute);
+    expect(thresholds[`MarketEdge-${stage}-RateLimitDegraded`]).toBe(
+      config.alarms.rateLimitDegradedPerMinute,
+    );
+    for (const a of alarms) {
+      const match = /Runbook: docs\/runbooks\.md#([a-z0-9-]+)/.exec(String(a.AlarmDescription));
+      expect(match, String(a.AlarmName)).not.toBeNull();
+      expect(anchors.has(match?.[1] ?? ''), `runbook section #${match?.[1]}`).toBe(true);
+      expect(a.AlarmActions, String(a.AlarmName)).toHaveLength(1);
+    }
+  });
+
+  it.runIf(enabled)('notifies an encrypted, TLS-only SNS topic', () => {
+    s.template(stage, 'Monitoring').hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: `marketedge-${stage}-alarms`,
+      KmsMasterKeyId: 'alias/aws/sns',
+    });
+  });
+});
