@@ -1,0 +1,59 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { Route } from '../../lib/config/routes';
+import type { FlagProvider } from '../shared/flags';
+import type { TenantContext } from '../shared/tenant-context';
+import type { ApiKeyPort } from './api-keys';
+import type { AuditEntry } from './audit';
+import type { HealthProbe } from './health';
+import type { LimiterPort } from './limiter-port';
+import type { AdminRepository } from './repository';
+
+/** Everything the admin operations use, injected so tests and the local stack swap adapters. */
+export interface AdminDeps {
+  repo: AdminRepository;
+  apiKeys: ApiKeyPort;
+  limiter: LimiterPort;
+  /** Dependency probes of `GET /health/deep` (DynamoDB, Redis, ElastiCache). */
+  probes: HealthProbe[];
+  flags: FlagProvider;
+  logger: Logger;
+  metrics: Metrics;
+  /** Clock (tests inject). */
+  now: () => Date;
+  /** New opaque id (bypass ids). */
+  newId: () => string;
+}
+
+/** One admin request after routing and authorization. */
+export interface AdminRequest {
+  event: APIGatewayProxyEvent;
+  /** The route table entry (`lib/config/routes.ts`). */
+  route: Route;
+  /** `"METHOD /path-template"`. */
+  routeKey: string;
+  /** Decoded path parameters. */
+  params: Record<string, string>;
+  /** Single-value query parameters. */
+  query: Record<string, string>;
+  /** The caller (from the authorizer context only). */
+  actor: TenantContext;
+  /** `platform-admin` among the caller's roles. */
+  isPlatformAdmin: boolean;
+  /** API Gateway request id (correlation id, audit `requestId`). */
+  requestId: string;
+  /** Request time. */
+  now: Date;
+  deps: AdminDeps;
+  /**
+   * The parsed JSON body.
+   * @throws {ApiError} 413 above 64 KiB; 400 when missing or not JSON
+   */
+  body(): unknown;
+  /** Builds the audit record of a change made by this request. */
+  audit(input: { action: string; partition: string; before: unknown; after: unknown }): AuditEntry;
+}
+
+/** An admin operation: one per admin route of the route table. */
+export type Operation = (req: AdminRequest) => Promise<APIGatewayProxyResult>;

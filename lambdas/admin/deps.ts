@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { documentClient } from '../shared/aws/dynamodb';
+import { flags } from '../shared/flags';
+import { createObservability } from '../shared/observability';
+import { bumpPolicyVersion, bumpTierVersion, getUsage } from '../shared/rate-limit';
+import { apiKeyPortFromEnv } from './api-keys';
+import type { AdminDeps } from './context';
+import { dynamoProbe, elasticacheProbe, redisProbe } from './health';
+import type { LimiterPort } from './limiter-port';
+import { AdminRepository } from './repository';
+
+/** The process-wide limiter (`lambdas/shared/rate-limit`) behind the admin API's {@link LimiterPort}. */
+export const sharedLimiter: LimiterPort = { bumpPolicyVersion, bumpTierVersion, getUsage };
+
+/** A new bypass id: 16 random bytes, base64url (22 chars). */
+export function newBypassId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/**
+ * Production/local adapters from the environment: tables from `*_TABLE` (`DYNAMODB_ENDPOINT` locally), API keys
+ * on API Gateway when `REST_API_ID` is set (else in-memory), the shared limiter, probes for DynamoDB, `REDIS_URL`
+ * and `ELASTICACHE_CACHE_NAME`. Call once per container.
+ * @param overrides replace any adapter (tests, the local stack)
+ * @throws {Error} when `REST_API_ID` is set but `USAGE_PLAN_IDS` is missing or malformed
+ */
+export function defaultDeps(
+  overrides: Partial<AdminDeps> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): AdminDeps {
+  const { logger, metrics } = createObservability('admin');
+  const repo = overrides.repo ?? new AdminRepository({ client: documentClient });
+  return {
+    repo,
+    apiKeys: overrides.apiKeys ?? apiKeyPortFromEnv(env),
+    limiter: sharedLimiter,
+    probes: [
+      dynamoProbe(() => repo.ping()),
+      redisProbe(env.REDIS_URL),
+      elasticacheProbe(env.ELASTICACHE_CACHE_NAME),
+    ],
+    flags,
+    logger,
+    metrics,
+    now: () => new Date(),
+    newId: newBypassId,
+    ...overrides,
+  };
+}

@@ -1,0 +1,9 @@
+import { withRateLimit } from '../shared/rate-limit';
+import { createAdminApi } from './app';
+import { defaultDeps } from './deps';
+
+/**
+ * Admin API Lambda (REST proxy integration of every admin route in `lib/config/routes.ts`), behind the authorizer
+ * and the rate limiter (`limitClass: admin`). See docs/admin-api.md.
+ */
+export const handler = withRateLimit(createAdminApi(defaultDeps()));

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { TENANT_ID_PATTERN, VERTICALS } from '../../lib/config/data-model';
+import { policySchema } from '../../lib/config/policy';
+import { TIERS } from '../../lib/config/tiers';
+
+/** Longest emergency bypass, seconds (24 h). */
+export const MAX_BYPASS_TTL_SEC = 24 * 3600;
+
+const tenantId = z.string().regex(TENANT_ID_PATTERN, 'must match ^[a-z][a-z0-9-]{1,63}$');
+const tier = z.enum(TIERS, { error: `must be one of ${TIERS.join(', ')}` });
+const vertical = z.enum(VERTICALS, { error: `must be one of ${VERTICALS.join(', ')}` });
+const status = z.enum(['active', 'suspended']);
+
+/** Path parameters. */
+export const tierParamSchema = z.object({ tier });
+export const tenantParamSchema = z.object({ tenantId });
+export const bypassParamSchema = z.object({
+  tenantId,
+  bypassId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a bypass id'),
+});
+
+/** API Gateway usage-plan numbers of a tier (`rateLimit` requests per second, `burstLimit` requests, `quotaPerDay`). */
+export const usagePlanSchema = z
+  .object({
+    rateLimit: z.number().positive().max(10_000),
+    burstLimit: z.number().int().positive().max(5_000),
+    quotaPerDay: z.number().int().positive().max(1_000_000_000),
+  })
+  .strict();
+
+/** `PUT /admin/tiers/{tier}` body. */
+export const tierPutSchema = z.object({ rules: policySchema, usagePlan: usagePlanSchema }).strict();
+
+/** `PUT /admin/tenants/{tenantId}/limits` body. */
+export const limitsPutSchema = z.object({ rules: policySchema }).strict();
+
+const branding = z
+  .object({
+    displayName: z.string().min(1).max(120).optional(),
+    primaryColor: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, 'must be #RRGGBB')
+      .optional(),
+    logoUrl: z
+      .url({ protocol: /^https$/, error: 'must be an https URL' })
+      .max(2048)
+      .optional(),
+  })
+  .strict();
+
+/** `POST /admin/tenants` body. */
+export const tenantCreateSchema = z
+  .object({
+    tenantId,
+    name: z.string().trim().min(1).max(200),
+    tier,
+    vertical,
+    status: status.default('active'),
+    branding: branding.optional(),
+  })
+  .strict();
+
+/** `PATCH /admin/tenants/{tenantId}` body (JSON merge patch, RFC 7396: `branding: null` removes it). */
+export const tenantPatchSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    tier: tier.optional(),
+    status: status.optional(),
+    branding: branding.nullable().optional(),
+  })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'at least one of name, tier, status, branding' });
+
+/** `POST /admin/tenants/{tenantId}/bypass` body. */
+export const bypassCreateSchema = z
+  .object({
+    userId: z.string().min(1).max(256).optional(),
+    reason: z.string({ error: 'is required' }).trim().min(3, 'must say why (at least 3 characters)').max(500),
+    ttlSec: z
+      .number({ error: 'is required (seconds)' })
+      .int()
+      .min(60)
+      .max(MAX_BYPASS_TTL_SEC, `must be at most ${MAX_BYPASS_TTL_SEC} (24 h)`),
+  })
+  .strict();
+
+const pageLimit = z.coerce.number().int().min(1).max(100).default(25);
+
+/** `GET /admin/tenants` query. */
+export const tenantListQuerySchema = z
+  .object({
+    tier: tier.optional(),
+    vertical: vertical.optional(),
+    status: status.optional(),
+    limit: pageLimit,
+    nextToken: z.string().max(4096).optional(),
+  })
+  .strict();
+
+/** `GET /admin/audit` query. */
+export const auditQuerySchema = z
+  .object({
+    tenantId: tenantId.optional(),
+    since: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
+    limit: pageLimit,
+    nextToken: z.string().max(4096).optional(),
+  })
+  .strict();
+
+/** `GET /admin/tenants/{tenantId}/usage` query. */
+export const usageQuerySchema = z.object({ userId: z.string().min(1).max(256).optional() }).strict();
+
+export type TierPut = z.output<typeof tierPutSchema>;
+export type TenantCreate = z.output<typeof tenantCreateSchema>;
+export type TenantPatch = z.output<typeof tenantPatchSchema>;
+export type BypassCreate = z.output<typeof bypassCreateSchema>;
