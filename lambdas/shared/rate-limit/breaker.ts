@@ -57,11 +57,12 @@ export class CircuitBreaker {
 
   /**
    * Runs `fn` under the breaker and the timeout.
+   * @param timeoutMs this call's timeout, ms (default: the configured `timeoutMs`)
    * @throws {CircuitOpenError} when open (or a trial is already in flight)
    * @throws {StoreTimeoutError} when `fn` takes longer than `timeoutMs`
    * @throws whatever `fn` throws
    */
-  async exec<T>(fn: () => Promise<T>): Promise<T> {
+  async exec<T>(fn: () => Promise<T>, timeoutMs = this.opts.timeoutMs): Promise<T> {
     if (this.st === 'open') {
       if (this.now() - this.openedAt < this.opts.cooldownMs) throw new CircuitOpenError(this.retryInMs());
       this.st = 'half-open';
@@ -73,7 +74,7 @@ export class CircuitBreaker {
       const result = await Promise.race([
         fn(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new StoreTimeoutError(this.opts.timeoutMs)), this.opts.timeoutMs);
+          timer = setTimeout(() => reject(new StoreTimeoutError(timeoutMs)), timeoutMs);
           timer.unref?.();
         }),
       ]);

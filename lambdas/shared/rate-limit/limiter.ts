@@ -3,7 +3,7 @@ import type { Rule } from '../../../lib/config/policy';
 import type { Route } from '../../../lib/config/routes';
 import type { Tier } from '../../../lib/config/tier-names';
 import { TIER_TABLE } from '../../../lib/config/tiers';
-import { CircuitBreaker } from './breaker';
+import { CircuitBreaker, StoreTimeoutError } from './breaker';
 import { ceilSec, type Decision, type RuleOutcome } from './decision';
 import { policyVersionKey } from './keys';
 import type { PolicySource, TenantLimits } from './policy-source';
@@ -98,6 +98,12 @@ interface TierEntry {
 /** After a failed policy read, retry this much later, ms. */
 const RETRY_FAILED_LOAD_MS = 5_000;
 
+interface Loaded<T> {
+  entry: T;
+  /** Time this load spent waiting on the store, ms (counts against the request's store budget). */
+  redisMs: number;
+}
+
 interface CachedDenial {
   until: number;
   allowAt: number;
@@ -119,7 +125,7 @@ export class RateLimiter {
   private lastTierPoll = Number.NEGATIVE_INFINITY;
   private tierPoll: Promise<void> | undefined;
   private readonly denials = new Map<string, CachedDenial>();
-  private readonly tenantLoads = new Map<string, Promise<TenantEntry>>();
+  private readonly tenantLoads = new Map<string, Promise<Loaded<TenantEntry>>>();
   private readonly tierLoads = new Map<Tier, Promise<TierEntry>>();
 
   constructor(deps: RateLimiterDeps) {
@@ -158,7 +164,14 @@ export class RateLimiter {
       this.d.flags.isEnabled('tenant_specific_limits'),
     ]);
     const routeKey = `${req.route.method} ${req.route.path}`;
-    const [tierRules, tenant] = await Promise.all([this.tierRules(req.tier), this.tenantEntry(req.tenantId)]);
+    const [tierRes, tenantRes] = await Promise.all([
+      this.tierRules(req.tier),
+      this.tenantEntry(req.tenantId),
+    ]);
+    const tierRules = tierRes.rules;
+    const tenant = tenantRes.entry;
+    // No request waits on the store longer than timeoutMs in total (policy-version reads included).
+    const budgetMs = this.d.timeoutMs - Math.max(tierRes.redisMs, tenantRes.redisMs);
     const rules = applicableRules(effectivePolicy(tierRules, tenant.limits.rules, tenantSpecific), {
       method: req.method ?? req.route.method,
       routeMethod: req.route.method,
@@ -212,7 +225,8 @@ export class RateLimiter {
     let degraded = false;
     let error: string | undefined;
     try {
-      res = await this.breaker.exec(() => this.d.store.evaluate(request));
+      if (budgetMs < 1) throw new StoreTimeoutError(this.d.timeoutMs);
+      res = await this.breaker.exec(() => this.d.store.evaluate(request), budgetMs);
     } catch (e) {
       degraded = true;
       error = e instanceof Error ? e.message : String(e);
@@ -268,8 +282,8 @@ export class RateLimiter {
    */
   async usage(q: { tenantId: string; tier: Tier; userId?: string }): Promise<UsageEntry[]> {
     const tenantSpecific = await this.d.flags.isEnabled('tenant_specific_limits');
-    const [tierRules, tenant] = await Promise.all([this.tierRules(q.tier), this.tenantEntry(q.tenantId)]);
-    const rules = effectivePolicy(tierRules, tenant.limits.rules, tenantSpecific).filter((r) =>
+    const [tierRes, tenantRes] = await Promise.all([this.tierRules(q.tier), this.tenantEntry(q.tenantId)]);
+    const rules = effectivePolicy(tierRes.rules, tenantRes.entry.limits.rules, tenantSpecific).filter((r) =>
       r.scope === 'tenant'
         ? true
         : q.userId !== undefined && (r.subject === undefined || r.subject === q.userId),
@@ -340,11 +354,6 @@ export class RateLimiter {
     for (const k of this.denials.keys()) if (k.startsWith(prefix)) this.denials.delete(k);
   }
 
-  /** Closes the stores. */
-  async close(): Promise<void> {
-    await Promise.allSettled([this.d.store.close(), this.d.fallback.close()]);
-  }
-
   private cachedDenial(checks: LimitCheck[], now: number): CachedDenial | undefined {
     if (this.d.overLimitCacheMs <= 0 || this.denials.size === 0) return undefined;
     for (const c of checks) {
@@ -380,9 +389,10 @@ export class RateLimiter {
     }
   }
 
-  private async tenantEntry(tenantId: string): Promise<TenantEntry> {
+  private async tenantEntry(tenantId: string): Promise<Loaded<TenantEntry>> {
     const cur = this.tenants.get(tenantId);
-    if (cur && !cur.stale && this.d.now() - cur.loadedAt < this.d.policyMaxAgeMs) return cur;
+    if (cur && !cur.stale && this.d.now() - cur.loadedAt < this.d.policyMaxAgeMs)
+      return { entry: cur, redisMs: 0 };
     let p = this.tenantLoads.get(tenantId);
     if (!p) {
       p = this.loadTenant(tenantId, cur).finally(() => this.tenantLoads.delete(tenantId));
@@ -391,11 +401,13 @@ export class RateLimiter {
     return p;
   }
 
-  private async loadTenant(tenantId: string, cur: TenantEntry | undefined): Promise<TenantEntry> {
+  private async loadTenant(tenantId: string, cur: TenantEntry | undefined): Promise<Loaded<TenantEntry>> {
     // Read the version first: a bump after this read shows up as a different version in the next decision.
+    const t0 = this.d.now();
     const version = await this.breaker
       .exec(() => this.d.store.getVersion(policyVersionKey(tenantId)))
       .catch(() => undefined);
+    const redisMs = this.d.now() - t0;
     let entry: TenantEntry;
     try {
       const limits = await this.d.policySource.tenantLimits(tenantId);
@@ -411,7 +423,7 @@ export class RateLimiter {
       };
     }
     this.tenants.set(tenantId, entry);
-    return entry;
+    return { entry, redisMs };
   }
 
   private pollTierVersions(now: number): Promise<void> {
@@ -430,20 +442,25 @@ export class RateLimiter {
     return this.tierPoll;
   }
 
-  private async tierRules(tier: Tier): Promise<Rule[]> {
+  private async tierRules(tier: Tier): Promise<{ rules: Rule[]; redisMs: number }> {
     const now = this.d.now();
+    let redisMs = 0;
     if (now - this.lastTierPoll >= this.d.tierVersionPollMs) {
       const p = this.pollTierVersions(now);
-      if (this.tierVersions === undefined) await p;
+      // Only the very first poll is waited for (it tells which tier versions the cached policies belong to).
+      if (this.tierVersions === undefined) {
+        await p;
+        redisMs = this.d.now() - now;
+      }
     }
     const cur = this.tiers.get(tier);
-    if (cur && !cur.stale && now - cur.loadedAt < this.d.policyMaxAgeMs) return cur.rules;
+    if (cur && !cur.stale && now - cur.loadedAt < this.d.policyMaxAgeMs) return { rules: cur.rules, redisMs };
     let p = this.tierLoads.get(tier);
     if (!p) {
       p = this.loadTier(tier, cur).finally(() => this.tierLoads.delete(tier));
       this.tierLoads.set(tier, p);
     }
-    return (await p).rules;
+    return { rules: (await p).rules, redisMs };
   }
 
   private async loadTier(tier: Tier, cur: TierEntry | undefined): Promise<TierEntry> {
