@@ -100,6 +100,23 @@ function isAmazonInternal(name: string): boolean {
   return name.startsWith('x-amzn-');
 }
 
+/** Identity headers a client may never send (a spoofing attempt when present; `X-Request-Id`/`traceparent` are benign). */
+const SPOOFABLE = new Set(['x-tenant-id', 'x-user-id', 'x-user-roles', 'x-tier']);
+
+/**
+ * Names (normalized: lower case, `_` → `-`) of identity headers the client tried to send — `X-Tenant-Id`,
+ * `X-User-Id`, `X-User-Roles`, `X-Tier` in any case or underscore spelling. They are stripped either way; the proxy
+ * logs and counts the attempt as a security event (never the values).
+ */
+export function spoofedIdentityHeaders(client: HeaderMap): string[] {
+  const out = new Set<string>();
+  for (const name of Object.keys(client)) {
+    const n = normalize(name);
+    if (SPOOFABLE.has(n)) out.add(n);
+  }
+  return [...out].sort();
+}
+
 /**
  * Client request headers that may go upstream (see the module comment for what is dropped).
  * @param client the client's headers (lower-cased, from {@link eventHeaders})

@@ -8,7 +8,12 @@ import type { Observability } from '../shared/observability';
 import { tenantContextFromEvent } from '../shared/tenant-context';
 import { upstreamAgent } from './agent';
 import { encodedLength, encodeResponseBody, requestBody } from './body';
-import { clientResponseHeaders, eventHeaders, forwardableRequestHeaders } from './headers';
+import {
+  clientResponseHeaders,
+  eventHeaders,
+  forwardableRequestHeaders,
+  spoofedIdentityHeaders,
+} from './headers';
 import { upstreamTraceparent } from './traceparent';
 import { buildUpstreamUrl, eventQuery, UnsafePathError } from './upstream-url';
 
@@ -62,7 +67,8 @@ type Outcome =
  *    `X-Request-Id` (API Gateway request id) and a W3C `traceparent`;
  * 3. answers the upstream status, headers (hop-by-hop dropped) and body (text, or base64 for non-text types);
  *    upstream 5xx is passed through and counted (`Upstream5xx`).
- * Failures answer RFC 9457 problems that reveal nothing of the upstream: no answer within the route's `timeoutMs`
+ * A client-sent `X-Tenant-Id`/`X-User-Id`/`X-User-Roles`/`X-Tier` is stripped, logged (names only) and counted
+ * (`IdentityHeaderSpoofAttempt`). Failures answer RFC 9457 problems that reveal nothing of the upstream: no answer within the route's `timeoutMs`
  * → 504 (`UpstreamTimeout`); connection refused/reset/DNS failure → 502 (`UpstreamUnavailable`); a body larger
  * than `maxResponseBytes` → 502 (`UpstreamResponseTooLarge`). Metrics carry dimension `route`; tenantId is metadata.
  */
@@ -107,6 +113,11 @@ export function createEdgeProxy(opts: EdgeProxyOptions): ProxyHandler {
         throw err;
       }
       const client = eventHeaders(event.headers, event.multiValueHeaders);
+      const spoofed = spoofedIdentityHeaders(client);
+      if (spoofed.length > 0) {
+        metrics.addMetric('IdentityHeaderSpoofAttempt', MetricUnit.Count, 1);
+        logger.warn('client-sent identity headers stripped', { headers: spoofed });
+      }
       const headers: Record<string, string | string[]> = {
         ...forwardableRequestHeaders(client),
         'x-tenant-id': tenant.tenantId,

@@ -51,6 +51,7 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('identity headers', () => {
   it('injects the token tenant and strips client-sent copies (X-Tenant-Id: victim)', async () => {
+    const spy = vi.spyOn(obs.metrics, 'addMetric');
     const r = await call(
       ev('echo', {
         headers: {
@@ -85,6 +86,7 @@ describe('identity headers', () => {
     expect(names.filter((n) => n === 'x-tenant-id')).toHaveLength(1);
     expect(seen.rawHeaders).not.toContain('victim');
     expect(seen.rawHeaders).not.toContain('victim2');
+    expect(spy).toHaveBeenCalledWith('IdentityHeaderSpoofAttempt', 'Count', 1);
   });
 
   it('401 without tenant context, 403 without an allowed role, 404 for a non-http route — upstream untouched', async () => {

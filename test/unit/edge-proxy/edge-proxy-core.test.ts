@@ -4,6 +4,7 @@ import {
   clientResponseHeaders,
   eventHeaders,
   forwardableRequestHeaders,
+  spoofedIdentityHeaders,
 } from '../../../lambdas/edge-proxy/headers';
 import { upstreamTraceparent } from '../../../lambdas/edge-proxy/traceparent';
 import { buildUpstreamUrl, eventQuery, UnsafePathError } from '../../../lambdas/edge-proxy/upstream-url';
@@ -58,6 +59,17 @@ describe('request headers', () => {
       'x-forwarded-for': ['1.2.3.4'],
       'content-type': ['text/plain'],
     });
+  });
+});
+
+describe('spoofed identity headers', () => {
+  it('names client-sent identity headers in any spelling, ignoring benign ones', () => {
+    expect(
+      spoofedIdentityHeaders(
+        eventHeaders({ 'X-TENANT-ID': 'v', x_user_roles: 'a', 'X-Request-Id': 'r', traceparent: 't' }, null),
+      ),
+    ).toEqual(['x-tenant-id', 'x-user-roles']);
+    expect(spoofedIdentityHeaders(eventHeaders({ accept: '*/*' }, null))).toEqual([]);
   });
 });
 
