@@ -22,7 +22,8 @@ export interface ReportsRepository {
    * One page of the tenant's reports, newest first.
    * @param limit page size (1–100)
    * @param after continue after this report id (exclusive)
-   * @returns items and the last id when more may follow
+   * @returns at most `limit` items, and the id to continue after when more follow (or may follow: DynamoDB's 1 MB
+   * read limit can end a page early)
    */
   list(
     tenantId: string,
@@ -72,11 +73,17 @@ export function dynamoReportsRepository(
           },
           ProjectionExpression: '#tenantId, #reportId, #title, #tags, #createdBy, #createdAt',
           ScanIndexForward: false,
-          Limit: limit,
+          // One extra item tells whether another page exists, so the last page never ends in an empty one.
+          Limit: limit + 1,
           ...(after ? { ExclusiveStartKey: { tenantId, reportId: after } } : {}),
         }),
       );
       const items = (out.Items ?? []) as ReportSummary[];
+      if (items.length > limit) {
+        const page = items.slice(0, limit);
+        return { items: page, lastReportId: page[page.length - 1]!.reportId };
+      }
+      // Fewer items but a LastEvaluatedKey: the 1 MB read limit cut the page short, more may follow.
       const last = out.LastEvaluatedKey?.reportId;
       return typeof last === 'string' ? { items, lastReportId: last } : { items };
     },

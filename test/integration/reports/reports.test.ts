@@ -242,8 +242,36 @@ describe('pagination', () => {
       }
       cursor = page.nextCursor;
     } while (cursor);
-    expect(sizes.filter((n) => n > 0)).toEqual([10, 10, 5]);
+    expect(sizes).toEqual([10, 10, 5]);
     expect(seen).toEqual([...created].sort().reverse());
+  });
+
+  it('an exact multiple of the page size ends without an empty page', async () => {
+    const sizes: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = json(await list(caller, { limit: '5', ...(cursor ? { cursor } : {}) })) as {
+        items: unknown[];
+        nextCursor?: string;
+      };
+      sizes.push(page.items.length);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(sizes).toEqual([5, 5, 5, 5, 5]);
+  });
+
+  it('a page cut short by the 1 MB read limit still continues (nextCursor) and loses nothing', async () => {
+    const heavy: Caller = { tenantId: 'heavy', userId: 'alice', roles: ['user'], tier: 'enterprise' };
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const r = await create(heavy, { title: `h${i}`, body: 'z'.repeat(32 * 1024) });
+      ids.push(json(r).reportId as string);
+    }
+    const first = json(await list(heavy, { limit: '100' })) as { items: unknown[]; nextCursor?: string };
+    expect(first.items.length).toBeLessThan(40);
+    expect(first.nextCursor).toBeTypeOf('string');
+    const all = await listAll(heavy, 100);
+    expect(all.map((r) => r.reportId)).toEqual([...ids].sort().reverse());
   });
 
   it('default page size is 20', async () => {
