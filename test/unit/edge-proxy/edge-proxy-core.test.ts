@@ -147,13 +147,24 @@ describe('upstream URL', () => {
       sym: ['A', 'B&C'],
       'a b': ['x y'],
     });
-    expect(url).toBe('http://h:81/api/v2/quotes/AC%20ME/%C3%A4%252F?key=1&sym=A&sym=B%26C&a%20b=x%20y');
+    expect(url).toBe('http://h:81/api/v2/quotes/AC%20ME/%C3%A4%2F?key=1&sym=A&sym=B%26C&a%20b=x%20y');
     expect(buildUpstreamUrl(new URL('https://h'), 'a//b/', {})).toBe('https://h/a//b/');
   });
 
-  it.each([['..'], ['a/../../admin'], ['./x'], ['a/.']])('rejects dot segments in %s', (p) => {
-    expect(() => buildUpstreamUrl(new URL('http://h/base/'), p, {})).toThrow(UnsafePathError);
+  it('gives the same URL for a decoded and a still-encoded proxy parameter', () => {
+    const base = new URL('http://h/');
+    for (const p of ['AC ME/a%b', 'AC%20ME/a%b', 'AC%20ME/a%25b']) {
+      expect(buildUpstreamUrl(base, p, {})).toBe('http://h/AC%20ME/a%25b');
+    }
+    expect(buildUpstreamUrl(base, 'x%2Fy', {})).toBe('http://h/x%2Fy');
   });
+
+  it.each([['..'], ['a/../../admin'], ['./x'], ['a/.'], ['%2e%2e/admin'], ['a/%2E']])(
+    'rejects dot segments in %s',
+    (p) => {
+      expect(() => buildUpstreamUrl(new URL('http://h/base/'), p, {})).toThrow(UnsafePathError);
+    },
+  );
 
   it('prefers multiValueQueryStringParameters', () => {
     expect(eventQuery({ a: '2' }, { a: ['1', '2'] })).toEqual({ a: ['1', '2'] });
