@@ -4,7 +4,9 @@
  * Request side (client → upstream): drop hop-by-hop headers (RFC 9110 §7.6.1: `Connection` and every header it
  * names, `Keep-Alive`, `Proxy-Connection`, `TE`, `Trailer`, `Transfer-Encoding`, `Upgrade`, plus
  * `Proxy-Authorization`), framing/host headers the client library recomputes (`Host`, `Content-Length`, `Expect`),
- * the gateway's own credentials (`Authorization`, `X-Api-Key`), API Gateway internals (`X-Amzn-*`) and every
+ * the gateway's own credentials (`Authorization`, `X-Api-Key`), `Accept-Encoding` (the proxy asks for `identity`:
+ * text stays text instead of base64-encoded gzip, which also keeps more room under the Lambda payload limit; API
+ * Gateway compresses towards the client), API Gateway internals (`X-Amzn-*`) and every
  * identity header the proxy injects ({@link IDENTITY_HEADERS}, plus `tracestate`) — compared case-insensitively and
  * with `_` treated as `-`, because CGI/WSGI-style backends fold `X_Tenant_Id` into the same variable as `X-Tenant-Id`.
  * Names that are not RFC 9110 tokens and values with CR, LF or NUL are dropped.
@@ -45,6 +47,7 @@ const REQUEST_DROP = new Set<string>([
   'expect',
   'authorization',
   'x-api-key',
+  'accept-encoding',
 ]);
 const RESPONSE_DROP = new Set<string>([...HOP_BY_HOP, 'content-length', 'server', 'x-powered-by']);
 

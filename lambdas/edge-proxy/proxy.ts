@@ -120,6 +120,7 @@ export function createEdgeProxy(opts: EdgeProxyOptions): ProxyHandler {
       }
       const headers: Record<string, string | string[]> = {
         ...forwardableRequestHeaders(client),
+        'accept-encoding': 'identity',
         'x-tenant-id': tenant.tenantId,
         'x-user-id': tenant.userId,
         'x-user-roles': tenant.roles.join(','),

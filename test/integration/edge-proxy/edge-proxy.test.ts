@@ -66,6 +66,7 @@ describe('identity headers', () => {
           Connection: 'X-Hop',
           'X-Hop': 'x',
           Accept: 'application/json',
+          'Accept-Encoding': 'gzip, br',
         },
       }),
     );
@@ -80,6 +81,7 @@ describe('identity headers', () => {
     expect(seen.headers.authorization).toBeUndefined();
     expect(seen.headers['x-hop']).toBeUndefined();
     expect(seen.headers.accept).toBe('application/json');
+    expect(seen.headers['accept-encoding']).toBe('identity');
     const names = seen.rawHeaders
       .filter((_, i) => i % 2 === 0)
       .map((n) => n.toLowerCase().replaceAll('_', '-'));
