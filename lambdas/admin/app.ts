@@ -115,12 +115,24 @@ export function createAdminApi(
     deps.logger.addContext(context);
     deps.logger.appendKeys({ correlation_id: event.requestContext.requestId });
     try {
-      return await router.resolve(event, context);
+      return singleValueHeaders(await router.resolve(event, context));
     } finally {
       deps.logger.resetKeys();
       if (deps.metrics.hasStoredMetrics()) deps.metrics.publishStoredMetrics();
     }
   };
+}
+
+/**
+ * Powertools moves list-valued headers (`Allow`, `Cache-Control`, …) to `multiValueHeaders`; fold them back into
+ * `headers` (comma-joined, RFC 9110 §5.3) so every consumer — API Gateway, the local gateway, tests — sees them.
+ */
+function singleValueHeaders(r: APIGatewayProxyResult): APIGatewayProxyResult {
+  if (!r.multiValueHeaders) return r;
+  const headers = { ...r.headers };
+  for (const [k, v] of Object.entries(r.multiValueHeaders)) headers[k] = v.join(', ');
+  const { multiValueHeaders: _mv, ...rest } = r;
+  return { ...rest, headers };
 }
 
 async function runOperation(
