@@ -6,7 +6,9 @@
  *
  * Layout:
  * - `rl:{<tenant>}:cfg` — per-tenant policy version (opaque token, set by {@link policyVersionKey} writers)
- * - `rl:{<tenant>}:r:<ruleId>:t` / `…:u:<user>` — GCRA state (TAT, ms) of a rate rule, tenant or user scope
+ * - `rl:{<tenant>}:r:<ruleId>:<limit>-<periodSec>-<burst>:t` / `…:u:<user>` — GCRA state (TAT, ms) of a rate rule,
+ *   tenant or user scope. The rule's numbers are part of the key: a TAT is measured in the old rule's emission
+ *   interval, so a changed limit starts a fresh counter (a raised limit helps a throttled tenant at once).
  * - `rl:{<tenant>}:q<window>:<ruleId>:t` / `…:u:<user>` — calendar quota state (hash `w` window id, `c` count)
  * - `rl:{~tiers}:ver` — hash tier → tier policy version (not on the request path; polled)
  */
@@ -54,6 +56,8 @@ export interface CounterKeyParts {
   window?: 'day' | 'month' | number;
   /** Present for `scope: user` rules. */
   userId?: string;
+  /** Rate rules: the rule's numbers, `<limit>-<periodSec>-<burst>` (see the layout above). */
+  params?: string;
 }
 
 /**
@@ -66,7 +70,8 @@ export function counterKey(p: CounterKeyParts): string {
       ? 'r'
       : `q${p.window === 'month' ? 'm' : p.window === 'day' || p.window === undefined ? 'd' : `f${p.window}`}`;
   const who = p.userId === undefined ? 't' : `u:${encodeId(p.userId)}`;
-  return `${tenantPrefix(p.tenantId)}:${kind}:${encodeId(p.ruleId)}:${who}`;
+  const params = p.kind === 'rate' && p.params !== undefined ? `:${encodeId(p.params)}` : '';
+  return `${tenantPrefix(p.tenantId)}:${kind}:${encodeId(p.ruleId)}${params}:${who}`;
 }
 
 /**

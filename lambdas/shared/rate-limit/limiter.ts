@@ -106,6 +106,8 @@ interface Loaded<T> {
 
 interface CachedDenial {
   until: number;
+  /** The denial came from the fallback store. */
+  degraded: boolean;
   allowAt: number;
   outcome: RuleOutcome;
 }
@@ -211,6 +213,7 @@ export class RateLimiter {
           violated: [hit.outcome.rule.id],
           retryAfterSec: Math.max(1, ceilSec(hit.allowAt - localNow)),
           cached: true,
+          degraded: hit.degraded,
         };
       }
     }
@@ -259,7 +262,7 @@ export class RateLimiter {
     });
     const violated = outcomes.filter((o) => o.enforced && !o.allowed);
     const denied = violated.length > 0;
-    if (denied) this.cacheDenials(violated, res, checks, localNow);
+    if (denied) this.cacheDenials(violated, res, checks, localNow, degraded);
     return {
       ...base,
       status: denied ? 'denied' : 'allowed',
@@ -371,6 +374,7 @@ export class RateLimiter {
     res: EvaluateResult,
     checks: LimitCheck[],
     now: number,
+    degraded: boolean,
   ): void {
     if (this.d.overLimitCacheMs <= 0) return;
     for (const o of violated) {
@@ -383,6 +387,7 @@ export class RateLimiter {
       }
       this.denials.set(o.key, {
         until: now + Math.min(retryMs, this.d.overLimitCacheMs),
+        degraded,
         allowAt: now + retryMs,
         outcome: { ...o, remaining: 0 },
       });

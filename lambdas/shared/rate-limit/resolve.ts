@@ -109,7 +109,9 @@ export function toCheck(
     tenantId,
     ruleId: rule.id,
     kind: rule.kind,
-    ...(rule.kind === 'quota' ? { window: rule.window } : {}),
+    ...(rule.kind === 'quota'
+      ? { window: rule.window }
+      : { params: `${rule.limit}-${rule.periodSec}-${rule.burst ?? rule.limit}` }),
     ...(rule.scope === 'user' ? { userId: userId ?? '' } : {}),
   });
   if (rule.kind === 'rate') {
