@@ -3,49 +3,58 @@ import type { Integrations, ProxyHandler } from './gateway/server';
 
 /** How the local stack configures the authorizer (the `createAuthorizer` options it passes). */
 export interface LocalAuthorizerSettings {
+  /** The local issuer, `http://localhost:<port>/`. */
   issuer: string;
   audience: string;
   claimsNamespace: string;
+  /** Seconds. */
   clockToleranceSec: number;
+  /** Seconds. */
+  tenantCacheTtlSec: number;
 }
 
 /**
- * Imports the integration handlers (`lambdas/{health,reports,admin,edge-proxy}/handler.ts`). Call after the
- * environment is set: handlers read their configuration from env vars when they load.
+ * Imports the integration handlers (`lambdas/{health,reports,admin,edge-proxy}/handler.ts`), exactly the modules
+ * the Lambdas run. Call after the environment is set: handlers read their configuration from env vars when they load.
  */
 export async function loadIntegrations(): Promise<Integrations> {
   const [health, reports, admin, edgeProxy] = await Promise.all([
     import('../lambdas/health/handler'),
-    optional('../lambdas/reports/handler'),
+    import('../lambdas/reports/handler'),
     optional('../lambdas/admin/handler'),
-    optional('../lambdas/edge-proxy/handler'),
+    import('../lambdas/edge-proxy/handler'),
   ]);
   return {
-    lambda: { health: health.handler as ProxyHandler, reports: reports.handler, admin: admin.handler },
-    edgeProxy: edgeProxy.handler,
+    lambda: {
+      health: health.handler as ProxyHandler,
+      reports: reports.handler as ProxyHandler,
+      admin: admin.handler,
+    },
+    edgeProxy: edgeProxy.handler as ProxyHandler,
   };
 }
 
 /**
- * Creates the authorizer through `lambdas/authorizer`'s `createAuthorizer` factory with a JWKS cache that fetches
- * over plain HTTP from the local issuer.
+ * Builds the authorizer with `lambdas/authorizer`'s `createAuthorizer` factory — the same code as the Lambda — with
+ * the local issuer, and a JWKS cache that fetches over plain http (`createFetchJwksCache`; aws-jwt-verify's default
+ * fetcher is HTTPS-only, ARCHITECTURE §6).
  */
 export async function loadAuthorizer(settings: LocalAuthorizerSettings): Promise<AuthorizerFn> {
-  const spec = '../lambdas/authorizer/index';
-  const mod = (await import(spec).catch(() => undefined)) as
-    | { createAuthorizer?: (o: Record<string, unknown>) => AuthorizerFn }
-    | undefined;
-  if (!mod?.createAuthorizer) {
-    return async () => {
-      throw new Error('lambdas/authorizer is not available yet');
-    };
-  }
-  const { SimpleJwksCache } = await import('aws-jwt-verify/jwk');
-  const { HttpJwksFetcher } = await import('./gateway/jwks-fetcher');
-  return mod.createAuthorizer({
+  const [{ createAuthorizer, createFetchJwksCache }, { createLoggerAndMetrics }] = await Promise.all([
+    import('../lambdas/authorizer/index'),
+    import('../lambdas/shared/logger-metrics'),
+  ]);
+  const { logger, metrics } = createLoggerAndMetrics('authorizer');
+  const authorize = createAuthorizer({
     ...settings,
-    jwksCache: new SimpleJwksCache({ fetcher: new HttpJwksFetcher() }),
+    jwksCache: createFetchJwksCache(),
+    logger,
+    metrics,
   });
+  return (event, context) => {
+    logger.addContext(context);
+    return authorize(event);
+  };
 }
 
 async function optional(spec: string): Promise<{ handler: ProxyHandler }> {

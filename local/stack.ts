@@ -125,8 +125,13 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
         audience: auth0.audience,
         claimsNamespace: auth0.claimsNamespace,
         clockToleranceSec: auth0.clockToleranceSec,
+        tenantCacheTtlSec: config.stageConfig.authorizer.tenantCacheTtlSec,
       }),
     ]);
+    cleanups.push(async () => {
+      const { resetRateLimiter } = await import('../lambdas/shared/rate-limit');
+      await resetRateLimiter();
+    });
     const authorizer = new AuthorizerStep(authorize, config.stageConfig.authorizer.cacheTtlSec);
     const directory = new UsagePlanDirectory();
     const discovery = discoveryDocument(issuer);

@@ -1,5 +1,15 @@
-import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
+import type { APIGatewayRequestAuthorizerEvent, Context, PolicyDocument } from 'aws-lambda';
 import { evaluatePolicy } from './iam-policy';
+
+/** What a REST Lambda authorizer returns (API Gateway's output contract). */
+export interface APIGatewayAuthorizerResult {
+  principalId: string;
+  policyDocument: PolicyDocument;
+  /** Context values (strings, numbers, booleans) passed to the integration. */
+  context?: object | null;
+  /** API key value for usage plans (`apiKeySource: AUTHORIZER`). */
+  usageIdentifierKey?: string | null;
+}
 
 /** A REQUEST Lambda authorizer (the `handler` shape of `lambdas/authorizer`). */
 export type AuthorizerFn = (
@@ -18,11 +28,10 @@ export type AuthorizerOutcome =
     }
   | {
       ok: false;
-      status: 401 | 403 | 500;
-      /** API Gateway's response body for this failure. */
-      body: Record<string, unknown>;
-      /** `x-amzn-ErrorType` */
-      errorType: string;
+      /** Gateway response type (`UNAUTHORIZED` 401, `ACCESS_DENIED` 403, `AUTHORIZER_CONFIGURATION_ERROR`). */
+      type: 'UNAUTHORIZED' | 'ACCESS_DENIED' | 'AUTHORIZER_CONFIGURATION_ERROR';
+      /** `$context.error.message`, AWS's wording. */
+      message: string;
       /** `$context.authorizer.error` for the access log (never the token). */
       error: string;
       latencyMs: number;
@@ -37,8 +46,8 @@ interface CacheEntry {
 
 /**
  * Plays API Gateway's REQUEST-authorizer step: identity source = the `Authorization` header (missing → 401 without
- * calling the authorizer); a thrown `Unauthorized` → 401; any other throw or a malformed result → 500
- * (`AuthorizerConfigurationException`); the returned IAM policy is evaluated against the request's method ARN
+ * calling the authorizer); a thrown `Unauthorized` → 401; any other throw or a malformed result →
+ * `AUTHORIZER_CONFIGURATION_ERROR` (the stage answers 503); the returned IAM policy is evaluated against the request's method ARN
  * (explicit Deny → 403, no matching Allow → 403). Returned policies are cached by identity-source value for
  * `ttlSec` and re-evaluated against each request's ARN — which is why authorizers must return a policy for the
  * whole API.
@@ -90,14 +99,11 @@ export class AuthorizerStep {
     if (decision === 'allow') return { ok: true, result, latencyMs, cached };
     return {
       ok: false,
-      status: 403,
-      body: {
-        Message:
-          decision === 'explicit-deny'
-            ? 'User is not authorized to access this resource with an explicit deny'
-            : 'User is not authorized to access this resource',
-      },
-      errorType: 'AccessDeniedException',
+      type: 'ACCESS_DENIED',
+      message:
+        decision === 'explicit-deny'
+          ? 'User is not authorized to access this resource with an explicit deny'
+          : 'User is not authorized to access this resource',
       error: decision,
       latencyMs,
       result,
@@ -118,9 +124,8 @@ function headerOf(event: APIGatewayRequestAuthorizerEvent, name: string): string
 function unauthorized(error: string, latencyMs: number): AuthorizerOutcome {
   return {
     ok: false,
-    status: 401,
-    body: { message: 'Unauthorized' },
-    errorType: 'UnauthorizedException',
+    type: 'UNAUTHORIZED',
+    message: 'Unauthorized',
     error,
     latencyMs,
   };
@@ -129,9 +134,8 @@ function unauthorized(error: string, latencyMs: number): AuthorizerOutcome {
 function configError(error: string, latencyMs: number): AuthorizerOutcome {
   return {
     ok: false,
-    status: 500,
-    body: { message: null },
-    errorType: 'AuthorizerConfigurationException',
+    type: 'AUTHORIZER_CONFIGURATION_ERROR',
+    message: 'Authorizer configuration error',
     error,
     latencyMs,
   };

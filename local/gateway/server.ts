@@ -3,9 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { type LambdaTarget, matchRoute, type Route } from '../../lib/config/routes';
 import type { UsagePlanLimits } from '../../lib/config/tiers';
-import { type AccessLogRecord, type AccessLogSink, formatAccessLog } from './access-log';
+import { type AccessLogRecord, type AccessLogSink, emptyAccessLog, formatAccessLog, ms } from './access-log';
 import type { AuthorizerStep } from './authorizer-step';
-import { buildAuthorizerEvent, buildProxyEvent, clfTime, type IncomingRequest } from './event';
+import { buildAuthorizerEvent, buildProxyEvent, type IncomingRequest } from './event';
+import { type GatewayErrorType, gatewayError, preloadGatewayResponses } from './gateway-responses';
 import { lambdaContext } from './lambda-context';
 import type { UsagePlanThrottle } from './usage-plan';
 
@@ -53,21 +54,28 @@ interface Reply {
   body: Buffer;
 }
 
-function jsonReply(
-  status: number,
-  body: unknown,
-  errorType?: string,
-  extra: Record<string, string> = {},
-): Reply {
+function jsonReply(status: number, body: unknown, extra: Record<string, string> = {}): Reply {
   return {
     status,
-    headers: {
-      'content-type': 'application/json',
-      ...(errorType ? { 'x-amzn-ErrorType': errorType } : {}),
-      ...extra,
-    },
+    headers: { 'content-type': 'application/json', ...extra },
     body: Buffer.from(JSON.stringify(body)),
   };
+}
+
+/** A gateway-generated error, rendered like the deployed stage's gateway responses; records the type in the log. */
+async function errorReply(
+  req: IncomingRequest,
+  log: AccessLogRecord,
+  type: GatewayErrorType,
+  message: string,
+  extra: Record<string, string> = {},
+): Promise<Reply> {
+  log.errorType = type;
+  const r = await gatewayError(type, message, {
+    path: `/${req.stage}${req.rawPath}`,
+    requestId: req.requestId,
+  });
+  return { status: r.status, headers: { ...r.headers, ...extra }, body: r.body };
 }
 
 /**
@@ -76,6 +84,7 @@ function jsonReply(
  * invoked with a REST proxy v1 event, and one access-log line per request. `/.well-known/*` is the local OIDC issuer.
  */
 export function createGateway(deps: GatewayDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  void preloadGatewayResponses();
   const timeoutMs = deps.integrationTimeoutMs ?? 29_000;
   return (req, res) => {
     const receivedAt = Date.now();
@@ -105,46 +114,30 @@ export function createGateway(deps: GatewayDeps): (req: IncomingMessage, res: Se
         receivedAt,
         stage: deps.stage,
       };
-      const log: AccessLogRecord = {
-        requestId,
-        ip: incoming.sourceIp,
-        requestTime: clfTime(receivedAt),
-        method: incoming.method,
-        route: '-',
-        path: incoming.rawPath,
-        status: 0,
-        protocol: `HTTP/${req.httpVersion}`,
-        responseLength: 0,
-        latency: 0,
-        integrationLatency: -1,
-        authorizerLatency: -1,
-        authorizerError: '-',
-        errorType: '-',
-        tenantId: '-',
-        userId: '-',
-        tier: '-',
-        apiKeyId: '-',
-        userAgent: req.headers['user-agent'] ?? '-',
-      };
+      const log = emptyAccessLog();
+      log.requestId = requestId;
+      log.extendedRequestId = requestId;
+      log.ip = incoming.sourceIp;
+      log.userAgent = req.headers['user-agent'] ?? '-';
+      log.requestTime = String(receivedAt);
+      log.method = incoming.method;
+      log.path = `/${deps.stage}${incoming.rawPath}`;
       const handle = tooLarge
-        ? Promise.resolve(jsonReply(413, { message: 'Request Too Long' }, 'RequestTooLarge'))
+        ? errorReply(incoming, log, 'REQUEST_TOO_LARGE', 'Request Too Long')
         : serve(deps, incoming, log, timeoutMs);
       handle
         .catch((e: unknown) => {
           deps.onError?.(`gateway error on ${incoming.method} ${incoming.rawPath}: ${errorMessage(e)}`);
-          return jsonReply(500, { message: 'Internal server error' }, 'InternalServerErrorException');
+          return errorReply(incoming, log, 'INTEGRATION_FAILURE', 'Internal server error');
         })
         .then((reply) => {
           reply.headers['x-amzn-RequestId'] = requestId;
           reply.headers['content-length'] = String(reply.body.length);
           res.writeHead(reply.status, reply.headers);
           res.end(incoming.method === 'HEAD' ? undefined : reply.body);
-          log.status = reply.status;
-          log.responseLength = reply.body.length;
-          log.latency = performance.now() - t0;
-          if (log.errorType === '-' && reply.headers['x-amzn-ErrorType']) {
-            log.errorType = String(reply.headers['x-amzn-ErrorType']);
-          }
+          log.status = String(reply.status);
+          log.responseLength = String(reply.body.length);
+          log.latency = ms(performance.now() - t0);
           deps.accessLog(formatAccessLog(log));
         });
     });
@@ -159,19 +152,20 @@ async function serve(
 ): Promise<Reply> {
   if (req.rawPath.startsWith('/.well-known/')) {
     const doc = req.method === 'GET' ? deps.wellKnown(req.rawPath) : undefined;
-    if (doc) return jsonReply(200, doc, undefined, { 'cache-control': 'public, max-age=60' });
-    return jsonReply(404, { message: 'Not Found' }, 'ResourceNotFound');
+    if (doc) return jsonReply(200, doc, { 'cache-control': 'public, max-age=60' });
+    return jsonReply(404, { message: 'Not Found' });
   }
   const match = matchRoute(req.method, req.rawPath);
   if (!match.route) {
     if (match.pathExists) {
       const allow = allowedMethods(req.rawPath);
-      return jsonReply(405, { message: 'Method Not Allowed' }, 'MethodNotAllowed', { allow });
+      return errorReply(req, log, 'METHOD_NOT_ALLOWED', 'Method Not Allowed', { Allow: allow });
     }
-    return jsonReply(404, { message: 'Not Found' }, 'ResourceNotFound');
+    return errorReply(req, log, 'MISSING_AUTHENTICATION_TOKEN', 'Missing Authentication Token');
   }
   const route = match.route;
   log.route = route.path;
+  log.xrayTraceId = `1-${Math.floor(req.receivedAt / 1000).toString(16)}-${req.requestId.replace(/-/g, '').slice(0, 24)}`;
   let auth: Parameters<typeof buildProxyEvent>[3];
   if (route.auth) {
     const authEvent = buildAuthorizerEvent(req, route, match.pathParameters);
@@ -179,33 +173,31 @@ async function serve(
       authEvent,
       lambdaContext('marketedge-local-authorizer', req.requestId, 10_000),
     );
-    log.authorizerLatency = outcome.latencyMs;
+    log.authorizerLatency = ms(outcome.latencyMs);
     const result = outcome.result;
-    const ctx = result?.context ?? {};
+    const ctx = (result?.context ?? {}) as Record<string, unknown>;
     log.tenantId = stringOr(ctx.tenantId);
     log.userId = stringOr(ctx.userId);
     log.tier = stringOr(ctx.tier);
-    log.apiKeyId = stringOr(ctx.apiKeyId);
+    log.principalType = stringOr(ctx.principalType);
+    log.authorizerStatus = outcome.ok
+      ? '200'
+      : outcome.type === 'UNAUTHORIZED'
+        ? '401'
+        : outcome.type === 'ACCESS_DENIED'
+          ? '403'
+          : '500';
     if (!outcome.ok) {
       log.authorizerError = outcome.error;
-      return jsonReply(outcome.status, outcome.body, outcome.errorType);
+      return errorReply(req, log, outcome.type, outcome.message);
     }
     const key = outcome.result.usageIdentifierKey;
     const plan = key ? await deps.usagePlanOf(key, String(ctx.tenantId ?? '')) : undefined;
-    if (!key || !plan) {
-      log.errorType = 'INVALID_API_KEY';
-      return jsonReply(403, { message: 'Forbidden' }, 'ForbiddenException');
-    }
+    if (!key || !plan) return errorReply(req, log, 'INVALID_API_KEY', 'Forbidden');
     log.apiKeyId = plan.apiKeyId;
     const rejected = deps.throttle.take(key, plan.plan);
-    if (rejected === 'throttle') {
-      log.errorType = 'THROTTLED';
-      return jsonReply(429, { message: 'Too Many Requests' }, 'TooManyRequestsException');
-    }
-    if (rejected === 'quota') {
-      log.errorType = 'QUOTA_EXCEEDED';
-      return jsonReply(429, { message: 'Limit Exceeded' }, 'LimitExceededException');
-    }
+    if (rejected === 'throttle') return errorReply(req, log, 'THROTTLED', 'Too Many Requests');
+    if (rejected === 'quota') return errorReply(req, log, 'QUOTA_EXCEEDED', 'Limit Exceeded');
     const authorizer: Record<string, string | number | boolean> = {};
     for (const [k, v] of Object.entries(ctx)) if (v !== undefined && v !== null) authorizer[k] = String(v);
     authorizer.principalId = outcome.result.principalId;
@@ -226,17 +218,21 @@ async function serve(
       }),
     ]);
   } catch (e) {
-    log.integrationLatency = performance.now() - ti;
+    log.integrationLatency = ms(performance.now() - ti);
     if (e instanceof IntegrationTimeout) {
-      return jsonReply(504, { message: 'Endpoint request timed out' }, 'IntegrationTimeout');
+      return errorReply(req, log, 'INTEGRATION_TIMEOUT', 'Endpoint request timed out');
     }
     deps.onError?.(`${fn} handler threw on ${req.method} ${route.path}: ${errorMessage(e)}`);
-    return jsonReply(502, { message: 'Internal server error' }, 'IntegrationFailure');
+    return errorReply(req, log, 'INTEGRATION_FAILURE', 'Internal server error');
   } finally {
     clearTimeout(timer);
   }
-  log.integrationLatency = performance.now() - ti;
-  return toReply(result, fn, deps);
+  log.integrationLatency = ms(performance.now() - ti);
+  log.integrationStatus = '200';
+  const reply = toReply(result);
+  if (reply) return reply;
+  deps.onError?.(`${fn} returned a malformed proxy result on ${req.method} ${route.path}`);
+  return errorReply(req, log, 'INTEGRATION_FAILURE', 'Internal server error');
 }
 
 class IntegrationTimeout extends Error {}
@@ -245,16 +241,15 @@ function integrationOf(integrations: Integrations, route: Route): ProxyHandler {
   return route.backend.kind === 'http' ? integrations.edgeProxy : integrations.lambda[route.backend.target];
 }
 
-/** Maps a proxy result to the HTTP reply; malformed results are 502, as in API Gateway. */
-function toReply(result: APIGatewayProxyResult, fn: string, deps: GatewayDeps): Reply {
+/** Maps a proxy result to the HTTP reply; `undefined` for a malformed result (API Gateway answers 502). */
+function toReply(result: APIGatewayProxyResult): Reply | undefined {
   if (
     !result ||
     typeof result.statusCode !== 'number' ||
     result.statusCode < 100 ||
     result.statusCode > 599
   ) {
-    deps.onError?.(`${fn} returned a malformed proxy result`);
-    return jsonReply(502, { message: 'Internal server error' }, 'IntegrationFailure');
+    return undefined;
   }
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) headers[k] = v.map(String);

@@ -1,0 +1,87 @@
+import type { GatewayResponseSpec } from '../../lib/constructs/gateway-responses';
+
+/** The stage's gateway-response module (it imports aws-cdk-lib: loaded once, off the start-up path). */
+type Specs = typeof import('../../lib/constructs/gateway-responses');
+let specs: Promise<Specs> | undefined;
+
+/** Starts loading the stage's gateway-response specs (idempotent); {@link gatewayError} awaits it. */
+export function preloadGatewayResponses(): Promise<Specs> {
+  specs ??= import('../../lib/constructs/gateway-responses');
+  return specs;
+}
+
+/**
+ * API Gateway response types the local gateway produces (`$context.error.responseType`).
+ * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
+ */
+export type GatewayErrorType =
+  | 'UNAUTHORIZED'
+  | 'ACCESS_DENIED'
+  | 'INVALID_API_KEY'
+  | 'MISSING_AUTHENTICATION_TOKEN'
+  | 'METHOD_NOT_ALLOWED'
+  | 'THROTTLED'
+  | 'QUOTA_EXCEEDED'
+  | 'AUTHORIZER_CONFIGURATION_ERROR'
+  | 'INTEGRATION_TIMEOUT'
+  | 'INTEGRATION_FAILURE'
+  | 'REQUEST_TOO_LARGE';
+
+/** A rendered gateway response. */
+export interface GatewayErrorReply {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** AWS's default status of response types the stage does not customise. */
+const DEFAULT_STATUS: Partial<Record<GatewayErrorType, number>> = {
+  INTEGRATION_FAILURE: 502,
+  REQUEST_TOO_LARGE: 413,
+  METHOD_NOT_ALLOWED: 405,
+};
+
+/**
+ * Renders a gateway-generated error exactly as the deployed stage does: the stage's customised gateway responses
+ * (`lib/constructs/gateway-responses.ts`: RFC 9457 `application/problem+json` bodies, CORS headers) with the
+ * `$context` variables filled in; types the stage does not customise fall back to its `DEFAULT_4XX`/`DEFAULT_5XX`
+ * template with AWS's default status. `METHOD_NOT_ALLOWED` is a local addition (API Gateway answers a missing method
+ * like a missing path): 405 with the same body shape.
+ * @param message `$context.error.message` (AWS's wording, e.g. `Too Many Requests`)
+ * @param ctx `$context.path` (with the stage prefix) and `$context.requestId`
+ */
+export async function gatewayError(
+  type: GatewayErrorType,
+  message: string,
+  ctx: { path: string; requestId: string },
+): Promise<GatewayErrorReply> {
+  const { GATEWAY_RESPONSES, GATEWAY_RESPONSE_HEADERS, problemTemplate } = await preloadGatewayResponses();
+  const spec = specFor(type, GATEWAY_RESPONSES);
+  const body = problemTemplate(spec)
+    .replace('$context.error.messageString', JSON.stringify(message))
+    .replace('$context.error.responseType', type)
+    .replace('$context.path', escapeJsonString(ctx.path))
+    .replace('$context.requestId', ctx.requestId);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(GATEWAY_RESPONSE_HEADERS)) headers[k] = v.replace(/^'|'$/g, '');
+  headers['x-amzn-ErrorType'] = type;
+  return { status: spec.status, headers, body: Buffer.from(body) };
+}
+
+function specFor(
+  type: GatewayErrorType,
+  GATEWAY_RESPONSES: readonly GatewayResponseSpec[],
+): GatewayResponseSpec {
+  if (type === 'METHOD_NOT_ALLOWED') {
+    return { type: 'MISSING_AUTHENTICATION_TOKEN', status: 405, title: 'Method Not Allowed' };
+  }
+  const custom = GATEWAY_RESPONSES.find((s) => s.type === type);
+  if (custom) return custom;
+  const status = DEFAULT_STATUS[type] ?? 500;
+  const fallback = GATEWAY_RESPONSES.find((s) => s.type === (status < 500 ? 'DEFAULT_4XX' : 'DEFAULT_5XX'));
+  return { ...(fallback ?? { type: 'DEFAULT_5XX', title: 'Gateway error' }), status };
+}
+
+function escapeJsonString(s: string): string {
+  return JSON.stringify(s).slice(1, -1);
+}
