@@ -18,10 +18,11 @@ export const METRICS_NAMESPACE = 'MarketEdge';
 
 /**
  * esbuild banner for ESM bundles: CommonJS dependencies bundled into an ES module still call `require()` for Node
- * built-ins (ioredis, Powertools); `createRequire` gives them one. `__filename`/`__dirname` likewise.
+ * built-ins (ioredis, Powertools); `createRequire` gives them one. (No `__dirname`/`__filename` shims: a bundled
+ * module declaring its own would turn into a duplicate declaration.)
  */
 export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);";
+  "import { createRequire as __marketedgeCreateRequire } from 'node:module'; const require = __marketedgeCreateRequire(import.meta.url);";
 
 /** Props of {@link ServiceFunction}. */
 export interface ServiceFunctionProps {

@@ -60,6 +60,8 @@ export class ApiStack extends Stack {
       Object.fromEntries(names.map((n) => [TABLES[n].envVar, data.tables[n].tableName]));
     const limiterEnv = {
       REDIS_URL: data.cache.redisUrl,
+      // ElastiCache Serverless is cluster mode: the limiter uses ioredis' cluster client.
+      REDIS_CLUSTER: 'true',
       RATE_LIMIT_TIMEOUT_MS: String(config.rateLimiter.commandTimeoutMs),
       RATE_LIMIT_BREAKER_THRESHOLD: String(config.rateLimiter.breakerFailureThreshold),
       RATE_LIMIT_BREAKER_COOLDOWN_MS: String(config.rateLimiter.breakerCooldownMs),
@@ -106,7 +108,7 @@ export class ApiStack extends Stack {
       memorySize: 512,
       timeout: Duration.seconds(10),
       network,
-      environment: { ...tableEnv(['tenants', 'limits', 'reports']), ...limiterEnv, ...flagEnv },
+      environment: { ...tableEnv(['limits', 'reports']), ...limiterEnv, ...flagEnv },
     });
     const edgeProxy = new ServiceFunction(this, 'EdgeProxy', {
       ...common,
@@ -117,7 +119,7 @@ export class ApiStack extends Stack {
       timeout: Duration.millis(httpTimeoutMs + 2000),
       network,
       environment: {
-        ...tableEnv(['tenants', 'limits']),
+        ...tableEnv(['limits']),
         ...limiterEnv,
         ...flagEnv,
         ...Object.fromEntries(
@@ -134,7 +136,7 @@ export class ApiStack extends Stack {
       timeout: Duration.seconds(15),
       network,
       environment: {
-        ...tableEnv(['tenants', 'limits', 'audit', 'reports']),
+        ...tableEnv(['tenants', 'limits', 'audit']),
         ...limiterEnv,
         ...flagEnv,
         ELASTICACHE_CACHE_NAME: data.cache.cacheName,
@@ -151,17 +153,15 @@ export class ApiStack extends Stack {
     });
     this.functions = { authorizer, reports, 'edge-proxy': edgeProxy, admin, health };
 
-    // Least privilege: each Lambda gets exactly the table access its code needs.
+    // Least privilege: each Lambda gets exactly the table access its code needs (the limiter reads policies from
+    // `limits`; only the admin API writes tenants, limits and audit; only reports touches reports).
     data.tables.tenants.grantReadData(authorizer.fn);
-    data.tables.tenants.grantReadData(reports.fn);
     data.tables.limits.grantReadData(reports.fn);
     data.tables.reports.grantReadWriteData(reports.fn);
-    data.tables.tenants.grantReadData(edgeProxy.fn);
     data.tables.limits.grantReadData(edgeProxy.fn);
     data.tables.tenants.grantReadWriteData(admin.fn);
     data.tables.limits.grantReadWriteData(admin.fn);
     data.tables.audit.grantReadWriteData(admin.fn);
-    data.tables.reports.grantReadData(admin.fn);
     for (const f of [authorizer, reports, edgeProxy, admin]) this.flags.grantRead(f.fn);
     admin.fn.addToRolePolicy(
       new iam.PolicyStatement({
@@ -225,7 +225,10 @@ export class ApiStack extends Stack {
     return this.resolve((construct.node.defaultChild as CfnElement).logicalId) as string;
   }
 
-  /** API keys: the admin API creates a tenant's key and moves it between the tier usage plans of this API. */
+  /**
+   * API-key port of the admin API: create/enable/delete tenant keys, move them between the tier usage plans of this
+   * API, and patch a plan's throttle/quota when a tier's numbers change (`PUT /admin/tiers/{tier}`).
+   */
   private grantApiKeyPort(admin: ServiceFunction): void {
     const arn = (path: string) => `arn:${this.partition}:apigateway:${this.region}::${path}`;
     const planArns = TIERS.map((t) => this.gateway.usagePlans[t].usagePlanId);
@@ -234,6 +237,13 @@ export class ApiStack extends Stack {
         sid: 'ApiKeys',
         actions: ['apigateway:POST', 'apigateway:GET', 'apigateway:PATCH', 'apigateway:DELETE'],
         resources: [arn('/apikeys'), arn('/apikeys/*')],
+      }),
+    );
+    admin.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'UsagePlanLimits',
+        actions: ['apigateway:PATCH'],
+        resources: planArns.map((id) => arn(`/usageplans/${id}`)),
       }),
     );
     admin.fn.addToRolePolicy(

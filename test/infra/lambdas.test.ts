@@ -11,6 +11,7 @@ const VPC_LAMBDAS = ['reports', 'edge-proxy', 'admin'];
 /** Env vars each Lambda must receive (the brief's contract). */
 const LIMITER_ENV = [
   'REDIS_URL',
+  'REDIS_CLUSTER',
   'RATE_LIMIT_TIMEOUT_MS',
   'RATE_LIMIT_BREAKER_THRESHOLD',
   'RATE_LIMIT_BREAKER_COOLDOWN_MS',
@@ -26,13 +27,12 @@ const EXPECTED_ENV: Record<string, string[]> = {
     'TENANT_CACHE_TTL_SEC',
     ...FLAG_ENV,
   ],
-  reports: ['TENANTS_TABLE', 'LIMITS_TABLE', 'REPORTS_TABLE', ...LIMITER_ENV, ...FLAG_ENV],
-  'edge-proxy': ['TENANTS_TABLE', 'LIMITS_TABLE', 'HTTP_BACKEND_MARKETDATA', ...LIMITER_ENV, ...FLAG_ENV],
+  reports: ['LIMITS_TABLE', 'REPORTS_TABLE', ...LIMITER_ENV, ...FLAG_ENV],
+  'edge-proxy': ['LIMITS_TABLE', 'HTTP_BACKEND_MARKETDATA', ...LIMITER_ENV, ...FLAG_ENV],
   admin: [
     'TENANTS_TABLE',
     'LIMITS_TABLE',
     'AUDIT_TABLE',
-    'REPORTS_TABLE',
     'USAGE_PLAN_IDS',
     'REST_API_ID',
     'ELASTICACHE_CACHE_NAME',
@@ -98,6 +98,15 @@ describe.each(STAGE_NAMES)('lambdas — %s', (stage) => {
     expect(env('authorizer').POWERTOOLS_TRACER_CAPTURE_RESPONSE).toBe('false');
     expect(env('edge-proxy').HTTP_BACKEND_MARKETDATA).toBe(config.httpBackends.marketData);
     expect(flatten(env('reports').REDIS_URL)).toMatch(/^rediss:\/\//);
+    expect(env('reports').REDIS_CLUSTER).toBe('true');
+    for (const name of LAMBDA_NAMES) {
+      const tableVars = Object.values(TABLES)
+        .map((x) => x.envVar)
+        .filter((v) => v in env(name));
+      expect(tableVars.sort(), name).toEqual(
+        (EXPECTED_ENV[name] ?? []).filter((v) => v.endsWith('_TABLE')).sort(),
+      );
+    }
     expect(env('reports').RATE_LIMIT_TIMEOUT_MS).toBe(String(config.rateLimiter.commandTimeoutMs));
     expect(env('admin').ELASTICACHE_CACHE_NAME).toBe(`marketedge-${stage}-ratelimit`);
     const plans = flatten(env('admin').USAGE_PLAN_IDS);
@@ -160,6 +169,14 @@ describe.each(STAGE_NAMES)('lambdas — %s', (stage) => {
     expect(writes('reports').join(' ')).toContain('Reports');
     expect(writes('reports').join(' ')).not.toMatch(/Tenants|Limits|Audit/);
     expect(writes('admin').join(' ')).toMatch(/Tenants/);
+    const dynamoResources = (name: string) =>
+      policyStatements(t())
+        .filter((st) => st.roles.includes(roleOf(name)) && st.Action.some((a) => a.startsWith('dynamodb:')))
+        .flatMap((st) => st.Resource.map(flatten))
+        .join(' ');
+    expect(dynamoResources('edge-proxy')).not.toMatch(/Tenants|Audit|Reports/);
+    expect(dynamoResources('authorizer')).not.toMatch(/Limits|Audit|Reports/);
+    expect(dynamoResources('health')).toBe('');
   });
 
   it('deploys the flag catalog as AppConfig feature flags for the stage', () => {
