@@ -539,6 +539,16 @@ describe('dependency failures are 500s (not cached, not the client’s fault) an
     }
   });
 
+  it('JWKS endpoint unreachable (connection refused, explicit jwksUri) → DependencyError', async () => {
+    const closed = await startIssuer();
+    await closed.close();
+    const auth = newAuthorizer({ jwksUri: closed.jwksUri });
+    const out = await call(auth, bearer(await iss.mint()));
+    expect(out.status).toBe(500);
+    expect((out.error as DependencyError).dependency).toBe('jwks');
+    expect(String(rec.logs.at(-1)?.extra.error)).toMatch(/Failed to fetch .*jwks\.json/);
+  });
+
   it('tenants table unreachable → DependencyError', async () => {
     const auth = newAuthorizer({
       getTenant: async () => {
