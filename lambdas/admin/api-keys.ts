@@ -72,7 +72,8 @@ export class ApiGatewayKeyPort implements ApiKeyPort {
   /**
    * @param client API Gateway client (one per container)
    * @param usagePlanIds tier → usage plan id (`USAGE_PLAN_IDS`)
-   * @param restApiId the REST API (`REST_API_ID`), recorded on each key's tags and description
+   * @param restApiId the REST API (`REST_API_ID`), recorded in each key's name and description (no tags: tag-on-create
+   *   needs extra IAM on `/tags/*`)
    */
   constructor(
     private readonly client: APIGatewayClient,
@@ -98,7 +99,6 @@ export class ApiGatewayKeyPort implements ApiKeyPort {
         description: `MarketEdge tenant ${input.tenantId} (REST API ${this.restApiId})`,
         enabled: input.enabled,
         generateDistinctId: true,
-        tags: { tenantId: input.tenantId, restApiId: this.restApiId },
       }),
     );
     if (!created.id || !created.value) throw new Error('CreateApiKey returned no id/value');

@@ -10,7 +10,7 @@ import { AdminRepository } from '../../../lambdas/admin/repository';
 import { tenantAdminViolations } from '../../../lambdas/admin/tenant-admin-rules';
 import type { Policy } from '../../../lib/config/policy';
 import { TIER_TABLE } from '../../../lib/config/tiers';
-import { ACTORS, call, createAdminApi, lambdaContext, restEvent, tenantItem, testDeps } from './fixtures';
+import { call, createAdminApi, lambdaContext, restEvent, tenantItem, testDeps } from './fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 let api: ReturnType<typeof createAdminApi>;

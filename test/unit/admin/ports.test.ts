@@ -40,7 +40,7 @@ describe('ApiGatewayKeyPort', () => {
     expect(apigw.commandCalls(CreateApiKeyCommand)[0]!.args[0].input).toMatchObject({
       name: 'api123-acme',
       enabled: true,
-      tags: { tenantId: 'acme', restApiId: 'api123' },
+      description: expect.stringContaining('acme'),
     });
     expect(apigw.commandCalls(CreateUsagePlanKeyCommand)[0]!.args[0].input).toEqual({
       usagePlanId: 'up-std',
