@@ -35,6 +35,8 @@ beforeAll(async () => {
     target: 'node22',
     format: 'esm',
     minify: true,
+    // As deployed (lib/constructs/service-function.ts); its `createRequire` banner adds ~130 bytes.
+    mainFields: ['module', 'main'],
     external: EXTERNAL,
     write: false,
     metafile: true,
