@@ -1,10 +1,14 @@
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { TABLES, type TableName } from '../lib/config/data-model';
+import { startTransactionProxy } from './dynamo-transactions';
 
 /** An in-memory DynamoDB (dynalite) with the project's tables created. */
 export interface LocalDynamo {
-  /** `http://127.0.0.1:<port>` — the value of `DYNAMODB_ENDPOINT`. */
+  /**
+   * `http://127.0.0.1:<port>` — the value of `DYNAMODB_ENDPOINT` (the transaction proxy in front of dynalite when
+   * started with `transactions: true`).
+   */
   endpoint: string;
   client: DynamoDBClient;
   /** Physical table name per logical table (exported to `process.env` by {@link useLocalDynamoEnv}). */
@@ -17,14 +21,21 @@ export interface LocalDynamo {
  * Starts dynalite in memory (no `path`, nothing on disk) on a free 127.0.0.1 port and creates every table of
  * `lib/config/data-model.ts`. dynalite validates requests like DynamoDB (it does not implement TTL expiry).
  * @param prefix physical table name prefix (`<prefix>-<logical>`, default `test`)
+ * @param opts `transactions: true` puts the transaction proxy (`dynamo-transactions.ts`: `TransactWriteItems` /
+ *   `TransactGetItems`, which dynalite lacks) in front and returns its endpoint
  * @throws SDK errors when a table cannot be created
  */
-export async function startDynalite(prefix = 'test'): Promise<LocalDynamo> {
+export async function startDynalite(
+  prefix = 'test',
+  opts: { transactions?: boolean } = {},
+): Promise<LocalDynamo> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
-  const endpoint = `http://127.0.0.1:${port}`;
+  const direct = `http://127.0.0.1:${port}`;
+  const proxy = opts.transactions ? await startTransactionProxy(direct) : undefined;
+  const endpoint = proxy?.endpoint ?? direct;
   const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
@@ -37,6 +48,7 @@ export async function startDynalite(prefix = 'test'): Promise<LocalDynamo> {
     tables,
     async stop() {
       client.destroy();
+      await proxy?.stop();
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

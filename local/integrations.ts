@@ -21,14 +21,14 @@ export async function loadIntegrations(): Promise<Integrations> {
   const [health, reports, admin, edgeProxy] = await Promise.all([
     import('../lambdas/health/handler'),
     import('../lambdas/reports/handler'),
-    optional('../lambdas/admin/handler'),
+    import('../lambdas/admin/handler'),
     import('../lambdas/edge-proxy/handler'),
   ]);
   return {
     lambda: {
       health: health.handler as ProxyHandler,
       reports: reports.handler as ProxyHandler,
-      admin: admin.handler,
+      admin: admin.handler as ProxyHandler,
     },
     edgeProxy: edgeProxy.handler as ProxyHandler,
   };
@@ -55,19 +55,4 @@ export async function loadAuthorizer(settings: LocalAuthorizerSettings): Promise
     logger.addContext(context);
     return authorize(event);
   };
-}
-
-async function optional(spec: string): Promise<{ handler: ProxyHandler }> {
-  try {
-    return (await import(spec)) as { handler: ProxyHandler };
-  } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    return {
-      handler: async () => ({
-        statusCode: 502,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ message: `integration ${spec} is not available: ${why}` }),
-      }),
-    };
-  }
 }

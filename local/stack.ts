@@ -74,7 +74,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
   try {
     const [devKey, dynamo, redis, upstream] = await Promise.all([
       loadOrCreateDevKey(stateDir),
-      startDynalite('local'),
+      startDynalite('local', { transactions: true }),
       chooseRedis(env),
       startEchoUpstream(),
     ]);
