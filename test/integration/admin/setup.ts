@@ -3,13 +3,11 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AdminRepository } from '../../../lambdas/admin/repository';
 import type { Tenant } from '../../../lambdas/shared/tenants/tenant';
 import { type LocalDynamo, startDynalite, useLocalDynamoEnv } from '../../helpers/dynalite';
-import { startTransactionProxy, type TransactionProxy } from '../../helpers/dynamo-transactions';
 import { tenantItem } from '../../unit/admin/fixtures';
 
-/** dynalite + the transaction proxy + a repository on it, with demo tenants seeded. */
+/** dynalite (behind the transaction proxy) + a repository on it, with demo tenants seeded. */
 export interface AdminDb {
   db: LocalDynamo;
-  proxy: TransactionProxy;
   client: DynamoDBDocumentClient;
   repo: AdminRepository;
   tables: LocalDynamo['tables'];
@@ -27,16 +25,14 @@ export const DEMO_TENANTS: Tenant[] = [
 ];
 
 /**
- * Starts dynalite with every table, fronts it with the transaction proxy (dynalite 4 has no TransactWriteItems),
+ * Starts dynalite with every table behind the transaction proxy (dynalite 4 has no TransactWriteItems),
  * points the Lambda env (`DYNAMODB_ENDPOINT`, `*_TABLE`) at the proxy and seeds the demo tenants.
  */
 export async function startAdminDb(prefix = 'admin'): Promise<AdminDb> {
-  const db = await startDynalite(prefix);
-  const proxy = await startTransactionProxy(db.endpoint);
+  const db = await startDynalite(prefix, { transactions: true });
   useLocalDynamoEnv(db);
-  process.env.DYNAMODB_ENDPOINT = proxy.endpoint;
   const base = new DynamoDBClient({
-    endpoint: proxy.endpoint,
+    endpoint: db.endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
@@ -46,13 +42,11 @@ export async function startAdminDb(prefix = 'admin'): Promise<AdminDb> {
   for (const t of DEMO_TENANTS) await client.send(new PutCommand({ TableName: db.tables.tenants, Item: t }));
   return {
     db,
-    proxy,
     client,
     repo,
     tables: db.tables,
     async stop() {
       base.destroy();
-      await proxy.stop();
       await db.stop();
     },
   };
