@@ -62,7 +62,17 @@ export class EdgeWaf extends Construct {
           name,
           priority: i + 1,
           overrideAction: { none: {} },
-          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+          statement: {
+            managedRuleGroupStatement: {
+              vendorName: 'AWS',
+              name,
+              // Bodies over 8 KB are legitimate here (a tenant policy may hold up to 100 rules); API Gateway and
+              // the Lambdas' schemas bound request size instead, so this one rule only counts.
+              ...(name === 'AWSManagedRulesCommonRuleSet'
+                ? { ruleActionOverrides: [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }] }
+                : {}),
+            },
+          },
           visibilityConfig: metric(name),
         })),
       ],

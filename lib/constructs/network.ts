@@ -34,6 +34,7 @@ export class Network extends Construct {
       removalPolicy,
     });
     this.vpc = new ec2.Vpc(this, 'Vpc', {
+      // AZs: Fn::GetAZs for environment-agnostic stacks, named by DataStack when a region is pinned.
       maxAzs: 2,
       natGateways: config.name === 'prod' ? 2 : 1,
       subnetConfiguration: [

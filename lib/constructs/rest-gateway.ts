@@ -53,6 +53,11 @@ export const STAGE_THROTTLE = { rateLimit: 2_000, burstLimit: 1_000 } as const;
 /** Headers the console sends cross-origin (CORS preflight). */
 export const CORS_ALLOW_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key'] as const;
 
+/** Name of a stage's REST API (`ApiName` metric dimension): `marketedge-<stage>`. */
+export function restApiName(stage: string): string {
+  return `marketedge-${stage}`;
+}
+
 /** Props of {@link RestGateway}. */
 export interface RestGatewayProps {
   config: StageConfig;
@@ -90,7 +95,7 @@ export class RestGateway extends Construct {
     });
     const executionLogging = config.name !== 'prod';
     this.api = new apigw.RestApi(this, 'Api', {
-      restApiName: `marketedge-${config.name}`,
+      restApiName: restApiName(config.name),
       description: `MarketEdge ${config.name} API edge (built from lib/config/routes.ts)`,
       apiKeySourceType: apigw.ApiKeySourceType.AUTHORIZER,
       endpointTypes: [apigw.EndpointType.REGIONAL],

@@ -24,8 +24,19 @@ export class DataStack extends Stack {
   readonly tables: Record<TableName, dynamodb.Table>;
   readonly cache: RateLimitCache;
 
+  /**
+   * With a region pinned in the stage config, the AZs are `<region>a` and `<region>b` instead of a context lookup,
+   * so `cdk synth` stays credential-free for pinned stages too.
+   */
+  override get availabilityZones(): string[] {
+    return this.pinnedRegion ? [`${this.pinnedRegion}a`, `${this.pinnedRegion}b`] : super.availabilityZones;
+  }
+
+  private readonly pinnedRegion: string | undefined;
+
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
+    this.pinnedRegion = props.config.region;
     const removal = statefulRemovalPolicy(props.config);
     const network = new Network(this, 'Network', props.config, removal);
     this.vpc = network.vpc;

@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import { resolvedStageFlags } from '../constructs/feature-flags';
+import { restApiName } from '../constructs/rest-gateway';
 import { LAMBDA_NAMES } from '../constructs/service-function';
 import { buildAlarms } from '../monitoring/alarms';
 import { buildDashboard, type MonitoringTarget } from '../monitoring/dashboard';
@@ -34,7 +35,7 @@ export class MonitoringStack extends Stack {
     const { config, api } = props;
     const target: MonitoringTarget = {
       config,
-      apiName: `marketedge-${config.name}`,
+      apiName: restApiName(config.name),
       stageName: config.name,
       functionNames: Object.fromEntries(LAMBDA_NAMES.map((n) => [n, api.functions[n].functionName])),
     };

@@ -1,6 +1,9 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { getStageConfig, STAGE_NAMES, TABLES } from '../../lib/config';
+import { getStageConfig, STAGE_NAMES, STAGES, TABLES } from '../../lib/config';
 import { physicalTableName } from '../../lib/constructs/tables';
+import { DataStack } from '../../lib/stacks/data-stack';
 import { synthesized } from './support/synth';
 import { refId, resourcesOf } from './support/template';
 
@@ -89,5 +92,22 @@ describe.each(STAGE_NAMES)('data — %s', (stage) => {
     const groups = Object.values(resourcesOf(t(), 'AWS::Logs::LogGroup'));
     for (const g of groups)
       expect(g.Properties?.RetentionInDays).toBe(getStageConfig(stage).logRetentionDays);
+  });
+});
+
+describe('data stack with a pinned account and region', () => {
+  it('synthesizes without credentials or context lookups (AZs named from the region)', () => {
+    const app = new App();
+    const config = getStageConfig('prod', { ...STAGES.prod, account: '123456789012', region: 'eu-west-1' });
+    const stack = new DataStack(app, 'Pinned', {
+      config,
+      env: { account: '123456789012', region: 'eu-west-1' },
+    });
+    const template = Template.fromStack(stack);
+    const azs = Object.values(resourcesOf(template, 'AWS::EC2::Subnet')).map(
+      (x) => x.Properties?.AvailabilityZone,
+    );
+    expect(new Set(azs)).toEqual(new Set(['eu-west-1a', 'eu-west-1b']));
+    expect(app.synth().manifest.missing ?? []).toEqual([]);
   });
 });

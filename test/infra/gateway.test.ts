@@ -135,6 +135,10 @@ describe.each(STAGE_NAMES)('gateway — %s', (stage) => {
     const rules = acl.Rules as Array<{ Statement: Record<string, { Name?: string; Arn?: unknown }> }>;
     const groups = rules.flatMap((r) => r.Statement.ManagedRuleGroupStatement?.Name ?? []);
     expect(groups).toEqual([...MANAGED_RULE_GROUPS]);
+    const common = rules.find((r) => r.Statement.ManagedRuleGroupStatement?.Name === MANAGED_RULE_GROUPS[0]);
+    expect(common?.Statement.ManagedRuleGroupStatement).toMatchObject({
+      RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }],
+    });
     const ipSetId = Object.keys(resourcesOf(template, 'AWS::WAFv2::IPSet'))[0];
     expect(rules.some((r) => refId(r.Statement.IPSetReferenceStatement?.Arn) === ipSetId)).toBe(true);
     template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
