@@ -95,6 +95,9 @@ interface TierEntry {
   stale: boolean;
 }
 
+/** Max memoised (tenant, user, route) resolutions per container; the map is cleared when full. */
+const RESOLVED_CACHE_SIZE = 20_000;
+
 /** After a failed policy read, retry this much later, ms. */
 const RETRY_FAILED_LOAD_MS = 5_000;
 
@@ -127,6 +130,10 @@ export class RateLimiter {
   private lastTierPoll = Number.NEGATIVE_INFINITY;
   private tierPoll: Promise<void> | undefined;
   private readonly denials = new Map<string, CachedDenial>();
+  private readonly resolved = new Map<
+    string,
+    { tierRules: Rule[]; tenant: TenantEntry; rules: Rule[]; checks: LimitCheck[] }
+  >();
   private readonly tenantLoads = new Map<string, Promise<Loaded<TenantEntry>>>();
   private readonly tierLoads = new Map<Tier, Promise<TierEntry>>();
 
@@ -166,21 +173,21 @@ export class RateLimiter {
       this.d.flags.isEnabled('tenant_specific_limits'),
     ]);
     const routeKey = `${req.route.method} ${req.route.path}`;
-    const [tierRes, tenantRes] = await Promise.all([
-      this.tierRules(req.tier),
-      this.tenantEntry(req.tenantId),
-    ]);
+    // Fast path: both policies cached and fresh (no await, no allocation of promises).
+    const tierHit = this.cachedTierRules(req.tier);
+    const tenantHit = this.cachedTenant(req.tenantId);
+    const [tierRes, tenantRes] =
+      tierHit && tenantHit
+        ? [tierHit, tenantHit]
+        : await Promise.all([
+            tierHit ?? this.tierRules(req.tier),
+            tenantHit ?? this.tenantEntry(req.tenantId),
+          ]);
     const tierRules = tierRes.rules;
     const tenant = tenantRes.entry;
     // No request waits on the store longer than timeoutMs in total (policy-version reads included).
     const budgetMs = this.d.timeoutMs - Math.max(tierRes.redisMs, tenantRes.redisMs);
-    const rules = applicableRules(effectivePolicy(tierRules, tenant.limits.rules, tenantSpecific), {
-      method: req.method ?? req.route.method,
-      routeMethod: req.route.method,
-      routePath: req.route.path,
-      limitClass: req.route.limitClass,
-      userId: req.userId,
-    });
+    const { rules, checks } = this.resolve(req, routeKey, tierRules, tenant, enabled, tenantSpecific);
     const base: Decision = {
       status: 'allowed',
       tenantId: req.tenantId,
@@ -201,7 +208,6 @@ export class RateLimiter {
     const bypassUntil = bypassUntilMs(tenant.limits.bypasses, req.userId);
     const localNow = this.d.now();
     const maybeBypassed = bypassUntil > localNow;
-    const checks = rules.map((r) => toCheck(r, req.tenantId, req.userId, enabled && r.mode === 'enforce'));
 
     if (!maybeBypassed) {
       const hit = this.cachedDenial(checks, localNow);
@@ -346,6 +352,7 @@ export class RateLimiter {
 
   /** Drops cached policies (one tenant, or everything) and cached denials. */
   invalidate(tenantId?: string): void {
+    this.resolved.clear();
     if (tenantId === undefined) {
       this.tenants.clear();
       this.tiers.clear();
@@ -355,6 +362,36 @@ export class RateLimiter {
     this.tenants.delete(tenantId);
     const prefix = policyVersionKey(tenantId).slice(0, -'cfg'.length);
     for (const k of this.denials.keys()) if (k.startsWith(prefix)) this.denials.delete(k);
+  }
+
+  /**
+   * Applicable rules and their store checks for a request, memoised per (tier, tenant, user, method, route, flags)
+   * and invalidated by identity when the tier rules or the tenant's policy entry are replaced.
+   */
+  private resolve(
+    req: CheckRequest,
+    routeKey: string,
+    tierRules: Rule[],
+    tenant: TenantEntry,
+    enabled: boolean,
+    tenantSpecific: boolean,
+  ): { rules: Rule[]; checks: LimitCheck[] } {
+    const method = req.method ?? req.route.method;
+    const k = `${req.tier}\u0001${req.tenantId}\u0001${req.userId}\u0001${method}\u0001${routeKey}\u0001${enabled ? 1 : 0}${tenantSpecific ? 1 : 0}`;
+    const hit = this.resolved.get(k);
+    if (hit && hit.tierRules === tierRules && hit.tenant === tenant) return hit;
+    const rules = applicableRules(effectivePolicy(tierRules, tenant.limits.rules, tenantSpecific), {
+      method,
+      routeMethod: req.route.method,
+      routePath: req.route.path,
+      limitClass: req.route.limitClass,
+      userId: req.userId,
+    });
+    const checks = rules.map((r) => toCheck(r, req.tenantId, req.userId, enabled && r.mode === 'enforce'));
+    if (this.resolved.size >= RESOLVED_CACHE_SIZE) this.resolved.clear();
+    const entry = { tierRules, tenant, rules, checks };
+    this.resolved.set(k, entry);
+    return entry;
   }
 
   private cachedDenial(checks: LimitCheck[], now: number): CachedDenial | undefined {
@@ -392,6 +429,23 @@ export class RateLimiter {
         outcome: { ...o, remaining: 0 },
       });
     }
+  }
+
+  private cachedTenant(tenantId: string): Loaded<TenantEntry> | undefined {
+    const cur = this.tenants.get(tenantId);
+    if (cur && !cur.stale && this.d.now() - cur.loadedAt < this.d.policyMaxAgeMs)
+      return { entry: cur, redisMs: 0 };
+    return undefined;
+  }
+
+  private cachedTierRules(tier: Tier): { rules: Rule[]; redisMs: number } | undefined {
+    if (this.tierVersions === undefined) return undefined;
+    const now = this.d.now();
+    if (now - this.lastTierPoll >= this.d.tierVersionPollMs) void this.pollTierVersions(now);
+    const cur = this.tiers.get(tier);
+    if (cur && !cur.stale && now - cur.loadedAt < this.d.policyMaxAgeMs)
+      return { rules: cur.rules, redisMs: 0 };
+    return undefined;
   }
 
   private async tenantEntry(tenantId: string): Promise<Loaded<TenantEntry>> {
@@ -434,6 +488,8 @@ export class RateLimiter {
   private pollTierVersions(now: number): Promise<void> {
     if (this.tierPoll) return this.tierPoll;
     this.lastTierPoll = now;
+    // Never take a half-open circuit's single trial call away from a request.
+    if (this.tierVersions !== undefined && this.breaker.state !== 'closed') return Promise.resolve();
     this.tierPoll = this.breaker
       .exec(() => this.d.store.getTierVersions())
       .then((versions) => {

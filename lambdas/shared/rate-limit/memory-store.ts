@@ -11,7 +11,7 @@ import {
 
 /** Quota windows keep their key this long after the window ends, ms (as in the Lua script). */
 const QUOTA_GRACE_MS = 60_000;
-/** Rate keys live until their TAT plus this, ms (as in the Lua script). */
+/** Rate keys never expire less than this after their TAT, ms (as in the Lua script). */
 const RATE_GRACE_MS = 1_000;
 
 type Entry =
@@ -91,6 +91,7 @@ export class MemoryStore implements LimiterStore {
       const e = this.get(c.key, now);
       if (c.kind === 'rate') {
         const tat = e?.t === 'rate' ? e.tat : undefined;
+        const prevExp = e?.t === 'rate' ? e.expiresAt : 0;
         if (req.mode === 'peek') {
           const p = gcraPeek(tat, now, c.intervalMs, c.toleranceMs);
           results.push({
@@ -113,7 +114,11 @@ export class MemoryStore implements LimiterStore {
             this.data.set(c.key, {
               t: 'rate',
               tat: r.newTat,
-              expiresAt: Math.ceil(r.newTat) + RATE_GRACE_MS,
+              // As in the Lua script: keep the expiry unless it would come < 1 s after the new TAT.
+              expiresAt:
+                prevExp < r.newTat + RATE_GRACE_MS
+                  ? Math.ceil(r.newTat + c.toleranceMs) + RATE_GRACE_MS
+                  : prevExp,
             }),
           );
           unblocked.set(results.length - 1, {

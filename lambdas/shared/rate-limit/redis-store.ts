@@ -6,6 +6,7 @@ import {
   type CheckResult,
   type EvaluateRequest,
   type EvaluateResult,
+  type LimitCheck,
   type LimiterStore,
   newVersionToken,
   VERSION_TTL_SEC,
@@ -40,6 +41,8 @@ export function createRedisClient(opts: RedisStoreOptions & { url: string }): Re
     connectTimeout: opts.connectTimeoutMs ?? 1_000,
     maxRetriesPerRequest: 1,
     keepAlive: 10_000,
+    // Concurrent decisions in one tick go out in one write (fewer syscalls on both ends); no effect on a lone call.
+    enableAutoPipelining: true,
     retryStrategy: (times: number) => Math.min(50 * 2 ** times, 1_000),
   };
   let client: Redis | Cluster;
@@ -75,6 +78,8 @@ export class RedisStore implements LimiterStore {
   readonly kind = 'redis';
   readonly client: Redis | Cluster;
   private readonly owns: boolean;
+  /** Serialised keys/args per (memoised) checks array. */
+  private readonly encoded = new WeakMap<readonly LimitCheck[], { keys: string[]; args: string[] }>();
 
   /** @throws {Error} when neither `url` nor `client` is given */
   constructor(opts: RedisStoreOptions) {
@@ -99,15 +104,21 @@ export class RedisStore implements LimiterStore {
   }
 
   async evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
-    const keys = [req.versionKey];
-    const args: (string | number)[] = [req.mode, Math.floor(req.bypassUntilMs), req.checks.length];
-    for (const c of req.checks) {
-      keys.push(c.key);
-      if (c.kind === 'rate')
-        args.push('r', c.enforce ? '1' : '0', String(c.intervalMs), String(c.toleranceMs));
-      else args.push('q', c.enforce ? '1' : '0', c.limit, String(c.window));
+    let enc = this.encoded.get(req.checks);
+    if (!enc) {
+      enc = { keys: [], args: [] };
+      for (const c of req.checks) {
+        enc.keys.push(c.key);
+        if (c.kind === 'rate')
+          enc.args.push('r', c.enforce ? '1' : '0', String(c.intervalMs), String(c.toleranceMs));
+        else enc.args.push('q', c.enforce ? '1' : '0', String(c.limit), String(c.window));
+      }
+      this.encoded.set(req.checks, enc);
     }
-    const reply = (await this.run(keys, args)) as Array<number | string>;
+    const reply = (await this.run(
+      [req.versionKey, ...enc.keys],
+      [req.mode, Math.floor(req.bypassUntilMs), req.checks.length, ...enc.args],
+    )) as Array<number | string>;
     const results: CheckResult[] = [];
     for (let i = 0; i < req.checks.length; i++) {
       const o = 4 + i * 4;

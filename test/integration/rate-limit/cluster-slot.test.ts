@@ -94,13 +94,15 @@ describe('cluster slots', () => {
 
   it('a full decision (4 rules) runs as one script on cluster mode without CROSSSLOT', async () => {
     const cluster = new Cluster([{ host: '127.0.0.1', port }], { dnsLookup: (a, cb) => cb(null, a) });
+    cluster.on('error', () => undefined); // slot refresh retries while the node settles
+    await new Promise<void>((resolve) => cluster.once('ready', () => resolve()));
     const store = new RedisStore({ client: cluster, ownsClient: true });
     const limiter = new RateLimiter({
       store,
       fallback: new MemoryStore(),
       policySource: new StaticPolicySource(),
       flags: fixedFlags(),
-      timeoutMs: 2_000,
+      timeoutMs: 5_000,
     });
     const route = ROUTES.find((r) => r.method === 'POST' && r.path === '/v1/reports')!;
     for (const t of weirdTenants) {

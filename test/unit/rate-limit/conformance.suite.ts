@@ -222,8 +222,9 @@ export function storeConformance(name: string, make: () => StoreHarness): void {
         const ttl = await h.pttl(k);
         expect(ttl, k).toBeGreaterThan(0);
       }
-      // Rate keys live about until their TAT (+1 s grace).
-      expect(await h.pttl(keys[0]!)).toBeLessThanOrEqual(6_000 + 1_000);
+      // Rate keys live at most until TAT + τ + 1 s (10/60 s: T = 6 s, τ = 60 s).
+      expect(await h.pttl(keys[0]!)).toBeGreaterThan(6_000 + 1_000);
+      expect(await h.pttl(keys[0]!)).toBeLessThanOrEqual(6_000 + 60_000 + 1_000);
     });
 
     it('returns the tenant policy version with every decision', async () => {
