@@ -33,7 +33,7 @@ export function banner(stack: RunningStack, readyMs: number): string {
     `    ADMIN=$(${portEnv}npm run --silent token -- --tenant marketedge --user ops)`,
     `    curl -s -H "Authorization: Bearer $ADMIN" ${stack.url}/admin/tenants`,
     '',
-    '  Ctrl-C stops everything (docs/local.md).',
+    `  Ctrl-C (or kill ${process.pid}) stops everything (docs/local.md).`,
     '',
   ].join('\n');
 }

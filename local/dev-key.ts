@@ -1,6 +1,5 @@
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   type CryptoKey,
   calculateJwkThumbprint,
@@ -9,6 +8,7 @@ import {
   importJWK,
   type JWK,
 } from 'jose';
+import { repoRoot } from './paths';
 
 /** Signing algorithm of the local issuer (Auth0's default for APIs). */
 export const DEV_KEY_ALG = 'RS256';
@@ -28,9 +28,7 @@ export interface DevKey {
  * @param env environment to read (default `process.env`)
  */
 export function localStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.LOCAL_STATE_DIR
-    ? resolve(env.LOCAL_STATE_DIR)
-    : fileURLToPath(new URL('../.local', import.meta.url));
+  return env.LOCAL_STATE_DIR ? resolve(env.LOCAL_STATE_DIR) : join(repoRoot(env), '.local');
 }
 
 /**

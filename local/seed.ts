@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
@@ -6,9 +7,12 @@ import type { Tenant } from '../lambdas/shared/tenants/tenant';
 import { type TableName, TENANT_ID_PATTERN, VERTICALS } from '../lib/config/data-model';
 import { ROLES } from '../lib/config/roles';
 import { TIERS } from '../lib/config/tiers';
+import { repoRoot } from './paths';
 
 /** Default fixture: the demo tenants and users (`local/fixtures/seed.json`). */
-export const DEFAULT_SEED_PATH = new URL('./fixtures/seed.json', import.meta.url);
+export function defaultSeedPath(): string {
+  return join(repoRoot(), 'local', 'fixtures', 'seed.json');
+}
 
 const userSchema = z.object({ userId: z.string().min(1).max(128), roles: z.array(z.enum(ROLES)).min(1) });
 
@@ -49,10 +53,10 @@ export type SeedTenant = Seed['tenants'][number];
 
 /**
  * Reads and validates a seed fixture.
- * @param path file path or URL (default {@link DEFAULT_SEED_PATH})
+ * @param path file path or URL (default {@link defaultSeedPath})
  * @throws {Error} unreadable file, invalid JSON, or a schema violation (message lists the field paths)
  */
-export function loadSeed(path: string | URL = DEFAULT_SEED_PATH): Seed {
+export function loadSeed(path: string | URL = defaultSeedPath()): Seed {
   const raw: unknown = JSON.parse(readFileSync(path, 'utf8'));
   const parsed = seedSchema.safeParse(raw);
   if (!parsed.success) {

@@ -12,7 +12,7 @@ import { UsagePlanDirectory } from './gateway/usage-plans';
 import { loadAuthorizer, loadIntegrations } from './integrations';
 import { DISCOVERY_PATH, discoveryDocument, JWKS_PATH, jwksDocument, localIssuer } from './oidc';
 import { chooseRedis, type RedisChoice } from './redis';
-import { applySeed, DEFAULT_SEED_PATH, loadSeed, type Seed } from './seed';
+import { applySeed, loadSeed, type Seed } from './seed';
 
 /** Options of {@link startStack}; each defaults from the environment (see docs/local.md). */
 export interface StackOptions {
@@ -65,7 +65,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
   const env = opts.env ?? process.env;
   const config = localConfig(env);
   const port = opts.port ?? config.port;
-  const seed = loadSeed(opts.seedPath ?? DEFAULT_SEED_PATH);
+  const seed = loadSeed(opts.seedPath);
   const stateDir = localStateDir(env);
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {

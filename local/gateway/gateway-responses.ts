@@ -4,7 +4,10 @@ import type { GatewayResponseSpec } from '../../lib/constructs/gateway-responses
 type Specs = typeof import('../../lib/constructs/gateway-responses');
 let specs: Promise<Specs> | undefined;
 
-/** Starts loading the stage's gateway-response specs (idempotent); {@link gatewayError} awaits it. */
+/**
+ * Starts loading the stage's gateway-response specs (idempotent); {@link gatewayError} awaits it. A dynamic import,
+ * so aws-cdk-lib stays off the start-up path (in the `npm start` bundle it is a separate chunk).
+ */
 export function preloadGatewayResponses(): Promise<Specs> {
   specs ??= import('../../lib/constructs/gateway-responses');
   return specs;

@@ -9,17 +9,28 @@ let redis: RedisServer;
 let t: TestStack;
 let ops: string;
 let alice: string;
+let bob: string;
 
 beforeAll(async () => {
   redis = await startRedis();
   t = await startTestStack(redis.url);
   ops = await t.token({ tenantId: 'marketedge', userId: 'ops', roles: ['platform-admin'] });
   alice = await t.token({ tenantId: 'globex', userId: 'alice' });
+  bob = await t.token({ tenantId: 'globex', userId: 'bob' });
 });
 afterAll(async () => {
   await t?.stop();
   await redis?.stop();
 });
+
+/**
+ * Other traffic of the tenant (bob): the limiter learns of a policy change from the version its script returns,
+ * so the one decision that discovers a bump is still made under the old policy; with this request before alice's
+ * burst, every decision of the burst is made under the new one.
+ */
+async function otherTenantTraffic(): Promise<void> {
+  expect((await t.call('GET', '/v1/reports', { token: bob })).status).toBe(200);
+}
 
 /** Replaces globex's limit overrides through the admin API (GET for the ETag, PUT with If-Match). */
 async function putGlobexRules(rules: RuleInput[]): Promise<void> {
@@ -31,6 +42,7 @@ async function putGlobexRules(rules: RuleInput[]): Promise<void> {
     headers: { 'if-match': cur.headers.get('etag') ?? '' },
   });
   expect(put.status, put.text).toBe(200);
+  await otherTenantTraffic();
 }
 
 const count = (rs: TestResponse[], status: number) => rs.filter((r) => r.status === status).length;
@@ -83,7 +95,6 @@ describe('local stack with Redis: limits end to end over HTTP', () => {
     expect(count(rs, 429)).toBe(3);
     expect(rs.find((r) => r.status === 429)!.json?.['violated-policies']).toEqual(['alice-lowered']);
     // bob (same tenant) is not affected by alice's rule
-    const bob = await t.token({ tenantId: 'globex', userId: 'bob' });
     expect(count(await burst(t, 5, '/v1/me', bob), 200)).toBe(5);
   });
 
@@ -94,10 +105,12 @@ describe('local stack with Redis: limits end to end over HTTP', () => {
     });
     expect(created.status, created.text).toBe(201);
     const bypassId = String(created.json?.bypassId);
+    await otherTenantTraffic();
     await sleep(1_000);
     expect(count(await burst(t, 6, '/v1/me', alice), 200)).toBe(6);
     const del = await t.call('DELETE', `/admin/tenants/globex/bypass/${bypassId}`, { token: ops });
     expect(del.status).toBe(204);
+    await otherTenantTraffic();
     await sleep(1_000);
     expect((await t.call('GET', '/v1/me', { token: alice })).status).toBe(429);
   });
@@ -123,6 +136,7 @@ describe('local stack with Redis: limits end to end over HTTP', () => {
       }),
     );
     await bumpPolicyVersion('globex');
+    await otherTenantTraffic();
     expect(count(await burst(t, 4, '/v1/me', alice), 200)).toBe(4);
     await sleep(expiresAt * 1000 + 300 - Date.now());
     expect((await t.call('GET', '/v1/me', { token: alice })).status).toBe(429);

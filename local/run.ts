@@ -1,5 +1,6 @@
 /**
- * `npm start`: the local stack in one process (see docs/local.md). Prints the banner, then one JSON access-log line
+ * The local stack entry point (`npm start` runs it from a bundle, see `main.ts`). Prints the banner, then one JSON
+ * access-log line
  * per request on stdout. SIGINT/SIGTERM stop everything (including a redis-server it started).
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
