@@ -65,8 +65,11 @@ describe('npm start (a fresh process, as a user runs it)', () => {
   it('prints a banner with the URL, the stores, the demo tenants and the curl to try', () => {
     expect(stdout).toContain(`http://localhost:${port}`);
     expect(stdout).toMatch(/DynamoDB\s+dynalite in memory/);
-    expect(stdout).toMatch(/limiter\s+redis-server [\d.]+ at redis:\/\/127\.0\.0\.1:\d+ \(started by the stack, pid \d+/);
-    for (const id of ['marketedge', 'acme', 'globex', 'initech', 'umbrella', 'hooli']) expect(stdout).toContain(id);
+    expect(stdout).toMatch(
+      /limiter\s+redis-server [\d.]+ at redis:\/\/127\.0\.0\.1:\d+ \(started by the stack, pid \d+/,
+    );
+    for (const id of ['marketedge', 'acme', 'globex', 'initech', 'umbrella', 'hooli'])
+      expect(stdout).toContain(id);
     expect(stdout).toContain(`curl -s -H "Authorization: Bearer $TOKEN" http://localhost:${port}/v1/me`);
   });
 
@@ -88,7 +91,10 @@ describe('npm start (a fresh process, as a user runs it)', () => {
     await new Promise((r) => setTimeout(r, 200));
     const lines = stdout.split('\n').filter((l) => l.startsWith('{"requestId"'));
     const parsed = lines.map((l) => JSON.parse(l) as Record<string, string>);
-    expect(parsed.some((l) => l.route === '/health' && l.status === '200'), stdout.slice(-3000)).toBe(true);
+    expect(
+      parsed.some((l) => l.route === '/health' && l.status === '200'),
+      stdout.slice(-3000),
+    ).toBe(true);
     expect(parsed.some((l) => l.route === '/v1/me' && l.tenantId === 'acme')).toBe(true);
   });
 
