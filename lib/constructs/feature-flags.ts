@@ -36,7 +36,7 @@ export function appConfigNames(stage: string): { application: string; environmen
 /**
  * AWS AppConfig feature flags of one stage: application `marketedge-<stage>`, environment `<stage>`, a hosted
  * `AWS.AppConfig.FeatureFlags` profile `feature-flags`, a hosted version generated from the flag catalog and its
- * deployment (all at once outside prod; linear 25 %/min with a 5 min bake in prod).
+ * deployment (all at once without bake outside prod; linear 25 %/min with a 5 min bake in prod).
  */
 export class FeatureFlags extends Construct {
   /** Env vars for a Lambda reading the flags through Powertools `AppConfigProvider`. */
@@ -71,17 +71,18 @@ export class FeatureFlags extends Construct {
       content: JSON.stringify(featureFlagsDocument(config)),
       description: `Flag catalog values for ${config.name}`,
     });
-    const strategyId =
-      config.name === 'prod'
-        ? new appconfig.CfnDeploymentStrategy(this, 'Strategy', {
-            name: `marketedge-${config.name}-flags-linear`,
-            deploymentDurationInMinutes: 4,
-            growthFactor: 25,
-            growthType: 'LINEAR',
-            finalBakeTimeInMinutes: 5,
-            replicateTo: 'NONE',
-          }).attrId
-        : 'AppConfig.AllAtOnce';
+    // Custom strategies: the predefined AppConfig.AllAtOnce bakes for 10 minutes, which would hold every deploy.
+    const prod = config.name === 'prod';
+    const strategy = new appconfig.CfnDeploymentStrategy(this, 'Strategy', {
+      name: `marketedge-${config.name}-flags-${prod ? 'linear' : 'immediate'}`,
+      description: prod ? '25 % per minute, 5 min bake' : 'All at once, no bake (non-prod)',
+      deploymentDurationInMinutes: prod ? 4 : 0,
+      growthFactor: prod ? 25 : 100,
+      growthType: 'LINEAR',
+      finalBakeTimeInMinutes: prod ? 5 : 0,
+      replicateTo: 'NONE',
+    });
+    const strategyId = strategy.attrId;
     new appconfig.CfnDeployment(this, 'Deployment', {
       applicationId: app.attrApplicationId,
       environmentId: env.attrEnvironmentId,

@@ -190,5 +190,9 @@ describe.each(STAGE_NAMES)('lambdas — %s', (stage) => {
     expect(Object.keys(doc.values).sort()).toEqual([...FLAG_NAMES].sort());
     expect(doc).toEqual(featureFlagsDocument(config));
     template.resourceCountIs('AWS::AppConfig::Deployment', 1);
+    template.hasResourceProperties('AWS::AppConfig::DeploymentStrategy', {
+      FinalBakeTimeInMinutes: stage === 'prod' ? 5 : 0,
+      GrowthFactor: stage === 'prod' ? 25 : 100,
+    });
   });
 });
