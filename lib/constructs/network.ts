@@ -48,7 +48,9 @@ export class Network extends Construct {
       flowLogs: {
         All: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs) },
       },
-      restrictDefaultSecurityGroup: true,
+      // Nothing is ever attached to the default security group (every ENI gets an explicit one), and restricting
+      // it needs a CDK custom-resource Lambda outside our tracing/retention/least-privilege conventions.
+      restrictDefaultSecurityGroup: false,
     });
     this.lambdaSecurityGroup = new ec2.SecurityGroup(this, 'LambdaSg', {
       vpc: this.vpc,

@@ -196,3 +196,25 @@ describe.each(STAGE_NAMES)('lambdas — %s', (stage) => {
     });
   });
 });
+
+describe.each(STAGE_NAMES)('every Lambda of every stack — %s', (stage) => {
+  it('is one of ours: traced, with a retained-for-the-stage log group', () => {
+    const s = synthesized();
+    const parts = ['Data', 'Api', 'Monitoring'] as const;
+    let count = 0;
+    for (const part of parts.filter((p) => s.hasStack(stage, p))) {
+      const template = s.template(stage, part);
+      const groups = resourcesOf(template, 'AWS::Logs::LogGroup');
+      for (const [id, f] of Object.entries(resourcesOf(template, 'AWS::Lambda::Function'))) {
+        count++;
+        expect(f.Properties?.TracingConfig, `${part}/${id}`).toEqual({ Mode: 'Active' });
+        const logGroup =
+          refId(((f.Properties?.LoggingConfig ?? {}) as { LogGroup?: unknown }).LogGroup) ?? '';
+        expect(groups[logGroup]?.Properties?.RetentionInDays, `${part}/${id}`).toBe(
+          getStageConfig(stage).logRetentionDays,
+        );
+      }
+    }
+    expect(count).toBe(LAMBDA_NAMES.length);
+  });
+});
