@@ -65,6 +65,25 @@ describe.each(STAGE_NAMES)('gateway — %s', (stage) => {
     }
   });
 
+  it('lets API Gateway invoke each integration Lambda through one API-scoped permission, created after it', () => {
+    const template = t();
+    const functions = resourcesOf(template, 'AWS::Lambda::Function');
+    const idOf = (name: string) =>
+      Object.entries(functions).find(([, f]) => f.Properties?.FunctionName === name)?.[0] ?? 'missing';
+    const permissions = Object.values(resourcesOf(template, 'AWS::Lambda::Permission')).filter((p) =>
+      flatten(p.Properties?.FunctionName).includes(':function:'),
+    );
+    const targets = new Set(ROUTES.map((r) => (r.backend.kind === 'http' ? 'edge-proxy' : r.backend.target)));
+    expect(permissions).toHaveLength(targets.size);
+    for (const target of targets) {
+      const name = `marketedge-${stage}-${target}`;
+      const p = permissions.find((x) => flatten(x.Properties?.FunctionName).endsWith(`:function:${name}`));
+      expect(p?.Properties?.Principal, name).toBe('apigateway.amazonaws.com');
+      expect(flatten(p?.Properties?.SourceArn)).toMatch(/\/\*\/\*\/\*$/);
+      expect([p?.DependsOn].flat(), name).toContain(idOf(name));
+    }
+  });
+
   it('answers CORS preflight on every routed path', () => {
     const template = t();
     const paths = apiResourcePaths(template);
