@@ -17,8 +17,10 @@ export interface AppConfigLocation {
 export interface AppConfigFlagOptions extends AppConfigLocation {
   /** Values used before the first fetch succeeds and whenever AppConfig fails (catalog defaults + `FEATURE_FLAGS`). */
   fallback: () => Flags;
-  /** How long a fetched configuration is reused, seconds (Powertools cache `maxAge`). Default 30. */
+  /** How long fetched values count as fresh, seconds (Powertools cache `maxAge`). Default 30. */
   maxAgeSec?: number;
+  /** The first read of a container waits at most this long for AppConfig before using the fallback, ms. Default 1000. */
+  firstFetchTimeoutMs?: number;
   /** After a failed fetch, serve the fallback (no AppConfig call) for this long, ms. Default 5000. */
   errorBackoffMs?: number;
   /** AppConfigData client (tests inject a mocked one). */
@@ -49,14 +51,18 @@ export function appConfigLocationFromEnv(
 
 /**
  * A {@link FlagProvider} backed by AWS AppConfig feature flags through Powertools Parameters' `AppConfigProvider`
- * (AppConfigData `StartConfigurationSession` / `GetLatestConfiguration`, cached in memory for `maxAgeSec`).
+ * (AppConfigData `StartConfigurationSession` / `GetLatestConfiguration`, JSON transform, in-memory cache).
  * See https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-type-reference-feature-flags.html
  *
+ * Latency: only the first read of a container waits for AppConfig, and at most `firstFetchTimeoutMs`; after that,
+ * values older than `maxAgeSec` are served while one background refresh runs (stale-while-revalidate), so flag
+ * reads on the request path never wait for the network.
+ *
  * Never throws: a flag missing from the profile, a malformed document or an AppConfig error yields the fallback
- * value, and errors back off for `errorBackoffMs` so a broken AppConfig never adds latency to every request.
+ * value, and errors back off for `errorBackoffMs`.
  */
 export function createAppConfigFlagProvider(options: AppConfigFlagOptions): FlagProvider & {
-  /** Current values of every flag (one fetch at most). */
+  /** Current values of every flag. */
   all(): Promise<Flags>;
 } {
   const provider = new AppConfigProvider({
@@ -64,8 +70,9 @@ export function createAppConfigFlagProvider(options: AppConfigFlagOptions): Flag
     environment: options.environment,
     ...(options.client ? { awsSdkV3Client: options.client } : {}),
   });
-  const maxAge = options.maxAgeSec ?? 30;
+  const maxAgeSec = options.maxAgeSec ?? 30;
   const backoffMs = options.errorBackoffMs ?? 5000;
+  const firstFetchTimeoutMs = options.firstFetchTimeoutMs ?? 1000;
   const now = options.now ?? Date.now;
   const onError =
     options.onError ??
@@ -77,34 +84,63 @@ export function createAppConfigFlagProvider(options: AppConfigFlagOptions): Flag
           error: String(e),
         }),
       ));
+  let current: FlagValues | undefined;
+  let fetchedAt = Number.NEGATIVE_INFINITY;
   let failedAt: number | undefined;
+  let inflight: Promise<void> | undefined;
 
-  async function fetchValues(): Promise<FlagValues | undefined> {
-    if (failedAt !== undefined && now() - failedAt < backoffMs) return undefined;
+  async function refresh(): Promise<void> {
     try {
-      const doc = await provider.get(options.profile, { transform: 'json', maxAge });
+      const doc = await provider.get(options.profile, {
+        transform: 'json',
+        maxAge: maxAgeSec,
+        forceFetch: true,
+      });
+      if (doc && typeof doc === 'object') current = doc as FlagValues;
+      fetchedAt = now();
       failedAt = undefined;
-      return doc && typeof doc === 'object' ? (doc as FlagValues) : undefined;
     } catch (e) {
       failedAt = now();
       onError(e);
-      return undefined;
     }
   }
 
-  const flagValue = (values: FlagValues | undefined, name: FlagName, fallback: Flags): boolean => {
-    const enabled = values?.[name]?.enabled;
+  /** Starts a refresh when the values are stale (and not backing off); returns it, or undefined when fresh. */
+  function ensureFresh(): Promise<void> | undefined {
+    if (now() - fetchedAt < maxAgeSec * 1000) return undefined;
+    if (failedAt !== undefined && now() - failedAt < backoffMs) return undefined;
+    inflight ??= refresh().finally(() => {
+      inflight = undefined;
+    });
+    return inflight;
+  }
+
+  async function values(): Promise<FlagValues | undefined> {
+    const pending = ensureFresh();
+    if (current === undefined && pending) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, firstFetchTimeoutMs);
+      });
+      await Promise.race([pending, timeout]);
+      clearTimeout(timer);
+    }
+    return current;
+  }
+
+  const flagValue = (doc: FlagValues | undefined, name: FlagName, fallback: Flags): boolean => {
+    const enabled = doc?.[name]?.enabled;
     return typeof enabled === 'boolean' ? enabled : fallback[name];
   };
 
   return {
     async isEnabled(name) {
-      return flagValue(await fetchValues(), name, options.fallback());
+      return flagValue(await values(), name, options.fallback());
     },
     async all() {
-      const values = await fetchValues();
+      const doc = await values();
       const fallback = options.fallback();
-      return Object.fromEntries(FLAG_NAMES.map((n) => [n, flagValue(values, n, fallback)])) as Flags;
+      return Object.fromEntries(FLAG_NAMES.map((n) => [n, flagValue(doc, n, fallback)])) as Flags;
     },
   };
 }

@@ -5,7 +5,7 @@ import {
   StartConfigurationSessionCommand,
 } from '@aws-sdk/client-appconfigdata';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   appConfigLocationFromEnv,
   createAppConfigFlagProvider,
@@ -91,6 +91,48 @@ describe('createAppConfigFlagProvider', () => {
       NextPollConfigurationToken: 't3',
     });
     expect(await provider.isEnabled('rate_limiting_enabled')).toBe(false);
+  });
+
+  it('serves stale values while one background refresh fetches the new ones (no request waits)', async () => {
+    appconfig
+      .on(GetLatestConfigurationCommand)
+      .resolves({ Configuration: served({ rate_limiting_enabled: true }), NextPollConfigurationToken: 't2' });
+    let clock = 0;
+    const provider = createAppConfigFlagProvider({
+      ...location,
+      client: new AppConfigDataClient({}),
+      fallback: () => flagDefaults('prod'),
+      maxAgeSec: 30,
+      now: () => clock,
+    });
+    expect(await provider.isEnabled('rate_limiting_enabled')).toBe(true);
+    appconfig
+      .on(GetLatestConfigurationCommand)
+      .resolves({
+        Configuration: served({ rate_limiting_enabled: false }),
+        NextPollConfigurationToken: 't3',
+      });
+    clock += 29_000;
+    expect(await provider.isEnabled('rate_limiting_enabled')).toBe(true);
+    expect(appconfig.commandCalls(GetLatestConfigurationCommand)).toHaveLength(1);
+    clock += 2_000;
+    // Stale: answered from memory at once, refresh started in the background.
+    expect(await provider.isEnabled('rate_limiting_enabled')).toBe(true);
+    await vi.waitFor(() => expect(appconfig.commandCalls(GetLatestConfigurationCommand)).toHaveLength(2));
+    await vi.waitFor(async () => expect(await provider.isEnabled('rate_limiting_enabled')).toBe(false));
+  });
+
+  it('waits at most firstFetchTimeoutMs for the first fetch, then uses the fallback', async () => {
+    appconfig.on(GetLatestConfigurationCommand).callsFake(() => new Promise(() => undefined));
+    const provider = createAppConfigFlagProvider({
+      ...location,
+      client: new AppConfigDataClient({}),
+      fallback: () => ({ ...flagDefaults('prod'), api_gateway_enabled: true }),
+      firstFetchTimeoutMs: 50,
+    });
+    const started = performance.now();
+    expect(await provider.isEnabled('api_gateway_enabled')).toBe(true);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('understands the document CDK deploys (values of the generated FeatureFlags profile)', async () => {
