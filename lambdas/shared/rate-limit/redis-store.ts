@@ -65,6 +65,38 @@ export function createRedisClient(opts: RedisStoreOptions & { url: string }): Re
   return client;
 }
 
+/**
+ * Parses the script's reply: `<nowMs>,<bypassed>,<blocked>,<version>` then `;<allowed>,<remaining>,<resetMs>,<retryMs>`
+ * per check (see `lua.ts`).
+ * @throws {Error} when the reply does not have one part per check (a script/client version mismatch)
+ */
+export function parseReply(reply: string, n: number): EvaluateResult {
+  const parts = reply.split(';');
+  if (parts.length !== n + 1)
+    throw new Error(`unexpected limiter script reply (${parts.length - 1} results for ${n} checks)`);
+  const head = parts[0]!;
+  const c1 = head.indexOf(',');
+  const c2 = head.indexOf(',', c1 + 1);
+  const c3 = head.indexOf(',', c2 + 1);
+  const results: CheckResult[] = [];
+  for (let i = 1; i <= n; i++) {
+    const [allowed, remaining, reset, retry] = parts[i]!.split(',');
+    results.push({
+      allowed: allowed === '1',
+      remaining: Number(remaining),
+      resetMs: Number(reset),
+      retryAfterMs: Number(retry),
+    });
+  }
+  return {
+    nowMs: Number(head.slice(0, c1)),
+    bypassed: head.slice(c1 + 1, c2) === '1',
+    blocked: head.slice(c2 + 1, c3) === '1',
+    version: head.slice(c3 + 1),
+    results,
+  };
+}
+
 function isNoScript(e: unknown): boolean {
   return e instanceof Error && e.message.startsWith('NOSCRIPT');
 }
@@ -79,7 +111,7 @@ export class RedisStore implements LimiterStore {
   readonly client: Redis | Cluster;
   private readonly owns: boolean;
   /** Serialised keys/args per (memoised) checks array. */
-  private readonly encoded = new WeakMap<readonly LimitCheck[], { keys: string[]; args: string[] }>();
+  private readonly encoded = new WeakMap<readonly LimitCheck[], { keys: string[]; packed: string }>();
 
   /** @throws {Error} when neither `url` nor `client` is given */
   constructor(opts: RedisStoreOptions) {
@@ -106,36 +138,23 @@ export class RedisStore implements LimiterStore {
   async evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
     let enc = this.encoded.get(req.checks);
     if (!enc) {
-      enc = { keys: [], args: [] };
+      const keys: string[] = [];
+      const packed: string[] = [];
       for (const c of req.checks) {
-        enc.keys.push(c.key);
-        if (c.kind === 'rate')
-          enc.args.push('r', c.enforce ? '1' : '0', String(c.intervalMs), String(c.toleranceMs));
-        else enc.args.push('q', c.enforce ? '1' : '0', String(c.limit), String(c.window));
+        keys.push(c.key);
+        packed.push(
+          c.kind === 'rate'
+            ? `r,${c.enforce ? 1 : 0},${c.intervalMs},${c.toleranceMs}`
+            : `q,${c.enforce ? 1 : 0},${c.limit},${c.window}`,
+        );
       }
+      enc = { keys, packed: packed.join(';') };
       this.encoded.set(req.checks, enc);
     }
-    const reply = (await this.run(
-      [req.versionKey, ...enc.keys],
-      [req.mode, Math.floor(req.bypassUntilMs), req.checks.length, ...enc.args],
-    )) as Array<number | string>;
-    const results: CheckResult[] = [];
-    for (let i = 0; i < req.checks.length; i++) {
-      const o = 4 + i * 4;
-      results.push({
-        allowed: Number(reply[o]) === 1,
-        remaining: Number(reply[o + 1]),
-        resetMs: Number(reply[o + 2]),
-        retryAfterMs: Number(reply[o + 3]),
-      });
-    }
-    return {
-      nowMs: Number(reply[0]),
-      version: String(reply[1] ?? ''),
-      bypassed: Number(reply[2]) === 1,
-      blocked: Number(reply[3]) === 1,
-      results,
-    };
+    const reply = String(
+      await this.run([req.versionKey, ...enc.keys], [req.mode, Math.floor(req.bypassUntilMs), enc.packed]),
+    );
+    return parseReply(reply, req.checks.length);
   }
 
   async getVersion(key: string): Promise<string> {
