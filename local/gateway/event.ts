@@ -112,10 +112,12 @@ export function isBinaryMediaType(contentType: string | undefined): boolean {
   return BINARY_MEDIA_TYPES.some((p) => (p.endsWith('/*') ? type.startsWith(p.slice(0, -1)) : type === p));
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
 /** `dd/MMM/yyyy:HH:mm:ss +0000`, API Gateway's `requestContext.requestTime` (CLF format, UTC). */
 export function clfTime(epochMs: number): string {
   const d = new Date(epochMs);
-  const mon = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
+  const mon = MONTHS[d.getUTCMonth()];
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(d.getUTCDate())}/${mon}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
 }
