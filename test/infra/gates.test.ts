@@ -38,7 +38,7 @@ describe('synth gates (all stages, one synthesis)', () => {
     expect(fns).toHaveLength(LAMBDA_NAMES.length);
     for (const fn of fns) {
       const name = String(fn.Properties?.FunctionName);
-      const key = String((fn.Properties?.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '');
+      const key = String(((fn.Properties?.Code ?? {}) as { S3Key?: string }).S3Key).replace(/\.zip$/, '');
       const bundle = join(s.outdir, `asset.${key}`, 'index.mjs');
       const text = readFileSync(bundle, 'utf8');
       expect(text.startsWith(ESM_REQUIRE_BANNER), name).toBe(true);
@@ -46,7 +46,8 @@ describe('synth gates (all stages, one synthesis)', () => {
       copyFileSync(bundle, copy);
       // Import with the function's own literal env vars (handlers validate their config at start-up);
       // deploy-time references (table names, Redis URL, usage plan ids) are left unset.
-      const vars = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      const vars =
+        ((fn.Properties?.Environment ?? {}) as { Variables?: Record<string, unknown> }).Variables ?? {};
       const saved = { ...process.env };
       for (const [k, v] of Object.entries(vars)) if (typeof v === 'string') process.env[k] = v;
       try {

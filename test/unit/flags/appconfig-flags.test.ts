@@ -106,12 +106,10 @@ describe('createAppConfigFlagProvider', () => {
       now: () => clock,
     });
     expect(await provider.isEnabled('rate_limiting_enabled')).toBe(true);
-    appconfig
-      .on(GetLatestConfigurationCommand)
-      .resolves({
-        Configuration: served({ rate_limiting_enabled: false }),
-        NextPollConfigurationToken: 't3',
-      });
+    appconfig.on(GetLatestConfigurationCommand).resolves({
+      Configuration: served({ rate_limiting_enabled: false }),
+      NextPollConfigurationToken: 't3',
+    });
     clock += 29_000;
     expect(await provider.isEnabled('rate_limiting_enabled')).toBe(true);
     expect(appconfig.commandCalls(GetLatestConfigurationCommand)).toHaveLength(1);
