@@ -37,6 +37,8 @@ export interface RateLimiterDeps {
   overLimitCacheSize?: number;
   /** How often tier versions are polled from the store, ms (default 500). */
   tierVersionPollMs?: number;
+  /** Longest wait for the store's first connection before the first decision, ms (default 1000). */
+  connectTimeoutMs?: number;
   /** Safety net: cached policies are re-read after this long even without a version change, ms (default 60 000). */
   policyMaxAgeMs?: number;
   /** Allowed requests with less than this share of a rule's capacity left count as near-limit (default 0.1). */
@@ -130,6 +132,8 @@ export class RateLimiter {
   private lastTierPoll = Number.NEGATIVE_INFINITY;
   private tierPoll: Promise<void> | undefined;
   private readonly denials = new Map<string, CachedDenial>();
+  private warmed = false;
+  private warming: Promise<void> | undefined;
   private readonly resolved = new Map<
     string,
     { tierRules: Rule[]; tenant: TenantEntry; rules: Rule[]; checks: LimitCheck[] }
@@ -147,6 +151,7 @@ export class RateLimiter {
       overLimitCacheSize: 10_000,
       tierVersionPollMs: 500,
       policyMaxAgeMs: 60_000,
+      connectTimeoutMs: 1_000,
       nearLimitRatio: 0.1,
       ...deps,
     };
@@ -168,6 +173,7 @@ export class RateLimiter {
    * (fail-open routes: in-memory fallback) or `unavailable` (fail-closed routes, 503).
    */
   async check(req: CheckRequest): Promise<Decision> {
+    if (!this.warmed) await this.warmUp();
     const [enabled, tenantSpecific] = await Promise.all([
       this.d.flags.isEnabled('rate_limiting_enabled'),
       this.d.flags.isEnabled('tenant_specific_limits'),
@@ -282,6 +288,16 @@ export class RateLimiter {
         !denied && outcomes.some((o) => o.enforced && o.remaining < capacity(o.rule) * this.d.nearLimitRatio),
       ...(error !== undefined ? { error } : {}),
     };
+  }
+
+  /** Waits once (≤ `connectTimeoutMs`) for the store's first connection, so a cold start is not an outage. */
+  private warmUp(): Promise<void> {
+    this.warming ??= (this.d.store.warmUp?.(this.d.connectTimeoutMs) ?? Promise.resolve())
+      .catch(() => undefined)
+      .finally(() => {
+        this.warmed = true;
+      });
+    return this.warming;
   }
 
   /**

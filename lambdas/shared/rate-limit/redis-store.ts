@@ -157,6 +157,20 @@ export class RedisStore implements LimiterStore {
     return parseReply(reply, req.checks.length);
   }
 
+  async warmUp(maxMs: number): Promise<void> {
+    if (this.client.status === 'ready') return;
+    let timer: NodeJS.Timeout | undefined;
+    let onReady: (() => void) | undefined;
+    await new Promise<void>((resolve) => {
+      onReady = resolve;
+      this.client.once('ready', onReady);
+      timer = setTimeout(resolve, maxMs);
+      timer.unref?.();
+    });
+    if (timer) clearTimeout(timer);
+    if (onReady) this.client.off('ready', onReady);
+  }
+
   async getVersion(key: string): Promise<string> {
     return (await this.client.get(key)) ?? '';
   }

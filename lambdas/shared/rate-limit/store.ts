@@ -84,6 +84,11 @@ export interface LimiterStore {
   bumpTierVersion(tier: string): Promise<string>;
   /** Releases connections/timers. */
   close(): Promise<void>;
+  /**
+   * Optional: waits (at most `maxMs`) for the store's first connection. Called once per limiter before its first
+   * decision, so a cold start (TCP/TLS handshake) is not mistaken for an outage; reconnects are not waited for.
+   */
+  warmUp?(maxMs: number): Promise<void>;
 }
 
 /** Version tokens live 30 days (refreshed on every bump); an expired token only causes one extra policy read. */

@@ -183,6 +183,22 @@ describe('RedisStore on a real redis-server', () => {
   });
 });
 
+describe('RedisStore.warmUp', () => {
+  it('resolves when the first connection is ready, or after maxMs', async () => {
+    const cold = new RedisStore({ url: server.url });
+    await cold.warmUp(5_000);
+    expect(cold.client.status).toBe('ready');
+    await cold.warmUp(5_000); // already ready: returns at once
+    await cold.close();
+    const nowhere = new RedisStore({ url: 'redis://127.0.0.1:1', connectTimeoutMs: 100 });
+    const t0 = Date.now();
+    await nowhere.warmUp(150);
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(nowhere.client.status).not.toBe('ready');
+    await nowhere.close();
+  });
+});
+
 describe('Redis outage', () => {
   it('open routes keep answering within the timeout (degraded), closed routes 503, then recovery', async () => {
     const own = await startRedis();
@@ -202,7 +218,9 @@ describe('Redis outage', () => {
       const d = await limiter.check({ tenantId: tenant, userId: 'alice', tier: 'standard', route });
       return { d, ms: performance.now() - t0 };
     };
-    const healthy = await check();
+    // Healthy first (a loaded CI box may need a retry to get under the 25 ms budget).
+    let healthy = await check();
+    for (let i = 0; i < 5 && healthy.d.degraded; i++) healthy = await check();
     expect(healthy.d).toMatchObject({ status: 'allowed', degraded: false });
 
     await own.stop();

@@ -230,6 +230,37 @@ describe('RateLimiter', () => {
     expect(d.error).toMatch(/timed out after 20 ms/);
   });
 
+  it('waits once for the first connection (cold start is not an outage), never again', async () => {
+    class ColdStore extends FlakyStore {
+      ready = false;
+      warmUps = 0;
+      override evaluate(r: EvaluateRequest) {
+        if (!this.ready) return new Promise<never>(() => undefined); // like commands queued before connect
+        return super.evaluate(r);
+      }
+      async warmUp(maxMs: number) {
+        this.warmUps++;
+        await new Promise((r) => setTimeout(r, Math.min(60, maxMs)));
+        this.ready = true;
+      }
+    }
+    const store = new ColdStore(new MemoryStore());
+    const limiter = new RateLimiter({
+      store,
+      fallback: new MemoryStore(),
+      policySource: new StaticPolicySource(),
+      flags: fixedFlags(),
+      timeoutMs: 25,
+    });
+    const d = await limiter.check({ tenantId: freshTenant(), userId: 'a', tier: 'free', route: POST });
+    expect(d).toMatchObject({ status: 'allowed', degraded: false });
+    await limiter.check({ tenantId: freshTenant(), userId: 'a', tier: 'free', route: POST });
+    expect(store.warmUps).toBe(1);
+    store.ready = false; // a later disconnect is an outage: no waiting beyond the timeout
+    const down = await limiter.check({ tenantId: freshTenant(), userId: 'a', tier: 'free', route: POST });
+    expect(down.status).toBe('unavailable');
+  });
+
   it('does not fail closed when limiting is disabled or the caller is bypassed', async () => {
     const s = setup(small, { flags: { rate_limiting_enabled: false } });
     s.store.mode = 'fail';
