@@ -58,6 +58,11 @@ export function restApiName(stage: string): string {
   return `marketedge-${stage}`;
 }
 
+/** Access-log group of a stage's REST API: `/aws/apigateway/marketedge-<stage>/access`. */
+export function accessLogGroupName(stage: string): string {
+  return `/aws/apigateway/marketedge-${stage}/access`;
+}
+
 /** Props of {@link RestGateway}. */
 export interface RestGatewayProps {
   config: StageConfig;
@@ -89,7 +94,7 @@ export class RestGateway extends Construct {
     super(scope, id);
     const { config } = props;
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      logGroupName: `/aws/apigateway/marketedge-${config.name}/access`,
+      logGroupName: accessLogGroupName(config.name),
       retention: config.logRetentionDays as logs.RetentionDays,
       removalPolicy: props.removalPolicy,
     });

@@ -104,7 +104,7 @@ export function dashboardWidgets(target: MonitoringTarget): cw.IWidget[][] {
   const rows: cw.IWidget[][] = [];
   rows.push([
     new cw.TextWidget({
-      markdown: `# MarketEdge ${stage}\nAPI \`${target.apiName}\`, stage \`${target.stageName}\`. Alarms link to runbooks in \`docs/runbooks.md\`. Per-tenant views: Logs Insights on the access log group (tenantId is not a metric dimension).`,
+      markdown: `# MarketEdge ${stage}\nAPI \`${target.apiName}\`, stage \`${target.stageName}\`. Alarms link to runbooks in \`docs/runbooks.md\`. Per-tenant views (tenantId is not a metric dimension): Contributor Insights rules \`MarketEdge-${stage}-Top*\` and Logs Insights on the access log group.`,
       width: 24,
       height: 2,
     }),

@@ -5,9 +5,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import { resolvedStageFlags } from '../constructs/feature-flags';
-import { restApiName } from '../constructs/rest-gateway';
+import { accessLogGroupName, restApiName } from '../constructs/rest-gateway';
 import { LAMBDA_NAMES } from '../constructs/service-function';
 import { buildAlarms } from '../monitoring/alarms';
+import { buildContributorRules } from '../monitoring/contributors';
 import { buildDashboard, type MonitoringTarget } from '../monitoring/dashboard';
 import type { ApiStack } from './api-stack';
 
@@ -19,7 +20,8 @@ export interface MonitoringStackProps extends StackProps {
 
 /**
  * `MarketEdge-<stage>-Monitoring`: the stage dashboard (generated from the route table and the limiter metrics),
- * the alarms (stage `alarms` thresholds, runbook links) and an encrypted SNS topic they notify
+ * the alarms (stage `alarms` thresholds, runbook links), Contributor Insights rules for per-tenant views on the
+ * access log, and an encrypted SNS topic the alarms notify
  * (`marketedge-<stage>-alarms`; subscribe on-call to it).
  */
 export class MonitoringStack extends Stack {
@@ -46,6 +48,7 @@ export class MonitoringStack extends Stack {
       masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
     });
     buildDashboard(this, 'Dashboard', target);
+    buildContributorRules(this, config.name, accessLogGroupName(config.name));
     for (const alarm of buildAlarms(this, target)) {
       alarm.addAlarmAction(new actions.SnsAction(this.topic));
       alarm.addOkAction(new actions.SnsAction(this.topic));

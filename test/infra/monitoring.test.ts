@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { getStageConfig, ROUTES, routeKey, STAGE_NAMES } from '../../lib/config';
 import { resolvedStageFlags } from '../../lib/constructs/feature-flags';
+import { ACCESS_LOG_FIELDS } from '../../lib/constructs/rest-gateway';
 import { alarmSpecs, RUNBOOK_PATH } from '../../lib/monitoring/alarms';
+import { CONTRIBUTOR_RULES } from '../../lib/monitoring/contributors';
 import { insightsQuery, LIMITER_METRICS } from '../../lib/monitoring/dashboard';
 import { synthesized } from './support/synth';
 import { flatten, resourcesOf } from './support/template';
@@ -84,6 +86,23 @@ describe.each(MONITORED)('monitoring — %s', (stage) => {
       expect(match, String(a.AlarmName)).not.toBeNull();
       expect(anchors.has(match?.[1] ?? ''), `runbook section #${match?.[1]}`).toBe(true);
       expect(a.AlarmActions, String(a.AlarmName)).toHaveLength(1);
+    }
+  });
+
+  it('has Contributor Insights rules for per-tenant views on the access log', () => {
+    const rules = Object.values(resourcesOf(s.template(stage, 'Monitoring'), 'AWS::CloudWatch::InsightRule'));
+    expect(rules.map((r) => r.Properties?.RuleName).sort()).toEqual(
+      CONTRIBUTOR_RULES.map((c) => `MarketEdge-${stage}-${c.id}`).sort(),
+    );
+    for (const r of rules) {
+      const body = JSON.parse(String(r.Properties?.RuleBody)) as {
+        LogGroupNames: string[];
+        Contribution: { Keys: string[] };
+      };
+      expect(body.LogGroupNames).toEqual([`/aws/apigateway/marketedge-${stage}/access`]);
+      expect(body.Contribution.Keys[0]).toBe('$.tenantId');
+      for (const key of body.Contribution.Keys)
+        expect(ACCESS_LOG_FIELDS).toHaveProperty(key.replace('$.', ''));
     }
   });
 
