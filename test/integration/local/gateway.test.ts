@@ -130,6 +130,14 @@ describe('local stack: gateway, OIDC issuer, authorizer (in-memory limiter store
     expect(lastLog()).toMatchObject({ status: '403', errorType: 'ACCESS_DENIED' });
   });
 
+  it('a machine-to-machine (client-credentials) token is a service principal', async () => {
+    const token = await t.token({ tenantId: 'acme', userId: 'reporting-client', roles: [], m2m: true });
+    const r = await t.call('GET', '/v1/me', { token });
+    expect(r.status, r.text).toBe(200);
+    expect(r.json).toMatchObject({ tenantId: 'acme', principalType: 'service' });
+    expect(lastLog()).toMatchObject({ principalType: 'service', userId: 'reporting-client@clients' });
+  });
+
   it('unknown path → 404, known path with another method → 405 with Allow', async () => {
     const nf = await t.call('GET', '/v2/nothing');
     expect(nf.status).toBe(404);
