@@ -192,7 +192,9 @@ describe('local stack: gateway, OIDC issuer, authorizer (in-memory limiter store
     const all = (await Promise.all(tokens.map((token) => burst(t, 6, '/v1/me', token)))).flat();
     const elapsedSec = (performance.now() - started) / 1000;
     const ok = all.filter((r) => r.status === 200).length;
-    const throttled = all.filter((r) => r.status === 429 && r.headers.get('x-amzn-errortype') === 'THROTTLED');
+    const throttled = all.filter(
+      (r) => r.status === 429 && r.headers.get('x-amzn-errortype') === 'THROTTLED',
+    );
     // free plan: burst 10, refilled at 5 req/s while the 18 requests are in flight
     expect(ok).toBeGreaterThanOrEqual(10);
     expect(ok).toBeLessThanOrEqual(10 + Math.ceil(elapsedSec * 5));
