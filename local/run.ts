@@ -1,7 +1,6 @@
 /**
- * The local stack entry point (`npm start` runs it from a bundle, see `main.ts`). Prints the banner, then one JSON
- * access-log line
- * per request on stdout. SIGINT/SIGTERM stop everything (including a redis-server it started).
+ * The local stack entry point (`npm start` runs it from a bundle, see `start.mjs`). Prints the banner, then one JSON
+ * access-log line per request on stdout. SIGINT/SIGTERM stop everything (including a redis-server it started).
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
