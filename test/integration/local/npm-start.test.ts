@@ -32,6 +32,9 @@ beforeAll(async () => {
   env = { ...process.env, PORT: String(port), LOCAL_STATE_DIR: stateDir };
   delete env.REDIS_URL;
   delete env.LOCAL_REDIS;
+  // What `npm ci` does on a fresh clone (the `prepare` script): build the bundle `npm start` runs. The clock for
+  // "ready in ≤ 10 s" starts at `npm start`, as the issue measures it.
+  await run('npm', ['run', '--silent', 'prepare'], { cwd: ROOT, env });
   const started = performance.now();
   proc = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stdout?.on('data', (d: Buffer) => {
