@@ -1,5 +1,4 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
@@ -10,7 +9,7 @@ import { addChecks, STRICT_CONTEXT } from '../../lib/checks';
 import { STAGE_NAMES } from '../../lib/config';
 import { ESM_REQUIRE_BANNER, LAMBDA_NAMES } from '../../lib/constructs/service-function';
 import { formatViolations, readViolations } from '../../lib/synth';
-import { synthesized } from './support/synth';
+import { scratchDir, synthesized } from './support/synth';
 import { resourcesOf } from './support/template';
 
 describe('synth gates (all stages, one synthesis)', () => {
@@ -62,7 +61,7 @@ describe('synth gates (all stages, one synthesis)', () => {
 
 /** A tiny app with one deliberate problem: proves each gate actually fails synthesis. */
 function synthTiny(build: (stack: Stack) => void): { error?: Error; rules: string[] } {
-  const outdir = mkdtempSync(join(tmpdir(), 'marketedge-gate-'));
+  const outdir = mkdtempSync(join(scratchDir(), 'gate-'));
   const app = new App({ outdir, context: { ...STRICT_CONTEXT } });
   build(new Stack(app, 'Tiny'));
   addChecks(app);

@@ -1,16 +1,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cdkJsonContext, formatViolations, readViolations } from '../../lib/synth';
+import { scratchDir } from './support/synth';
 
 describe('validation report reading', () => {
   it('returns no violations when there is no report', () => {
-    expect(readViolations(mkdtempSync(join(tmpdir(), 'me-report-')))).toEqual([]);
+    expect(readViolations(mkdtempSync(join(scratchDir(), 'report-')))).toEqual([]);
   });
 
   it('keeps error-severity findings only, with their construct paths', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'me-report-'));
+    const dir = mkdtempSync(join(scratchDir(), 'report-'));
     writeFileSync(
       join(dir, 'validation-report.json'),
       JSON.stringify({

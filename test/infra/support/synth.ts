@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -16,12 +16,30 @@ export interface Synthesized extends SynthesisResult {
 let shared: Synthesized | undefined;
 
 /**
+ * `<tmp>/marketedge-infra`, holding one assembly per test run. Workers are killed rather than exited, so runs older
+ * than an hour are removed here instead of at exit (concurrent runs keep their own directories).
+ */
+export function scratchDir(): string {
+  const dir = join(tmpdir(), 'marketedge-infra');
+  mkdirSync(dir, { recursive: true });
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Another run removed it first.
+    }
+  }
+  return dir;
+}
+
+/**
  * Synthesizes dev, staging and prod once per worker (the infra project runs its files in one worker without
  * isolation, so every file reuses this result) with the real gates: cdk-nag + strict schema validation.
  */
 export function synthesized(): Synthesized {
   if (shared) return shared;
-  const outdir = mkdtempSync(join(tmpdir(), 'marketedge-infra-'));
+  const outdir = mkdtempSync(join(scratchDir(), 'synth-'));
   // The real handlers (`lambdas/<name>/handler.ts`), bundled by the local esbuild exactly as `cdk synth` does.
   const result = synthesizeStages({ outdir, stages: STAGE_NAMES });
   const templates = new Map<string, Template>();
