@@ -88,3 +88,24 @@ function specFor(
 function escapeJsonString(s: string): string {
   return JSON.stringify(s).slice(1, -1);
 }
+
+/**
+ * The CORS preflight answer of the deployed stage (CDK `addCorsPreflight` on every route path, mock integration):
+ * 204 with `Access-Control-Allow-Origin: *`, the stage's allowed headers, the path's methods plus `OPTIONS`, and a
+ * max age of 1 h.
+ * @param methods the methods the path's routes declare, e.g. `GET, POST`
+ */
+export async function corsPreflight(methods: string): Promise<GatewayErrorReply> {
+  const { GATEWAY_RESPONSE_HEADERS } = await preloadGatewayResponses();
+  const allowHeaders = (GATEWAY_RESPONSE_HEADERS['Access-Control-Allow-Headers'] ?? '').replace(/^'|'$/g, '');
+  return {
+    status: 204,
+    headers: {
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Allow-Headers': allowHeaders,
+      'Access-Control-Allow-Methods': [...methods.split(', ').filter(Boolean), 'OPTIONS'].join(','),
+      'Access-Control-Max-Age': '3600',
+    },
+    body: Buffer.alloc(0),
+  };
+}

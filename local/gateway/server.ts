@@ -6,7 +6,12 @@ import type { UsagePlanLimits } from '../../lib/config/tiers';
 import { type AccessLogRecord, type AccessLogSink, emptyAccessLog, formatAccessLog, ms } from './access-log';
 import type { AuthorizerStep } from './authorizer-step';
 import { buildAuthorizerEvent, buildProxyEvent, type IncomingRequest } from './event';
-import { type GatewayErrorType, gatewayError, preloadGatewayResponses } from './gateway-responses';
+import {
+  corsPreflight,
+  type GatewayErrorType,
+  gatewayError,
+  preloadGatewayResponses,
+} from './gateway-responses';
 import { lambdaContext } from './lambda-context';
 import type { UsagePlanThrottle } from './usage-plan';
 
@@ -156,6 +161,10 @@ async function serve(
     return jsonReply(404, { message: 'Not Found' });
   }
   const match = matchRoute(req.method, req.rawPath);
+  if (req.method === 'OPTIONS' && match.pathExists) {
+    log.route = '-';
+    return corsPreflight(allowedMethods(req.rawPath));
+  }
   if (!match.route) {
     if (match.pathExists) {
       const allow = allowedMethods(req.rawPath);

@@ -147,6 +147,15 @@ describe('local stack: gateway, OIDC issuer, authorizer (in-memory limiter store
     expect(na.headers.get('allow')).toBe('GET, POST');
   });
 
+  it('answers CORS preflight on every route path like the stage (204, no auth)', async () => {
+    const r = await t.call('OPTIONS', '/v1/reports/abc');
+    expect(r.status).toBe(204);
+    expect(r.headers.get('access-control-allow-origin')).toBe('*');
+    expect(r.headers.get('access-control-allow-methods')).toBe('GET,DELETE,OPTIONS');
+    expect(r.headers.get('access-control-allow-headers')).toBe('Authorization,Content-Type,Idempotency-Key');
+    expect((await t.call('OPTIONS', '/v2/nothing')).status).toBe(404);
+  });
+
   it('http route: the edge proxy forwards path, multi-value query and a binary body to the echo upstream', async () => {
     const token = await t.token({ tenantId: 'acme', userId: 'alice' });
     const bytes = Buffer.from([0, 1, 2, 250, 251, 252, 253, 254, 255]);
