@@ -120,6 +120,8 @@ export class ServiceFunction extends Construct {
         forceDockerBundling: false,
         minify: true,
         sourceMap: true,
+        // Maps without embedded sources: stack traces resolve to file:line, and cold starts parse a small map.
+        sourcesContent: false,
         target: 'node22',
         format: OutputFormat.ESM,
         mainFields: ['module', 'main'],
