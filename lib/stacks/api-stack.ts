@@ -154,14 +154,16 @@ export class ApiStack extends Stack {
     this.functions = { authorizer, reports, 'edge-proxy': edgeProxy, admin, health };
 
     // Least privilege: each Lambda gets exactly the table access its code needs (the limiter reads policies from
-    // `limits`; only the admin API writes tenants, limits and audit; only reports touches reports).
+    // `limits`; only the admin API writes tenants and limits; the audit log is append-only — read + PutItem, never
+    // update or delete; only reports touches reports).
     data.tables.tenants.grantReadData(authorizer.fn);
     data.tables.limits.grantReadData(reports.fn);
     data.tables.reports.grantReadWriteData(reports.fn);
     data.tables.limits.grantReadData(edgeProxy.fn);
     data.tables.tenants.grantReadWriteData(admin.fn);
     data.tables.limits.grantReadWriteData(admin.fn);
-    data.tables.audit.grantReadWriteData(admin.fn);
+    data.tables.audit.grantReadData(admin.fn);
+    data.tables.audit.grant(admin.fn, 'dynamodb:PutItem');
     for (const f of [authorizer, reports, edgeProxy, admin]) this.flags.grantRead(f.fn);
     admin.fn.addToRolePolicy(
       new iam.PolicyStatement({

@@ -177,6 +177,15 @@ describe.each(STAGE_NAMES)('lambdas — %s', (stage) => {
     expect(dynamoResources('edge-proxy')).not.toMatch(/Tenants|Audit|Reports/);
     expect(dynamoResources('authorizer')).not.toMatch(/Limits|Audit|Reports/);
     expect(dynamoResources('health')).toBe('');
+    // The audit log is append-only: the admin API may put and read entries, never update or delete them.
+    const auditActions = policyStatements(t())
+      .filter((st) => st.roles.includes(roleOf('admin')))
+      .filter((st) => st.Resource.map(flatten).some((r) => /Audit/.test(r)))
+      .flatMap((st) => st.Action);
+    expect(auditActions).toContain('dynamodb:PutItem');
+    expect(auditActions).toContain('dynamodb:Query');
+    expect(auditActions).not.toContain('dynamodb:UpdateItem');
+    expect(auditActions).not.toContain('dynamodb:DeleteItem');
   });
 
   it('deploys the flag catalog as AppConfig feature flags for the stage', () => {
