@@ -8,7 +8,7 @@ import { ceilSec, type Decision, type RuleOutcome } from './decision';
 import { policyVersionKey } from './keys';
 import type { PolicySource, TenantLimits } from './policy-source';
 import { applicableRules, bypassUntilMs, capacity, effectivePolicy, toCheck, windowSec } from './resolve';
-import type { EvaluateResult, LimitCheck, LimiterStore } from './store';
+import type { EvaluateRequest, EvaluateResult, LimitCheck, LimiterStore } from './store';
 
 /** Minimal flag reader (satisfied by `flags` in `lambdas/shared/flags.ts`). */
 export interface FlagReader {
@@ -100,6 +100,9 @@ interface TierEntry {
 /** Max memoised (tenant, user, route) resolutions per container; the map is cleared when full. */
 const RESOLVED_CACHE_SIZE = 20_000;
 
+/** Reloads of a stale tenant policy within one decision before a last pass without the version check. */
+const MAX_STALE_RETRIES = 2;
+
 /** After a failed policy read, retry this much later, ms. */
 const RETRY_FAILED_LOAD_MS = 5_000;
 
@@ -190,10 +193,9 @@ export class RateLimiter {
             tenantHit ?? this.tenantEntry(req.tenantId),
           ]);
     const tierRules = tierRes.rules;
-    const tenant = tenantRes.entry;
+    let tenant = tenantRes.entry;
     // No request waits on the store longer than timeoutMs in total (policy-version reads included).
-    const budgetMs = this.d.timeoutMs - Math.max(tierRes.redisMs, tenantRes.redisMs);
-    const { rules, checks } = this.resolve(req, routeKey, tierRules, tenant, enabled, tenantSpecific);
+    let budgetMs = this.d.timeoutMs - Math.max(tierRes.redisMs, tenantRes.redisMs);
     const base: Decision = {
       status: 'allowed',
       tenantId: req.tenantId,
@@ -209,53 +211,85 @@ export class RateLimiter {
       nearLimit: false,
       cached: false,
     };
-    if (rules.length === 0) return base;
+    // Normally one pass (one store call). When the store says the cached tenant policy is stale, the policy is
+    // reloaded and the decision made again — nothing was counted by the stale call. At most MAX_STALE_RETRIES
+    // reloads; a last pass (only reached if the policy keeps changing under us) runs without the version check.
+    for (let attempt = 0; ; attempt++) {
+      const { rules, checks } = this.resolve(req, routeKey, tierRules, tenant, enabled, tenantSpecific);
+      if (rules.length === 0) return base;
 
-    const bypassUntil = bypassUntilMs(tenant.limits.bypasses, req.userId);
-    const localNow = this.d.now();
-    const maybeBypassed = bypassUntil > localNow;
+      const bypassUntil = bypassUntilMs(tenant.limits.bypasses, req.userId);
+      const localNow = this.d.now();
+      const maybeBypassed = bypassUntil > localNow;
 
-    if (!maybeBypassed) {
-      const hit = this.cachedDenial(checks, localNow);
-      if (hit) {
-        return {
-          ...base,
-          status: 'denied',
-          outcomes: [hit.outcome],
-          violated: [hit.outcome.rule.id],
-          retryAfterSec: Math.max(1, ceilSec(hit.allowAt - localNow)),
-          cached: true,
-          degraded: hit.degraded,
-        };
+      if (!maybeBypassed) {
+        const hit = this.cachedDenial(checks, localNow);
+        if (hit) {
+          return {
+            ...base,
+            status: 'denied',
+            outcomes: [hit.outcome],
+            violated: [hit.outcome.rule.id],
+            retryAfterSec: Math.max(1, ceilSec(hit.allowAt - localNow)),
+            cached: true,
+            degraded: hit.degraded,
+          };
+        }
       }
-    }
 
-    const request = {
-      versionKey: policyVersionKey(req.tenantId),
-      checks,
-      bypassUntilMs: bypassUntil,
-      mode: 'check' as const,
-    };
-    let res: EvaluateResult;
-    let degraded = false;
-    let error: string | undefined;
-    try {
-      if (budgetMs < 1) throw new StoreTimeoutError(this.d.timeoutMs);
-      res = await this.breaker.exec(() => this.d.store.evaluate(request), budgetMs);
-    } catch (e) {
-      degraded = true;
-      error = e instanceof Error ? e.message : String(e);
-      if (req.route.failMode === 'closed' && enabled && !maybeBypassed) {
-        return {
-          ...base,
-          status: 'unavailable',
-          degraded: true,
-          retryAfterSec: Math.max(1, ceilSec(this.breaker.retryInMs())),
-          error,
-        };
+      const request: EvaluateRequest = {
+        versionKey: policyVersionKey(req.tenantId),
+        checks,
+        bypassUntilMs: bypassUntil,
+        mode: 'check',
+      };
+      if (tenant.version !== undefined && attempt < MAX_STALE_RETRIES) request.expectVersion = tenant.version;
+      let res: EvaluateResult;
+      let degraded = false;
+      let error: string | undefined;
+      try {
+        if (budgetMs < 1) throw new StoreTimeoutError(this.d.timeoutMs);
+        res = await this.breaker.exec(() => this.d.store.evaluate(request), budgetMs);
+      } catch (e) {
+        degraded = true;
+        error = e instanceof Error ? e.message : String(e);
+        if (req.route.failMode === 'closed' && enabled && !maybeBypassed) {
+          return {
+            ...base,
+            status: 'unavailable',
+            degraded: true,
+            retryAfterSec: Math.max(1, ceilSec(this.breaker.retryInMs())),
+            error,
+          };
+        }
+        // The per-container fallback knows no policy versions.
+        res = await this.d.fallback.evaluate({
+          versionKey: request.versionKey,
+          checks,
+          bypassUntilMs: bypassUntil,
+          mode: 'check',
+        });
       }
-      res = await this.d.fallback.evaluate(request);
+      if (res.stale) {
+        budgetMs -= this.d.now() - localNow;
+        tenant = (await this.reloadTenant(req.tenantId, tenant, res.version)).entry;
+        continue;
+      }
+      return this.decide(base, rules, checks, res, tenant, localNow, degraded, error);
     }
+  }
+
+  /** Builds the decision from a store result (and caches its denials). */
+  private decide(
+    base: Decision,
+    rules: Rule[],
+    checks: LimitCheck[],
+    res: EvaluateResult,
+    tenant: TenantEntry,
+    localNow: number,
+    degraded: boolean,
+    error: string | undefined,
+  ): Decision {
     if (!degraded && res.version !== tenant.version) tenant.stale = true;
 
     const outcomes: RuleOutcome[] = rules.map((rule, i) => {
@@ -476,12 +510,38 @@ export class RateLimiter {
     return p;
   }
 
-  private async loadTenant(tenantId: string, cur: TenantEntry | undefined): Promise<Loaded<TenantEntry>> {
+  /**
+   * Reloads a tenant policy the store reported stale, at the `version` the store returned (read before the policy,
+   * so a bump racing the read shows up as stale again). Shares an in-flight load; drops the tenant's cached denials.
+   */
+  private async reloadTenant(
+    tenantId: string,
+    cur: TenantEntry,
+    version: string,
+  ): Promise<Loaded<TenantEntry>> {
+    cur.stale = true;
+    const prefix = policyVersionKey(tenantId).slice(0, -'cfg'.length);
+    for (const k of this.denials.keys()) if (k.startsWith(prefix)) this.denials.delete(k);
+    let p = this.tenantLoads.get(tenantId);
+    if (!p) {
+      p = this.loadTenant(tenantId, cur, version).finally(() => this.tenantLoads.delete(tenantId));
+      this.tenantLoads.set(tenantId, p);
+    }
+    return p;
+  }
+
+  private async loadTenant(
+    tenantId: string,
+    cur: TenantEntry | undefined,
+    knownVersion?: string,
+  ): Promise<Loaded<TenantEntry>> {
     // Read the version first: a bump after this read shows up as a different version in the next decision.
     const t0 = this.d.now();
-    const version = await this.breaker
-      .exec(() => this.d.store.getVersion(policyVersionKey(tenantId)))
-      .catch(() => undefined);
+    const version =
+      knownVersion ??
+      (await this.breaker
+        .exec(() => this.d.store.getVersion(policyVersionKey(tenantId)))
+        .catch(() => undefined));
     const redisMs = this.d.now() - t0;
     let entry: TenantEntry;
     try {

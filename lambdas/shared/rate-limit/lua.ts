@@ -4,156 +4,174 @@
  *
  * Contract:
  * - `KEYS[1]` = tenant policy version key; `KEYS[2..n+1]` = counter keys (all share the tenant hash tag).
- * - `ARGV[1]` = mode `check` | `peek`; `ARGV[2]` = bypass-until epoch ms (0 = none); `ARGV[3]` = the checks, packed
- *   (fewer bulk strings on the wire): `<kind>,<enforce>,<a>,<b>` joined by `;`, where kind is `r` | `q`, enforce
- *   `1` | `0`, and rate: a = T (emission interval ms), b = τ (tolerance ms); quota: a = limit, b = window
- *   (`day` | `month` | seconds).
- * - Time: `redis.call('TIME')` (never the caller's clock).
+ * - `ARGV[1]` = mode `check` | `peek`; `ARGV[2]` = bypass-until epoch ms (0 = none); `ARGV[3]` = expected policy
+ *   version (`*` = do not compare; `''` = expect the key unset); then three arguments per check:
+ *   `<kind><enforce>` (`r1` `r0` `q1` `q0`), `a`, `b` — rate: a = T (emission interval, **µs**, may be fractional),
+ *   b = τ (tolerance, µs); quota: a = limit, b = window (`day` | `month` | seconds).
+ * - Time: `redis.call('TIME')` (never the caller's clock), kept in integer microseconds.
  * - Reads: one `MGET` of all keys (version + rate TATs; hashes read as nil), `HMGET` per quota key.
- * - Reply: one string `<nowMs>,<bypassed 0|1>,<blocked 0|1>,<version ('' if unset)>` followed, per check, by
- *   `;<allowed 0|1>,<remaining>,<resetMs>,<retryAfterMs>` (integers; ms rounded up). A string is much cheaper for
- *   the client to decode than a nested array.
+ * - Stale policy: in `check` mode, when `ARGV[3]` is not `*` and differs from the stored version, the script returns
+ *   `{nowMs, 4, version}` at once — no counter is read or written; the client reloads the policy and runs again.
+ * - Reply: a flat array `{nowMs, flags, version, then per check: allowed 0|1, remaining, resetMs, retryAfterMs}`;
+ *   `flags` = 1 bypassed + 2 blocked + 4 stale; `version` is `''` when unset. Integers only (ms rounded up): Redis
+ *   encodes Lua integers itself, no number→string formatting in Lua.
  * - All-or-nothing: writes happen only in `check` mode and only when no enforced check denied (or a bypass is
  *   active); then each check that individually allows is written. When blocked, allowed checks report their
  *   unchanged state (remaining and reset as before the request).
- * - TTL on every key, in the same call. A rate key's value is `<tat ms>|<expires-at ms>`: when the key is created, or
- *   its expiry would come less than 1 s after the new TAT, it is written with `PXAT tat + τ + 1000` (so it never
- *   expires while it holds state); otherwise with `KEEPTTL` (setting an expiry is the costliest part of a write, so
- *   it happens about once per `burst` requests of a busy key). A quota key is a hash `{w: window id, c: count}`:
- *   a new window (or a new key) writes `w`, `c` and `PEXPIREAT window end + 60 s`; within a window only `HINCRBY`.
+ * - TTL on every key, in the same call. A rate key holds its TAT as integer epoch µs (rounded to the nearest µs;
+ *   legacy `<ms>|<exp>` values are still read). Its expiry is `ceil((TAT + τ) / 1 s) · 1 s + 1 s`: written with
+ *   `SET … PXAT` when that second differs from the one of the stored TAT (or the key is new), otherwise with
+ *   `SET … KEEPTTL` — so a busy key changes its expiry at most once per second of TAT progress, and never expires
+ *   while it holds state. A quota key is a hash `{w: window id, c: count}`: a new window (or a new key) writes `w`,
+ *   `c` and `PEXPIREAT window end + 60 s`; within a window only `HINCRBY`.
  */
 export const LIMITER_LUA = `
-local call, floor, ceil, tonumber, sub, find = redis.call, math.floor, math.ceil, tonumber, string.sub, string.find
+local call, floor, ceil, tonumber = redis.call, math.floor, math.ceil, tonumber
 local t = call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local now = t[1] * 1000000 + t[2]
+local nowms = floor(now / 1000)
 local check = ARGV[1] == 'check'
-local bypass = tonumber(ARGV[2]) > now
 local vals = call('MGET', unpack(KEYS))
+local ver = vals[1] or ''
+if check and ARGV[3] ~= '*' and ARGV[3] ~= ver then return { nowms, 4, ver } end
+local bypass = ARGV[2] * 1000 > now
 local EPS = 1e-9
+local nargs = #ARGV
 
 -- Calendar helpers, defined only when a quota is present (most decisions are rate-only).
 local window_of
-if find(ARGV[3], 'q,', 1, true) then
-  local function days_to_civil(z)
-    z = z + 719468
-    local era = floor(z / 146097)
-    local doe = z - era * 146097
-    local yoe = floor((doe - floor(doe / 1460) + floor(doe / 36524) - floor(doe / 146096)) / 365)
-    local y = yoe + era * 400
-    local doy = doe - (365 * yoe + floor(yoe / 4) - floor(yoe / 100))
-    local mp = floor((5 * doy + 2) / 153)
-    local m = mp < 10 and mp + 3 or mp - 9
-    if m <= 2 then y = y + 1 end
-    return y, m
-  end
-  local function civil_to_days(y, m, d)
-    if m <= 2 then y = y - 1 end
-    local era = floor(y / 400)
-    local yoe = y - era * 400
-    local mp = m > 2 and m - 3 or m + 9
-    local doy = floor((153 * mp + 2) / 5) + d - 1
-    local doe = yoe * 365 + floor(yoe / 4) - floor(yoe / 100) + doy
-    return era * 146097 + doe - 719468
-  end
-  window_of = function(w)
-    if w == 'month' then
-      local y, m = days_to_civil(floor(now / 86400000))
-      local ny, nm = y, m + 1
-      if nm > 12 then ny, nm = y + 1, 1 end
-      return 'm' .. (y * 12 + m), civil_to_days(ny, nm, 1) * 86400000
+for j = 4, nargs, 3 do
+  if ARGV[j] == 'q1' or ARGV[j] == 'q0' then
+    local function days_to_civil(z)
+      z = z + 719468
+      local era = floor(z / 146097)
+      local doe = z - era * 146097
+      local yoe = floor((doe - floor(doe / 1460) + floor(doe / 36524) - floor(doe / 146096)) / 365)
+      local y = yoe + era * 400
+      local doy = doe - (365 * yoe + floor(yoe / 4) - floor(yoe / 100))
+      local mp = floor((5 * doy + 2) / 153)
+      local m = mp < 10 and mp + 3 or mp - 9
+      if m <= 2 then y = y + 1 end
+      return y, m
     end
-    local size, prefix
-    if w == 'day' then size, prefix = 86400000, 'd' else size, prefix = tonumber(w) * 1000, 'f' end
-    local idx = floor(now / size)
-    return prefix .. idx, (idx + 1) * size
+    local function civil_to_days(y, m, d)
+      if m <= 2 then y = y - 1 end
+      local era = floor(y / 400)
+      local yoe = y - era * 400
+      local mp = m > 2 and m - 3 or m + 9
+      local doy = floor((153 * mp + 2) / 5) + d - 1
+      local doe = yoe * 365 + floor(yoe / 4) - floor(yoe / 100) + doy
+      return era * 146097 + doe - 719468
+    end
+    -- Window id and end (epoch µs) of the window containing now.
+    window_of = function(w)
+      if w == 'month' then
+        local y, m = days_to_civil(floor(now / 86400000000))
+        local ny, nm = y, m + 1
+        if nm > 12 then ny, nm = y + 1, 1 end
+        return 'm' .. (y * 12 + m), civil_to_days(ny, nm, 1) * 86400000000
+      end
+      local size, prefix
+      if w == 'day' then size, prefix = 86400000000, 'd' else size, prefix = tonumber(w) * 1000000, 'f' end
+      local idx = floor(now / size)
+      return prefix .. idx, (idx + 1) * size
+    end
+    break
   end
 end
 
--- Pass 1: evaluate every check (flat arrays, no per-check tables).
-local A, R, S, W = {}, {}, {}, {} -- allowed, remaining, reset, retry
-local UR, US = {}, {}             -- remaining / reset if nothing is counted
-local WK, WV, WX = {}, {}, {}     -- pending write: kind, value (tat or window id), extra (expiry / count)
-local WE = {}                     -- tau (rate) or window end (quota)
+-- Pass 1: evaluate every check into the reply array.
+local out = { nowms, 0, ver }
+local W, X = {}, {}   -- pending write: value (TAT µs / window id), expiry (true = keep, ms = PXAT, false = none)
+local UR, US = {}, {} -- remaining / reset if nothing is counted
 local blocked = false
-local i = 0
-for kind, enf, a, b in string.gmatch(ARGV[3], '([rq]),([01]),([^,;]+),([^,;]+)') do
-  i = i + 1
-  local key = KEYS[i + 1]
+local n = 0
+for j = 4, nargs, 3 do
+  n = n + 1
+  local kind, a, b = ARGV[j], ARGV[j + 1], ARGV[j + 2]
   local allowed, remaining, reset, retry
-  if kind == 'r' then
+  if kind == 'r1' or kind == 'r0' then
     local T, tau = tonumber(a), tonumber(b)
-    local tat, exp = 0, 0
-    local v = vals[i + 1]
+    local v = vals[n + 1]
+    local old = false
     if v then
-      local bar = find(v, '|', 1, true)
-      if bar then
-        tat, exp = tonumber(sub(v, 1, bar - 1)), tonumber(sub(v, bar + 1))
-      else
-        tat = tonumber(v) or 0
+      old = tonumber(v)
+      if not old then -- legacy '<tat ms>|<exp ms>'
+        local bar = string.find(v, '|', 1, true)
+        local ms = bar and tonumber(string.sub(v, 1, bar - 1))
+        old = ms and ms * 1000 or 0
+        v = false -- rewrite with an expiry
       end
     end
+    local tat = old or 0
     if tat < now then tat = now end
     if not check then
       remaining = floor((tau - (tat - now)) / T + EPS)
       if remaining < 0 then remaining = 0 end
-      allowed, reset, retry = remaining > 0, ceil(tat - now), 0
+      allowed, reset, retry = remaining > 0, ceil((tat - now) / 1000), 0
     else
       local newtat = tat + T
       local allow_at = newtat - tau
       if allow_at <= now then
-        allowed, remaining, reset, retry = true, floor((now - allow_at) / T + EPS), ceil(newtat - now), 0
-        WK[i], WV[i], WX[i], WE[i] = 'r', newtat, exp, tau
-        UR[i], US[i] = remaining + 1, ceil(tat - now)
+        allowed, remaining, reset, retry = true, floor((now - allow_at) / T + EPS), ceil((newtat - now) / 1000), 0
+        W[n], X[n] = floor(newtat + 0.5), v and old or false
+        UR[n], US[n] = remaining + 1, ceil((tat - now) / 1000)
       else
-        allowed, remaining, reset, retry = false, 0, ceil(tat - now), ceil(allow_at - now)
+        allowed, remaining, reset, retry = false, 0, ceil((tat - now) / 1000), ceil((allow_at - now) / 1000)
       end
+    end
+    if W[n] then
+      -- expiry second of the new TAT vs the stored one (KEEPTTL when equal)
+      local e = ceil((W[n] + tau) / 1000000)
+      if X[n] and ceil((X[n] + tau) / 1000000) == e then X[n] = true else X[n] = (e + 1) * 1000 end
     end
   else
     local limit = tonumber(a)
+    local key = KEYS[n + 1]
     local wid, wend = window_of(b)
     local h = call('HMGET', key, 'w', 'c')
     local count = 0
     if h[1] == wid then count = tonumber(h[2]) or 0 end
-    reset = ceil(wend - now)
+    reset = ceil((wend - now) / 1000)
     if not check then
       remaining = limit - count
       if remaining < 0 then remaining = 0 end
       allowed, retry = remaining > 0, 0
     elseif count + 1 <= limit then
       allowed, remaining, retry = true, limit - count - 1, 0
-      WK[i], WV[i], WX[i], WE[i] = 'q', wid, count, wend
-      UR[i], US[i] = remaining + 1, reset
+      W[n], X[n] = wid, count == 0 and (ceil(wend / 1000) + 60000) or false
+      UR[n], US[n] = remaining + 1, reset
     else
       allowed, remaining, retry = false, 0, reset
     end
   end
-  if check and not allowed and enf == '1' and not bypass then blocked = true end
-  A[i], R[i], S[i], W[i] = allowed and 1 or 0, remaining, reset, retry
+  if check and not allowed and (kind == 'r1' or kind == 'q1') and not bypass then blocked = true end
+  local o = n * 4
+  out[o], out[o + 1], out[o + 2], out[o + 3] = allowed and 1 or 0, remaining, reset, retry
 end
-local n = i
 
 -- Pass 2: all or nothing.
 if check then
   if blocked then
+    out[2] = 2
     -- Nothing is counted: report the allowed checks' state as it stays.
     for j = 1, n do
-      if UR[j] then R[j], S[j] = UR[j], US[j] end
+      if UR[j] then out[j * 4 + 1], out[j * 4 + 2] = UR[j], US[j] end
     end
   else
     for j = 1, n do
-      local k = WK[j]
-      if k == 'r' then
-        local newtat, exp = WV[j], WX[j]
-        if exp < newtat + 1000 then
-          exp = ceil(newtat + WE[j]) + 1000
-          call('SET', KEYS[j + 1], string.format('%.3f|%d', newtat, exp), 'PXAT', exp)
-        else
-          call('SET', KEYS[j + 1], string.format('%.3f|%d', newtat, exp), 'KEEPTTL')
-        end
-      elseif k == 'q' then
-        if WX[j] == 0 then
-          call('HSET', KEYS[j + 1], 'w', WV[j], 'c', 1)
-          call('PEXPIREAT', KEYS[j + 1], ceil(WE[j]) + 60000)
+      local w = W[j]
+      if w then
+        local kind = ARGV[j * 3 + 1]
+        if kind == 'r1' or kind == 'r0' then
+          if X[j] == true then
+            call('SET', KEYS[j + 1], string.format('%d', w), 'KEEPTTL')
+          else
+            call('SET', KEYS[j + 1], string.format('%d', w), 'PXAT', X[j])
+          end
+        elseif X[j] then
+          call('HSET', KEYS[j + 1], 'w', w, 'c', 1)
+          call('PEXPIREAT', KEYS[j + 1], X[j])
         else
           call('HINCRBY', KEYS[j + 1], 'c', 1)
         end
@@ -161,10 +179,6 @@ if check then
     end
   end
 end
-
-local out = { floor(now) .. ',' .. (bypass and 1 or 0) .. ',' .. (blocked and 1 or 0) .. ',' .. (vals[1] or '') }
-for j = 1, n do
-  out[j + 1] = A[j] .. ',' .. R[j] .. ',' .. S[j] .. ',' .. W[j]
-end
-return table.concat(out, ';')
+if bypass then out[2] = out[2] + 1 end
+return out
 `;

@@ -11,8 +11,17 @@ import {
 
 /** Quota windows keep their key this long after the window ends, ms (as in the Lua script). */
 const QUOTA_GRACE_MS = 60_000;
-/** Rate keys never expire less than this after their TAT, ms (as in the Lua script). */
+/** Rate keys never expire less than this after their TAT + τ, ms (as in the Lua script). */
 const RATE_GRACE_MS = 1_000;
+
+/**
+ * Expiry of a rate key holding `tat` (epoch ms), as the Lua script sets it: `tat + τ` rounded up to a whole second,
+ * plus 1 s. The state is meaningless after `tat + τ` (the counter is full again), so the key never expires while it
+ * matters, and the expiry changes at most once per second of TAT progress (the script rewrites it only then).
+ */
+export function rateKeyExpiry(tatMs: number, toleranceMs: number): number {
+  return Math.ceil((tatMs + toleranceMs) / 1000) * 1000 + RATE_GRACE_MS;
+}
 
 type Entry =
   | { t: 'rate'; tat: number; expiresAt: number }
@@ -83,6 +92,9 @@ export class MemoryStore implements LimiterStore {
     const v = this.get(req.versionKey, now);
     const version = v?.t === 'str' ? v.v : '';
     const bypassed = req.bypassUntilMs > now;
+    if (req.mode === 'check' && req.expectVersion !== undefined && req.expectVersion !== version) {
+      return { nowMs: Math.floor(now), version, bypassed: false, blocked: false, stale: true, results: [] };
+    }
     const results: CheckResult[] = [];
     const writes: Array<() => void> = [];
     const unblocked = new Map<number, { remaining: number; resetMs: number }>();
@@ -91,7 +103,6 @@ export class MemoryStore implements LimiterStore {
       const e = this.get(c.key, now);
       if (c.kind === 'rate') {
         const tat = e?.t === 'rate' ? e.tat : undefined;
-        const prevExp = e?.t === 'rate' ? e.expiresAt : 0;
         if (req.mode === 'peek') {
           const p = gcraPeek(tat, now, c.intervalMs, c.toleranceMs);
           results.push({
@@ -114,11 +125,8 @@ export class MemoryStore implements LimiterStore {
             this.data.set(c.key, {
               t: 'rate',
               tat: r.newTat,
-              // As in the Lua script: keep the expiry unless it would come < 1 s after the new TAT.
-              expiresAt:
-                prevExp < r.newTat + RATE_GRACE_MS
-                  ? Math.ceil(r.newTat + c.toleranceMs) + RATE_GRACE_MS
-                  : prevExp,
+              // As in the Lua script: TAT + τ rounded up to the next whole second, plus 1 s.
+              expiresAt: rateKeyExpiry(r.newTat, c.toleranceMs),
             }),
           );
           unblocked.set(results.length - 1, {

@@ -66,35 +66,41 @@ export function createRedisClient(opts: RedisStoreOptions & { url: string }): Re
 }
 
 /**
- * Parses the script's reply: `<nowMs>,<bypassed>,<blocked>,<version>` then `;<allowed>,<remaining>,<resetMs>,<retryMs>`
- * per check (see `lua.ts`).
- * @throws {Error} when the reply does not have one part per check (a script/client version mismatch)
+ * Parses the script's reply: `[nowMs, flags, version, …per check: allowed, remaining, resetMs, retryAfterMs]` with
+ * `flags` = 1 bypassed + 2 blocked + 4 stale (see `lua.ts`). A stale reply carries no per-check fields.
+ * @throws {Error} when the reply does not have four fields per check (a script/client version mismatch)
  */
-export function parseReply(reply: string, n: number): EvaluateResult {
-  const parts = reply.split(';');
-  if (parts.length !== n + 1)
-    throw new Error(`unexpected limiter script reply (${parts.length - 1} results for ${n} checks)`);
-  const head = parts[0]!;
-  const c1 = head.indexOf(',');
-  const c2 = head.indexOf(',', c1 + 1);
-  const c3 = head.indexOf(',', c2 + 1);
-  const results: CheckResult[] = [];
-  for (let i = 1; i <= n; i++) {
-    const [allowed, remaining, reset, retry] = parts[i]!.split(',');
-    results.push({
-      allowed: allowed === '1',
-      remaining: Number(remaining),
-      resetMs: Number(reset),
-      retryAfterMs: Number(retry),
-    });
+export function parseReply(reply: unknown, n: number): EvaluateResult {
+  if (!Array.isArray(reply) || reply.length < 3) throw new Error('unexpected limiter script reply');
+  const flags = reply[1] as number;
+  const nowMs = reply[0] as number;
+  const version = String(reply[2]);
+  if (flags & 4) return { nowMs, version, bypassed: false, blocked: false, stale: true, results: [] };
+  if (reply.length !== 3 + 4 * n)
+    throw new Error(`unexpected limiter script reply (${(reply.length - 3) / 4} results for ${n} checks)`);
+  const results: CheckResult[] = new Array(n);
+  for (let i = 0, o = 3; i < n; i++, o += 4) {
+    results[i] = {
+      allowed: reply[o] === 1,
+      remaining: reply[o + 1] as number,
+      resetMs: reply[o + 2] as number,
+      retryAfterMs: reply[o + 3] as number,
+    };
   }
-  return {
-    nowMs: Number(head.slice(0, c1)),
-    bypassed: head.slice(c1 + 1, c2) === '1',
-    blocked: head.slice(c2 + 1, c3) === '1',
-    version: head.slice(c3 + 1),
-    results,
-  };
+  return { nowMs, version, bypassed: (flags & 1) === 1, blocked: (flags & 2) === 2, results };
+}
+
+/** `EVALSHA`/`EVAL` as ioredis accepts them at run time: array arguments are flattened one level. */
+type ScriptCall = (
+  script: string,
+  numKeys: number,
+  ...args: (string | number | readonly (string | number)[])[]
+) => Promise<unknown>;
+
+/** Script keys (version key first) and per-check arguments of one resolved policy. */
+interface Encoded {
+  keys: string[];
+  checkArgs: (string | number)[];
 }
 
 function isNoScript(e: unknown): boolean {
@@ -111,7 +117,10 @@ export class RedisStore implements LimiterStore {
   readonly client: Redis | Cluster;
   private readonly owns: boolean;
   /** Serialised keys/args per (memoised) checks array. */
-  private readonly encoded = new WeakMap<readonly LimitCheck[], { keys: string[]; packed: string }>();
+  private readonly encoded = new WeakMap<readonly LimitCheck[], Encoded>();
+
+  private readonly evalsha: ScriptCall;
+  private readonly eval: ScriptCall;
 
   /** @throws {Error} when neither `url` nor `client` is given */
   constructor(opts: RedisStoreOptions) {
@@ -124,36 +133,41 @@ export class RedisStore implements LimiterStore {
     } else {
       throw new Error('RedisStore needs a url or a client');
     }
+    this.evalsha = this.client.evalsha.bind(this.client) as unknown as ScriptCall;
+    this.eval = this.client.eval.bind(this.client) as unknown as ScriptCall;
   }
 
-  private async run(keys: string[], args: (string | number)[]): Promise<unknown> {
+  private async run(enc: Encoded, mode: string, bypassUntilMs: number, expect: string): Promise<unknown> {
+    // ioredis flattens array arguments one level (`args.flat()`): the cached arrays are passed as they are.
+    const n = enc.keys.length;
     try {
-      return await this.client.evalsha(LIMITER_SHA, keys.length, ...keys, ...args);
+      return await this.evalsha(LIMITER_SHA, n, enc.keys, mode, bypassUntilMs, expect, enc.checkArgs);
     } catch (e) {
       if (!isNoScript(e)) throw e;
-      return this.client.eval(LIMITER_LUA, keys.length, ...keys, ...args);
+      return this.eval(LIMITER_LUA, n, enc.keys, mode, bypassUntilMs, expect, enc.checkArgs);
     }
+  }
+
+  /** Keys and per-check arguments of a checks array, built once per resolved policy (memoised by identity). */
+  private encode(req: EvaluateRequest): Encoded {
+    let enc = this.encoded.get(req.checks);
+    if (enc && enc.keys[0] === req.versionKey) return enc;
+    const keys: string[] = [req.versionKey];
+    const checkArgs: (string | number)[] = [];
+    for (const c of req.checks) {
+      keys.push(c.key);
+      if (c.kind === 'rate')
+        checkArgs.push(c.enforce ? 'r1' : 'r0', c.intervalMs * 1000, c.toleranceMs * 1000);
+      else checkArgs.push(c.enforce ? 'q1' : 'q0', c.limit, c.window);
+    }
+    enc = { keys, checkArgs };
+    this.encoded.set(req.checks, enc);
+    return enc;
   }
 
   async evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
-    let enc = this.encoded.get(req.checks);
-    if (!enc) {
-      const keys: string[] = [];
-      const packed: string[] = [];
-      for (const c of req.checks) {
-        keys.push(c.key);
-        packed.push(
-          c.kind === 'rate'
-            ? `r,${c.enforce ? 1 : 0},${c.intervalMs},${c.toleranceMs}`
-            : `q,${c.enforce ? 1 : 0},${c.limit},${c.window}`,
-        );
-      }
-      enc = { keys, packed: packed.join(';') };
-      this.encoded.set(req.checks, enc);
-    }
-    const reply = String(
-      await this.run([req.versionKey, ...enc.keys], [req.mode, Math.floor(req.bypassUntilMs), enc.packed]),
-    );
+    const expect = req.mode === 'check' && req.expectVersion !== undefined ? req.expectVersion : '*';
+    const reply = await this.run(this.encode(req), req.mode, Math.floor(req.bypassUntilMs), expect);
     return parseReply(reply, req.checks.length);
   }
 

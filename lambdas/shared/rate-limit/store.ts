@@ -38,6 +38,13 @@ export interface EvaluateRequest {
   bypassUntilMs: number;
   /** `check` counts the request (all-or-nothing); `peek` only reads. */
   mode: 'check' | 'peek';
+  /**
+   * The tenant policy version the caller's checks were resolved at (`''` = version key unset). When given (check
+   * mode) and the stored version differs, the store answers `stale: true` with the current `version` and **touches
+   * no counter**: the caller reloads the policy and decides again. Omit to skip the comparison (peek, fallback, or
+   * a policy whose version is unknown).
+   */
+  expectVersion?: string;
 }
 
 /** Per-check result. Times are ms relative to the store's `nowMs`. */
@@ -62,6 +69,11 @@ export interface EvaluateResult {
   bypassed: boolean;
   /** Some enforced check denied (and no bypass): nothing was counted. */
   blocked: boolean;
+  /**
+   * `expectVersion` was given and differs from the stored version: nothing was evaluated or counted, `results` is
+   * empty and `version` holds the current token. Absent/false otherwise.
+   */
+  stale?: boolean;
   results: CheckResult[];
 }
 

@@ -222,9 +222,10 @@ export function storeConformance(name: string, make: () => StoreHarness): void {
         const ttl = await h.pttl(k);
         expect(ttl, k).toBeGreaterThan(0);
       }
-      // Rate keys live at most until TAT + τ + 1 s (10/60 s: T = 6 s, τ = 60 s).
-      expect(await h.pttl(keys[0]!)).toBeGreaterThan(6_000 + 1_000);
-      expect(await h.pttl(keys[0]!)).toBeLessThanOrEqual(6_000 + 60_000 + 1_000);
+      // Rate keys live until TAT + τ rounded up to a whole second, plus 1 s: never expire while they hold state, and
+      // at most TAT + τ + 2 s (10/60 s: T = 6 s, τ = 60 s).
+      expect(await h.pttl(keys[0]!)).toBeGreaterThan(6_000 + 60_000);
+      expect(await h.pttl(keys[0]!)).toBeLessThanOrEqual(6_000 + 60_000 + 2_000);
     });
 
     it('returns the tenant policy version with every decision', async () => {
@@ -238,6 +239,70 @@ export function storeConformance(name: string, make: () => StoreHarness): void {
       expect(token2).not.toBe(token);
       const tier = await h.store.bumpTierVersion('premium');
       expect((await h.store.getTierVersions()).premium).toBe(tier);
+    });
+
+    it('a stale expected version: nothing evaluated or counted, the current version returned', async () => {
+      const h = make();
+      const t = freshTenant();
+      const k = rk(t, 'sv');
+      // Unset key: '' is the expected version; a token is stale.
+      expect((await h.store.evaluate(req(t, [rate(k, 5, 60)], { expectVersion: '' }))).stale).toBeFalsy();
+      const stale = await h.store.evaluate(req(t, [rate(k, 5, 60)], { expectVersion: 'old-token' }));
+      expect(stale).toMatchObject({ stale: true, version: '', results: [] });
+      const token = await h.store.bumpVersion(policyVersionKey(t));
+      const stale2 = await h.store.evaluate(req(t, [rate(k, 5, 60)], { expectVersion: '' }));
+      expect(stale2).toMatchObject({ stale: true, version: token, results: [] });
+      // Only the first (matching) call counted: 5/60 s → 3 left after the next one.
+      const ok = await h.store.evaluate(req(t, [rate(k, 5, 60)], { expectVersion: token }));
+      expect(ok.stale).toBeFalsy();
+      expect(ok.version).toBe(token);
+      expect(ok.results[0]).toMatchObject({ allowed: true, remaining: 3 });
+      // Peek and calls without an expectation never compare.
+      const peek = await h.store.evaluate(req(t, [rate(k, 5, 60)], { mode: 'peek', expectVersion: 'x' }));
+      expect(peek.stale).toBeFalsy();
+      expect(peek.results[0]!.remaining).toBe(3);
+    });
+
+    it('limiter on this store: a lowered tenant limit applies to the very next decision (no extra request)', async () => {
+      const h = make();
+      const t = freshTenant();
+      const source = new StaticPolicySource();
+      source.setTierRules('free', [
+        { id: 'tenant', scope: 'tenant', kind: 'rate', limit: 1000, periodSec: 3600 },
+      ]);
+      source.setTenantRules(t, [{ id: 'user', scope: 'user', kind: 'rate', limit: 5, periodSec: 60 }]);
+      const mk = () =>
+        new RateLimiter({
+          store: h.store,
+          fallback: new MemoryStore(),
+          policySource: source,
+          flags: fixedFlags(),
+          timeoutMs: 1_000,
+          now: h.now,
+        });
+      const limiter = mk();
+      const admin = mk(); // another container: this limiter's cache is not dropped locally
+      const route = ROUTES.find((r) => r.method === 'GET' && r.path === '/v1/reports')!;
+      const check = () => limiter.check({ tenantId: t, userId: 'alice', tier: 'free', route });
+      const first = await check();
+      expect(first.status).toBe('allowed');
+      const oldUser = first.outcomes.find((o) => o.rule.id === 'user')!;
+      expect([oldUser.limit, oldUser.remaining]).toEqual([5, 4]);
+      const tenantKey = first.outcomes.find((o) => o.rule.id === 'tenant')!.key;
+
+      source.setTenantRules(t, [{ id: 'user', scope: 'user', kind: 'rate', limit: 2, periodSec: 60 }]);
+      await admin.bumpPolicyVersion(t);
+      const after = [];
+      for (let i = 0; i < 4; i++) after.push(await check());
+      expect(after.map((d) => d.status)).toEqual(['allowed', 'allowed', 'denied', 'denied']);
+      for (const d of after) expect(d.outcomes.find((o) => o.rule.id === 'user')!.limit).toBe(2);
+      expect(after[2]!.violated).toEqual(['user']);
+      // The call that found the policy stale counted nothing: the old user counter still has 4 left, and the
+      // tenant counter saw exactly 1 + 2 allowed requests.
+      const peek = (key: string, limit: number, periodSec: number) =>
+        h.store.evaluate(req(t, [rate(key, limit, periodSec)], { mode: 'peek' }));
+      expect((await peek(oldUser.key, 5, 60)).results[0]!.remaining).toBe(4);
+      expect((await peek(tenantKey, 1000, 3600)).results[0]!.remaining).toBe(997);
     });
 
     it('limiter on this store: headers describe every enforced rule, 429 Retry-After rounded up', async () => {

@@ -87,8 +87,11 @@ describe('MemoryStore calendar quotas (injected clock)', () => {
       checks: [{ kind: 'rate', key, intervalMs: 100, toleranceMs: 1000, enforce: true }],
     });
     expect(store.keys()).toEqual([key]);
-    expect(store.pttl(key)).toBe(100 + 1000 + 1000);
-    await clock.advance(2100);
+    // TAT (now + 100) + τ (1000) rounded up to a whole second (the clock starts on one), plus 1 s.
+    expect(store.pttl(key)).toBe(2000 + 1000);
+    await clock.advance(2999);
+    expect(store.size()).toBe(1);
+    await clock.advance(1);
     expect(store.size()).toBe(0);
     expect(store.pttl(key)).toBe(-2);
     await store.close();
