@@ -5,7 +5,10 @@
  * spread of 50 tenants × 20 users × 3 routes; limits high enough that decisions are allows (the full write path).
  * - ours: `RateLimiter.check` (policy resolution + ONE EVALSHA covering all 3 rules, all-or-nothing, Redis TIME)
  * - peer: rate-limiter-flexible `RateLimiterRedis` ×3 consumed in parallel (its `RateLimiterUnion` pattern with one
- *   key per rule — Union itself consumes the same key in every limiter), same ioredis client options.
+ *   key per rule — Union itself consumes the same key in every limiter), same ioredis client options, measured with
+ *   and without ioredis auto-pipelining in every round (the better counts). Ours uses the production client of
+ *   `createRedisClient` (no auto-pipelining; the store batches its own writes per tick). For transparency the peer is
+ *   also measured on a client given the same write batching (`peer_batched_ops`, informational, not in the ratio).
  * Reports decisions/s at concurrency 64, p50/p99 latency at concurrency 1, and Redis calls per decision from
  * `INFO commandstats` deltas (client-issued commands: evalsha, eval, hgetall, get — scripts' inner commands excluded
  * by measuring the script commands only), cross-checked with a client-side command counter.
@@ -18,7 +21,7 @@ import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { RateLimiter } from '../../lambdas/shared/rate-limit/limiter';
 import { MemoryStore } from '../../lambdas/shared/rate-limit/memory-store';
 import { StaticPolicySource } from '../../lambdas/shared/rate-limit/policy-source';
-import { RedisStore } from '../../lambdas/shared/rate-limit/redis-store';
+import { createRedisClient, RedisStore } from '../../lambdas/shared/rate-limit/redis-store';
 import { ROUTES, type Route } from '../../lib/config/routes';
 import { startRedis } from '../helpers/redis-server';
 
@@ -47,8 +50,9 @@ function nextReq(): Req {
   };
 }
 
-// Same client options for both; auto-pipelining is each library's best configuration on one connection.
-const clientOptions = { maxRetriesPerRequest: 1, connectTimeout: 1_000, enableAutoPipelining: true };
+// Same client options for both. Auto-pipelining is measured both ways for the peer (its best counts, per round);
+// ours runs with the production client of `createRedisClient` (no auto-pipelining: see redis-store.ts).
+const clientOptions = { maxRetriesPerRequest: 1, connectTimeout: 1_000 };
 
 /** Counts commands this client puts on the wire. */
 function countCommands(client: Redis): { count: () => number } {
@@ -62,6 +66,42 @@ function countCommands(client: Redis): { count: () => number } {
     return original(cmd, stream);
   }) as Redis['sendCommand'];
   return { count: () => n };
+}
+
+/**
+ * Gives a plain ioredis client the same per-tick write batching as our store (`RedisStore` `writeBatch`, 16): used
+ * only for an informational peer figure (not a configuration rate-limiter-flexible offers).
+ */
+function batchWrites(client: Redis, batch = 16): void {
+  let writes = 0;
+  let corked: Redis['stream'] | undefined;
+  let tick = 0;
+  const flush = () => {
+    const s = corked;
+    corked = undefined;
+    writes = 0;
+    s?.uncork();
+  };
+  const original = client.sendCommand.bind(client);
+  client.sendCommand = ((
+    cmd: Parameters<Redis['sendCommand']>[0],
+    stream?: Parameters<Redis['sendCommand']>[1],
+  ) => {
+    if (writes > 0 && writes < batch) writes++;
+    else {
+      flush();
+      if (client.status === 'ready') {
+        corked = client.stream;
+        corked.cork();
+        writes = 1;
+        const t = ++tick;
+        process.nextTick(() => {
+          if (t === tick) flush();
+        });
+      }
+    }
+    return original(cmd, stream);
+  }) as Redis['sendCommand'];
 }
 
 type Decide = (r: Req) => Promise<boolean>;
@@ -146,7 +186,7 @@ async function main(): Promise<void> {
   admin = new Redis(server.url);
   try {
     // ours
-    const oursClient = new Redis(server.url, clientOptions);
+    const oursClient = createRedisClient({ url: server.url }) as Redis;
     const oursCount = countCommands(oursClient);
     const source = new StaticPolicySource();
     for (const tier of ['standard'] as const) {
@@ -200,40 +240,56 @@ async function main(): Promise<void> {
       return d.status === 'allowed';
     };
 
-    // peer: RateLimiterRedis ×3 (tenant, user, endpoint), consumed in parallel
-    const peerClient = new Redis(server.url, clientOptions);
-    const peerCount = countCommands(peerClient);
-    const mk = (keyPrefix: string) =>
-      new RateLimiterRedis({ storeClient: peerClient, keyPrefix, points: 1_000_000, duration: 60 });
-    const tenantRl = mk('rlf-tenant');
-    const userRl = mk('rlf-user');
-    const endpointRl = mk('rlf-endpoint');
-    const peer: Decide = async (r) => {
-      try {
-        await Promise.all([
-          tenantRl.consume(r.tenantId),
-          userRl.consume(`${r.tenantId}:${r.userId}`),
-          endpointRl.consume(`${r.tenantId}:${r.route.method} ${r.route.path}`),
-        ]);
-        return true;
-      } catch {
-        return false;
-      }
+    // peer: RateLimiterRedis ×3 (tenant, user, endpoint), consumed in parallel; one client with auto-pipelining and
+    // one without (the better of the two is the peer's figure in each round).
+    const makePeer = (enableAutoPipelining: boolean, batched = false) => {
+      const client = new Redis(server.url, { ...clientOptions, enableAutoPipelining });
+      if (batched) batchWrites(client);
+      const count = countCommands(client);
+      const mk = (keyPrefix: string) =>
+        new RateLimiterRedis({ storeClient: client, keyPrefix, points: 1_000_000, duration: 60 });
+      const tenantRl = mk('rlf-tenant');
+      const userRl = mk('rlf-user');
+      const endpointRl = mk('rlf-endpoint');
+      const decide: Decide = async (r) => {
+        try {
+          await Promise.all([
+            tenantRl.consume(r.tenantId),
+            userRl.consume(`${r.tenantId}:${r.userId}`),
+            endpointRl.consume(`${r.tenantId}:${r.route.method} ${r.route.path}`),
+          ]);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      return { client, count, decide };
     };
+    const peerAp = makePeer(true);
+    const peerNoAp = makePeer(false);
+    const peerBatched = makePeer(false, true);
+    const peer = peerNoAp.decide;
+    const peerCount = peerNoAp.count;
 
     // Warm up both (script load, policy caches, JIT).
     for (let i = 0; i < 3_000; i++) {
       await ours(nextReq());
-      await peer(nextReq());
+      await peerAp.decide(nextReq());
+      await peerNoAp.decide(nextReq());
+      await peerBatched.decide(nextReq());
     }
 
     const oursRuns: number[] = [];
     const peerRuns: number[] = [];
+    const peerBatchedRuns: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       oursRuns.push(await throughput(ours));
-      peerRuns.push(await throughput(peer));
+      const withAp = await throughput(peerAp.decide);
+      const withoutAp = await throughput(peerNoAp.decide);
+      peerRuns.push(Math.max(withAp, withoutAp));
+      peerBatchedRuns.push(await throughput(peerBatched.decide));
       console.log(
-        `round ${round + 1}: ours ${oursRuns.at(-1)!.toFixed(0)} decisions/s, peer ${peerRuns.at(-1)!.toFixed(0)} decisions/s (concurrency ${CONCURRENCY})`,
+        `round ${round + 1}: ours ${oursRuns.at(-1)!.toFixed(0)} decisions/s, peer ${peerRuns.at(-1)!.toFixed(0)} decisions/s (auto-pipelining ${withAp.toFixed(0)}, without ${withoutAp.toFixed(0)}; with our write batching ${peerBatchedRuns.at(-1)!.toFixed(0)}; concurrency ${CONCURRENCY})`,
       );
     }
     const [oursLat, peerLat] = (await latency(ours, peer)) as [
@@ -270,9 +326,13 @@ async function main(): Promise<void> {
       peer_p50_ms: Number(peerLat.p50.toFixed(3)),
       peer_p99_ms: Number(peerLat.p99.toFixed(3)),
       peer_redis_calls_per_decision: Number(peerCalls.server.toFixed(3)),
+      // Informational: the peer on a client given our per-tick write batching (not one of its configurations).
+      peer_batched_ops: Math.round(median(peerBatchedRuns)),
     };
     oursClient.disconnect();
-    peerClient.disconnect();
+    peerAp.client.disconnect();
+    peerNoAp.client.disconnect();
+    peerBatched.client.disconnect();
     console.log(`RESULT ${JSON.stringify(result)}`);
   } finally {
     admin.disconnect();

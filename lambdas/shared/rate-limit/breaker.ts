@@ -62,34 +62,55 @@ export class CircuitBreaker {
    * @throws {StoreTimeoutError} when `fn` takes longer than `timeoutMs`
    * @throws whatever `fn` throws
    */
-  async exec<T>(fn: () => Promise<T>, timeoutMs = this.opts.timeoutMs): Promise<T> {
+  exec<T>(fn: () => Promise<T>, timeoutMs = this.opts.timeoutMs): Promise<T> {
     if (this.st === 'open') {
-      if (this.now() - this.openedAt < this.opts.cooldownMs) throw new CircuitOpenError(this.retryInMs());
+      if (this.now() - this.openedAt < this.opts.cooldownMs)
+        return Promise.reject(new CircuitOpenError(this.retryInMs()));
       this.st = 'half-open';
     } else if (this.st === 'half-open') {
-      throw new CircuitOpenError(this.opts.cooldownMs);
+      return Promise.reject(new CircuitOpenError(this.opts.cooldownMs));
     }
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const result = await Promise.race([
-        fn(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new StoreTimeoutError(timeoutMs)), timeoutMs);
-          timer.unref?.();
-        }),
-      ]);
-      this.failures = 0;
-      this.st = 'closed';
-      return result;
-    } catch (e) {
-      this.failures++;
-      if (this.st === 'half-open' || this.failures >= this.opts.threshold) {
-        this.st = 'open';
-        this.openedAt = this.now();
+    // One promise and one timer per call (no Promise.race / async frames: this is on every decision's path).
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        this.failed();
+        reject(new StoreTimeoutError(timeoutMs));
+      }, timeoutMs);
+      timer.unref?.();
+      let p: Promise<T>;
+      try {
+        p = fn();
+      } catch (e) {
+        p = Promise.reject(e);
       }
-      throw e;
-    } finally {
-      if (timer) clearTimeout(timer);
+      p.then(
+        (result) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          this.failures = 0;
+          this.st = 'closed';
+          resolve(result);
+        },
+        (e: unknown) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          this.failed();
+          reject(e);
+        },
+      );
+    });
+  }
+
+  private failed(): void {
+    this.failures++;
+    if (this.st === 'half-open' || this.failures >= this.opts.threshold) {
+      this.st = 'open';
+      this.openedAt = this.now();
     }
   }
 }

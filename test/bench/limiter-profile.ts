@@ -1,0 +1,67 @@
+/**
+ * Profiling harness for the limiter alone (no peer): 64 concurrent decisions (3 rate rules) for S seconds on a private
+ * redis-server, printing decisions/s, Node CPU µs per decision and Redis `EVALSHA` µs per call (commandstats).
+ * Run: `S=4 npx tsx test/bench/limiter-profile.ts` (add `node --import tsx --cpu-prof` for a CPU profile);
+ * `BATCH=n` sets the store's `writeBatch`; `AP=1` uses an ioredis client with auto-pipelining instead of the production client.
+ */
+import { Redis } from 'ioredis';
+import { RateLimiter } from '../../lambdas/shared/rate-limit/limiter';
+import { MemoryStore } from '../../lambdas/shared/rate-limit/memory-store';
+import { StaticPolicySource } from '../../lambdas/shared/rate-limit/policy-source';
+import { createRedisClient, RedisStore } from '../../lambdas/shared/rate-limit/redis-store';
+import { ROUTES } from '../../lib/config/routes';
+import { startRedis } from '../helpers/redis-server';
+
+const server = await startRedis();
+const client =
+  process.env.AP === '1'
+    ? new Redis(server.url, { maxRetriesPerRequest: 1, enableAutoPipelining: true })
+    : (createRedisClient({ url: server.url }) as Redis);
+const source = new StaticPolicySource();
+source.setTierRules('standard', [
+  { id: 'tenant', scope: 'tenant', kind: 'rate', limit: 1_000_000, periodSec: 60 },
+  { id: 'user', scope: 'user', kind: 'rate', limit: 1_000_000, periodSec: 60 },
+  {
+    id: 'endpoint',
+    scope: 'tenant',
+    kind: 'rate',
+    limit: 1_000_000,
+    periodSec: 60,
+    match: { route: 'GET /v1/reports' },
+  },
+]);
+const limiter = new RateLimiter({
+  store: new RedisStore({ client, ...(process.env.BATCH ? { writeBatch: Number(process.env.BATCH) } : {}) }),
+  fallback: new MemoryStore(),
+  policySource: source,
+  flags: { isEnabled: async () => true },
+  timeoutMs: 1000,
+});
+const route = ROUTES.find((r) => r.method === 'GET' && r.path === '/v1/reports')!;
+let i = 0;
+const secs = Number(process.env.S ?? 4);
+const end = performance.now() + secs * 1000;
+let done = 0;
+const c0 = process.cpuUsage();
+await Promise.all(
+  Array.from({ length: 64 }, async () => {
+    while (performance.now() < end) {
+      const k = i++;
+      await limiter.check({
+        tenantId: `tenant-${k % 50}`,
+        userId: `user-${Math.floor(k / 50) % 20}`,
+        tier: 'standard',
+        route,
+      });
+      done++;
+    }
+  }),
+);
+const cpu = process.cpuUsage(c0);
+const info = await client.info('commandstats');
+console.log(
+  `${(done / secs).toFixed(0)}/s node µs/decision ${((cpu.user + cpu.system) / done).toFixed(1)}`,
+  /cmdstat_evalsha:[^\r\n]*/.exec(info)?.[0],
+);
+client.disconnect();
+await server.stop();
