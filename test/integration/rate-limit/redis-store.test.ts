@@ -47,6 +47,38 @@ async function commandCalls(): Promise<Record<string, number>> {
 }
 
 describe('RedisStore on a real redis-server', () => {
+  it('batched socket writes (default) and one write per decision give the same exact counts', async () => {
+    for (const writeBatch of [1, 16]) {
+      const st = new RedisStore({ url: server.url, writeBatch });
+      try {
+        const t = freshTenant('batch');
+        const key = `rl:{${t}}:r:x:t`;
+        const check = () =>
+          st.evaluate({
+            versionKey: policyVersionKey(t),
+            checks: [{ kind: 'rate', key, intervalMs: 60_000 / 30, toleranceMs: 60_000, enforce: true }],
+            bypassUntilMs: 0,
+            mode: 'check',
+            expectVersion: '',
+          });
+        await check(); // connects
+        // 50 decisions started in one tick: more than 3 batches of 16, on a limit (burst) of 30.
+        const rs = await Promise.all(Array.from({ length: 50 }, check));
+        expect(rs.filter((r) => !r.blocked)).toHaveLength(29);
+        expect(rs.every((r) => r.stale !== true)).toBe(true);
+      } finally {
+        await st.close();
+      }
+    }
+  });
+
+  it('parseReply rejects a reply that does not match the checks (script/client mismatch)', async () => {
+    const { parseReply } = await import('../../../lambdas/shared/rate-limit/redis-store');
+    expect(() => parseReply('1,0,', 1)).toThrow(/unexpected limiter script reply/);
+    expect(() => parseReply([1, 0, '', 1, 2, 3], 1)).toThrow(/0.75 results for 1 checks/);
+    expect(parseReply([5, 4, 'v1'], 2)).toMatchObject({ stale: true, version: 'v1', results: [] });
+  });
+
   it('4 processes × 250 concurrent decisions on a limit of 100 → exactly 100 allowed; every key has a TTL', async () => {
     const tenant = freshTenant('conc');
     const worker = fileURLToPath(new URL('./concurrency-worker.ts', import.meta.url));

@@ -9,6 +9,7 @@ import {
   withRateLimit,
 } from '../../../lambdas/shared/rate-limit';
 import type { Decision } from '../../../lambdas/shared/rate-limit/decision';
+import { policyVersionKey } from '../../../lambdas/shared/rate-limit/keys';
 import { RateLimiter, type RateLimiterDeps } from '../../../lambdas/shared/rate-limit/limiter';
 import { MemoryStore } from '../../../lambdas/shared/rate-limit/memory-store';
 import { StaticPolicySource } from '../../../lambdas/shared/rate-limit/policy-source';
@@ -181,6 +182,44 @@ describe('RateLimiter', () => {
     expect(second.status).toBe('allowed');
     expect(second.outcomes.find((o) => o.rule.id === 'user')!.limit).toBe(50);
     expect(s.source.reads).toBe(readsBefore + 1);
+  });
+
+  it('a policy change costs 2 store calls once: concurrent stale decisions share one policy read', async () => {
+    const s = setup(small, { overLimitCacheMs: 0 });
+    await s.check();
+    const evalsBefore = s.store.evaluations;
+    const readsBefore = s.source.reads;
+    s.source.setTenantRules(s.tenantId, [
+      { id: 'user', scope: 'user', kind: 'rate', limit: 1, periodSec: 60 },
+    ]);
+    await s.memory.bumpVersion(policyVersionKey(s.tenantId));
+    const ds = await Promise.all([s.check('u1'), s.check('u1'), s.check('u2')]);
+    // Each decision: one stale call + one real call; one policy read for all three.
+    expect(s.store.evaluations - evalsBefore).toBe(6);
+    expect(s.source.reads - readsBefore).toBe(1);
+    expect(ds.map((d) => d.status)).toEqual(['allowed', 'denied', 'allowed']);
+    for (const d of ds) expect(d.outcomes.find((o) => o.rule.id === 'user')!.limit).toBe(1);
+    // Back to one call per decision.
+    await s.check('u3');
+    expect(s.store.evaluations - evalsBefore).toBe(7);
+  });
+
+  it('a policy that keeps changing during reloads: two reloads, then one pass without the version check', async () => {
+    const s = setup(small, { overLimitCacheMs: 0 });
+    await s.check();
+    const expects: (string | undefined)[] = [];
+    const inner = s.memory.evaluate.bind(s.memory);
+    // Every call with an expectation finds a newer version (another writer bumps in between).
+    s.memory.evaluate = async (r: EvaluateRequest) => {
+      expects.push(r.expectVersion);
+      if (r.expectVersion !== undefined) await s.memory.bumpVersion(r.versionKey);
+      return inner(r);
+    };
+    const d = await s.check();
+    expect(d.status).toBe('allowed');
+    expect(expects).toHaveLength(3);
+    expect(expects[2]).toBeUndefined();
+    expect(expects.slice(0, 2).every((v) => typeof v === 'string')).toBe(true);
   });
 
   it('sees a tier policy change after the tier-version poll interval', async () => {
