@@ -72,6 +72,27 @@ describe('RedisStore on a real redis-server', () => {
     }
   });
 
+  it('reads a TAT left by the previous script version (<ms>|<expiry>), rewrites it as integer µs with an expiry', async () => {
+    const t = freshTenant('legacy');
+    const key = `rl:{${t}}:r:legacy:t`;
+    const now = Date.now();
+    // 3 of 5 used in the old format: TAT = now + 3 T (T = 12 s), key expiring much later than the new scheme would set.
+    await admin.set(key, `${(now + 36_000).toFixed(3)}|${now + 3_600_000}`, 'PX', 3_600_000);
+    const r = await store.evaluate({
+      versionKey: policyVersionKey(t),
+      checks: [{ kind: 'rate', key, intervalMs: 12_000, toleranceMs: 60_000, enforce: true }],
+      bypassUntilMs: 0,
+      mode: 'check',
+    });
+    expect(r.results[0]).toMatchObject({ allowed: true, remaining: 1 });
+    const raw = await admin.get(key);
+    expect(raw).toMatch(/^\d{16}$/);
+    expect(Math.abs(Number(raw) / 1000 - (now + 48_000))).toBeLessThan(1);
+    const ttl = await admin.pttl(key);
+    expect(ttl).toBeGreaterThan(48_000 + 60_000 - 1_000);
+    expect(ttl).toBeLessThanOrEqual(48_000 + 60_000 + 2_000);
+  });
+
   it('parseReply rejects a reply that does not match the checks (script/client mismatch)', async () => {
     const { parseReply } = await import('../../../lambdas/shared/rate-limit/redis-store');
     expect(() => parseReply('1,0,', 1)).toThrow(/unexpected limiter script reply/);
