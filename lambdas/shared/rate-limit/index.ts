@@ -56,7 +56,8 @@ export const withRateLimit: (handler: ProxyHandler) => ProxyHandler = createWith
 
 /**
  * Publishes a change of a tenant's limit overrides or bypasses (call after the DynamoDB write): running limiters
- * re-read the tenant's policy on their next decision for that tenant (well within 1 s).
+ * re-read the tenant's policy on their next decision for that tenant, and that decision already uses the new policy
+ * (the script refuses a decision made on a stale version without counting it; docs/rate-limiting.md).
  * @throws store errors (Redis unreachable) — cached policies still refresh after 60 s
  */
 export function bumpPolicyVersion(tenantId: string): Promise<void> {

@@ -381,8 +381,9 @@ export class RateLimiter {
   }
 
   /**
-   * Publishes a tenant policy change: writes a fresh version token to the tenant's version key (every limiter sees
-   * it in the next decision's script reply and re-reads the policy) and drops this process's cache.
+   * Publishes a tenant policy change: writes a fresh version token to the tenant's version key (every limiter's next
+   * decision for the tenant gets `stale` from the script — nothing counted — re-reads the policy and decides on the
+   * new one) and drops this process's cache.
    * @throws store errors (the caller should retry or report; cached policies still expire after `policyMaxAgeMs`)
    */
   async bumpPolicyVersion(tenantId: string): Promise<void> {
