@@ -35,7 +35,7 @@ export default defineConfig({
     ],
     coverage: {
       provider: 'v8',
-      include: ['lambdas/**/*.ts', 'lib/**/*.ts'],
+      include: ['lambdas/**/*.ts', 'lib/**/*.ts', 'dashboards/**/*.ts'],
       exclude: ['**/*.d.ts'],
       thresholds: { lines: 80, branches: 80, functions: 80, statements: 80 },
       reporter: ['text-summary', 'json-summary'],

@@ -12,6 +12,25 @@ import { addProblemGatewayResponses } from './gateway-responses';
  * would turn into invalid JSON. See
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#context-variable-reference
  */
+
+/**
+ * Content types API Gateway treats as binary: request bodies of these types reach the Lambdas base64-encoded
+ * (`isBase64Encoded: true`), and base64 responses of these types are decoded to bytes for the client — so the edge
+ * proxy can carry images, archives and octet streams. JSON and text stay text (the reports and admin handlers read
+ * them as UTF-8). See https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings.html
+ */
+export const BINARY_MEDIA_TYPES = [
+  'application/octet-stream',
+  'application/pdf',
+  'application/zip',
+  'application/gzip',
+  'application/x-protobuf',
+  'image/*',
+  'audio/*',
+  'video/*',
+  'multipart/form-data',
+] as const;
+
 export const ACCESS_LOG_FIELDS = {
   requestId: '$context.requestId',
   extendedRequestId: '$context.extendedRequestId',
@@ -103,6 +122,7 @@ export class RestGateway extends Construct {
       restApiName: restApiName(config.name),
       description: `MarketEdge ${config.name} API edge (built from lib/config/routes.ts)`,
       apiKeySourceType: apigw.ApiKeySourceType.AUTHORIZER,
+      binaryMediaTypes: [...BINARY_MEDIA_TYPES],
       endpointTypes: [apigw.EndpointType.REGIONAL],
       cloudWatchRole: false,
       deployOptions: {

@@ -3,13 +3,13 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { buildDashboard, type MonitoringTarget } from '../../dashboards/api-dashboard';
 import type { StageConfig } from '../config';
 import { resolvedStageFlags } from '../constructs/feature-flags';
 import { accessLogGroupName, restApiName } from '../constructs/rest-gateway';
 import { LAMBDA_NAMES } from '../constructs/service-function';
 import { buildAlarms } from '../monitoring/alarms';
 import { buildContributorRules } from '../monitoring/contributors';
-import { buildDashboard, type MonitoringTarget } from '../monitoring/dashboard';
 import type { ApiStack } from './api-stack';
 
 /** Props of {@link MonitoringStack}. */

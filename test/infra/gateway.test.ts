@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { getStageConfig, ROUTES, routeKey, STAGE_NAMES, TIER_TABLE, TIERS } from '../../lib/config';
 import { MANAGED_RULE_GROUPS } from '../../lib/constructs/edge-waf';
+import { BINARY_MEDIA_TYPES } from '../../lib/constructs/rest-gateway';
 import { synthesized } from './support/synth';
 import { apiResourcePaths, type CfnResource, flatten, refId, resourcesOf } from './support/template';
 
@@ -31,6 +32,14 @@ describe.each(STAGE_NAMES)('gateway — %s', (stage) => {
       ApiKeySourceType: 'AUTHORIZER',
       EndpointConfiguration: { Types: ['REGIONAL'] },
     });
+  });
+
+  it('treats binary content types as binary (edge proxy bytes) and keeps JSON as text', () => {
+    const api = Object.values(resourcesOf(t(), 'AWS::ApiGateway::RestApi'))[0];
+    const types = api?.Properties?.BinaryMediaTypes as string[];
+    expect(types).toEqual([...BINARY_MEDIA_TYPES]);
+    expect(types).toContain('application/octet-stream');
+    expect(types.some((x) => x.startsWith('application/json') || x === '*/*')).toBe(false);
   });
 
   it('has every route of the route table with its auth, API-key requirement and integration', () => {

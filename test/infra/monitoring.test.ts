@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { insightsQuery, LIMITER_METRICS } from '../../dashboards/api-dashboard';
 import { getStageConfig, ROUTES, routeKey, STAGE_NAMES } from '../../lib/config';
 import { resolvedStageFlags } from '../../lib/constructs/feature-flags';
 import { ACCESS_LOG_FIELDS } from '../../lib/constructs/rest-gateway';
 import { alarmSpecs, RUNBOOK_PATH } from '../../lib/monitoring/alarms';
 import { CONTRIBUTOR_RULES } from '../../lib/monitoring/contributors';
-import { insightsQuery, LIMITER_METRICS } from '../../lib/monitoring/dashboard';
 import { synthesized } from './support/synth';
 import { flatten, resourcesOf } from './support/template';
 

@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { ROUTES, type Route, routeKey, type StageConfig } from '../config';
-import { METRICS_NAMESPACE } from '../constructs/service-function';
+import { ROUTES, type Route, routeKey, type StageConfig } from '../lib/config';
+import { METRICS_NAMESPACE } from '../lib/constructs/service-function';
 
 /** Limiter outcome metrics (ARCHITECTURE §5), emitted by the rate-limit middleware. */
 export const LIMITER_METRICS = [
