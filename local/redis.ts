@@ -1,5 +1,5 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createConnection, createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { freePort, launchRedisServer } from './redis-server';
 
 /** Which store the limiter uses, and why (printed in the start-up line). */
 export type RedisChoice =
@@ -37,30 +37,9 @@ export async function chooseRedis(env: NodeJS.ProcessEnv = process.env): Promise
 
 async function spawnRedis(version: string): Promise<RedisChoice> {
   const port = await freePort();
-  const proc: ChildProcess = spawn(
-    BIN(),
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--loglevel',
-      'warning',
-    ],
-    { stdio: 'ignore' },
-  );
+  const proc = await launchRedisServer(port, BIN());
   const killOnExit = () => proc.kill('SIGKILL');
   process.once('exit', killOnExit);
-  const failed = new Promise<never>((_, reject) => {
-    proc.once('error', reject);
-    proc.once('exit', (code) => reject(new Error(`exited with code ${code}`)));
-  });
-  failed.catch(() => undefined);
-  await Promise.race([waitForPing(port, 5_000), failed]);
   return {
     kind: 'spawned',
     url: `redis://127.0.0.1:${port}`,
@@ -77,45 +56,8 @@ async function spawnRedis(version: string): Promise<RedisChoice> {
   };
 }
 
-/** Asks the OS for a free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPing(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await ping(port)) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`no PING reply on port ${port} within ${timeoutMs} ms`);
-}
-
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = createConnection({ port, host: '127.0.0.1' });
-    sock.setTimeout(200);
-    sock.once('connect', () => sock.write('PING\r\n'));
-    sock.once('data', (d) => {
-      sock.destroy();
-      resolve(d.toString().startsWith('+PONG'));
-    });
-    sock.once('error', () => resolve(false));
-    sock.once('timeout', () => {
-      sock.destroy();
-      resolve(false);
-    });
-  });
-}
+/** Asks the OS for a free TCP port on 127.0.0.1 (re-exported for the stack's other servers). */
+export { freePort };
 
 /** One line describing the choice, e.g. `redis-server 7.0.15 at redis://127.0.0.1:40123 (started by the stack)`. */
 export function describeRedis(c: RedisChoice): string {
