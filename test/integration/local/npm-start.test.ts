@@ -101,16 +101,18 @@ describe('npm start (a fresh process, as a user runs it)', () => {
     expect(parsed.some((l) => l.route === '/v1/me' && l.tenantId === 'acme')).toBe(true);
   });
 
-  it('SIGTERM stops the stack and the redis-server it started; npm start exits', async () => {
+  it('SIGTERM to npm (as a supervisor or `kill %1` sends it) stops the stack and its redis-server', async () => {
     const redisPid = Number(/started by the stack, pid (\d+)/.exec(stdout)?.[1]);
     const stackPid = Number(/or kill (\d+)\)/.exec(stdout)?.[1]);
     expect(alive(redisPid)).toBe(true);
     expect(alive(stackPid)).toBe(true);
     const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-    process.kill(stackPid, 'SIGTERM');
-    expect(await exited).toBe(0);
+    process.kill(proc.pid!, 'SIGTERM');
+    await exited;
     const deadline = Date.now() + 5_000;
-    while (alive(redisPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while ((alive(redisPid) || alive(stackPid)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(alive(stackPid)).toBe(false);
     expect(alive(redisPid)).toBe(false);
   });
 });
