@@ -203,6 +203,17 @@ async function main(): Promise<void> {
         `  handler.ts bundle (Lambda entry)        ${ms(med(cold.handler, 'importMs'))}`,
       ];
       console.log(lines.join('\n'));
+      const round = (x: number, d = 3) => Number(x.toFixed(d));
+      const result = {
+        warm_verify_p50_us: round(o.p50 * 1000, 1),
+        peer_warm_verify_p50_us: round(p.p50 * 1000, 1),
+        warm_ratio_p50: round(o.p50 / p.p50, 2),
+        authorizer_call_p50_us: round(f.p50 * 1000, 1),
+        cold_verify_ms: round(med(cold.verifyOurs, 'totalMs'), 1),
+        peer_cold_verify_ms: round(med(cold.verifyPeer, 'totalMs'), 1),
+        cold_ratio: round(med(cold.verifyOurs, 'totalMs') / med(cold.verifyPeer, 'totalMs'), 2),
+      };
+      console.log(`RESULT ${JSON.stringify(result)}`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
