@@ -90,6 +90,11 @@ async function runSources() {
 
 process.env.LOCAL_ROOT_DIR ??= root;
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Tracing is off locally (POWERTOOLS_TRACE_ENABLED=false, local/stack.ts), but importing aws-xray-sdk-core (via the
+// Powertools Tracer) in its default automatic mode creates a cls-hooked namespace: an async_hooks hook with a destroy
+// callback on every promise of the process, which cost more CPU and GC per request than the rest of the edge path
+// under `npm run load` (docs/load-testing.md). Manual mode skips that namespace; no trace is recorded either way.
+if (process.env.POWERTOOLS_TRACE_ENABLED !== 'true') process.env.AWS_XRAY_MANUAL_MODE ??= 'true';
 
 if (process.argv.includes('--build')) {
   await ensureBundle().then(

@@ -93,8 +93,6 @@ export function createEdgeProxy(opts: EdgeProxyOptions): ProxyHandler {
     const { target, timeoutMs } = route.backend;
     logger.setCorrelationId(requestId);
     logger.appendKeys({ tenantId: tenant.tenantId, userId: tenant.userId, route: key, tier: tenant.tier });
-    metrics.addDimension('route', key);
-    metrics.addMetadata('tenantId', tenant.tenantId);
     try {
       const base = parseBase(backendUrl(target));
       if (!base) {
@@ -189,8 +187,14 @@ export function createEdgeProxy(opts: EdgeProxyOptions): ProxyHandler {
       metrics.addMetric('UnhandledError', MetricUnit.Count, 1);
       return problem(500, 'Internal Server Error', { detail: 'An unexpected error occurred.', requestId });
     } finally {
-      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-      else {
+      // Dimension and metadata are added only here, synchronously with the publish (which clears them): a request
+      // that awaited its endpoint must not leave a `route` dimension on the shared Metrics instance for another
+      // request to collide with (concurrent requests in the local stack; in Lambda one at a time either way).
+      if (metrics.hasStoredMetrics()) {
+        metrics.addDimension('route', key);
+        metrics.addMetadata('tenantId', tenant.tenantId);
+        metrics.publishStoredMetrics();
+      } else {
         metrics.clearDimensions();
         metrics.clearMetadata();
       }

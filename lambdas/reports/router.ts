@@ -32,7 +32,7 @@ export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Pr
  *    authorizer's policy already denies);
  * 4. calls the endpoint with logger keys `tenantId`, `userId`, `route`, `tier` and `correlation_id` = request id;
  *    an exception is logged and answered 500 (RFC 9457 body with `requestId`, no internals);
- * 5. publishes the stored metrics (dimension `route`; tenantId as metadata).
+ * 5. publishes the stored metrics, if any, adding dimension `route` and metadata tenantId only at publish time.
  * @param endpoints endpoints by route key; every key must exist in the route table
  * @throws {Error} at construction when a key is not a route of the table (a programming error)
  */
@@ -56,8 +56,6 @@ export function createRouter(endpoints: Record<string, Endpoint>, obs: Observabi
     }
     logger.setCorrelationId(requestId);
     logger.appendKeys({ tenantId: tenant.tenantId, userId: tenant.userId, route: key, tier: tenant.tier });
-    metrics.addDimension('route', key);
-    metrics.addMetadata('tenantId', tenant.tenantId);
     try {
       return await endpoint({ event, context, tenant, route, routeKey: key });
     } catch (err) {
@@ -65,8 +63,14 @@ export function createRouter(endpoints: Record<string, Endpoint>, obs: Observabi
       metrics.addMetric('UnhandledError', MetricUnit.Count, 1);
       return problem(500, 'Internal Server Error', { detail: 'An unexpected error occurred.', requestId });
     } finally {
-      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-      else {
+      // Dimension and metadata are added only here, synchronously with the publish (which clears them): a request
+      // that awaited its endpoint must not leave a `route` dimension on the shared Metrics instance for another
+      // request to collide with (concurrent requests in the local stack; in Lambda one at a time either way).
+      if (metrics.hasStoredMetrics()) {
+        metrics.addDimension('route', key);
+        metrics.addMetadata('tenantId', tenant.tenantId);
+        metrics.publishStoredMetrics();
+      } else {
         metrics.clearDimensions();
         metrics.clearMetadata();
       }

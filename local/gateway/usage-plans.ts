@@ -16,6 +16,8 @@ interface Cached {
  */
 export class UsagePlanDirectory {
   private readonly plans = new Map<Tier, Cached>();
+  /** Reads in flight by key (`tenant:<id>`, `plan:<tier>`): concurrent misses share one DynamoDB read. */
+  private readonly pending = new Map<string, Promise<unknown>>();
 
   /** @param ttlMs cache time for tenant and tier lookups, ms */
   constructor(private readonly ttlMs = 2_000) {}
@@ -26,16 +28,36 @@ export class UsagePlanDirectory {
    */
   async lookup(apiKeyValue: string, tenantId: string): Promise<ApiKeyPlan | undefined> {
     if (!tenantId) return undefined;
-    const tenant = await getTenant(tenantId, this.ttlMs);
+    const tenant = await this.shared(`tenant:${tenantId}`, () => getTenant(tenantId, this.ttlMs));
     if (!tenant || tenant.apiKeyValue !== apiKeyValue || !isTier(tenant.tier)) return undefined;
     return { apiKeyId: tenant.apiKeyId, plan: await this.planOf(tenant.tier) };
   }
 
-  /** The usage plan of a tier (admin-written tier item, else `TIER_TABLE`). */
+  /**
+   * The usage plan of a tier (admin-written tier item, else `TIER_TABLE`).
+   * @throws SDK errors reading DynamoDB
+   */
   async planOf(tier: Tier): Promise<UsagePlanLimits> {
-    const now = Date.now();
     const hit = this.plans.get(tier);
-    if (hit && hit.expiresAt > now) return hit.plan;
+    if (hit && hit.expiresAt > Date.now()) return hit.plan;
+    return this.shared(`plan:${tier}`, () => this.loadPlan(tier));
+  }
+
+  /**
+   * One read per key at a time: when a cache entry expires under load, every request arriving before the read
+   * completes would otherwise start its own read (a stampede; an in-process dynalite read costs ~5 ms of CPU, so a
+   * few dozen of them stalled every request for ~100 ms every `ttlMs`).
+   */
+  private shared<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const inFlight = this.pending.get(key) as Promise<T> | undefined;
+    if (inFlight) return inFlight;
+    const p = load().finally(() => this.pending.delete(key));
+    this.pending.set(key, p);
+    return p;
+  }
+
+  private async loadPlan(tier: Tier): Promise<UsagePlanLimits> {
+    const now = Date.now();
     const out = await documentClient().send(
       new GetCommand({ TableName: tableName('limits'), Key: { pk: `TIER#${tier}`, sk: 'POLICY' } }),
     );
