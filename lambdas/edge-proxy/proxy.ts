@@ -5,6 +5,7 @@ import { request } from 'undici';
 import { findRoute, type HttpTarget, routeKey } from '../../lib/config/routes';
 import { badRequest, problem } from '../shared/http/problem';
 import type { Observability } from '../shared/observability';
+import { publishRequestMetrics } from '../shared/request-metrics';
 import { tenantContextFromEvent } from '../shared/tenant-context';
 import { upstreamAgent } from './agent';
 import { encodedLength, encodeResponseBody, requestBody } from './body';
@@ -187,17 +188,7 @@ export function createEdgeProxy(opts: EdgeProxyOptions): ProxyHandler {
       metrics.addMetric('UnhandledError', MetricUnit.Count, 1);
       return problem(500, 'Internal Server Error', { detail: 'An unexpected error occurred.', requestId });
     } finally {
-      // Dimension and metadata are added only here, synchronously with the publish (which clears them): a request
-      // that awaited its endpoint must not leave a `route` dimension on the shared Metrics instance for another
-      // request to collide with (concurrent requests in the local stack; in Lambda one at a time either way).
-      if (metrics.hasStoredMetrics()) {
-        metrics.addDimension('route', key);
-        metrics.addMetadata('tenantId', tenant.tenantId);
-        metrics.publishStoredMetrics();
-      } else {
-        metrics.clearDimensions();
-        metrics.clearMetadata();
-      }
+      publishRequestMetrics(metrics, key, tenant.tenantId);
       logger.resetKeys();
     }
   };

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { findRoute, type Route, routeKey } from '../../lib/config/routes';
 import { problem } from '../shared/http/problem';
 import type { Observability } from '../shared/observability';
+import { publishRequestMetrics } from '../shared/request-metrics';
 import { type TenantContext, tenantContextFromEvent } from '../shared/tenant-context';
 
 /** What an endpoint receives: the raw event, the caller's tenant context and the matched route. */
@@ -63,17 +64,7 @@ export function createRouter(endpoints: Record<string, Endpoint>, obs: Observabi
       metrics.addMetric('UnhandledError', MetricUnit.Count, 1);
       return problem(500, 'Internal Server Error', { detail: 'An unexpected error occurred.', requestId });
     } finally {
-      // Dimension and metadata are added only here, synchronously with the publish (which clears them): a request
-      // that awaited its endpoint must not leave a `route` dimension on the shared Metrics instance for another
-      // request to collide with (concurrent requests in the local stack; in Lambda one at a time either way).
-      if (metrics.hasStoredMetrics()) {
-        metrics.addDimension('route', key);
-        metrics.addMetadata('tenantId', tenant.tenantId);
-        metrics.publishStoredMetrics();
-      } else {
-        metrics.clearDimensions();
-        metrics.clearMetadata();
-      }
+      publishRequestMetrics(metrics, key, tenant.tenantId);
       logger.resetKeys();
     }
   };
