@@ -2,20 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { ROUTES, type Route, routeKey, type StageConfig } from '../lib/config';
-import { METRICS_NAMESPACE } from '../lib/constructs/service-function';
-
-/** Limiter outcome metrics (ARCHITECTURE §5), emitted by the rate-limit middleware. */
-export const LIMITER_METRICS = [
-  'RateLimitAllowed',
-  'RateLimitDenied',
-  'RateLimitNearLimit',
-  'RateLimitShadowDenied',
-  'RateLimitDegraded',
-  'RateLimitBypassed',
-] as const;
-
-/** Authorizer security metric: one per rejected request. */
-export const AUTH_FAILURE_METRIC = 'AuthFailure';
+import { AUTH_FAILURE_METRIC, METRICS_NAMESPACE, RATE_LIMIT_METRICS } from '../lib/config/metrics';
 
 /** What a dashboard/alarm set is built for. */
 export interface MonitoringTarget {
@@ -133,7 +120,7 @@ export function dashboardWidgets(target: MonitoringTarget): cw.IWidget[][] {
   rows.push([
     new cw.GraphWidget({
       title: 'Rate limiter decisions per minute',
-      left: LIMITER_METRICS.map((m) => stageSum(m, stage)),
+      left: RATE_LIMIT_METRICS.map((m) => stageSum(m, stage)),
       width: 12,
     }),
     new cw.GraphWidget({

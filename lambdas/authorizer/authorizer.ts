@@ -7,6 +7,7 @@ import type {
   APIGatewayRequestAuthorizerEvent,
   PolicyDocument,
 } from 'aws-lambda';
+import { AUTH_FAILURE_METRIC } from '../../lib/config/metrics';
 import type { Route } from '../../lib/config/routes';
 import { isTier } from '../../lib/config/tier-names';
 import { type AuthorizerContext, toAuthorizerContext } from '../shared/tenant-context';
@@ -157,7 +158,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     const m = metrics.singleMetric();
     m.addDimension('reason', reason);
     if (tenantId) m.addMetadata('tenantId', tenantId);
-    m.addMetric('AuthFailure', 'Count', 1);
+    m.addMetric(AUTH_FAILURE_METRIC, 'Count', 1);
   }
 
   function deny(

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE } from '../../lib/config/metrics';
 
 /** Powertools Logger and Metrics of one Lambda, without the Tracer (see {@link createLoggerAndMetrics}). */
 export interface LoggerAndMetrics {
@@ -18,7 +19,7 @@ export function createLoggerAndMetrics(serviceName: string): LoggerAndMetrics {
   const stage = process.env.STAGE ?? 'dev';
   const logger = new Logger({ serviceName, persistentKeys: { stage } });
   const metrics = new Metrics({
-    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'MarketEdge',
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
     serviceName,
     defaultDimensions: { stage },
   });

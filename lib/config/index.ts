@@ -5,6 +5,7 @@
 
 export * from './data-model';
 export * from './flags';
+export * from './metrics';
 export * from './policy';
 export * from './roles';
 export * from './routes';

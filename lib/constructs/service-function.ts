@@ -14,7 +14,8 @@ export const LAMBDA_NAMES = ['authorizer', 'reports', 'edge-proxy', 'admin', 'he
 export type LambdaName = (typeof LAMBDA_NAMES)[number];
 
 /** Metrics namespace of every Lambda (ARCHITECTURE §5). */
-export const METRICS_NAMESPACE = 'MarketEdge';
+
+import { METRICS_NAMESPACE } from '../config/metrics';
 
 /**
  * esbuild banner for ESM bundles: CommonJS dependencies bundled into an ES module still call `require()` for Node

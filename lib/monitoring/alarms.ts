@@ -1,12 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import {
-  AUTH_FAILURE_METRIC,
-  apiMetric,
-  type MonitoringTarget,
-  stageSum,
-} from '../../dashboards/api-dashboard';
+import { apiMetric, type MonitoringTarget, stageSum } from '../../dashboards/api-dashboard';
+import { AUTH_FAILURE_METRIC } from '../config/metrics';
 
 /** Runbook file the alarm descriptions point to (sections by anchor). */
 export const RUNBOOK_PATH = 'docs/runbooks.md';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { insightsQuery, LIMITER_METRICS } from '../../dashboards/api-dashboard';
+import { insightsQuery } from '../../dashboards/api-dashboard';
 import { getStageConfig, ROUTES, routeKey, STAGE_NAMES } from '../../lib/config';
+import { RATE_LIMIT_METRICS } from '../../lib/config/metrics';
 import { resolvedStageFlags } from '../../lib/constructs/feature-flags';
 import { ACCESS_LOG_FIELDS } from '../../lib/constructs/rest-gateway';
 import { alarmSpecs, RUNBOOK_PATH } from '../../lib/monitoring/alarms';
@@ -61,7 +62,7 @@ describe.each(MONITORED)('monitoring — %s', (stage) => {
     expect(dashboards).toHaveLength(1);
     const body = flatten(dashboards[0]?.Properties?.DashboardBody);
     for (const route of ROUTES) expect(body).toContain(routeKey(route));
-    for (const m of [...LIMITER_METRICS, 'AuthFailure']) expect(body).toContain(`SUM(${m})`);
+    for (const m of [...RATE_LIMIT_METRICS, 'AuthFailure']) expect(body).toContain(`SUM(${m})`);
     expect(body).toContain(`marketedge-${stage}`);
   });
 

@@ -1,19 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE, RATE_LIMIT_METRICS, type RateLimitMetric } from '../../../lib/config/metrics';
 import type { Decision } from './decision';
 import type { FlagReader } from './limiter';
 
-/** Names of the limiter's metrics (ARCHITECTURE §5). */
-export const RATE_LIMIT_METRICS = [
-  'RateLimitAllowed',
-  'RateLimitDenied',
-  'RateLimitNearLimit',
-  'RateLimitShadowDenied',
-  'RateLimitDegraded',
-  'RateLimitBypassed',
-] as const;
-/** One limiter metric name. */
-export type RateLimitMetric = (typeof RATE_LIMIT_METRICS)[number];
+export { RATE_LIMIT_METRICS, type RateLimitMetric };
 
 /** Sink for limiter outcomes (the adapter layer; the core returns decisions and emits nothing). */
 export interface RateLimitTelemetry {
@@ -76,7 +67,7 @@ export class PowertoolsTelemetry implements RateLimitTelemetry {
     this.metrics =
       opts.metrics ??
       new Metrics({
-        namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'MarketEdge',
+        namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
         serviceName,
         defaultDimensions: { stage },
       });
