@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Policy, Rule } from '../../lib/config/policy';
 import { findRoute } from '../../lib/config/routes';
 import type { FieldError } from '../shared/http/problem';
-import { effectivePolicy } from '../shared/rate-limit/resolve';
+import { effectivePolicy } from '../shared/rate-limit/core/resolve';
 
 /** A per-user rule: `scope: "user"` with a `subject` (the only kind a tenant-admin may write). */
 export function isPerUserRule(r: Rule): boolean {

@@ -5,10 +5,10 @@
  * `BATCH=n` sets the store's `writeBatch`; `AP=1` uses an ioredis client with auto-pipelining instead of the production client.
  */
 import { Redis } from 'ioredis';
-import { RateLimiter } from '../../lambdas/shared/rate-limit/limiter';
-import { MemoryStore } from '../../lambdas/shared/rate-limit/memory-store';
-import { StaticPolicySource } from '../../lambdas/shared/rate-limit/policy-source';
-import { createRedisClient, RedisStore } from '../../lambdas/shared/rate-limit/redis-store';
+import { MemoryStore } from '../../lambdas/shared/rate-limit/adapters/memory-store';
+import { createRedisClient, RedisStore } from '../../lambdas/shared/rate-limit/adapters/redis-store';
+import { RateLimiter } from '../../lambdas/shared/rate-limit/core/limiter';
+import { StaticPolicySource } from '../../lambdas/shared/rate-limit/core/policy-source';
 import { ROUTES } from '../../lib/config/routes';
 import { startRedis } from '../helpers/redis-server';
 

@@ -18,10 +18,10 @@
  */
 import { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import { RateLimiter } from '../../lambdas/shared/rate-limit/limiter';
-import { MemoryStore } from '../../lambdas/shared/rate-limit/memory-store';
-import { StaticPolicySource } from '../../lambdas/shared/rate-limit/policy-source';
-import { createRedisClient, RedisStore } from '../../lambdas/shared/rate-limit/redis-store';
+import { MemoryStore } from '../../lambdas/shared/rate-limit/adapters/memory-store';
+import { createRedisClient, RedisStore } from '../../lambdas/shared/rate-limit/adapters/redis-store';
+import { RateLimiter } from '../../lambdas/shared/rate-limit/core/limiter';
+import { StaticPolicySource } from '../../lambdas/shared/rate-limit/core/policy-source';
 import { ROUTES, type Route } from '../../lib/config/routes';
 import { startRedis } from '../helpers/redis-server';
 

@@ -1,4 +1,4 @@
-import { effectivePolicy } from '../../shared/rate-limit/resolve';
+import { effectivePolicy } from '../../shared/rate-limit/core/resolve';
 import { AccessDenied } from '../access';
 import { tenantPartition } from '../audit';
 import type { AdminRequest, Operation } from '../context';

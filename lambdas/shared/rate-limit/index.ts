@@ -2,21 +2,34 @@
  * Rate limiting for the MarketEdge edge (issue 4, docs/rate-limiting.md): tenant, user and endpoint limits plus
  * calendar quotas, checked in one atomic store call; headers; fail modes; shadow mode; bypasses.
  *
- * Core (no AWS imports): `algorithms`, `keys`, `resolve`, `headers`, `decision`, `store`, `memory-store`,
- * `redis-store`, `breaker`, `limiter`, `policy-source`. Adapters: `dynamo-policy-source`, `telemetry` (Powertools),
- * `middleware`, `config`.
+ * `core/` (no I/O, no AWS or ioredis imports): algorithms, keys, policy resolution, the decision, headers, the store
+ * interface. `adapters/`: Redis store + Lua, memory store, DynamoDB policy source, telemetry, middleware, wiring.
  */
 import type { Tier } from '../../../lib/config/tier-names';
-import { rateLimiter, rateLimitTelemetry } from './config';
-import type { UsageEntry } from './limiter';
-import { createWithRateLimit, type ProxyHandler } from './middleware';
+import { rateLimiter, rateLimitTelemetry } from './adapters/config';
+import { createWithRateLimit, type ProxyHandler } from './adapters/middleware';
+import type { UsageEntry } from './core/limiter';
 
-export { gcra, gcraPeek, quota, quotaWindow } from './algorithms';
-export { CircuitBreaker, CircuitOpenError, StoreTimeoutError } from './breaker';
-export { configureRateLimiter, type RateLimiterOptions, rateLimiter, resetRateLimiter } from './config';
-export type { Decision, DecisionStatus, RuleOutcome } from './decision';
-export { DynamoPolicySource } from './dynamo-policy-source';
-export { mostRestrictive, rateLimitHeaders } from './headers';
+export {
+  configureRateLimiter,
+  type RateLimiterOptions,
+  rateLimiter,
+  resetRateLimiter,
+} from './adapters/config';
+export { DynamoPolicySource } from './adapters/dynamo-policy-source';
+export { MemoryStore } from './adapters/memory-store';
+export { limitTarget, type ProxyHandler, rejectionResponse } from './adapters/middleware';
+export { createRedisClient, LIMITER_SHA, RedisStore } from './adapters/redis-store';
+export {
+  metricsFor,
+  PowertoolsTelemetry,
+  RATE_LIMIT_METRICS,
+  type RateLimitTelemetry,
+} from './adapters/telemetry';
+export { gcra, gcraPeek, quota, quotaWindow } from './core/algorithms';
+export { CircuitBreaker, CircuitOpenError, StoreTimeoutError } from './core/breaker';
+export type { Decision, DecisionStatus, RuleOutcome } from './core/decision';
+export { mostRestrictive, rateLimitHeaders } from './core/headers';
 export {
   counterKey,
   encodeId,
@@ -25,21 +38,17 @@ export {
   policyVersionKey,
   TIER_VERSIONS_KEY,
   tenantPrefix,
-} from './keys';
+} from './core/keys';
 export {
   type CheckRequest,
   type FlagReader,
   RateLimiter,
   type RateLimiterDeps,
   type UsageEntry,
-} from './limiter';
-export { MemoryStore } from './memory-store';
-export { limitTarget, type ProxyHandler, rejectionResponse } from './middleware';
-export { type PolicySource, StaticPolicySource, type TenantLimits } from './policy-source';
-export { createRedisClient, LIMITER_SHA, RedisStore } from './redis-store';
-export { applicableRules, type Bypass, bypassUntilMs, effectivePolicy, matchesRoute } from './resolve';
-export type { EvaluateRequest, EvaluateResult, LimitCheck, LimiterStore } from './store';
-export { metricsFor, PowertoolsTelemetry, RATE_LIMIT_METRICS, type RateLimitTelemetry } from './telemetry';
+} from './core/limiter';
+export { type PolicySource, StaticPolicySource, type TenantLimits } from './core/policy-source';
+export { applicableRules, type Bypass, bypassUntilMs, effectivePolicy, matchesRoute } from './core/resolve';
+export type { EvaluateRequest, EvaluateResult, LimitCheck, LimiterStore } from './core/store';
 
 /**
  * Wraps a REST proxy handler with the rate limiter. The route comes from `event.httpMethod` + `event.resource`

@@ -4,10 +4,10 @@
  * argv: redisUrl tenantId concurrency startAtEpochMs
  */
 
-import { RateLimiter } from '../../../lambdas/shared/rate-limit/limiter';
-import { MemoryStore } from '../../../lambdas/shared/rate-limit/memory-store';
-import { StaticPolicySource } from '../../../lambdas/shared/rate-limit/policy-source';
-import { RedisStore } from '../../../lambdas/shared/rate-limit/redis-store';
+import { MemoryStore } from '../../../lambdas/shared/rate-limit/adapters/memory-store';
+import { RedisStore } from '../../../lambdas/shared/rate-limit/adapters/redis-store';
+import { RateLimiter } from '../../../lambdas/shared/rate-limit/core/limiter';
+import { StaticPolicySource } from '../../../lambdas/shared/rate-limit/core/policy-source';
 import { ROUTES } from '../../../lib/config/routes';
 
 const [url, tenantId, n, startAt] = process.argv.slice(2);

@@ -1,9 +1,9 @@
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setDocumentClient } from '../../../lambdas/shared/aws/dynamodb';
-import { DynamoPolicySource } from '../../../lambdas/shared/rate-limit/dynamo-policy-source';
-import { RateLimiter } from '../../../lambdas/shared/rate-limit/limiter';
-import { MemoryStore } from '../../../lambdas/shared/rate-limit/memory-store';
+import { DynamoPolicySource } from '../../../lambdas/shared/rate-limit/adapters/dynamo-policy-source';
+import { MemoryStore } from '../../../lambdas/shared/rate-limit/adapters/memory-store';
+import { RateLimiter } from '../../../lambdas/shared/rate-limit/core/limiter';
 import { ROUTES } from '../../../lib/config/routes';
 import { TIER_TABLE } from '../../../lib/config/tiers';
 import { type LocalDynamo, startDynalite, useLocalDynamoEnv } from '../../helpers/dynalite';

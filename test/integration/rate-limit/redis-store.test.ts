@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keySlot, policyVersionKey } from '../../../lambdas/shared/rate-limit/keys';
-import { RateLimiter } from '../../../lambdas/shared/rate-limit/limiter';
-import { MemoryStore } from '../../../lambdas/shared/rate-limit/memory-store';
-import { StaticPolicySource } from '../../../lambdas/shared/rate-limit/policy-source';
-import { LIMITER_SHA, RedisStore } from '../../../lambdas/shared/rate-limit/redis-store';
+import { MemoryStore } from '../../../lambdas/shared/rate-limit/adapters/memory-store';
+import { LIMITER_SHA, RedisStore } from '../../../lambdas/shared/rate-limit/adapters/redis-store';
+import { keySlot, policyVersionKey } from '../../../lambdas/shared/rate-limit/core/keys';
+import { RateLimiter } from '../../../lambdas/shared/rate-limit/core/limiter';
+import { StaticPolicySource } from '../../../lambdas/shared/rate-limit/core/policy-source';
 import { ROUTES } from '../../../lib/config/routes';
 import { type RedisServer, startRedis } from '../../helpers/redis-server';
 import { fixedFlags, freshTenant, storeConformance } from '../../unit/rate-limit/conformance.suite';
@@ -94,7 +94,7 @@ describe('RedisStore on a real redis-server', () => {
   });
 
   it('parseReply rejects a reply that does not match the checks (script/client mismatch)', async () => {
-    const { parseReply } = await import('../../../lambdas/shared/rate-limit/redis-store');
+    const { parseReply } = await import('../../../lambdas/shared/rate-limit/adapters/redis-store');
     expect(() => parseReply('1,0,', 1)).toThrow(/unexpected limiter script reply/);
     expect(() => parseReply([1, 0, '', 1, 2, 3], 1)).toThrow(/0.75 results for 1 checks/);
     expect(parseReply([5, 4, 'v1'], 2)).toMatchObject({ stale: true, version: 'v1', results: [] });

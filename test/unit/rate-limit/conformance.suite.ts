@@ -3,13 +3,17 @@
  * test/integration/rate-limit/redis-store.test.ts against a real redis-server with real time).
  */
 import { describe, expect, it } from 'vitest';
-import { ceilSec } from '../../../lambdas/shared/rate-limit/decision';
-import { rateLimitHeaders } from '../../../lambdas/shared/rate-limit/headers';
-import { counterKey, policyVersionKey } from '../../../lambdas/shared/rate-limit/keys';
-import { type FlagReader, RateLimiter } from '../../../lambdas/shared/rate-limit/limiter';
-import { MemoryStore } from '../../../lambdas/shared/rate-limit/memory-store';
-import { StaticPolicySource } from '../../../lambdas/shared/rate-limit/policy-source';
-import type { EvaluateRequest, LimitCheck, LimiterStore } from '../../../lambdas/shared/rate-limit/store';
+import { MemoryStore } from '../../../lambdas/shared/rate-limit/adapters/memory-store';
+import { ceilSec } from '../../../lambdas/shared/rate-limit/core/decision';
+import { rateLimitHeaders } from '../../../lambdas/shared/rate-limit/core/headers';
+import { counterKey, policyVersionKey } from '../../../lambdas/shared/rate-limit/core/keys';
+import { type FlagReader, RateLimiter } from '../../../lambdas/shared/rate-limit/core/limiter';
+import { StaticPolicySource } from '../../../lambdas/shared/rate-limit/core/policy-source';
+import type {
+  EvaluateRequest,
+  LimitCheck,
+  LimiterStore,
+} from '../../../lambdas/shared/rate-limit/core/store';
 import type { Rule, RuleInput } from '../../../lib/config/policy';
 import { policySchema } from '../../../lib/config/policy';
 import { ROUTES } from '../../../lib/config/routes';

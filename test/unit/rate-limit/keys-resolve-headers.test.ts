@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { gcra, gcraPeek, quotaWindow } from '../../../lambdas/shared/rate-limit/algorithms';
-import type { Decision, RuleOutcome } from '../../../lambdas/shared/rate-limit/decision';
-import { mostRestrictive, rateLimitHeaders } from '../../../lambdas/shared/rate-limit/headers';
+import { gcra, gcraPeek, quotaWindow } from '../../../lambdas/shared/rate-limit/core/algorithms';
+import type { Decision, RuleOutcome } from '../../../lambdas/shared/rate-limit/core/decision';
+import { mostRestrictive, rateLimitHeaders } from '../../../lambdas/shared/rate-limit/core/headers';
 import {
   counterKey,
   encodeId,
@@ -9,7 +9,7 @@ import {
   keySlot,
   policyVersionKey,
   tenantPrefix,
-} from '../../../lambdas/shared/rate-limit/keys';
+} from '../../../lambdas/shared/rate-limit/core/keys';
 import {
   applicableRules,
   bypassUntilMs,
@@ -17,7 +17,7 @@ import {
   type RuleTarget,
   toCheck,
   windowSec,
-} from '../../../lambdas/shared/rate-limit/resolve';
+} from '../../../lambdas/shared/rate-limit/core/resolve';
 import { ROUTES } from '../../../lib/config/routes';
 import { TIER_TABLE } from '../../../lib/config/tiers';
 import { rulesOf } from './conformance.suite';

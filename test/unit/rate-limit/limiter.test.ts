@@ -8,13 +8,13 @@ import {
   resetRateLimiter,
   withRateLimit,
 } from '../../../lambdas/shared/rate-limit';
-import type { Decision } from '../../../lambdas/shared/rate-limit/decision';
-import { policyVersionKey } from '../../../lambdas/shared/rate-limit/keys';
-import { RateLimiter, type RateLimiterDeps } from '../../../lambdas/shared/rate-limit/limiter';
-import { MemoryStore } from '../../../lambdas/shared/rate-limit/memory-store';
-import { StaticPolicySource } from '../../../lambdas/shared/rate-limit/policy-source';
-import type { EvaluateRequest, LimiterStore } from '../../../lambdas/shared/rate-limit/store';
-import { metricsFor, PowertoolsTelemetry } from '../../../lambdas/shared/rate-limit/telemetry';
+import { MemoryStore } from '../../../lambdas/shared/rate-limit/adapters/memory-store';
+import { metricsFor, PowertoolsTelemetry } from '../../../lambdas/shared/rate-limit/adapters/telemetry';
+import type { Decision } from '../../../lambdas/shared/rate-limit/core/decision';
+import { policyVersionKey } from '../../../lambdas/shared/rate-limit/core/keys';
+import { RateLimiter, type RateLimiterDeps } from '../../../lambdas/shared/rate-limit/core/limiter';
+import { StaticPolicySource } from '../../../lambdas/shared/rate-limit/core/policy-source';
+import type { EvaluateRequest, LimiterStore } from '../../../lambdas/shared/rate-limit/core/store';
 import { toAuthorizerContext } from '../../../lambdas/shared/tenant-context';
 import type { RuleInput } from '../../../lib/config/policy';
 import { ROUTES, type Route } from '../../../lib/config/routes';

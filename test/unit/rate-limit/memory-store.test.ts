@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { counterKey, policyVersionKey } from '../../../lambdas/shared/rate-limit/keys';
-import { MemoryStore } from '../../../lambdas/shared/rate-limit/memory-store';
+import { MemoryStore } from '../../../lambdas/shared/rate-limit/adapters/memory-store';
+import { counterKey, policyVersionKey } from '../../../lambdas/shared/rate-limit/core/keys';
 import { freshTenant, storeConformance } from './conformance.suite';
 
 function fakeClock(start = Date.UTC(2026, 10, 30, 12, 0, 0, 0)) {

@@ -1,4 +1,4 @@
-import type { Rule } from '../../../lib/config/policy';
+import type { Rule } from '../../../../lib/config/policy';
 
 /** Outcome of one rule in one decision. Times in whole seconds, rounded up. */
 export interface RuleOutcome {

@@ -1,5 +1,5 @@
-import { policySchema, type Rule } from '../../../lib/config/policy';
-import { TIER_TABLE, type Tier } from '../../../lib/config/tiers';
+import { policySchema, type Rule } from '../../../../lib/config/policy';
+import { TIER_TABLE, type Tier } from '../../../../lib/config/tiers';
 import type { Bypass } from './resolve';
 
 /** Tenant part of the policy: overrides and active bypasses. */

@@ -1,5 +1,5 @@
-import { gcra, gcraPeek, quota, quotaWindow } from './algorithms';
-import { TIER_VERSIONS_KEY } from './keys';
+import { gcra, gcraPeek, quota, quotaWindow } from '../core/algorithms';
+import { TIER_VERSIONS_KEY } from '../core/keys';
 import {
   type CheckResult,
   type EvaluateRequest,
@@ -7,7 +7,7 @@ import {
   type LimiterStore,
   newVersionToken,
   VERSION_TTL_SEC,
-} from './store';
+} from '../core/store';
 
 /** Quota windows keep their key this long after the window ends, ms (as in the Lua script). */
 const QUOTA_GRACE_MS = 60_000;

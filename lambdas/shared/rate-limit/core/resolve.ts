@@ -1,5 +1,5 @@
-import type { Rule } from '../../../lib/config/policy';
-import type { LimitClass } from '../../../lib/config/routes';
+import type { Rule } from '../../../../lib/config/policy';
+import type { LimitClass } from '../../../../lib/config/routes';
 import { counterKey } from './keys';
 import type { LimitCheck } from './store';
 

@@ -1,8 +1,8 @@
-import type { FlagName } from '../../../lib/config/flags';
-import type { Rule } from '../../../lib/config/policy';
-import type { Route } from '../../../lib/config/routes';
-import type { Tier } from '../../../lib/config/tier-names';
-import { TIER_TABLE } from '../../../lib/config/tiers';
+import type { FlagName } from '../../../../lib/config/flags';
+import type { Rule } from '../../../../lib/config/policy';
+import type { Route } from '../../../../lib/config/routes';
+import type { Tier } from '../../../../lib/config/tier-names';
+import { TIER_TABLE } from '../../../../lib/config/tiers';
 import { CircuitBreaker, StoreTimeoutError } from './breaker';
 import { ceilSec, type Decision, type RuleOutcome } from './decision';
 import { policyVersionKey } from './keys';

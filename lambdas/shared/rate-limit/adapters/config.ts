@@ -1,10 +1,10 @@
-import { flags as processFlags } from '../flags';
+import { flags as processFlags } from '../../flags';
+import { type FlagReader, RateLimiter, type RateLimiterDeps } from '../core/limiter';
+import { type PolicySource, StaticPolicySource } from '../core/policy-source';
+import type { LimiterStore } from '../core/store';
 import { DynamoPolicySource } from './dynamo-policy-source';
-import { type FlagReader, RateLimiter, type RateLimiterDeps } from './limiter';
 import { MemoryStore } from './memory-store';
-import { type PolicySource, StaticPolicySource } from './policy-source';
 import { RedisStore } from './redis-store';
-import type { LimiterStore } from './store';
 import { PowertoolsTelemetry, type RateLimitTelemetry } from './telemetry';
 
 /**

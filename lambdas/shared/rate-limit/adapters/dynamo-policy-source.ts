@@ -1,14 +1,14 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Rule } from '../../../lib/config/policy';
-import { TIER_TABLE, type Tier } from '../../../lib/config/tiers';
-import { documentClient, tableName } from '../aws/dynamodb';
+import type { Rule } from '../../../../lib/config/policy';
+import { TIER_TABLE, type Tier } from '../../../../lib/config/tiers';
+import { documentClient, tableName } from '../../aws/dynamodb';
 import {
   type LimitsItem,
   type PolicySource,
   parseRules,
   type TenantLimits,
   tenantLimitsFromItems,
-} from './policy-source';
+} from '../core/policy-source';
 
 /** Options of {@link DynamoPolicySource}. */
 export interface DynamoPolicySourceOptions {

@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { findRoute, type Route } from '../../../lib/config/routes';
-import { problem } from '../http/problem';
-import { tenantContextFromEvent } from '../tenant-context';
-import type { Decision } from './decision';
-import { rateLimitHeaders } from './headers';
-import type { RateLimiter } from './limiter';
+import { findRoute, type Route } from '../../../../lib/config/routes';
+import { problem } from '../../http/problem';
+import { tenantContextFromEvent } from '../../tenant-context';
+import type { Decision } from '../core/decision';
+import { rateLimitHeaders } from '../core/headers';
+import type { RateLimiter } from '../core/limiter';
 import type { RateLimitTelemetry } from './telemetry';
 
 /** A REST proxy Lambda handler. */

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
-import { TIER_VERSIONS_KEY } from './keys';
-import { LIMITER_LUA } from './lua';
+import { TIER_VERSIONS_KEY } from '../core/keys';
 import {
   type CheckResult,
   type EvaluateRequest,
@@ -10,7 +9,8 @@ import {
   type LimiterStore,
   newVersionToken,
   VERSION_TTL_SEC,
-} from './store';
+} from '../core/store';
+import { LIMITER_LUA } from './lua';
 
 /** SHA-1 of {@link LIMITER_LUA}, as `EVALSHA` expects. */
 export const LIMITER_SHA = createHash('sha1').update(LIMITER_LUA).digest('hex');

@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { METRICS_NAMESPACE, RATE_LIMIT_METRICS, type RateLimitMetric } from '../../../lib/config/metrics';
-import type { Decision } from './decision';
-import type { FlagReader } from './limiter';
+import { METRICS_NAMESPACE, RATE_LIMIT_METRICS, type RateLimitMetric } from '../../../../lib/config/metrics';
+import type { Decision } from '../core/decision';
+import type { FlagReader } from '../core/limiter';
 
 export { RATE_LIMIT_METRICS, type RateLimitMetric };
 
