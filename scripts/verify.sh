@@ -17,3 +17,6 @@ fi
 npm run --silent lint
 npm run --silent typecheck
 npx vitest run --coverage
+# Browser suites (Playwright, Chromium + Firefox) against the local stack on a free port.
+bash scripts/browsers.sh
+npm run --silent test:e2e

@@ -1,0 +1,178 @@
+import type { APIResponse } from '@playwright/test';
+import type { ApiClient } from '../support/api-client';
+import { etag, expect, test } from '../support/fixtures';
+import { E2E_VERTICALS, verticalTag } from '../support/verticals';
+
+/** Sends `GET /v1/me` until a 429 (at most `max` calls); returns the 429 and how many calls were allowed first. */
+async function untilLimited(
+  client: ApiClient,
+  max: number,
+): Promise<{ denied: APIResponse; allowed: number }> {
+  for (let allowed = 0; allowed < max; allowed++) {
+    const res = await client.get('/v1/me');
+    if (res.status() === 429) return { denied: res, allowed };
+    expect(res.status()).toBe(200);
+  }
+  throw new Error(`no 429 after ${max} calls`);
+}
+
+/** Replaces a tenant's overrides as `who` (If-Match from a fresh read). */
+async function putUserRules(who: ApiClient, tenantId: string, rules: unknown[]): Promise<void> {
+  const current = await who.get(`/admin/tenants/${tenantId}/limits`);
+  expect(current.status()).toBe(200);
+  const res = await who.put(
+    `/admin/tenants/${tenantId}/limits`,
+    { rules },
+    { headers: { 'if-match': etag(current) } },
+  );
+  expect(res.status(), await res.text()).toBe(200);
+}
+
+/** Calls `fn` until `accept(res)` holds; returns the ms from `since` to the START of the first accepted call. */
+async function msUntil(
+  since: number,
+  fn: () => Promise<APIResponse>,
+  accept: (r: APIResponse) => boolean,
+): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const started = performance.now();
+    if (accept(await fn())) return started - since;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('condition never held');
+}
+
+for (const vertical of E2E_VERTICALS) {
+  test.describe(vertical, { tag: verticalTag(vertical) }, () => {
+    test('a rate-limited user gets 429 with Retry-After and the limit, then is served again after it', async ({
+      provisionTenant,
+      apiLog,
+    }) => {
+      const t = await provisionTenant({ vertical });
+      const admin = await t.as('tenant-admin');
+      const user = t.principal('user');
+      await apiLog.step('tenant admin sets a per-user limit', () =>
+        putUserRules(admin, t.tenantId, [
+          { id: 'e2e-slow', scope: 'user', subject: user.userId, kind: 'rate', limit: 2, periodSec: 4 },
+        ]),
+      );
+      const client = await t.as('user');
+      const { denied, allowed } = await apiLog.step('user calls until limited', () =>
+        untilLimited(client, 20),
+      );
+      expect(allowed).toBeGreaterThanOrEqual(1);
+      const h = denied.headers();
+      const retryAfter = Number(h['retry-after']);
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(4);
+      expect(h['x-ratelimit-limit']).toBe('2');
+      expect(h['x-ratelimit-remaining']).toBe('0');
+      expect(h.ratelimit).toContain('"e2e-slow"');
+      const problem = (await denied.json()) as { status?: number };
+      expect(problem.status).toBe(429);
+      await apiLog.step('user waits Retry-After and is served', async () => {
+        await new Promise((r) => setTimeout(r, retryAfter * 1000));
+        expect((await client.get('/v1/me')).status()).toBe(200);
+      });
+    });
+
+    test("a tenant admin lowers a user's limit and the user is limited within 1 s", async ({
+      provisionTenant,
+      apiLog,
+    }) => {
+      const t = await provisionTenant({ vertical });
+      const admin = await t.as('tenant-admin');
+      const user = t.principal('user');
+      const client = await t.as('user');
+      const other = await t.as('user', `bystander-${user.userId}`);
+      await apiLog.step('user is served under the tier defaults', async () => {
+        for (let i = 0; i < 3; i++) expect((await client.get('/v1/me')).status()).toBe(200);
+      });
+      await apiLog.step('tenant admin lowers the limit', () =>
+        putUserRules(admin, t.tenantId, [
+          { id: 'e2e-lowered', scope: 'user', subject: user.userId, kind: 'rate', limit: 1, periodSec: 60 },
+        ]),
+      );
+      const changedAt = performance.now();
+      const ms = await apiLog.step('user is limited', () =>
+        msUntil(
+          changedAt,
+          () => client.get('/v1/me'),
+          (r) => r.status() === 429,
+        ),
+      );
+      expect(ms, 'first limited request started this long after the change').toBeLessThanOrEqual(1000);
+      expect((await client.get('/v1/me')).status()).toBe(429);
+      // Only that user: another user of the tenant is still served.
+      expect((await other.get('/v1/me')).status()).toBe(200);
+    });
+
+    test('a platform admin grants and revokes an emergency bypass, and the audit log shows both', async ({
+      provisionTenant,
+      platformAdmin,
+      apiLog,
+    }) => {
+      const t = await provisionTenant({ vertical });
+      const user = t.principal('user');
+      const client = await t.as('user');
+      const base = `/admin/tenants/${t.tenantId}`;
+      await apiLog.step('user is limited', async () => {
+        await putUserRules(platformAdmin, t.tenantId, [
+          { id: 'e2e-block', scope: 'user', subject: user.userId, kind: 'rate', limit: 1, periodSec: 600 },
+        ]);
+        await untilLimited(client, 10);
+      });
+      const granted = await apiLog.step('platform admin grants a bypass', () =>
+        platformAdmin.post(`${base}/bypass`, {
+          userId: user.userId,
+          reason: 'e2e incident drill',
+          ttlSec: 600,
+        }),
+      );
+      expect(granted.status(), await granted.text()).toBe(201);
+      const bypass = (await granted.json()) as { bypassId: string; createdBy: string; expiresAt: number };
+      const grantedAt = performance.now();
+      await apiLog.step('user is served through the bypass', async () => {
+        expect(
+          await msUntil(
+            grantedAt,
+            () => client.get('/v1/me'),
+            (r) => r.status() === 200,
+          ),
+        ).toBeLessThan(1000);
+      });
+      const listed = await platformAdmin.get(`${base}/bypass`);
+      expect(await listed.text()).toContain(bypass.bypassId);
+
+      const revoked = await apiLog.step('platform admin revokes it', () =>
+        platformAdmin.delete(`${base}/bypass/${bypass.bypassId}`),
+      );
+      expect(revoked.status()).toBe(204);
+      const revokedAt = performance.now();
+      await apiLog.step('user is limited again', async () => {
+        expect(
+          await msUntil(
+            revokedAt,
+            () => client.get('/v1/me'),
+            (r) => r.status() === 429,
+          ),
+        ).toBeLessThan(1000);
+      });
+
+      await apiLog.step('audit log shows grant and revoke', async () => {
+        const audit = await platformAdmin.get(`/admin/audit?tenantId=${t.tenantId}&limit=100`);
+        expect(audit.status()).toBe(200);
+        const { items } = (await audit.json()) as {
+          items: { action: string; actor: { userId: string }; resource: string }[];
+        };
+        const mine = items.filter((i) => i.actor.userId === platformAdmin.principal.userId);
+        const actions = mine.map((i) => i.action);
+        expect(actions).toEqual(expect.arrayContaining(['bypass.create', 'bypass.delete']));
+        expect(actions.indexOf('bypass.create')).toBeLessThan(actions.indexOf('bypass.delete'));
+        // The tenant admin reads the same entries for its own tenant.
+        const own = await (await t.as('tenant-admin')).get(`/admin/audit?tenantId=${t.tenantId}&limit=100`);
+        expect(await own.text()).toContain(bypass.bypassId);
+      });
+    });
+  });
+}

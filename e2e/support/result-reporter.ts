@@ -1,0 +1,101 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type {
+  FullConfig,
+  FullResult,
+  Reporter,
+  Suite,
+  TestCase,
+  TestResult,
+} from '@playwright/test/reporter';
+import { E2E_VERTICALS } from './verticals';
+
+/** Options given in the config's `reporter` entry. */
+interface Options {
+  suite: 'e2e' | 'visual';
+  /** Where the same JSON is written. */
+  outputFile: string;
+}
+
+/**
+ * Ends a run with one line `RESULT {json}` (the project's convention for benchmarks, drills and browser suites) and
+ * writes the same object to `test-results/<suite>/result.json`:
+ * - `tests` (test runs: a test × project × repeat), `passed`, `failed`, `flaky` (failed first, passed on retry),
+ *   `skipped`, `flakyRate` = (flaky + failed) / tests — what `npm run test:e2e:flaky` reports;
+ * - `browsers` (from each project's `metadata.browser`), `verticals` (from `@retail`-style tags), `durationSec`;
+ * - for the visual suite also `screenshots`, `themes`, `viewports`, from the `screenshot` / `theme` / `viewport`
+ *   annotations each visual test adds, and `msPerScreenshot`.
+ */
+export default class ResultReporter implements Reporter {
+  private config?: FullConfig;
+  private root?: Suite;
+  private readonly lastResult = new Map<TestCase, TestResult>();
+
+  constructor(private readonly options: Options) {}
+
+  onBegin(config: FullConfig, suite: Suite): void {
+    this.config = config;
+    this.root = suite;
+  }
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    this.lastResult.set(test, result);
+  }
+
+  onEnd(result: FullResult): void {
+    const tests = this.root?.allTests() ?? [];
+    const count = (o: ReturnType<TestCase['outcome']>) => tests.filter((t) => t.outcome() === o).length;
+    const ran = tests.filter((t) => t.outcome() !== 'skipped');
+    const browsers = new Set<string>();
+    const verticals = new Set<string>();
+    for (const t of ran) {
+      const browser = t.parent.project()?.metadata?.browser;
+      if (typeof browser === 'string') browsers.add(browser);
+      for (const tag of t.tags) {
+        const v = tag.replace(/^@/, '');
+        if ((E2E_VERTICALS as readonly string[]).includes(v)) verticals.add(v);
+      }
+    }
+    const flaky = count('flaky');
+    const failed = count('unexpected');
+    const summary: Record<string, unknown> = {
+      suite: this.options.suite,
+      status: result.status,
+      tests: tests.length,
+      passed: count('expected'),
+      failed,
+      flaky,
+      skipped: count('skipped'),
+      flakyRate: ran.length === 0 ? 0 : Number(((flaky + failed) / ran.length).toFixed(4)),
+      browsers: [...browsers].sort(),
+      verticals: [...verticals].sort(),
+      workers: this.config?.workers,
+      durationSec: Number((result.duration / 1000).toFixed(1)),
+    };
+    if (this.options.suite === 'visual') {
+      const shots: string[] = [];
+      const themes = new Set<string>();
+      const viewports = new Set<string>();
+      for (const r of this.lastResult.values()) {
+        for (const a of r.annotations) {
+          if (a.type === 'screenshot' && a.description) shots.push(a.description);
+          if (a.type === 'theme' && a.description) themes.add(a.description);
+          if (a.type === 'viewport' && a.description) viewports.add(a.description);
+        }
+      }
+      Object.assign(summary, {
+        screenshots: shots.length,
+        themes: [...themes].sort(),
+        viewports: [...viewports].sort(),
+        msPerScreenshot: shots.length ? Math.round(result.duration / shots.length) : 0,
+      });
+    }
+    mkdirSync(dirname(this.options.outputFile), { recursive: true });
+    writeFileSync(this.options.outputFile, `${JSON.stringify(summary, null, 2)}\n`);
+    process.stdout.write(`RESULT ${JSON.stringify(summary)}\n`);
+  }
+
+  printsToStdio(): boolean {
+    return false;
+  }
+}

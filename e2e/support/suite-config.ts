@@ -1,0 +1,82 @@
+import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
+import { freePort } from '../../local/redis-server';
+import { baseUrl } from './env';
+
+/** The two suites; each writes under `test-results/<suite>/` (gitignored). */
+export type Suite = 'e2e' | 'visual';
+
+/** Where a suite's outputs go: HTML report, JUnit XML, per-test artifacts (trace, screenshot, video). */
+export function outputPaths(suite: Suite) {
+  const root = `test-results/${suite}`;
+  return {
+    root,
+    report: `${root}/report`,
+    junit: `${root}/junit.xml`,
+    artifacts: `${root}/artifacts`,
+    result: `${root}/result.json`,
+  };
+}
+
+/**
+ * Settings shared by `playwright.config.ts` (end-to-end) and `playwright.visual.config.ts`:
+ * - the local stack (`npm start`) as `webServer` on a free port, chosen once here in the runner and published as
+ *   `E2E_PORT` so workers (which inherit the runner's environment) and the server agree; skipped when
+ *   `E2E_BASE_URL` points at a deployed stage;
+ * - fully parallel tests, `E2E_WORKERS` workers (default 2, the cores of these machines);
+ * - HTML report (the stakeholders' dashboard, `npm run test:report`), JUnit XML (CodeBuild reports in the pipeline),
+ *   a list on the terminal and the `RESULT {json}` line;
+ * - trace, screenshot and video kept for failed tests only.
+ */
+export async function suiteConfig(
+  suite: Suite,
+  config: Pick<PlaywrightTestConfig, 'projects' | 'expect' | 'snapshotPathTemplate' | 'timeout'>,
+): Promise<PlaywrightTestConfig> {
+  if (!process.env.E2E_BASE_URL) process.env.E2E_PORT ??= String(await freePort());
+  const out = outputPaths(suite);
+  const workers = Number(process.env.E2E_WORKERS ?? 2);
+  return defineConfig({
+    testDir: 'e2e',
+    outputDir: out.artifacts,
+    fullyParallel: true,
+    forbidOnly: Boolean(process.env.CI),
+    workers,
+    retries: Number(process.env.E2E_RETRIES ?? 1),
+    timeout: config.timeout ?? 60_000,
+    reporter: [
+      ['list'],
+      ['html', { outputFolder: out.report, open: 'never' }],
+      ['junit', { outputFile: out.junit }],
+      ['./e2e/support/result-reporter.ts', { suite, outputFile: out.result }],
+    ],
+    use: {
+      baseURL: baseUrl(),
+      trace: 'retain-on-failure',
+      screenshot: 'only-on-failure',
+      video: 'retain-on-failure',
+      timezoneId: 'UTC',
+      locale: 'en-GB',
+    },
+    expect: config.expect,
+    snapshotPathTemplate: config.snapshotPathTemplate,
+    projects: config.projects,
+    webServer: process.env.E2E_BASE_URL
+      ? undefined
+      : {
+          command: 'npm start',
+          url: `${baseUrl()}/health`,
+          env: {
+            PORT: process.env.E2E_PORT!,
+            STAGE: 'dev',
+            // The stage's 25 ms Redis command timeout is a production budget; on a shared 2-core machine it turns
+            // CPU contention into degraded (fail-open / fail-closed 503) decisions, which the integration suite
+            // tests on purpose (test/integration/local/redis-outage.test.ts). Here workflows are under test.
+            RATE_LIMIT_TIMEOUT_MS: '1000',
+            POWERTOOLS_LOG_LEVEL: 'ERROR',
+          },
+          reuseExistingServer: false,
+          timeout: 120_000,
+          stdout: 'ignore',
+          stderr: 'pipe',
+        },
+  });
+}
