@@ -3,7 +3,9 @@
  * Pure data and zod schemas — no AWS or CDK imports — so both the CDK app and the Lambdas import it.
  */
 
+export * from './analytics';
 export * from './data-model';
+export * from './experiments';
 export * from './flags';
 export * from './metrics';
 export * from './policy';

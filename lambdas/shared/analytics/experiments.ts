@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+import { EXPERIMENTS, type ExperimentDefinition, type ExperimentName } from '../../../lib/config/experiments';
+
+/**
+ * Deterministic variant assignment: `SHA-256(salt + ":" + userHash)`, first 4 bytes as an unsigned integer,
+ * scaled to [0, total weight) and mapped onto the variants in catalog order. Same user hash and salt → same variant
+ * in every Lambda and every run; independent across experiments (different salts).
+ * @param experiment a catalog entry (or a test definition)
+ * @param hash the user's analytics hash
+ * @returns the variant name
+ * @throws {Error} when the experiment has no variant with a positive weight
+ */
+export function assignVariant(
+  experiment: Pick<ExperimentDefinition, 'salt' | 'variants'>,
+  hash: string,
+): string {
+  const total = experiment.variants.reduce((s, v) => s + Math.max(0, v.weight), 0);
+  if (total <= 0) throw new Error('experiment has no variant with a positive weight');
+  const n = createHash('sha256').update(`${experiment.salt}:${hash}`).digest().readUInt32BE(0);
+  let point = (n / 2 ** 32) * total;
+  for (const v of experiment.variants) {
+    const w = Math.max(0, v.weight);
+    if (point < w) return v.name;
+    point -= w;
+  }
+  return experiment.variants[experiment.variants.length - 1]!.name;
+}
+
+/** The variant of a catalog experiment for a user hash (see {@link assignVariant}). */
+export function variantOf(name: ExperimentName, hash: string): string {
+  return assignVariant(EXPERIMENTS[name], hash);
+}

@@ -1,0 +1,253 @@
+import type { z } from 'zod';
+import {
+  type AnalyticsRecord,
+  clientEventSchema,
+  EVENT_BATCH_LIMITS,
+  EVENT_CATALOG,
+  type EventName,
+  type EventSource,
+  eventBatchSchema,
+} from '../../../lib/config/analytics';
+import { EXPERIMENTS, isExperimentName } from '../../../lib/config/experiments';
+import type { FieldError } from '../http/problem';
+import { RecentKeys } from './dedupe';
+import { assignVariant } from './experiments';
+import { derivedUuid, userHash } from './hash';
+import { type AnalyticsIdentity, buildRecord, type EventInput } from './record';
+
+/** Where records go. `write` must not block: it buffers or hands off (a log line, a file buffer). */
+export interface AnalyticsSink {
+  write(records: readonly AnalyticsRecord[]): void;
+}
+
+/** Ports of the ingestion core. */
+export interface IngestorDeps {
+  sink: AnalyticsSink;
+  /** The stage's hashing secret (Secrets Manager in AWS, a local key file locally); resolved once, then cached. */
+  secret: () => Promise<string>;
+  /** `business_analytics_enabled`, read per call (AppConfig in AWS, so a change applies without a deploy). */
+  enabled: () => Promise<boolean>;
+  /** The tenant's analytics opt-out setting (admin API), cached by the adapter. */
+  optedOut: (tenantId: string) => Promise<boolean>;
+  /** Called with the records written (for EMF counters); never with raw identities. */
+  onWritten?: (records: readonly AnalyticsRecord[]) => void;
+  /** Called when a server-side emit failed (the request is never affected). */
+  onError?: (error: unknown) => void;
+  /** Clock, ms since epoch (default `Date.now`). */
+  now?: () => number;
+  /** Event ids remembered for in-process de-duplication (default 100 000). */
+  dedupeCapacity?: number;
+}
+
+/** Why events of a valid request were not stored. */
+export type DropReason = 'tenant-opt-out' | 'do-not-track';
+
+/** Outcome of {@link Ingestor.ingestClientBatch}. */
+export type BatchOutcome =
+  /** `business_analytics_enabled` is off: answer 204, nothing validated or stored. */
+  | { status: 'disabled' }
+  /** Answer 400 with these field paths (`events.<i>.<field>`); nothing stored. */
+  | { status: 'invalid'; errors: FieldError[] }
+  /** Answer 202: `accepted` stored, `duplicates` already seen, `dropped` not stored for `reason`. */
+  | { status: 'accepted'; accepted: number; duplicates: number; dropped: number; reason?: DropReason };
+
+/** Request headers a user expresses do-not-track with: `DNT: 1` or `Sec-GPC: 1` (Global Privacy Control). */
+export function doNotTrack(
+  headers: Readonly<Record<string, string | undefined>> | null | undefined,
+): boolean {
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    const key = k.toLowerCase();
+    if ((key === 'dnt' || key === 'sec-gpc') && v?.trim() === '1') return true;
+  }
+  return false;
+}
+
+/** The ingestion core (no AWS imports): validation, privacy gates, de-duplication, record building. */
+export interface Ingestor {
+  /**
+   * Handles a parsed `POST /v1/events` body for the caller `who` (from the token). Order: flag off → `disabled`;
+   * then validation of every event (all errors returned at once); then tenant opt-out / do-not-track → `dropped`;
+   * then de-duplication by `event_id` and one `sink.write` for the batch.
+   */
+  ingestClientBatch(
+    who: AnalyticsIdentity,
+    body: unknown,
+    headers?: Readonly<Record<string, string | undefined>> | null,
+  ): Promise<BatchOutcome>;
+  /**
+   * Emits one server-side event without blocking the caller: returns at once, the flag / opt-out / secret look-ups
+   * (cached) and the sink write happen in a microtask. Failures go to `onError`, never to the request.
+   * @param headers the request's headers (do-not-track is honoured for server-side events too)
+   */
+  emit(
+    who: AnalyticsIdentity,
+    name: EventName,
+    props?: Record<string, unknown>,
+    headers?: Readonly<Record<string, string | undefined>> | null,
+  ): void;
+  /** Like {@link emit}, awaitable (tests, backfill). Resolves to the number of records written (0 or 1). */
+  emitNow(
+    who: AnalyticsIdentity,
+    name: EventName,
+    props?: Record<string, unknown>,
+    headers?: Readonly<Record<string, string | undefined>> | null,
+    source?: EventSource,
+  ): Promise<number>;
+}
+
+/**
+ * Creates the ingestion core.
+ * @throws never at creation; `secret()` failures surface per call (client batch → rejected promise, emit → onError)
+ */
+export function createIngestor(deps: IngestorDeps): Ingestor {
+  const now = deps.now ?? Date.now;
+  const seen = new RecentKeys(deps.dedupeCapacity);
+  let secretP: Promise<string> | undefined;
+  const secret = () => {
+    secretP ??= deps.secret().catch((e: unknown) => {
+      secretP = undefined;
+      throw e;
+    });
+    return secretP;
+  };
+
+  /** Applies per-event rules that need the secret (derived ids, assigned variants). */
+  const finalize = (key: string, who: AnalyticsIdentity, input: EventInput): EventInput => {
+    if (input.name === 'first_login') {
+      return { ...input, eventId: derivedUuid(`first_login:${userHash(key, who.tenantId, who.userId)}`) };
+    }
+    if (input.name === 'experiment_exposure') {
+      const name = String(input.props.experiment);
+      if (!isExperimentName(name)) return input;
+      const hash = userHash(key, who.tenantId, who.userId);
+      return {
+        ...input,
+        eventId: derivedUuid(`exposure:${name}:${hash}`),
+        props: { experiment: name, variant: assignVariant(EXPERIMENTS[name], hash) },
+      };
+    }
+    return input;
+  };
+
+  const store = (key: string, who: AnalyticsIdentity, inputs: EventInput[]) => {
+    const receivedAt = new Date(now());
+    const records: AnalyticsRecord[] = [];
+    let duplicates = 0;
+    for (const raw of inputs) {
+      const input = finalize(key, who, raw);
+      if (!seen.add(`${who.tenantId}:${input.eventId}`)) {
+        duplicates++;
+        continue;
+      }
+      records.push(buildRecord(key, who, input, receivedAt));
+    }
+    if (records.length > 0) {
+      deps.sink.write(records);
+      deps.onWritten?.(records);
+    }
+    return { accepted: records.length, duplicates };
+  };
+
+  const emitNow: Ingestor['emitNow'] = async (who, name, props = {}, headers, source = 'server') => {
+    if (!(await deps.enabled())) return 0;
+    if (doNotTrack(headers)) return 0;
+    if (await deps.optedOut(who.tenantId)) return 0;
+    const checked = EVENT_CATALOG[name].props.safeParse(props);
+    if (!checked.success) throw new Error(`invalid ${name} props: ${checked.error.issues[0]?.message}`);
+    const key = await secret();
+    const at = new Date(now());
+    const { accepted } = store(key, who, [
+      { eventId: crypto.randomUUID(), name, ts: at, props: checked.data, source },
+    ]);
+    return accepted;
+  };
+
+  return {
+    async ingestClientBatch(who, body, headers) {
+      if (!(await deps.enabled())) return { status: 'disabled' };
+      const { inputs, errors } = validateClientBatch(body, now());
+      if (errors.length > 0) return { status: 'invalid', errors };
+      const reason: DropReason | undefined = doNotTrack(headers)
+        ? 'do-not-track'
+        : (await deps.optedOut(who.tenantId))
+          ? 'tenant-opt-out'
+          : undefined;
+      if (reason) return { status: 'accepted', accepted: 0, duplicates: 0, dropped: inputs.length, reason };
+      const { accepted, duplicates } = store(await secret(), who, inputs);
+      return { status: 'accepted', accepted, duplicates, dropped: 0 };
+    },
+    emit(who, name, props, headers) {
+      emitNow(who, name, props, headers).catch((e: unknown) => deps.onError?.(e));
+    },
+    emitNow,
+  };
+}
+
+/**
+ * Validates a `POST /v1/events` body against the catalog: shape, event names the console may send, property
+ * allowlists and size caps, `ts` within [now − 7 days, now + 5 min], experiments that exist.
+ * @param now ms since epoch
+ * @returns the valid events, and one {@link FieldError} per problem (`events.<i>.<field>`)
+ */
+export function validateClientBatch(
+  body: unknown,
+  now: number,
+): { inputs: EventInput[]; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const batch = eventBatchSchema.safeParse(body);
+  if (!batch.success) {
+    return {
+      inputs: [],
+      errors: batch.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })),
+    };
+  }
+  const inputs: EventInput[] = [];
+  batch.data.events.forEach((raw, i) => {
+    const at = (field?: PropertyKey[]) => ['events', i, ...(field ?? [])].map(String).join('.');
+    const parsed = clientEventSchema.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) errors.push({ path: at(issue.path), message: issue.message });
+      return;
+    }
+    const e = parsed.data;
+    const entry = EVENT_CATALOG[e.name];
+    if (!(entry.sources as readonly EventSource[]).includes('client')) {
+      errors.push({
+        path: at(['name']),
+        message: `${e.name} is recorded by the server, not sent by clients`,
+      });
+      return;
+    }
+    const props = (entry.props as z.ZodType<Record<string, unknown>>).safeParse(e.props);
+    if (!props.success) {
+      for (const issue of props.error.issues) {
+        errors.push({ path: at(['props', ...issue.path]), message: issue.message });
+      }
+      return;
+    }
+    if (Buffer.byteLength(JSON.stringify(props.data)) > EVENT_BATCH_LIMITS.maxPropsBytes) {
+      errors.push({
+        path: at(['props']),
+        message: `must be at most ${EVENT_BATCH_LIMITS.maxPropsBytes} bytes`,
+      });
+      return;
+    }
+    if (e.name === 'experiment_exposure' && !isExperimentName(props.data.experiment)) {
+      errors.push({ path: at(['props', 'experiment']), message: 'no such experiment' });
+      return;
+    }
+    const ts = new Date(e.ts);
+    if (
+      ts.getTime() < now - EVENT_BATCH_LIMITS.maxAgeMs ||
+      ts.getTime() > now + EVENT_BATCH_LIMITS.maxSkewMs
+    ) {
+      errors.push({
+        path: at(['ts']),
+        message: 'must be within the last 7 days and at most 5 minutes ahead',
+      });
+      return;
+    }
+    inputs.push({ eventId: e.event_id, name: e.name, ts, props: props.data, source: 'client' });
+  });
+  return { inputs, errors };
+}

@@ -1,0 +1,226 @@
+/**
+ * Product analytics: the single source of the event schema (names, property allowlists and size caps), the stored
+ * record's columns (the Glue table, the Parquet files and the local DuckDB layout are generated from it), the
+ * partition layout and the request limits of `POST /v1/events`. Pure data and zod — imported by CDK, the Lambdas,
+ * the local stack and the tests. Every field is described in docs/analytics.md.
+ */
+import { z } from 'zod';
+
+/** Version of the stored record layout; bump when a column changes meaning (`schema_version` column). */
+export const ANALYTICS_SCHEMA_VERSION = 1;
+
+/** Limits of one `POST /v1/events` request. */
+export const EVENT_BATCH_LIMITS = {
+  /** Events per request. */
+  maxEvents: 100,
+  /** Request body, bytes (64 KiB); larger → 413. */
+  maxBodyBytes: 64 * 1024,
+  /** One event's `props` serialized as JSON, bytes. */
+  maxPropsBytes: 1024,
+  /** How far in the past a client `ts` may be, ms (7 days; older events are backfills, not client events). */
+  maxAgeMs: 7 * 24 * 3600 * 1000,
+  /** How far in the future a client `ts` may be, ms (clock skew). */
+  maxSkewMs: 5 * 60 * 1000,
+} as const;
+
+/** Who produced an event: the console (`client`), a Lambda (`server`) or `npm run analytics:backfill`. */
+export const EVENT_SOURCES = ['client', 'server', 'backfill'] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
+/** A page path template such as `/reports/{reportId}` — never a concrete URL, query string or id. */
+const pagePath = z
+  .string()
+  .max(128)
+  .regex(/^\/[A-Za-z0-9/_{}.-]*$/, 'must be a path template (letters, digits, / _ - . { }), no query string');
+/** A lowercase identifier (feature, experiment, variant names). */
+const identifier = z
+  .string()
+  .regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'must be a lowercase identifier (a-z, 0-9, _ . -), at most 64 chars');
+
+/**
+ * The event catalog: per event name, who may send it and the allowlist of its properties (zod, `.strict()`:
+ * unknown properties are rejected, never stored). Properties named in {@link PROMOTED_PROPS} become typed columns;
+ * the rest are kept in the `props` JSON column.
+ */
+export const EVENT_CATALOG = {
+  page_view: {
+    sources: ['client', 'backfill'],
+    props: z.object({ page: pagePath }).strict(),
+    summary: 'A console page was shown (path template).',
+  },
+  feature_used: {
+    sources: ['client'],
+    props: z.object({ feature: identifier }).strict(),
+    summary: 'A console feature was used (feature identifier).',
+  },
+  report_created: {
+    sources: ['server', 'backfill'],
+    props: z.object({ tags: z.number().int().min(0).max(50).optional() }).strict(),
+    summary: 'A report was created (POST /v1/reports answered 201).',
+  },
+  report_viewed: {
+    sources: ['server', 'backfill'],
+    props: z.object({}).strict(),
+    summary: 'A report was read (GET /v1/reports/{reportId} answered 200).',
+  },
+  report_deleted: {
+    sources: ['server', 'backfill'],
+    props: z.object({}).strict(),
+    summary: 'A report was deleted (DELETE /v1/reports/{reportId} answered 204).',
+  },
+  limit_hit: {
+    sources: ['server', 'backfill'],
+    props: z
+      .object({
+        route: z
+          .string()
+          .max(128)
+          .regex(/^[A-Z]+ \/[A-Za-z0-9/_{}+.-]*$/, 'must be a route key'),
+        rules: z.string().max(256).optional(),
+      })
+      .strict(),
+    summary:
+      'A request was answered 429 by the rate limiter or the usage plan (route key, rules that denied).',
+  },
+  first_login: {
+    sources: ['client'],
+    props: z.object({}).strict(),
+    summary: "A user's first sign-in to the console (stored once per user: the event id is derived).",
+  },
+  experiment_exposure: {
+    sources: ['client', 'server'],
+    props: z.object({ experiment: identifier, variant: identifier.optional() }).strict(),
+    summary:
+      'A user saw an experiment; the variant is assigned by the server from the user hash (stored once per user and experiment).',
+  },
+} as const satisfies Record<
+  string,
+  { sources: readonly EventSource[]; props: z.ZodType<Record<string, unknown>>; summary: string }
+>;
+
+/** Event names, in catalog order. */
+export type EventName = keyof typeof EVENT_CATALOG;
+export const EVENT_NAMES = Object.keys(EVENT_CATALOG) as EventName[];
+
+/** Type guard for {@link EventName}. */
+export function isEventName(v: unknown): v is EventName {
+  return typeof v === 'string' && Object.hasOwn(EVENT_CATALOG, v);
+}
+
+/** Properties copied into typed columns of the record (so queries need no JSON functions, which differ by engine). */
+export const PROMOTED_PROPS = ['page', 'feature', 'experiment', 'variant', 'route'] as const;
+export type PromotedProp = (typeof PROMOTED_PROPS)[number];
+
+/** Column types of the stored record, in Glue (Hive) type names. */
+export type ColumnType = 'string' | 'int' | 'timestamp';
+
+/** One data column of the stored record. */
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+  /** What it holds (docs/analytics.md lists the same text with the legal basis). */
+  comment: string;
+}
+
+/**
+ * Data columns of the stored record, in file order (Glue table columns, Parquet schema, DuckDB read schema).
+ * The partition columns ({@link PARTITION_KEYS}) are not in the files: they come from the object path.
+ */
+export const EVENT_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'event_id', type: 'string', comment: 'UUID; the idempotency key (duplicates count once)' },
+  { name: 'schema_version', type: 'int', comment: 'record layout version' },
+  { name: 'name', type: 'string', comment: 'event name from the catalog' },
+  { name: 'ts', type: 'timestamp', comment: 'when it happened (UTC)' },
+  { name: 'received_at', type: 'timestamp', comment: 'when the platform received it (UTC)' },
+  { name: 'vertical', type: 'string', comment: "tenant's industry vertical (from the token)" },
+  { name: 'tier', type: 'string', comment: "tenant's tier (from the token)" },
+  { name: 'user_hash', type: 'string', comment: 'HMAC-SHA256 of tenant and user id, per-stage secret' },
+  { name: 'session_hash', type: 'string', comment: 'HMAC-SHA256 of tenant, user id and UTC day' },
+  { name: 'source', type: 'string', comment: 'client | server | backfill' },
+  { name: 'page', type: 'string', comment: 'page path template (page_view)' },
+  { name: 'feature', type: 'string', comment: 'feature identifier (feature_used)' },
+  { name: 'experiment', type: 'string', comment: 'experiment name (experiment_exposure)' },
+  { name: 'variant', type: 'string', comment: 'assigned variant (experiment_exposure)' },
+  { name: 'route', type: 'string', comment: 'route key (limit_hit)' },
+  { name: 'props', type: 'string', comment: 'other allowlisted properties, JSON object' },
+];
+
+/** Partition columns, in path order: `tenant_id=<id>/dt=<yyyy-mm-dd>/`. */
+export const PARTITION_KEYS: readonly ColumnSpec[] = [
+  { name: 'tenant_id', type: 'string', comment: 'tenant id (from the token); the isolation boundary' },
+  { name: 'dt', type: 'string', comment: 'UTC date of ts, yyyy-mm-dd' },
+];
+
+/** Object key prefix of delivered events (S3 and `.local/analytics/`). */
+export const EVENTS_PREFIX = 'events/';
+/** Object key prefix of records Firehose could not deliver or convert. */
+export const ERRORS_PREFIX = 'errors/';
+/** Glue table name; the SQL files in `analytics/queries/` read `events`. */
+export const EVENTS_TABLE = 'events';
+
+/** One stored record as the emitters write it (before partitioning: `tenant_id` and `dt` are still fields). */
+export interface AnalyticsRecord {
+  event_id: string;
+  schema_version: number;
+  name: EventName;
+  /** ISO-8601 UTC with milliseconds. */
+  ts: string;
+  /** ISO-8601 UTC with milliseconds. */
+  received_at: string;
+  tenant_id: string;
+  /** yyyy-mm-dd of `ts`. */
+  dt: string;
+  vertical: string;
+  tier: string;
+  user_hash: string;
+  session_hash: string;
+  source: EventSource;
+  page: string | null;
+  feature: string | null;
+  experiment: string | null;
+  variant: string | null;
+  route: string | null;
+  /** JSON object text of the non-promoted properties (`{}` when none). */
+  props: string;
+}
+
+/** One event of a `POST /v1/events` body (`tenant_id`, vertical, tier and user come from the token, never from here). */
+export const clientEventSchema = z
+  .object({
+    event_id: z.uuid(),
+    name: z.enum(EVENT_NAMES as [EventName, ...EventName[]]),
+    ts: z.iso.datetime({ offset: true }),
+    props: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+export type ClientEvent = z.output<typeof clientEventSchema>;
+
+/** The `POST /v1/events` body: `{ "events": [ … ] }`, 1 to {@link EVENT_BATCH_LIMITS}.maxEvents events. */
+export const eventBatchSchema = z
+  .object({
+    events: z.array(z.unknown()).min(1).max(EVENT_BATCH_LIMITS.maxEvents),
+  })
+  .strict();
+
+/**
+ * The standard queries: one SQL file each in `analytics/queries/<name>.sql`, written in the SQL subset Athena
+ * (Trino) and DuckDB share (docs/analytics.md). Named queries in Athena, `npm run analytics -- <name>` locally,
+ * `GET /admin/analytics/{query}` for the console. A test checks this list against the files.
+ */
+export const ANALYTICS_QUERIES = {
+  active_users: 'DAU, WAU, MAU and stickiness (DAU / MAU) per tenant and vertical',
+  feature_adoption: 'Share of active users using each feature, per tenant and vertical',
+  retention: 'Weekly retention cohorts (first-seen week, users active N weeks later)',
+  funnel: 'Report funnel: page_view → report_created → report_viewed → report_created within 7 days',
+  ab_results: 'Exposed and converted users per experiment and variant (statistics computed on top)',
+  events_per_day: 'Events and users per day and event name',
+} as const;
+
+/** One standard query name. */
+export type AnalyticsQueryName = keyof typeof ANALYTICS_QUERIES;
+export const ANALYTICS_QUERY_NAMES = Object.keys(ANALYTICS_QUERIES) as AnalyticsQueryName[];
+
+/** Type guard for {@link AnalyticsQueryName}. */
+export function isAnalyticsQueryName(v: unknown): v is AnalyticsQueryName {
+  return typeof v === 'string' && Object.hasOwn(ANALYTICS_QUERIES, v);
+}

@@ -1,0 +1,181 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { type QueryScope, scopedSql } from '../../lambdas/shared/analytics/scope';
+import {
+  type AnalyticsQueryName,
+  EVENT_COLUMNS,
+  EVENTS_PREFIX,
+  PARTITION_KEYS,
+} from '../../lib/config/analytics';
+import { localStateDir } from '../dev-key';
+import { repoRoot } from '../paths';
+
+/** One result row; BIGINT values come back as strings (DuckDB's JSON form), DOUBLE as numbers. */
+export type Row = Record<string, unknown>;
+
+/**
+ * Local analytics root: `ANALYTICS_DIR`, else `<local state dir>/analytics` (`.local/analytics`). Events live under
+ * `events/tenant_id=<t>/dt=<d>/` as in S3: NDJSON from the local sink, Parquet after conversion.
+ */
+export function analyticsRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.ANALYTICS_DIR ? env.ANALYTICS_DIR : join(localStateDir(env), 'analytics');
+}
+
+/** Text of `analytics/queries/<name>.sql`. */
+export function querySql(name: AnalyticsQueryName): string {
+  return readFileSync(join(repoRoot(), 'analytics', 'queries', `${name}.sql`), 'utf8');
+}
+
+const DUCK_TYPES = { string: 'VARCHAR', int: 'INTEGER', timestamp: 'TIMESTAMP' } as const;
+
+/** `{event_id: 'VARCHAR', …}` for `read_json(columns = …)`: the record schema, so no type is inferred. */
+function jsonColumns(): string {
+  return `{${EVENT_COLUMNS.map((c) => `'${c.name}': '${DUCK_TYPES[c.type]}'`).join(', ')}}`;
+}
+
+/** The record's data columns cast to the stored types, in file order. */
+function castColumns(): string {
+  return EVENT_COLUMNS.map((c) => `CAST(${c.name} AS ${DUCK_TYPES[c.type]}) AS ${c.name}`).join(', ');
+}
+
+const HIVE_TYPES = `{${PARTITION_KEYS.map((k) => `'${k.name}': VARCHAR`).join(', ')}}`;
+
+/** Partition directories (`tenant_id=…/dt=…`) under the events prefix, with the files each holds. */
+export function listPartitions(
+  root: string,
+): Array<{ dir: string; tenantId: string; dt: string; files: string[] }> {
+  const base = join(root, EVENTS_PREFIX);
+  if (!existsSync(base)) return [];
+  const out: Array<{ dir: string; tenantId: string; dt: string; files: string[] }> = [];
+  for (const t of readdirSync(base)) {
+    if (!t.startsWith('tenant_id=')) continue;
+    for (const d of readdirSync(join(base, t))) {
+      if (!d.startsWith('dt=')) continue;
+      const dir = join(base, t, d);
+      out.push({
+        dir,
+        tenantId: t.slice('tenant_id='.length),
+        dt: d.slice('dt='.length),
+        files: readdirSync(dir).filter((f) => f.endsWith('.parquet') || f.endsWith('.ndjson')),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Embedded DuckDB over the local events (no server): `events_all` is a view of every Parquet and NDJSON file in the
+ * hive layout, and the standard queries run on it through {@link scopedSql}, exactly as in Athena.
+ */
+export class AnalyticsEngine {
+  private constructor(
+    readonly root: string,
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  /** Opens an in-memory DuckDB over `root` (created when missing). */
+  static async open(root: string): Promise<AnalyticsEngine> {
+    mkdirSync(join(root, EVENTS_PREFIX), { recursive: true });
+    const instance = await DuckDBInstance.create(':memory:');
+    const engine = new AnalyticsEngine(root, instance, await instance.connect());
+    await engine.refresh();
+    return engine;
+  }
+
+  /** Re-creates `events_all` over the files present now (call after new files arrive). */
+  async refresh(): Promise<void> {
+    const base = join(this.root, EVENTS_PREFIX).replaceAll("'", "''");
+    const parts = listPartitions(this.root);
+    const hasParquet = parts.some((p) => p.files.some((f) => f.endsWith('.parquet')));
+    const hasJson = parts.some((p) => p.files.some((f) => f.endsWith('.ndjson')));
+    const cols = [...EVENT_COLUMNS.map((c) => c.name), ...PARTITION_KEYS.map((k) => k.name)].join(', ');
+    const sources: string[] = [];
+    if (hasParquet) {
+      sources.push(
+        `SELECT ${cols} FROM read_parquet('${base}*/*/*.parquet', hive_partitioning = true, hive_types = ${HIVE_TYPES}, union_by_name = true)`,
+      );
+    }
+    if (hasJson) {
+      sources.push(
+        `SELECT ${cols} FROM read_json('${base}*/*/*.ndjson', format = 'newline_delimited', columns = ${jsonColumns()}, hive_partitioning = true, hive_types = ${HIVE_TYPES})`,
+      );
+    }
+    if (sources.length === 0) {
+      const empty = [
+        ...EVENT_COLUMNS.map((c) => `CAST(NULL AS ${DUCK_TYPES[c.type]}) AS ${c.name}`),
+        ...PARTITION_KEYS.map((k) => `CAST(NULL AS VARCHAR) AS ${k.name}`),
+      ].join(', ');
+      sources.push(`SELECT ${empty} WHERE false`);
+    }
+    await this.connection.run(`CREATE OR REPLACE VIEW events_all AS ${sources.join(' UNION ALL ')}`);
+  }
+
+  /** Runs SQL with positional parameters; rows as JSON-compatible objects. */
+  async all(sql: string, params: readonly string[] = []): Promise<Row[]> {
+    const reader = await this.connection.runAndReadAll(sql, params as DuckDBValue[]);
+    return reader.getRowObjectsJson() as Row[];
+  }
+
+  /** Runs a standard query (`analytics/queries/<name>.sql`) on the scoped events. */
+  async query(name: AnalyticsQueryName, scope: QueryScope): Promise<Row[]> {
+    const bound = scopedSql(querySql(name), 'events_all', scope);
+    return this.all(bound.sql, bound.params);
+  }
+
+  /**
+   * Converts NDJSON to Parquet per partition (what Firehose's record-format conversion does), de-duplicated by
+   * `event_id` together with the partition's existing Parquet: one `part-<time>.parquet` per partition remains.
+   * @returns partitions rewritten
+   */
+  async compact(): Promise<number> {
+    let n = 0;
+    for (const p of listPartitions(this.root)) {
+      if (!p.files.some((f) => f.endsWith('.ndjson'))) continue;
+      await this.rewritePartition(p.dir, p.files, null);
+      n++;
+    }
+    await this.refresh();
+    return n;
+  }
+
+  /**
+   * Rewrites one partition's files into one Parquet file, de-duplicated by `event_id`, optionally without the rows
+   * of one user hash (erasure). Written to a temp name and renamed; the old files are removed after.
+   */
+  async rewritePartition(dir: string, files: string[], dropUserHash: string | null): Promise<void> {
+    const esc = (s: string) => s.replaceAll("'", "''");
+    const reads: string[] = [];
+    const pq = files.filter((f) => f.endsWith('.parquet')).map((f) => `'${esc(join(dir, f))}'`);
+    const js = files.filter((f) => f.endsWith('.ndjson')).map((f) => `'${esc(join(dir, f))}'`);
+    const cols = EVENT_COLUMNS.map((c) => c.name).join(', ');
+    if (pq.length) reads.push(`SELECT ${cols} FROM read_parquet([${pq.join(', ')}])`);
+    if (js.length) {
+      reads.push(
+        `SELECT ${cols} FROM read_json([${js.join(', ')}], format = 'newline_delimited', columns = ${jsonColumns()})`,
+      );
+    }
+    if (reads.length === 0) return;
+    const tmp = join(dir, `.part-${Date.now()}-${process.pid}.parquet.tmp`);
+    const final = join(dir, `part-${Date.now()}-${process.pid}.parquet`);
+    const filter = dropUserHash === null ? '' : 'WHERE user_hash <> ?';
+    const sql = `COPY (SELECT ${castColumns()} FROM (${reads.join(' UNION ALL ')}) ${filter}
+      QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY received_at) = 1 ORDER BY ts)
+      TO '${esc(tmp)}' (FORMAT PARQUET, COMPRESSION ZSTD)`;
+    await this.connection.run(sql, dropUserHash === null ? [] : [dropUserHash]);
+    const kept = await this.all(`SELECT count(*) AS n FROM read_parquet('${esc(tmp)}')`);
+    for (const f of files) rmSync(join(dir, f), { force: true });
+    if (Number(kept[0]?.n ?? 0) > 0) renameSync(tmp, final);
+    else {
+      rmSync(tmp, { force: true });
+      if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Closes the connection and the instance. */
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assertSecret } from '../../lambdas/shared/analytics/hash';
+import { localStateDir } from '../dev-key';
+
+/**
+ * The local analytics hashing secret (the stand-in for the stage secret in Secrets Manager):
+ * `ANALYTICS_HASH_SECRET` when set, else `<local state dir>/analytics-hash-secret` (32 random bytes, hex, mode
+ * 0600), created atomically on first use so `npm start` and the analytics scripts agree.
+ */
+export function loadOrCreateLocalSecret(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.ANALYTICS_HASH_SECRET) return assertSecret(env.ANALYTICS_HASH_SECRET);
+  const dir = localStateDir(env);
+  const file = join(dir, 'analytics-hash-secret');
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, randomBytes(32).toString('hex'), { mode: 0o600 });
+    try {
+      linkSync(tmp, file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    } finally {
+      unlinkSync(tmp);
+    }
+  }
+  return assertSecret(readFileSync(file, 'utf8').trim());
+}

@@ -1,0 +1,207 @@
+import { describe, expect, it, vi } from 'vitest';
+import { assignVariant } from '../../../lambdas/shared/analytics/experiments';
+import { derivedUuid, sessionHash, userHash } from '../../../lambdas/shared/analytics/hash';
+import { createIngestor, doNotTrack, type IngestorDeps } from '../../../lambdas/shared/analytics/ingest';
+import { memorySink } from '../../../lambdas/shared/analytics/log-sink';
+import { EVENT_BATCH_LIMITS } from '../../../lib/config/analytics';
+import { EXPERIMENTS } from '../../../lib/config/experiments';
+
+const SECRET = 'unit-secret-0123456789abcdef0123456789abcdef';
+const NOW = Date.parse('2026-12-01T12:00:00Z');
+const who = { tenantId: 'acme', userId: 'alice@example.com', vertical: 'retail', tier: 'standard' };
+
+function setup(over: Partial<IngestorDeps> = {}) {
+  const sink = memorySink();
+  const ingestor = createIngestor({
+    sink,
+    secret: async () => SECRET,
+    enabled: async () => true,
+    optedOut: async () => false,
+    now: () => NOW,
+    ...over,
+  });
+  return { sink, ingestor };
+}
+const ev = (i: number, extra: Record<string, unknown> = {}) => ({
+  event_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  name: 'page_view',
+  ts: '2026-12-01T11:59:00Z',
+  props: { page: '/reports' },
+  ...extra,
+});
+
+describe('hashing', () => {
+  it('HMAC-SHA256 per tenant, never the raw id; deterministic UUIDs are v8', () => {
+    const h = userHash(SECRET, 'acme', 'alice');
+    expect(h).toMatch(/^[0-9a-f]{64}$/);
+    expect(h).toBe(userHash(SECRET, 'acme', 'alice'));
+    expect(h).not.toBe(userHash(SECRET, 'globex', 'alice'));
+    expect(h).not.toBe(userHash(`${SECRET}x`, 'acme', 'alice'));
+    expect(sessionHash(SECRET, 'acme', 'alice', '2026-12-01')).not.toBe(
+      sessionHash(SECRET, 'acme', 'alice', '2026-12-02'),
+    );
+    expect(derivedUuid('x')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe('experiment assignment', () => {
+  it('is deterministic and follows the weights', () => {
+    const exp = {
+      salt: 's1',
+      variants: [
+        { name: 'a', weight: 80 },
+        { name: 'b', weight: 20 },
+      ],
+    };
+    const counts = { a: 0, b: 0 };
+    for (let i = 0; i < 10_000; i++) counts[assignVariant(exp, `user-${i}`) as 'a' | 'b']++;
+    expect(counts.a / 10_000).toBeGreaterThan(0.77);
+    expect(counts.a / 10_000).toBeLessThan(0.83);
+    expect(assignVariant(exp, 'user-1')).toBe(assignVariant(exp, 'user-1'));
+    expect(() => assignVariant({ salt: 's', variants: [{ name: 'a', weight: 0 }] }, 'u')).toThrow();
+  });
+});
+
+describe('client batches', () => {
+  it('202: stores records with hashed identities and no raw personal data', async () => {
+    const { sink, ingestor } = setup();
+    const out = await ingestor.ingestClientBatch(who, {
+      events: [ev(1), ev(2, { name: 'feature_used', props: { feature: 'export' } })],
+    });
+    expect(out).toEqual({ status: 'accepted', accepted: 2, duplicates: 0, dropped: 0 });
+    expect(sink.records).toHaveLength(2);
+    const r = sink.records[0]!;
+    expect(r).toMatchObject({
+      tenant_id: 'acme',
+      dt: '2026-12-01',
+      vertical: 'retail',
+      tier: 'standard',
+      page: '/reports',
+      source: 'client',
+      props: '{}',
+    });
+    expect(r.user_hash).toBe(userHash(SECRET, 'acme', who.userId));
+    expect(sink.records[1]?.feature).toBe('export');
+    const text = JSON.stringify(sink.records);
+    expect(text).not.toContain('alice');
+    expect(text).not.toContain('example.com');
+  });
+
+  it('duplicates by event_id count once (within a batch and across batches)', async () => {
+    const { sink, ingestor } = setup();
+    expect(await ingestor.ingestClientBatch(who, { events: [ev(1), ev(1)] })).toMatchObject({
+      accepted: 1,
+      duplicates: 1,
+    });
+    expect(await ingestor.ingestClientBatch(who, { events: [ev(1)] })).toMatchObject({
+      accepted: 0,
+      duplicates: 1,
+    });
+    // Another tenant's identical id is not a duplicate.
+    expect(
+      await ingestor.ingestClientBatch({ ...who, tenantId: 'globex' }, { events: [ev(1)] }),
+    ).toMatchObject({ accepted: 1 });
+    expect(sink.records).toHaveLength(2);
+  });
+
+  it('400 with the field path of each bad event; nothing stored', async () => {
+    const { sink, ingestor } = setup();
+    const out = await ingestor.ingestClientBatch(who, {
+      events: [
+        ev(1),
+        ev(2, { event_id: 'nope' }),
+        ev(3, { props: { page: '/reports?user=alice@example.com' } }),
+        ev(4, { props: { page: '/x', email: 'a@b.c' } }),
+        ev(5, { name: 'report_created', props: {} }),
+        ev(6, { ts: '2020-01-01T00:00:00Z' }),
+        ev(7, { name: 'experiment_exposure', props: { experiment: 'nope' } }),
+        ev(8, { tenant_id: 'globex' }),
+      ],
+    });
+    expect(out.status).toBe('invalid');
+    const paths = out.status === 'invalid' ? out.errors.map((e) => e.path) : [];
+    expect(paths).toEqual([
+      'events.1.event_id',
+      'events.2.props.page',
+      'events.3.props',
+      'events.4.name',
+      'events.5.ts',
+      'events.6.props.experiment',
+      'events.7',
+    ]);
+    expect(sink.records).toHaveLength(0);
+  });
+
+  it('batch shape: empty, over 100 events, not an object', async () => {
+    const { ingestor } = setup();
+    const big = { events: Array.from({ length: EVENT_BATCH_LIMITS.maxEvents + 1 }, (_, i) => ev(i)) };
+    for (const body of [{ events: [] }, big, [], null, { events: [ev(1)], tenant_id: 'x' }]) {
+      expect((await ingestor.ingestClientBatch(who, body)).status).toBe('invalid');
+    }
+  });
+
+  it('flag off: disabled, nothing validated or stored', async () => {
+    const { sink, ingestor } = setup({ enabled: async () => false });
+    expect(await ingestor.ingestClientBatch(who, { events: [ev(1)] })).toEqual({ status: 'disabled' });
+    expect(await ingestor.ingestClientBatch(who, 'garbage')).toEqual({ status: 'disabled' });
+    await ingestor.emitNow(who, 'report_viewed');
+    expect(sink.records).toHaveLength(0);
+  });
+
+  it('tenant opt-out and do-not-track: accepted but dropped, for client and server events', async () => {
+    const optedOut = vi.fn(async (t: string) => t === 'acme');
+    const { sink, ingestor } = setup({ optedOut });
+    expect(await ingestor.ingestClientBatch(who, { events: [ev(1)] })).toMatchObject({
+      accepted: 0,
+      dropped: 1,
+      reason: 'tenant-opt-out',
+    });
+    expect(await ingestor.emitNow(who, 'report_viewed')).toBe(0);
+    const other = { ...who, tenantId: 'globex' };
+    expect(await ingestor.ingestClientBatch(other, { events: [ev(1)] }, { DNT: '1' })).toMatchObject({
+      dropped: 1,
+      reason: 'do-not-track',
+    });
+    expect(await ingestor.emitNow(other, 'report_viewed', {}, { 'sec-gpc': '1' })).toBe(0);
+    expect(await ingestor.emitNow(other, 'report_viewed', {}, { dnt: '0' })).toBe(1);
+    expect(sink.records.map((r) => r.tenant_id)).toEqual(['globex']);
+    expect(doNotTrack({ Dnt: ' 1 ' })).toBe(true);
+    expect(doNotTrack(undefined)).toBe(false);
+  });
+
+  it('first_login and exposures are stored once per user, with the server-assigned variant', async () => {
+    const { sink, ingestor } = setup();
+    await ingestor.ingestClientBatch(who, {
+      events: [
+        ev(1, { name: 'first_login', props: {} }),
+        ev(2, { name: 'first_login', props: {} }),
+        ev(3, { name: 'experiment_exposure', props: { experiment: 'report_cta', variant: 'forged' } }),
+        ev(4, { name: 'experiment_exposure', props: { experiment: 'report_cta' } }),
+      ],
+    });
+    expect(sink.records.map((r) => r.name)).toEqual(['first_login', 'experiment_exposure']);
+    const expected = assignVariant(EXPERIMENTS.report_cta, userHash(SECRET, 'acme', who.userId));
+    expect(sink.records[1]).toMatchObject({ experiment: 'report_cta', variant: expected });
+  });
+});
+
+describe('server-side emit', () => {
+  it('returns before anything is written; errors go to onError, never to the caller', async () => {
+    const onError = vi.fn();
+    const { sink, ingestor } = setup({ onError });
+    ingestor.emit(who, 'limit_hit', { route: 'POST /v1/reports', rules: 'user-writes' });
+    expect(sink.records).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(sink.records[0]).toMatchObject({
+      name: 'limit_hit',
+      route: 'POST /v1/reports',
+      source: 'server',
+      props: '{"rules":"user-writes"}',
+    });
+    ingestor.emit(who, 'limit_hit', { route: 'bad route' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(onError).toHaveBeenCalledOnce();
+    const failing = setup({ secret: async () => Promise.reject(new Error('no secret')), onError });
+    expect(() => failing.ingestor.emit(who, 'report_viewed')).not.toThrow();
+  });
+});
