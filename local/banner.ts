@@ -16,6 +16,7 @@ export function banner(stack: RunningStack, readyMs: number): string {
     '',
     `marketedge local stack ready in ${(readyMs / 1000).toFixed(1)} s — ${stack.url}  (stage ${stack.config.stage})`,
     '',
+    `  console     ${stack.url}/console/  (sign in as any demo user below on the local issuer's login page)`,
     `  gateway     ${stack.url}  (routes from lib/config/routes.ts; one JSON access-log line per request below)`,
     `  OIDC        ${stack.issuer}.well-known/openid-configuration  (dev key in ${stack.stateDir})`,
     `  DynamoDB    dynalite in memory at ${stack.dynamo.endpoint}, seeded from local/fixtures/seed.json`,

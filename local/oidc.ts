@@ -14,17 +14,38 @@ export function localIssuer(port: number, host = 'localhost'): string {
   return `http://${host}:${port}/`;
 }
 
-/** OpenID Provider metadata for the local issuer (only the fields a resource server needs). */
+/**
+ * OpenID Provider metadata for the local issuer: what a resource server needs (JWKS) and what the console's OIDC client
+ * needs for authorization code + PKCE (`local/oidc-login.ts`: authorize, token and logout endpoints, Auth0's paths).
+ */
 export function discoveryDocument(issuer: string): Record<string, unknown> {
   return {
     issuer,
     jwks_uri: `${issuer}${JWKS_PATH.slice(1)}`,
+    authorization_endpoint: `${issuer}authorize`,
+    token_endpoint: `${issuer}oauth/token`,
+    end_session_endpoint: `${issuer}oidc/logout`,
     id_token_signing_alg_values_supported: ['RS256'],
-    token_endpoint_auth_signing_alg_values_supported: ['RS256'],
-    response_types_supported: ['token'],
+    token_endpoint_auth_methods_supported: ['none'],
+    code_challenge_methods_supported: ['S256'],
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
     subject_types_supported: ['public'],
-    grant_types_supported: ['client_credentials'],
-    claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'scope', 'permissions', 'gty', 'azp'],
+    scopes_supported: ['openid', 'profile', 'offline_access'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+    claims_supported: [
+      'iss',
+      'sub',
+      'aud',
+      'exp',
+      'iat',
+      'nonce',
+      'name',
+      'scope',
+      'permissions',
+      'gty',
+      'azp',
+    ],
   };
 }
 

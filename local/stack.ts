@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type LocalConfig, localConfig } from './config';
+import { consoleFrontDoor } from './console-wiring';
 import { type DevKey, loadOrCreateDevKey, localStateDir } from './dev-key';
 import { type LocalDynamo, startDynalite, useLocalDynamoEnv } from './dynamo';
 import { type EchoUpstream, startEchoUpstream } from './echo-upstream';
@@ -87,7 +88,9 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
 
     const throttle = new UsagePlanThrottle();
     let ready: ReturnType<typeof createGateway> | undefined;
+    let front: ReturnType<typeof consoleFrontDoor> | undefined;
     const server: Server = createServer((req, res) => {
+      if (front?.(req, res)) return;
       if (ready) return ready(req, res);
       res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
       res.end('{"message":"starting"}');
@@ -134,6 +137,15 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     });
     const authorizer = new AuthorizerStep(authorize, config.stageConfig.authorizer.cacheTtlSec);
     const directory = new UsagePlanDirectory();
+    front = consoleFrontDoor({
+      url: `http://localhost:${actualPort}`,
+      issuer,
+      audience: auth0.audience,
+      claimsNamespace: auth0.claimsNamespace,
+      devKey,
+      seed,
+      env,
+    });
     const discovery = discoveryDocument(issuer);
     const jwks = jwksDocument(devKey);
     ready = createGateway({

@@ -11,7 +11,8 @@
  * Lambdas are bundled from (CDK `NodejsFunction` bundles with esbuild too). `LOCAL_NO_BUNDLE=1` runs the sources
  * through tsx instead (also the fallback when bundling fails).
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -82,6 +83,55 @@ async function ensureBundle() {
   return entry;
 }
 
+/** Console build marker: Vite's manifest, written last. */
+const consoleManifest = join(root, 'web', 'dist', '.vite', 'manifest.json');
+
+/** @returns {number} newest mtime (ms) of the console's inputs: `web/` (not `dist`), `lib/config/`, the lock file */
+function newestConsoleInput() {
+  let newest = statSync(join(root, 'package-lock.json')).mtimeMs;
+  /** @param {string} dir */
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.name === 'dist' || e.name === 'node_modules' || e.name === 'test') continue;
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  walk(join(root, 'web'));
+  walk(join(root, 'lib', 'config'));
+  return newest;
+}
+
+/**
+ * Builds the web console (`web/dist`, served at `/console/`) with Vite when it is missing or older than an input.
+ * A failed build is reported and the stack starts anyway (`/console/` then answers 503 with how to build).
+ */
+function ensureConsole() {
+  try {
+    if (statSync(consoleManifest).mtimeMs >= newestConsoleInput()) return;
+  } catch {
+    // missing: build
+  }
+  const t0 = performance.now();
+  const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  const r = spawnSync(
+    process.execPath,
+    [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+    },
+  );
+  if (r.status === 0)
+    process.stdout.write(
+      `web console built in ${((performance.now() - t0) / 1000).toFixed(1)} s: web/dist\n`,
+    );
+  else
+    process.stderr.write(`web console build failed (exit ${r.status}); run npm run build:web to see why\n`);
+}
+
 async function runSources() {
   const { register } = await import('tsx/esm/api');
   register();
@@ -96,6 +146,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // under `npm run load` (docs/load-testing.md). Manual mode skips that namespace; no trace is recorded either way.
 if (process.env.POWERTOOLS_TRACE_ENABLED !== 'true') process.env.AWS_XRAY_MANUAL_MODE ??= 'true';
 
+ensureConsole();
 if (process.argv.includes('--build')) {
   await ensureBundle().then(
     (file) => process.stdout.write(`local stack bundle ready: ${file}\n`),

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../shared/aws/dynamodb';
 import { createObservability } from '../shared/observability';
 import { withRateLimit } from '../shared/rate-limit';
+import { getTenant } from '../shared/tenants/repository';
 import { dynamoReportsRepository } from './repository';
 import { createReportsService } from './service';
 
@@ -21,5 +22,12 @@ function client(): DynamoDBDocumentClient {
  * limiter: the route table's limit class applies (`write` routes also meet the stricter `user-writes` rule).
  */
 export const handler = withRateLimit(
-  createReportsService({ repository: dynamoReportsRepository(client), obs }),
+  createReportsService({
+    repository: dynamoReportsRepository(client),
+    obs,
+    tenantProfile: async (tenantId) => {
+      const t = await getTenant(tenantId);
+      return t && { name: t.name, branding: t.branding };
+    },
+  }),
 );

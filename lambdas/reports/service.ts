@@ -16,11 +16,23 @@ export interface ReportsServiceDeps {
   obs: Observability;
   /** Clock, ms since epoch (default `Date.now`). */
   now?: () => number;
+  /**
+   * The caller's tenant display data for `GET /v1/me` (name and branding, which the console themes with); omitted or
+   * `undefined` → `/v1/me` carries only the authorizer context.
+   */
+  tenantProfile?: (tenantId: string) => Promise<TenantProfile | undefined>;
+}
+
+/** Display data of a tenant: its name and branding (colours, logo), never its API key or other internals. */
+export interface TenantProfile {
+  name: string;
+  branding?: { displayName?: string; primaryColor?: string; logoUrl?: string };
 }
 
 /**
  * The reports service as one REST proxy handler (to be wrapped by `withRateLimit`):
- * - `GET /v1/me` → 200 `{ tenantId, userId, roles, permissions, tier, vertical, principalType }`
+ * - `GET /v1/me` → 200 `{ tenantId, userId, roles, permissions, tier, vertical, principalType, tenantName?,
+ *   branding? }` (the last two from {@link ReportsServiceDeps.tenantProfile})
  * - `GET /v1/reports?limit=1..100&cursor=…` → 200 {@link ReportPage} (newest first); bad limit/cursor → 400
  * - `POST /v1/reports` `{ title, body, tags? }` → 201 {@link Report} + `Location`; invalid → 400 with field paths,
  *   non-JSON `Content-Type` → 415
@@ -41,7 +53,15 @@ export function createReportsService(deps: ReportsServiceDeps): ProxyHandler {
 
   return createRouter(
     {
-      'GET /v1/me': async ({ tenant }) => json(200, tenant),
+      'GET /v1/me': async ({ tenant }) => {
+        const profile = await deps.tenantProfile?.(tenant.tenantId);
+        if (!profile) return json(200, tenant);
+        return json(200, {
+          ...tenant,
+          tenantName: profile.name,
+          ...(profile.branding ? { branding: profile.branding } : {}),
+        });
+      },
 
       'GET /v1/reports': async (req) => {
         const q = listQuerySchema.safeParse(req.event.queryStringParameters ?? {});

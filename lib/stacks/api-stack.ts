@@ -108,7 +108,8 @@ export class ApiStack extends Stack {
       memorySize: 512,
       timeout: Duration.seconds(10),
       network,
-      environment: { ...tableEnv(['limits', 'reports']), ...limiterEnv, ...flagEnv },
+      // tenants: read-only, for the tenant name and branding in GET /v1/me (the console's theme).
+      environment: { ...tableEnv(['limits', 'reports', 'tenants']), ...limiterEnv, ...flagEnv },
     });
     const edgeProxy = new ServiceFunction(this, 'EdgeProxy', {
       ...common,
@@ -158,6 +159,7 @@ export class ApiStack extends Stack {
     // update or delete; only reports touches reports).
     data.tables.tenants.grantReadData(authorizer.fn);
     data.tables.limits.grantReadData(reports.fn);
+    data.tables.tenants.grantReadData(reports.fn);
     data.tables.reports.grantReadWriteData(reports.fn);
     data.tables.limits.grantReadData(edgeProxy.fn);
     data.tables.tenants.grantReadWriteData(admin.fn);

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import type { StageName } from './stage-names';
+
+/**
+ * The web console's runtime configuration: the one `config.json` a build reads at start-up, so one build serves every
+ * stage. CDK writes it per stage next to the static files (S3 + CloudFront); the local stack serves it at
+ * `/console/config.json` with its own issuer and port. The console validates it with this schema.
+ */
+export const consoleRuntimeConfigSchema = z
+  .object({
+    /** Stage the console talks to (`dev`, `staging`, `prod`, or `local`). */
+    stage: z.string().min(1),
+    /** Base URL of the API (no trailing slash), e.g. `https://api.dev.marketedge.io` or `http://localhost:3000`. */
+    apiUrl: z.url().refine((u) => !u.endsWith('/'), 'must not end with /'),
+    /** OIDC authority (Auth0 tenant issuer, or the local issuer), with trailing `/` as in the token's `iss`. */
+    authority: z.url(),
+    /** OAuth client id of the console (an Auth0 single-page application). */
+    clientId: z.string().min(1),
+    /** API identifier requested as the access token's `aud` (Auth0 `audience` parameter). */
+    audience: z.string().min(1),
+    /** OAuth scopes requested at sign-in. */
+    scope: z.string().min(1),
+  })
+  .strict();
+
+/** Parsed console runtime configuration. */
+export type ConsoleRuntimeConfig = z.output<typeof consoleRuntimeConfigSchema>;
+
+/** Path prefix the console is served under (local stack and CloudFront alike). */
+export const CONSOLE_BASE_PATH = '/console/';
+
+/** Scopes the console requests: OpenID Connect identity plus a refresh token for silent renew (tokens stay in memory). */
+export const CONSOLE_SCOPE = 'openid profile offline_access';
+
+/** OAuth client id of the console against the local issuer (`npm start`). */
+export const LOCAL_CONSOLE_CLIENT_ID = 'marketedge-console-local';
+
+/** Auth0 single-page-application client id of the console, per stage (public values: a SPA has no secret). */
+export const CONSOLE_CLIENT_IDS: Readonly<Record<StageName, string>> = {
+  dev: 'marketedge-console-dev',
+  staging: 'marketedge-console-staging',
+  prod: 'marketedge-console-prod',
+};

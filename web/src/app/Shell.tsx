@@ -1,0 +1,86 @@
+import { Suspense } from 'react';
+import { matchPath, NavLink, Route, Routes, useLocation } from 'react-router';
+import { useAuthState } from '../auth/auth-state';
+import { Loading } from '../components/Loading';
+import ForbiddenPage from '../pages/ForbiddenPage';
+import NotFoundPage from '../pages/NotFoundPage';
+import { useSession } from '../session/session';
+import { type NavSection, PAGES, type PageDef } from './pages';
+import { useRouteFocus } from './useRouteFocus';
+
+const SECTION_LABELS: Record<NavSection, string> = {
+  workspace: 'Workspace',
+  'tenant-admin': 'Tenant admin',
+  platform: 'Platform',
+};
+
+function allowed(page: PageDef, hasRole: (...r: PageDef['roles'] & {}) => boolean): boolean {
+  return !page.roles || hasRole(...page.roles);
+}
+
+/** The signed-in layout: skip link, header (tenant name/logo, navigation, user, sign out), the routed page. */
+export function Shell() {
+  const { me, theme, hasRole } = useSession();
+  const auth = useAuthState();
+  const { pathname } = useLocation();
+  const current = PAGES.find((p) => matchPath({ path: `/${p.path}`, end: true }, pathname));
+  useRouteFocus(current?.title ?? 'Not found');
+  const sections = (Object.keys(SECTION_LABELS) as NavSection[])
+    .map((s) => ({ s, pages: PAGES.filter((p) => p.nav?.section === s && allowed(p, hasRole)) }))
+    .filter((x) => x.pages.length > 0);
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="brand">
+          {theme.logoUrl && <img src={theme.logoUrl} alt="" className="logo" />}
+          <span className="tenant-name">{theme.displayName ?? me.tenantId}</span>
+          <span className="badge" title="tier">
+            {me.tier}
+          </span>
+        </div>
+        <nav aria-label="Main">
+          {sections.map(({ s, pages }) => (
+            <div className="nav-section" key={s}>
+              {sections.length > 1 && <span className="nav-section-label">{SECTION_LABELS[s]}</span>}
+              <ul>
+                {pages.map((p) => (
+                  <li key={p.path}>
+                    <NavLink to={`/${p.path}`} end={p.path === ''}>
+                      {p.nav?.label}
+                    </NavLink>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ))}
+        </nav>
+        <div className="user">
+          <span>
+            {me.userId} <span className="muted-on-primary">({me.roles.join(', ')})</span>
+          </span>
+          <button type="button" className="secondary" onClick={() => auth.signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" className="page">
+        <Suspense fallback={<Loading />}>
+          <Routes>
+            {PAGES.map((p) => (
+              <Route
+                key={p.path}
+                path={`/${p.path}`}
+                element={allowed(p, hasRole) ? <p.component /> : <ForbiddenPage />}
+              />
+            ))}
+            <Route path="/callback" element={<Loading label="Signing in" />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Routes>
+        </Suspense>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import { TIER_TABLE, TIERS, type Tier } from '../../../lib/config/tiers';
+import type { AuditEntry, Bypass, Report, Rule, Tenant, TierPolicy, UsageEntry } from '../../src/api/types';
+
+/** The in-memory state behind the mock API (one per test; reset in `setup.ts`). */
+export interface MockDb {
+  tenants: Map<string, Tenant>;
+  /** Overrides per tenant, with their version (ETag `"<version>"`). */
+  limits: Map<string, { rules: Rule[]; version: number; updatedAt?: string }>;
+  tiers: Map<Tier, TierPolicy>;
+  reports: Report[];
+  bypasses: Map<string, Bypass[]>;
+  /** Audit entries per partition (`TENANT#<id>` or `PLATFORM`). */
+  audit: AuditEntry[];
+  /** Usage the limiter would report, per tenant (and user, `tenant/user`). */
+  usage: Map<string, UsageEntry[]>;
+  /** The `tenant_specific_limits` flag. */
+  tenantSpecificLimits: boolean;
+  /**
+   * Forced answers: the next request whose `METHOD /path` (concrete path) matches gets this status and body
+   * (e.g. a 429 with `Retry-After`), then the entry is removed.
+   */
+  failNext: {
+    method: string;
+    path: string | RegExp;
+    status: number;
+    body?: unknown;
+    headers?: Record<string, string>;
+  }[];
+  /** Clock, ms (tests may move it). */
+  now: () => number;
+}
+
+/** A fresh database with the tier defaults and no tenants. */
+export function createMockDb(): MockDb {
+  return {
+    tenants: new Map(),
+    limits: new Map(),
+    tiers: new Map(
+      TIERS.map((t) => [
+        t,
+        {
+          tier: t,
+          rules: TIER_TABLE[t].defaultPolicy.map((r) => ({ ...r })),
+          usagePlan: { ...TIER_TABLE[t].usagePlan },
+          version: 0,
+        },
+      ]),
+    ),
+    reports: [],
+    bypasses: new Map(),
+    audit: [],
+    usage: new Map(),
+    tenantSpecificLimits: true,
+    failNext: [],
+    now: () => Date.now(),
+  };
+}
+
+/** Adds (or replaces) tenants. */
+export function putTenants(db: MockDb, ...tenants: Tenant[]): void {
+  for (const t of tenants) db.tenants.set(t.tenantId, t);
+}
