@@ -11,7 +11,7 @@ import {
 import { tenantAdminViolations } from '../../../lambdas/admin/tenant-admin-rules';
 import { createReportSchema, listQuerySchema } from '../../../lambdas/reports/schemas';
 import { badRequest, fieldErrors, problem } from '../../../lambdas/shared/http/problem';
-import { effectivePolicy } from '../../../lambdas/shared/rate-limit/resolve';
+import { effectivePolicy } from '../../../lambdas/shared/rate-limit/core/resolve';
 import { isRole, type Role } from '../../../lib/config/roles';
 import { ROUTES, type Route, routeKey } from '../../../lib/config/routes';
 import type { Tier } from '../../../lib/config/tiers';
