@@ -1,24 +1,20 @@
-import { Router } from '@aws-lambda-powertools/event-handler/http';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { HTTP_METHODS, matchRoute, ROUTES, type Route, routeKey } from '../../lib/config/routes';
-import { problem } from '../shared/http/problem';
-import { tenantContextFromEvent } from '../shared/tenant-context';
+import { ROUTES, type Route, routeKey } from '../../lib/config/routes';
+import { jsonBody } from '../shared/http/body';
+import { createHttpHandler } from '../shared/http/handler';
+import { allowedMethods as methodsAt } from '../shared/http/route';
+import type { HttpRequest, ProxyHandler, ProxyResult } from '../shared/http/types';
 import { AccessDenied, authorize } from './access';
 import { auditEntry } from './audit';
 import type { AdminDeps, AdminRequest, Operation } from './context';
-import { ApiError } from './errors';
-import { jsonBody } from './http';
 import { OPERATIONS } from './operations';
 
-/** The admin routes of the route table (backend `lambda` / `admin`). */
-export const ADMIN_ROUTES: readonly Route[] = ROUTES.filter(
-  (r) => r.backend.kind === 'lambda' && r.backend.target === 'admin',
-);
-
-/** `/admin/tenants/{tenantId}` → `/admin/tenants/:tenantId` (Powertools path syntax). */
-function toRouterPath(path: string): `/${string}` {
-  return path.replace(/\{(\w+)\}/g, ':$1') as `/${string}`;
+/** `true` for the admin routes of the route table (backend `lambda` / `admin`). */
+export function isAdminRoute(r: Route): boolean {
+  return r.backend.kind === 'lambda' && r.backend.target === 'admin';
 }
+
+/** The admin routes of the route table (backend `lambda` / `admin`). */
+export const ADMIN_ROUTES: readonly Route[] = ROUTES.filter(isAdminRoute);
 
 /**
  * Checks that every admin route has an operation and every operation a route.
@@ -35,19 +31,9 @@ export function assertOperationsMatchRoutes(operations: Readonly<Record<string, 
   }
 }
 
-function toResponse(r: APIGatewayProxyResult): Response {
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(r.headers ?? {})) headers.set(k, String(v));
-  const empty = r.statusCode === 204 || r.statusCode === 304;
-  return new Response(empty ? null : r.body, { status: r.statusCode, headers });
-}
-
 /** The methods the admin API serves on a concrete path (for 405 `Allow`). */
 export function allowedMethods(path: string): string[] {
-  return HTTP_METHODS.filter((m) => {
-    const r = matchRoute(m, path).route;
-    return m !== 'ANY' && r !== undefined && ADMIN_ROUTES.includes(r);
-  });
+  return methodsAt(path, isAdminRoute);
 }
 
 /** Target tenant of a request for access control: path `{tenantId}`, or the audit query's `tenantId`. */
@@ -61,93 +47,41 @@ function targetTenant(
   return undefined;
 }
 
+/** Defined values of a REST proxy event's single-value map (path or query parameters). */
+function definedValues(m: Record<string, string | undefined> | null | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m ?? {})) if (v !== undefined) out[k] = v;
+  return out;
+}
+
 /**
- * Builds the admin API: a Powertools REST router whose routes are the admin routes of `lib/config/routes.ts`, each
- * running authorization (route roles, tenant confinement), then its operation. Responses:
+ * Builds the admin API on the shared handler wrapper (`lambdas/shared/http/handler.ts`): the route is resolved once
+ * from the route table, and each admin route runs authorization (route roles, tenant confinement), then its
+ * operation (`operations/index.ts`, keyed by route key). Responses:
  * - errors are RFC 9457 problems (`application/problem+json`) with the request id;
- * - unknown path → 404; known path with another method → 405 with `Allow` (Powertools answers 404 for both, so
- *   the not-found handler tells them apart with the route table);
+ * - unknown route → 404; known path with another method → 405 with `Allow`;
  * - refusals (401/403) are logged as security events (`securityEvent: true`) and counted (`AdminAccessDenied`);
  * - unexpected errors → 500 without internals.
- * @param deps adapters (repository, API-key port, limiter, probes, clock, logger, metrics)
+ * @param deps adapters (repository, API-key port, limiter, probes, clock, logger, metrics, rate-limit step)
  * @returns a REST proxy (v1) handler
  */
-export function createAdminApi(
-  deps: AdminDeps,
-): (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult> {
+export function createAdminApi(deps: AdminDeps): ProxyHandler {
   assertOperationsMatchRoutes(OPERATIONS);
-  const router = new Router({ logger: deps.logger });
-
-  for (const route of ADMIN_ROUTES) {
-    const key = routeKey(route);
-    const operation = OPERATIONS[key]!;
-    router.route(
-      async (reqCtx) => {
-        const event = reqCtx.event as APIGatewayProxyEvent;
-        return toResponse(await runOperation(deps, route, key, operation, event, reqCtx.params));
-      },
-      { method: route.method as 'GET', path: toRouterPath(route.path) },
-    );
-  }
-
-  router.notFound(async (_err, reqCtx) => {
-    const event = reqCtx.event as APIGatewayProxyEvent;
-    const requestId = event.requestContext?.requestId;
-    const allow = allowedMethods(new URL(reqCtx.req.url).pathname);
-    if (allow.length) {
-      return toResponse(
-        problem(
-          405,
-          'Method Not Allowed',
-          { detail: `${event.httpMethod} is not supported here; use ${allow.join(', ')}.`, requestId },
-          { allow: allow.join(', ') },
-        ),
-      );
-    }
-    return toResponse(problem(404, 'Not Found', { detail: 'No such admin route.', requestId }));
+  const endpoints = Object.fromEntries(
+    Object.entries(OPERATIONS).map(([key, op]) => [key, (req: HttpRequest) => runOperation(deps, op, req)]),
+  );
+  return createHttpHandler({
+    obs: deps,
+    serves: isAdminRoute,
+    endpoints,
+    ...(deps.rateLimit ? { rateLimit: deps.rateLimit } : {}),
   });
-
-  return async (event, context) => {
-    if (!event.requestContext?.requestId) {
-      // Not a REST proxy event: Powertools would reject it; answer like a malformed request.
-      return problem(400, 'Bad Request', { detail: 'Expected an API Gateway REST proxy event.' });
-    }
-    deps.logger.addContext(context);
-    deps.logger.appendKeys({ correlation_id: event.requestContext.requestId });
-    try {
-      return singleValueHeaders(await router.resolve(event, context));
-    } finally {
-      deps.logger.resetKeys();
-      if (deps.metrics.hasStoredMetrics()) deps.metrics.publishStoredMetrics();
-    }
-  };
 }
 
-/**
- * Powertools moves list-valued headers (`Allow`, `Cache-Control`, …) to `multiValueHeaders`; fold them back into
- * `headers` (comma-joined, RFC 9110 §5.3) so every consumer — API Gateway, the local gateway, tests — sees them.
- */
-function singleValueHeaders(r: APIGatewayProxyResult): APIGatewayProxyResult {
-  if (!r.multiValueHeaders) return r;
-  const headers = { ...r.headers };
-  for (const [k, v] of Object.entries(r.multiValueHeaders)) headers[k] = v.join(', ');
-  const { multiValueHeaders: _mv, ...rest } = r;
-  return { ...rest, headers };
-}
-
-async function runOperation(
-  deps: AdminDeps,
-  route: Route,
-  key: string,
-  operation: Operation,
-  event: APIGatewayProxyEvent,
-  params: Record<string, string>,
-): Promise<APIGatewayProxyResult> {
-  const requestId = event.requestContext.requestId;
-  const query: Record<string, string> = {};
-  for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) query[k] = v;
-  const actor = tenantContextFromEvent(event);
-  deps.logger.appendKeys({ route: key, tenantId: actor?.tenantId, userId: actor?.userId, tier: actor?.tier });
+async function runOperation(deps: AdminDeps, operation: Operation, http: HttpRequest): Promise<ProxyResult> {
+  const { event, route, routeKey: key, requestId, tenant: actor } = http;
+  const params = definedValues(event.pathParameters);
+  const query = definedValues(event.queryStringParameters);
   try {
     authorize(actor, route, targetTenant(params, query, route));
     let parsedBody: { value: unknown } | undefined;
@@ -170,36 +104,25 @@ async function runOperation(
       audit: (a) => auditEntry({ ...a, actor, route: key, resource: event.path, requestId, now }),
     };
     const res = await operation(req);
-    if (req.route.method !== 'GET') {
+    if (route.method !== 'GET') {
       deps.logger.info('admin change', { route: key, status: res.statusCode, resource: event.path });
     }
     return res;
   } catch (err) {
-    if (err instanceof AccessDenied) {
-      deps.logger.warn('admin request refused', {
-        securityEvent: true,
-        reason: err.reason,
-        route: key,
-        resource: event.path,
-        status: err.response.status,
-        actorTenantId: actor?.tenantId,
-        actorUserId: actor?.userId,
-        actorRoles: actor?.roles,
-        targetTenantId: err.targetTenantId,
-        sourceIp: event.requestContext.identity?.sourceIp,
-      });
-      deps.metrics.addMetric('AdminAccessDenied', 'Count', 1);
-      return err.response.toResult(requestId);
-    }
-    if (err instanceof ApiError) {
-      if (err.status >= 500)
-        deps.logger.warn('admin request failed', { status: err.status, detail: err.extra.detail });
-      return err.toResult(requestId);
-    }
-    deps.logger.error('admin request error', { error: err as Error });
-    return problem(500, 'Internal Server Error', {
-      detail: 'Unexpected error; it has been logged.',
-      requestId,
+    if (!(err instanceof AccessDenied)) throw err;
+    deps.logger.warn('admin request refused', {
+      securityEvent: true,
+      reason: err.reason,
+      route: key,
+      resource: event.path,
+      status: err.response.status,
+      actorTenantId: actor?.tenantId,
+      actorUserId: actor?.userId,
+      actorRoles: actor?.roles,
+      targetTenantId: err.targetTenantId,
+      sourceIp: event.requestContext.identity?.sourceIp,
     });
+    deps.metrics.addMetric('AdminAccessDenied', 'Count', 1);
+    throw err.response;
   }
 }

@@ -3,6 +3,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Route } from '../../lib/config/routes';
 import type { FlagProvider } from '../shared/flags';
+import type { RequestStep } from '../shared/http/types';
 import type { TenantContext } from '../shared/tenant-context';
 import type { ApiKeyPort } from './api-keys';
 import type { AuditEntry } from './audit';
@@ -24,6 +25,8 @@ export interface AdminDeps {
   now: () => Date;
   /** New opaque id (bypass ids). */
   newId: () => string;
+  /** The rate-limit step (the Lambda passes the shared limiter's; default none). */
+  rateLimit?: RequestStep;
 }
 
 /** One admin request after routing and authorization. */
@@ -48,7 +51,7 @@ export interface AdminRequest {
   deps: AdminDeps;
   /**
    * The parsed JSON body.
-   * @throws {ApiError} 413 above 64 KiB; 400 when missing or not JSON
+   * @throws {HttpError} the body rules of `lambdas/shared/http/body.ts` (413, 415, 400)
    */
   body(): unknown;
   /** Builds the audit record of a change made by this request. */

@@ -1,4 +1,4 @@
-import { withRateLimit } from '../shared/rate-limit';
+import { rateLimitStep } from '../shared/http/rate-limit-step';
 import { createAdminApi } from './app';
 import { defaultDeps } from './deps';
 
@@ -6,4 +6,4 @@ import { defaultDeps } from './deps';
  * Admin API Lambda (REST proxy integration of every admin route in `lib/config/routes.ts`), behind the authorizer
  * and the rate limiter (`limitClass: admin`). See docs/admin-api.md.
  */
-export const handler = withRateLimit(createAdminApi(defaultDeps()));
+export const handler = createAdminApi(defaultDeps({ rateLimit: rateLimitStep }));

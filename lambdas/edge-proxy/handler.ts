@@ -1,5 +1,5 @@
+import { rateLimitStep } from '../shared/http/rate-limit-step';
 import { createObservability } from '../shared/observability';
-import { withRateLimit } from '../shared/rate-limit';
 import { createEdgeProxy } from './proxy';
 
 /** Powertools logger/metrics/tracer live for the container; the undici keep-alive agent is created on first use. */
@@ -10,4 +10,4 @@ const obs = createObservability('edge-proxy');
  * the rate limiter: a 429/503 decision answers before any upstream call; allowed responses get the rate-limit
  * headers.
  */
-export const handler = withRateLimit(createEdgeProxy({ obs }));
+export const handler = createEdgeProxy({ obs, rateLimit: rateLimitStep });

@@ -1,12 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
-import { findRoute, type HttpTarget, routeKey } from '../../lib/config/routes';
-import { badRequest, problem } from '../shared/http/problem';
+import { type HttpTarget, ROUTES, routeKey } from '../../lib/config/routes';
+import { type CallerRequest, createHttpHandler, requireCaller } from '../shared/http/handler';
+import { problem, validationError } from '../shared/http/problem';
+import type { Endpoint, ProxyHandler, ProxyResult, RequestStep } from '../shared/http/types';
 import type { Observability } from '../shared/observability';
-import { publishRequestMetrics } from '../shared/request-metrics';
-import { tenantContextFromEvent } from '../shared/tenant-context';
 import { upstreamAgent } from './agent';
 import { encodedLength, encodeResponseBody, requestBody } from './body';
 import {
@@ -20,9 +19,6 @@ import { buildUpstreamUrl, eventQuery, UnsafePathError } from './upstream-url';
 
 /** Largest encoded response body, bytes: the Lambda synchronous payload limit (6 MiB) minus room for headers. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 6 * 1024 * 1024 - 64 * 1024;
-
-/** A REST proxy handler, the shape `withRateLimit` wraps. */
-export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /** Dependencies and limits of the edge proxy. */
 export interface EdgeProxyOptions {
@@ -38,6 +34,8 @@ export interface EdgeProxyOptions {
   maxResponseBytes?: number;
   /** Current X-Ray trace header (default: env `_X_AMZN_TRACE_ID`, set by Lambda). */
   xrayTraceHeader?: () => string | undefined;
+  /** The rate-limit step (the Lambda passes the shared limiter's; default none). */
+  rateLimit?: RequestStep;
 }
 
 const NO_BODY_METHODS = new Set(['GET', 'HEAD']);
@@ -59,14 +57,14 @@ type Outcome =
   | { kind: 'unreachable'; code: string };
 
 /**
- * The edge proxy for `http` routes of the route table (e.g. `ANY /v1/market/{proxy+}`). Per request:
- * 1. route from `event.httpMethod` + `event.resource` (`findRoute`; not an `http` route → 404); tenant context from
- *    the authorizer (none → 401); caller's roles checked against the route's roles (→ 403);
- * 2. forwards method, the `{proxy+}` remainder under the target's base URL (dot segments → 400), the query (all
+ * The edge proxy for `http` routes of the route table (e.g. `ANY /v1/market/{proxy+}`), on the shared handler
+ * wrapper (`lambdas/shared/http/handler.ts`: route resolved once, not an `http` route → 404, no tenant context → 401,
+ * caller without one of the route's roles → 403, the optional rate-limit step). Per request it:
+ * 1. forwards method, the `{proxy+}` remainder under the target's base URL (dot segments → 400), the query (all
  *    values of repeated keys), the body (binary-safe, `isBase64Encoded` honoured) and the safe client headers
  *    (see `headers.ts`), injecting `X-Tenant-Id`, `X-User-Id`, `X-User-Roles` (comma-joined), `X-Tier`,
  *    `X-Request-Id` (API Gateway request id) and a W3C `traceparent`;
- * 3. answers the upstream status, headers (hop-by-hop dropped) and body (text, or base64 for non-text types);
+ * 2. answers the upstream status, headers (hop-by-hop dropped) and body (text, or base64 for non-text types);
  *    upstream 5xx is passed through and counted (`Upstream5xx`).
  * A client-sent `X-Tenant-Id`/`X-User-Id`/`X-User-Roles`/`X-Tier` is stripped, logged (names only) and counted
  * (`IdentityHeaderSpoofAttempt`). Failures answer RFC 9457 problems that reveal nothing of the upstream: no answer within the route's `timeoutMs`
@@ -79,119 +77,108 @@ export function createEdgeProxy(opts: EdgeProxyOptions): ProxyHandler {
   const maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const xray = opts.xrayTraceHeader ?? (() => process.env._X_AMZN_TRACE_ID);
 
-  return async (event, context) => {
-    const requestId = event.requestContext?.requestId ?? context?.awsRequestId ?? 'unknown';
-    const route = findRoute(event.httpMethod, event.resource);
-    if (route?.backend.kind !== 'http') {
-      return problem(404, 'Not Found', { detail: 'No such resource.', requestId });
-    }
-    const tenant = tenantContextFromEvent(event);
-    if (!tenant) return problem(401, 'Unauthorized', { detail: 'Missing tenant context.', requestId });
-    if (route.roles.length > 0 && !tenant.roles.some((r) => route.roles.includes(r))) {
-      return problem(403, 'Forbidden', { detail: `Requires one of: ${route.roles.join(', ')}.`, requestId });
-    }
-    const key = routeKey(route);
+  const forward: Endpoint<CallerRequest> = async ({ event, route, tenant, requestId }) => {
+    if (route.backend.kind !== 'http') throw new Error('edge proxy given a non-http route');
     const { target, timeoutMs } = route.backend;
-    logger.setCorrelationId(requestId);
-    logger.appendKeys({ tenantId: tenant.tenantId, userId: tenant.userId, route: key, tier: tenant.tier });
-    try {
-      const base = parseBase(backendUrl(target));
-      if (!base) {
-        logger.error('HTTP backend base URL is not configured or invalid', { target });
-        return problem(500, 'Internal Server Error', { detail: 'The service is misconfigured.', requestId });
-      }
-      let url: string;
-      try {
-        url = buildUpstreamUrl(
-          base,
-          event.pathParameters?.proxy ?? '',
-          eventQuery(event.queryStringParameters, event.multiValueQueryStringParameters),
-        );
-      } catch (err) {
-        if (err instanceof UnsafePathError) return badRequest([{ path: 'path', message: err.message }]);
-        throw err;
-      }
-      const client = eventHeaders(event.headers, event.multiValueHeaders);
-      const spoofed = spoofedIdentityHeaders(client);
-      if (spoofed.length > 0) {
-        metrics.addMetric('IdentityHeaderSpoofAttempt', MetricUnit.Count, 1);
-        logger.warn('client-sent identity headers stripped', { headers: spoofed });
-      }
-      const headers: Record<string, string | string[]> = {
-        ...forwardableRequestHeaders(client),
-        'accept-encoding': 'identity',
-        'x-tenant-id': tenant.tenantId,
-        'x-user-id': tenant.userId,
-        'x-user-roles': tenant.roles.join(','),
-        'x-tier': tenant.tier,
-        'x-request-id': requestId,
-        traceparent: upstreamTraceparent(xray() ?? client['x-amzn-trace-id']?.[0], client.traceparent?.[0]),
-      };
-      const method = event.httpMethod.toUpperCase();
-      const body = NO_BODY_METHODS.has(method) ? undefined : requestBody(event);
-
-      const started = performance.now();
-      const outcome = await send(
-        opts.dispatcher ?? upstreamAgent(),
-        url,
-        method,
-        headers,
-        body,
-        timeoutMs,
-        maxBytes,
-      );
-      metrics.addMetric('UpstreamLatency', MetricUnit.Milliseconds, performance.now() - started);
-
-      if (outcome.kind === 'timeout') {
-        metrics.addMetric('UpstreamTimeout', MetricUnit.Count, 1);
-        logger.warn('upstream timeout', { target, timeoutMs });
-        return problem(504, 'Gateway Timeout', {
-          detail: 'The upstream service did not answer in time.',
-          requestId,
-        });
-      }
-      if (outcome.kind === 'unreachable') {
-        metrics.addMetric('UpstreamUnavailable', MetricUnit.Count, 1);
-        logger.warn('upstream unreachable', { target, code: outcome.code });
-        return problem(502, 'Bad Gateway', { detail: 'The upstream service is unavailable.', requestId });
-      }
-      if (outcome.kind === 'too-large') {
-        metrics.addMetric('UpstreamResponseTooLarge', MetricUnit.Count, 1);
-        logger.warn('upstream response too large', { target, maxBytes });
-        return problem(502, 'Bad Gateway', { detail: 'The upstream response is too large.', requestId });
-      }
-      if (outcome.status >= 500) {
-        metrics.addMetric('Upstream5xx', MetricUnit.Count, 1);
-        logger.warn('upstream 5xx', { target, status: outcome.status });
-      }
-      const h = clientResponseHeaders(outcome.headers);
-      const enc = encodeResponseBody(
-        outcome.bytes,
-        single(outcome.headers['content-type']),
-        single(outcome.headers['content-encoding']),
-      );
-      if (encodedLength(enc) > maxBytes) {
-        metrics.addMetric('UpstreamResponseTooLarge', MetricUnit.Count, 1);
-        logger.warn('upstream response too large once encoded', { target, maxBytes });
-        return problem(502, 'Bad Gateway', { detail: 'The upstream response is too large.', requestId });
-      }
-      const result: APIGatewayProxyResult = {
-        statusCode: outcome.status,
-        headers: h.headers,
-        body: enc.body,
-        isBase64Encoded: enc.isBase64Encoded,
-      };
-      if (Object.keys(h.multiValueHeaders).length > 0) result.multiValueHeaders = h.multiValueHeaders;
-      return result;
-    } catch (err) {
-      logger.error('edge proxy failure', err as Error);
-      metrics.addMetric('UnhandledError', MetricUnit.Count, 1);
-      return problem(500, 'Internal Server Error', { detail: 'An unexpected error occurred.', requestId });
-    } finally {
-      publishRequestMetrics(metrics, key, tenant.tenantId);
-      logger.resetKeys();
+    const base = parseBase(backendUrl(target));
+    if (!base) {
+      logger.error('HTTP backend base URL is not configured or invalid', { target });
+      return problem(500, 'Internal Server Error', { detail: 'The service is misconfigured.', requestId });
     }
+    let url: string;
+    try {
+      url = buildUpstreamUrl(
+        base,
+        event.pathParameters?.proxy ?? '',
+        eventQuery(event.queryStringParameters, event.multiValueQueryStringParameters),
+      );
+    } catch (err) {
+      if (err instanceof UnsafePathError) throw validationError([{ path: 'path', message: err.message }]);
+      throw err;
+    }
+    const client = eventHeaders(event.headers, event.multiValueHeaders);
+    const spoofed = spoofedIdentityHeaders(client);
+    if (spoofed.length > 0) {
+      metrics.addMetric('IdentityHeaderSpoofAttempt', MetricUnit.Count, 1);
+      logger.warn('client-sent identity headers stripped', { headers: spoofed });
+    }
+    const headers: Record<string, string | string[]> = {
+      ...forwardableRequestHeaders(client),
+      'accept-encoding': 'identity',
+      'x-tenant-id': tenant.tenantId,
+      'x-user-id': tenant.userId,
+      'x-user-roles': tenant.roles.join(','),
+      'x-tier': tenant.tier,
+      'x-request-id': requestId,
+      traceparent: upstreamTraceparent(xray() ?? client['x-amzn-trace-id']?.[0], client.traceparent?.[0]),
+    };
+    const method = event.httpMethod.toUpperCase();
+    const body = NO_BODY_METHODS.has(method) ? undefined : requestBody(event);
+
+    const started = performance.now();
+    const outcome = await send(
+      opts.dispatcher ?? upstreamAgent(),
+      url,
+      method,
+      headers,
+      body,
+      timeoutMs,
+      maxBytes,
+    );
+    metrics.addMetric('UpstreamLatency', MetricUnit.Milliseconds, performance.now() - started);
+
+    if (outcome.kind === 'timeout') {
+      metrics.addMetric('UpstreamTimeout', MetricUnit.Count, 1);
+      logger.warn('upstream timeout', { target, timeoutMs });
+      return problem(504, 'Gateway Timeout', {
+        detail: 'The upstream service did not answer in time.',
+        requestId,
+      });
+    }
+    if (outcome.kind === 'unreachable') {
+      metrics.addMetric('UpstreamUnavailable', MetricUnit.Count, 1);
+      logger.warn('upstream unreachable', { target, code: outcome.code });
+      return problem(502, 'Bad Gateway', { detail: 'The upstream service is unavailable.', requestId });
+    }
+    if (outcome.kind === 'too-large') {
+      metrics.addMetric('UpstreamResponseTooLarge', MetricUnit.Count, 1);
+      logger.warn('upstream response too large', { target, maxBytes });
+      return problem(502, 'Bad Gateway', { detail: 'The upstream response is too large.', requestId });
+    }
+    if (outcome.status >= 500) {
+      metrics.addMetric('Upstream5xx', MetricUnit.Count, 1);
+      logger.warn('upstream 5xx', { target, status: outcome.status });
+    }
+    const h = clientResponseHeaders(outcome.headers);
+    const enc = encodeResponseBody(
+      outcome.bytes,
+      single(outcome.headers['content-type']),
+      single(outcome.headers['content-encoding']),
+    );
+    if (encodedLength(enc) > maxBytes) {
+      metrics.addMetric('UpstreamResponseTooLarge', MetricUnit.Count, 1);
+      logger.warn('upstream response too large once encoded', { target, maxBytes });
+      return problem(502, 'Bad Gateway', { detail: 'The upstream response is too large.', requestId });
+    }
+    const result: ProxyResult = {
+      statusCode: outcome.status,
+      headers: h.headers,
+      body: enc.body,
+      isBase64Encoded: enc.isBase64Encoded,
+    };
+    if (Object.keys(h.multiValueHeaders).length > 0) result.multiValueHeaders = h.multiValueHeaders;
+    return result;
   };
+
+  return createHttpHandler({
+    obs: opts.obs,
+    serves: (r) => r.backend.kind === 'http',
+    endpoints: Object.fromEntries(
+      ROUTES.filter((r) => r.backend.kind === 'http').map((r) => [routeKey(r), forward]),
+    ),
+    authorize: requireCaller,
+    ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
+  });
 }
 
 function single(v: string | string[] | undefined): string | undefined {

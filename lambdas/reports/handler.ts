@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../shared/aws/dynamodb';
+import { rateLimitStep } from '../shared/http/rate-limit-step';
 import { createObservability } from '../shared/observability';
-import { withRateLimit } from '../shared/rate-limit';
 import { getTenant } from '../shared/tenants/repository';
 import { dynamoReportsRepository } from './repository';
 import { createReportsService } from './service';
@@ -21,13 +21,12 @@ function client(): DynamoDBDocumentClient {
  * Lambda entry point of the reports service (`GET /v1/me`, `/v1/reports*`; see `service.ts`), behind the rate
  * limiter: the route table's limit class applies (`write` routes also meet the stricter `user-writes` rule).
  */
-export const handler = withRateLimit(
-  createReportsService({
-    repository: dynamoReportsRepository(client),
-    obs,
-    tenantProfile: async (tenantId) => {
-      const t = await getTenant(tenantId);
-      return t && { name: t.name, branding: t.branding };
-    },
-  }),
-);
+export const handler = createReportsService({
+  repository: dynamoReportsRepository(client),
+  obs,
+  rateLimit: rateLimitStep,
+  tenantProfile: async (tenantId) => {
+    const t = await getTenant(tenantId);
+    return t && { name: t.name, branding: t.branding };
+  },
+});

@@ -9,12 +9,12 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
  * collide with (the local stack serves many at once; in Lambda one at a time either way).
  * @param metrics the Lambda's Powertools `Metrics` instance
  * @param route route key, e.g. `GET /v1/reports/{reportId}`
- * @param tenantId caller's tenant id (metadata)
+ * @param tenantId caller's tenant id (metadata; omitted when the request has no tenant context)
  */
-export function publishRequestMetrics(metrics: Metrics, route: string, tenantId: string): void {
+export function publishRequestMetrics(metrics: Metrics, route: string, tenantId?: string): void {
   if (metrics.hasStoredMetrics()) {
     metrics.addDimension('route', route);
-    metrics.addMetadata('tenantId', tenantId);
+    if (tenantId !== undefined) metrics.addMetadata('tenantId', tenantId);
     metrics.publishStoredMetrics();
   } else {
     metrics.clearDimensions();

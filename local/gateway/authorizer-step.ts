@@ -1,4 +1,5 @@
 import type { APIGatewayRequestAuthorizerEvent, Context, PolicyDocument } from 'aws-lambda';
+import { header } from '../../lambdas/shared/http/headers';
 import { evaluatePolicy } from './iam-policy';
 
 /** What a REST Lambda authorizer returns (API Gateway's output contract). */
@@ -69,7 +70,7 @@ export class AuthorizerStep {
 
   /** Runs the step for one request (`event.methodArn` is evaluated against the policy). */
   async run(event: APIGatewayRequestAuthorizerEvent, context: Context): Promise<AuthorizerOutcome> {
-    const identity = headerOf(event, 'authorization');
+    const identity = header(event.headers, 'authorization');
     if (!identity) return unauthorized('identity source missing (no Authorization header)', 0);
     const t0 = performance.now();
     let result: APIGatewayAuthorizerResult | undefined;
@@ -116,29 +117,22 @@ export class AuthorizerStep {
   }
 }
 
-function headerOf(event: APIGatewayRequestAuthorizerEvent, name: string): string | undefined {
-  for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === name && v) return v;
-  return undefined;
+/** `$context.error.message` of the step's own failures (AWS's wording). */
+const FAILURE_MESSAGE = {
+  UNAUTHORIZED: 'Unauthorized',
+  AUTHORIZER_CONFIGURATION_ERROR: 'Authorizer configuration error',
+} as const;
+
+function failure(type: keyof typeof FAILURE_MESSAGE, error: string, latencyMs: number): AuthorizerOutcome {
+  return { ok: false, type, message: FAILURE_MESSAGE[type], error, latencyMs };
 }
 
 function unauthorized(error: string, latencyMs: number): AuthorizerOutcome {
-  return {
-    ok: false,
-    type: 'UNAUTHORIZED',
-    message: 'Unauthorized',
-    error,
-    latencyMs,
-  };
+  return failure('UNAUTHORIZED', error, latencyMs);
 }
 
 function configError(error: string, latencyMs: number): AuthorizerOutcome {
-  return {
-    ok: false,
-    type: 'AUTHORIZER_CONFIGURATION_ERROR',
-    message: 'Authorizer configuration error',
-    error,
-    latencyMs,
-  };
+  return failure('AUTHORIZER_CONFIGURATION_ERROR', error, latencyMs);
 }
 
 function isResult(r: unknown): r is APIGatewayAuthorizerResult {

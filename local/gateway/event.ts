@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { header } from '../../lambdas/shared/http/headers';
 import type { Route } from '../../lib/config/routes';
 
 /**
@@ -149,11 +150,11 @@ function traceId(epochMs: number, requestId: string): string {
 }
 
 function baseRequestContext(req: IncomingRequest, route: Route, headers: Record<string, string> | null) {
-  const userAgent = headerValue(headers, 'user-agent') ?? null;
+  const userAgent = header(headers, 'user-agent') ?? null;
   return {
     accountId: LOCAL_API.accountId,
     apiId: LOCAL_API.apiId,
-    domainName: headerValue(headers, 'host') ?? `localhost:${req.port}`,
+    domainName: header(headers, 'host') ?? `localhost:${req.port}`,
     domainPrefix: 'localhost',
     extendedRequestId: req.requestId,
     httpMethod: req.method,
@@ -183,14 +184,6 @@ function baseRequestContext(req: IncomingRequest, route: Route, headers: Record<
       userArn: null,
     },
   };
-}
-
-/** Case-insensitive header lookup (last value). */
-export function headerValue(headers: Record<string, string> | null, name: string): string | undefined {
-  if (!headers) return undefined;
-  const lower = name.toLowerCase();
-  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === lower) return v;
-  return undefined;
 }
 
 /**
@@ -240,7 +233,7 @@ export function buildProxyEvent(
 ): APIGatewayProxyEvent {
   const { headers, multiValueHeaders } = eventHeaders(withGatewayHeaders(req));
   const query = eventQuery(req.rawQuery);
-  const binary = isBinaryMediaType(headerValue(headers, 'content-type'));
+  const binary = isBinaryMediaType(header(headers, 'content-type'));
   const hasBody = req.body.length > 0;
   const ctx = baseRequestContext(req, route, headers);
   if (auth?.apiKey) {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { attachRoute, allowedMethods as methodsAt } from '../../lambdas/shared/http/route';
+import type { ProxyHandler } from '../../lambdas/shared/http/types';
 import { type LambdaTarget, matchRoute, type Route } from '../../lib/config/routes';
 import type { UsagePlanLimits } from '../../lib/config/tiers';
 import { type AccessLogRecord, type AccessLogSink, emptyAccessLog, formatAccessLog, ms } from './access-log';
@@ -15,8 +17,7 @@ import {
 import { lambdaContext } from './lambda-context';
 import type { UsagePlanThrottle } from './usage-plan';
 
-/** A Lambda proxy-integration handler (REST API payload v1). */
-export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+export type { ProxyHandler };
 
 /** The integrations: one handler per Lambda target, and the edge proxy for every `http` route. */
 export interface Integrations {
@@ -214,6 +215,7 @@ async function serve(
     auth = { authorizer, apiKey: key, apiKeyId: plan.apiKeyId };
   }
   const event = buildProxyEvent(req, route, match.pathParameters, auth);
+  attachRoute(event, route); // resolved once here; the Lambda's handler wrapper does not look it up again
   const handler = integrationOf(deps.integrations, route);
   const fn = route.backend.kind === 'http' ? 'edge-proxy' : route.backend.target;
   const ti = performance.now();
@@ -272,8 +274,7 @@ function toReply(result: APIGatewayProxyResult): Reply | undefined {
 }
 
 function allowedMethods(path: string): string {
-  const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => matchRoute(m, path).route);
-  return methods.join(', ');
+  return methodsAt(path).join(', ');
 }
 
 function stringOr(v: unknown): string {

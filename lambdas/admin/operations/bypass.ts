@@ -1,10 +1,11 @@
+import { noContent } from '../../shared/http/response';
+import { parse } from '../../shared/http/validate';
 import { tenantPartition } from '../audit';
 import type { Operation } from '../context';
 import { notFound } from '../errors';
-import { json, noContent } from '../http';
+import { json } from '../http';
 import { type BypassItem, ConditionFailedError } from '../repository';
 import { bypassCreateSchema, bypassParamSchema, tenantParamSchema } from '../schemas';
-import { parse } from '../validate';
 import { notifyLimiter } from './notify';
 import { loadTenant } from './tenants';
 
@@ -71,6 +72,5 @@ export const deleteBypass: Operation = async (req) => {
     throw err;
   }
   const headers = await notifyLimiter(req, () => req.deps.limiter.bumpPolicyVersion(tenantId));
-  const res = noContent();
-  return { ...res, headers: { ...res.headers, ...headers } };
+  return noContent(headers);
 };

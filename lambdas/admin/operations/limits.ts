@@ -1,3 +1,4 @@
+import { parse } from '../../shared/http/validate';
 import { effectivePolicy } from '../../shared/rate-limit/core/resolve';
 import { AccessDenied } from '../access';
 import { tenantPartition } from '../audit';
@@ -7,7 +8,6 @@ import { json, requireIfMatch, versionEtag } from '../http';
 import { ConditionFailedError, type TenantLimitsItem, type TierPolicy } from '../repository';
 import { limitsPutSchema, tenantParamSchema } from '../schemas';
 import { tenantAdminViolations } from '../tenant-admin-rules';
-import { parse } from '../validate';
 import { notifyLimiter } from './notify';
 import { loadTenant } from './tenants';
 

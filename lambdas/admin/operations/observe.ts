@@ -1,11 +1,13 @@
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
+import { parse } from '../../shared/http/validate';
 import { PLATFORM_PARTITION, tenantPartition } from '../audit';
 import type { Operation } from '../context';
 import { unavailable } from '../errors';
 import { runProbes } from '../health';
-import { json, pageToken } from '../http';
+import { json } from '../http';
 import type { RuleUsage } from '../limiter-port';
 import { auditQuerySchema, tenantParamSchema, usageQuerySchema } from '../schemas';
-import { parse } from '../validate';
 import { loadTenant } from './tenants';
 
 /** `GET /admin/tenants/{tenantId}/usage?userId=` — each applicable rule's remaining/reset, read from the limiter. */
@@ -23,6 +25,9 @@ export const getUsage: Operation = async (req) => {
   return json({ tenantId, tier: tenant.tier, ...(userId ? { userId } : {}), rules }, { event: req.event });
 };
 
+/** Position of a `GET /admin/audit` cursor (the audit table's key). */
+const auditCursorKey = z.object({ pk: z.string().max(1024), sk: z.string().max(1024) }).strict();
+
 /**
  * `GET /admin/audit?tenantId=&since=&limit=&nextToken=` — audit records, oldest first. Without `tenantId`: the
  * platform partition (tier changes) for platform-admins, the caller's own tenant for tenant-admins.
@@ -34,14 +39,14 @@ export const getAudit: Operation = async (req) => {
     : req.isPlatformAdmin
       ? PLATFORM_PARTITION
       : tenantPartition(req.actor.tenantId);
-  const startKey = pageToken.decode(q.nextToken, ['pk', 'sk']);
+  const startKey = decodeCursor(q.nextToken, req.actor.tenantId, auditCursorKey, 'query.nextToken');
   const page = await req.deps.repo.queryAudit({
     partition,
     limit: q.limit,
     ...(q.since ? { since: new Date(q.since).toISOString() } : {}),
     ...(startKey ? { startKey } : {}),
   });
-  const nextToken = pageToken.encode(page.lastKey);
+  const nextToken = encodeCursor(page.lastKey as Record<string, string> | undefined, req.actor.tenantId);
   return json({ items: page.items, ...(nextToken ? { nextToken } : {}) }, { event: req.event });
 };
 

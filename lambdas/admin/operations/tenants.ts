@@ -1,12 +1,14 @@
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
+import { parse } from '../../shared/http/validate';
 import { invalidateTenantCache } from '../../shared/tenants/repository';
 import type { Tenant } from '../../shared/tenants/tenant';
 import { tenantPartition } from '../audit';
 import type { AdminRequest, Operation } from '../context';
 import { conflict, notFound, preconditionFailed } from '../errors';
-import { json, pageToken, requireIfMatch, versionEtag } from '../http';
+import { json, requireIfMatch, versionEtag } from '../http';
 import { ConditionFailedError } from '../repository';
 import { tenantCreateSchema, tenantListQuerySchema, tenantParamSchema, tenantPatchSchema } from '../schemas';
-import { parse } from '../validate';
 import { notifyLimiter } from './notify';
 
 /** A tenant as the API shows it: everything but the API key value (a secret). */
@@ -28,10 +30,13 @@ export async function loadTenant(req: AdminRequest, tenantId: string): Promise<T
   return t;
 }
 
+/** Position of a `GET /admin/tenants` cursor. */
+const tenantCursorKey = z.object({ tenantId: z.string().max(1024) }).strict();
+
 /** `GET /admin/tenants?tier=&vertical=&status=&limit=&nextToken=` — one page, `nextToken` when more. */
 export const listTenants: Operation = async (req) => {
   const q = parse(tenantListQuerySchema, req.query, 'query');
-  const startKey = pageToken.decode(q.nextToken, ['tenantId']);
+  const startKey = decodeCursor(q.nextToken, req.actor.tenantId, tenantCursorKey, 'query.nextToken');
   const page = await req.deps.repo.listTenants({
     limit: q.limit,
     ...(q.tier ? { tier: q.tier } : {}),
@@ -39,7 +44,7 @@ export const listTenants: Operation = async (req) => {
     ...(q.status ? { status: q.status } : {}),
     ...(startKey ? { startKey } : {}),
   });
-  const nextToken = pageToken.encode(page.lastKey);
+  const nextToken = encodeCursor(page.lastKey as Record<string, string> | undefined, req.actor.tenantId);
   return json(
     { items: page.items.map(publicTenant), ...(nextToken ? { nextToken } : {}) },
     { event: req.event },

@@ -1,11 +1,11 @@
 import { TIERS } from '../../../lib/config/tiers';
+import { parse } from '../../shared/http/validate';
 import { PLATFORM_PARTITION } from '../audit';
 import type { Operation } from '../context';
 import { preconditionFailed } from '../errors';
 import { json, requireIfMatch, versionEtag } from '../http';
 import { ConditionFailedError, type TierPolicy } from '../repository';
 import { tierParamSchema, tierPutSchema } from '../schemas';
-import { parse } from '../validate';
 import { notifyLimiter } from './notify';
 
 function view(t: TierPolicy) {

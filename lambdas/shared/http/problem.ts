@@ -42,3 +42,40 @@ export function fieldErrors(
     message: i.message,
   }));
 }
+
+/**
+ * An error that maps to one problem response (RFC 9457). Thrown anywhere below an endpoint and turned into the
+ * response, with the request id, by the handler wrapper (`handler.ts`); never carries secrets in `detail` or `extra`.
+ */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  /**
+   * @param status HTTP status code (4xx/5xx)
+   * @param title short summary, the same for every occurrence of this problem type
+   * @param extra extension members (`detail`, `errors`, …)
+   * @param headers extra response headers (e.g. `Retry-After`, `Allow`)
+   */
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(`${status} ${title}${typeof extra.detail === 'string' ? `: ${extra.detail}` : ''}`);
+  }
+
+  /** The problem response of this error (`requestId` added when given). */
+  toResult(requestId?: string): APIGatewayProxyResult {
+    return problem(
+      this.status,
+      this.title,
+      { ...this.extra, ...(requestId ? { requestId } : {}) },
+      this.headers,
+    );
+  }
+}
+
+/** 400 with field paths (`rules.2.limit`, `path.tier`, `query.limit`, `(body)`). */
+export function validationError(errors: FieldError[], detail = 'The request is invalid.'): HttpError {
+  return new HttpError(400, 'Bad Request', { detail, errors });
+}

@@ -111,11 +111,6 @@ const TABLE: [string, EventOptions, string][] = [
   ],
   ['body not JSON', { ...limits([]), body: '{"rules": [' }, '(body)'],
   ['empty body', { ...limits([]), body: '' }, '(body)'],
-  [
-    'body not JSON content type',
-    { ...limits([]), headers: { 'If-Match': '"0"', 'Content-Type': 'text/plain' } },
-    '(body)',
-  ],
   ['list limit 0', { method: 'GET', path: '/admin/tenants', query: { limit: '0' } }, 'query.limit'],
   [
     'list limit not a number',
@@ -149,8 +144,19 @@ describe('validation: 400 problem bodies with field paths', () => {
     expect((res.body.errors as { path: string }[]).map((e) => e.path)).toContain(path);
   });
 
-  it('a body above 64 KiB answers 413 Content Too Large', async () => {
-    const big = { rules: [], pad: 'x'.repeat(64 * 1024) };
+  it('a body that is not JSON by content type answers 415 (one body rule set for every service)', async () => {
+    const res = await call(api, {
+      ...limits([]),
+      headers: { 'If-Match': '"0"', 'Content-Type': 'text/plain' },
+      body: '{"rules": []}',
+    });
+    expect(res.status).toBe(415);
+    expect(res.headers['content-type']).toBe('application/problem+json');
+    expect(res.body).toMatchObject({ status: 415, errors: [{ path: '(body)' }] });
+  });
+
+  it('a body above 256 KiB answers 413 Content Too Large', async () => {
+    const big = { rules: [], pad: 'x'.repeat(256 * 1024) };
     const res = await call(api, { ...limits([]), body: big });
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ status: 413, errors: [{ path: '(body)' }] });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, InvalidCursorError } from '../../../lambdas/reports/cursor';
-import { isReportId, newReportId } from '../../../lambdas/reports/report-id';
+import { z } from 'zod';
+import { isReportId, newReportId, REPORT_ID_PATTERN } from '../../../lambdas/reports/report-id';
 import { createReportSchema, listQuerySchema } from '../../../lambdas/reports/schemas';
+import { decodeCursor, encodeCursor } from '../../../lambdas/shared/http/cursor';
 import { fieldErrors } from '../../../lambdas/shared/http/problem';
 
 describe('report ids (ULID)', () => {
@@ -34,25 +35,45 @@ describe('report ids (ULID)', () => {
   });
 });
 
-describe('cursor', () => {
-  it('round-trips a report id and is opaque (base64url, no tenant)', () => {
+describe('cursor (lambdas/shared/http/cursor.ts)', () => {
+  const key = z.object({ reportId: z.string().regex(REPORT_ID_PATTERN) }).strict();
+  const decode = (c: string, tenant = 'acme') => decodeCursor(c, tenant, key, 'cursor');
+
+  it('round-trips a report id, is opaque (base64url) and bound to the tenant it was issued to', () => {
     const id = newReportId();
-    const c = encodeCursor(id);
+    const c = encodeCursor({ reportId: id }, 'acme')!;
     expect(c).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(c).not.toContain(id);
-    expect(decodeCursor(c)).toBe(id);
+    expect(decode(c)).toEqual({ reportId: id });
+    expect(decodeCursor(undefined, 'acme', key, 'cursor')).toBeUndefined();
+    expect(encodeCursor(undefined, 'acme')).toBeUndefined();
+    expect(() => decode(c, 'globex')).toThrow(expect.objectContaining({ status: 400 }));
   });
 
   it.each([
     ['garbage!'],
-    ['x'.repeat(201)],
     [Buffer.from('not json').toString('base64url')],
     [Buffer.from('null').toString('base64url')],
-    [Buffer.from(JSON.stringify({ v: 2, k: '01ARZ3NDEKTSV4RRFFQ69G5FAV' })).toString('base64url')],
-    [Buffer.from(JSON.stringify({ v: 1, k: 'acme' })).toString('base64url')],
-    [Buffer.from(JSON.stringify({ v: 1, k: { tenantId: 'globex' } })).toString('base64url')],
-  ])('rejects %s', (c) => {
-    expect(() => decodeCursor(c)).toThrow(InvalidCursorError);
+    ['x'.repeat(4097)],
+    [
+      Buffer.from(
+        JSON.stringify({ v: 2, t: 'acme', k: { reportId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' } }),
+      ).toString('base64url'),
+    ],
+    [Buffer.from(JSON.stringify({ v: 1, t: 'acme', k: 'acme' })).toString('base64url')],
+    [Buffer.from(JSON.stringify({ v: 1, t: 'acme', k: { tenantId: 'globex' } })).toString('base64url')],
+    [
+      Buffer.from(JSON.stringify({ v: 1, k: { reportId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' } })).toString(
+        'base64url',
+      ),
+    ],
+  ])('rejects %s with 400 at its field path', (c) => {
+    expect(() => decode(c)).toThrow(
+      expect.objectContaining({
+        status: 400,
+        extra: expect.objectContaining({ errors: [expect.objectContaining({ path: 'cursor' })] }),
+      }),
+    );
   });
 });
 

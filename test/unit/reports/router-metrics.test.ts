@@ -1,6 +1,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it, vi } from 'vitest';
-import { createRouter } from '../../../lambdas/reports/router';
+import { createHttpHandler } from '../../../lambdas/shared/http/handler';
+import type { Endpoint } from '../../../lambdas/shared/http/types';
 import { createObservability, type Observability } from '../../../lambdas/shared/observability';
 import { callers, lambdaContext, restEvent } from './events';
 
@@ -27,7 +28,12 @@ function capturingObservability() {
   return { obs, warnings, published };
 }
 
-describe('createRouter metrics under concurrency', () => {
+/** The handler wrapper over some reports endpoints. */
+function createRouter(endpoints: Record<string, Endpoint>, obs: Observability) {
+  return createHttpHandler({ obs, serves: (r) => r.backend.kind === 'lambda', endpoints });
+}
+
+describe('handler wrapper metrics under concurrency', () => {
   it('interleaved requests on one Metrics instance publish with a route and tenant each, without dimension clashes or lost counts', async () => {
     const { obs, warnings, published } = capturingObservability();
     let release: () => void = () => {};

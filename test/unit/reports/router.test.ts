@@ -1,9 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
-import { parseJsonBody } from '../../../lambdas/reports/http';
 import { dynamoReportsRepository } from '../../../lambdas/reports/repository';
-import { createRouter } from '../../../lambdas/reports/router';
+import { jsonBody } from '../../../lambdas/shared/http/body';
+import { createHttpHandler } from '../../../lambdas/shared/http/handler';
+import type { Endpoint } from '../../../lambdas/shared/http/types';
 import { createObservability } from '../../../lambdas/shared/observability';
 import { callers, lambdaContext, restEvent } from './events';
 
@@ -11,7 +12,14 @@ vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
 vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
 const obs = createObservability('reports');
 
-describe('createRouter', () => {
+const createRouter = (endpoints: Record<string, Endpoint>, o: typeof obs) =>
+  createHttpHandler({
+    obs: o,
+    serves: (r) => r.backend.kind === 'lambda' && r.backend.target === 'reports',
+    endpoints,
+  });
+
+describe('createHttpHandler (reports endpoints)', () => {
   it('refuses endpoints that are not in the route table', () => {
     expect(() => createRouter({ 'GET /v1/nope': async () => ({ statusCode: 200, body: '' }) }, obs)).toThrow(
       /not in the route table/,
@@ -27,7 +35,7 @@ describe('createRouter', () => {
       {
         'GET /v1/me': async ({ tenant, routeKey }) => {
           obs.metrics.addMetric('X', 'Count', 1);
-          return { statusCode: 200, body: `${tenant.tenantId} ${routeKey}` };
+          return { statusCode: 200, body: `${tenant?.tenantId} ${routeKey}` };
         },
       },
       obs,
@@ -41,7 +49,7 @@ describe('createRouter', () => {
   });
 });
 
-describe('parseJsonBody', () => {
+describe('jsonBody content types', () => {
   it.each([
     ['application/json', true],
     ['application/json; charset=utf-8', true],
@@ -49,9 +57,9 @@ describe('parseJsonBody', () => {
     ['text/plain', false],
     ['application/jsonx', false],
   ])('%s accepted=%s', (type, ok) => {
-    const r = parseJsonBody({ headers: { 'Content-Type': type }, body: '{}', isBase64Encoded: false });
-    expect(r.ok).toBe(ok);
-    if (!r.ok) expect(r.status).toBe(415);
+    const read = () => jsonBody({ headers: { 'Content-Type': type }, body: '{}', isBase64Encoded: false });
+    if (ok) expect(read()).toEqual({});
+    else expect(read).toThrow(expect.objectContaining({ status: 415 }));
   });
 });
 

@@ -1,13 +1,14 @@
 import type { z } from 'zod';
-import { zodError } from './errors';
+import { fieldErrors, validationError } from './problem';
 
 /**
  * Validates `value` with a zod schema.
  * @param prefix field-path prefix for errors: `path`, `query`, or none for the body (`rules.2.limit`)
- * @throws {ApiError} 400 listing every invalid field path
+ * @returns the schema's output
+ * @throws {HttpError} 400 listing every invalid field path
  */
 export function parse<S extends z.ZodType>(schema: S, value: unknown, prefix?: string): z.output<S> {
   const out = schema.safeParse(value);
-  if (!out.success) throw zodError(out.error.issues, prefix);
+  if (!out.success) throw validationError(fieldErrors(out.error.issues, prefix));
   return out.data;
 }
