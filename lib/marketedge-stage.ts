@@ -1,4 +1,5 @@
-import type { App, Stack } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import type { LambdaName } from './constructs/service-function';
 import { ApiStack } from './stacks/api-stack';
@@ -25,25 +26,32 @@ export function stackName(stage: string, part: 'Data' | 'Api' | 'Monitoring'): s
 }
 
 /**
- * Adds every stack of one stage to the app: `MarketEdge-<stage>-Data` (VPC, ElastiCache Serverless, DynamoDB),
+ * Adds every stack of one stage to `scope` (the CDK app, or a `cdk.Stage` of the deploy pipeline): `MarketEdge-<stage>-Data` (VPC, ElastiCache Serverless, DynamoDB),
  * `MarketEdge-<stage>-Api` (Lambdas, REST API, usage plans, WAF, AppConfig flags) and, when the stage's
  * `apm_monitoring_enabled` flag is on, `MarketEdge-<stage>-Monitoring` (dashboard, alarms, alarm topic).
  * Account/region come from the stage config when set; otherwise the stacks are environment-agnostic (synth needs
- * no AWS credentials).
- * @param app the CDK app
+ * no AWS credentials). Stack names are set explicitly, so a stage deployed by the pipeline (inside a `cdk.Stage`)
+ * keeps the same CloudFormation stack names as one deployed with `cdk deploy`.
+ * @param scope the CDK app or a `cdk.Stage`
  * @param config validated stage config (`getStageConfig`)
  */
-export function addStage(app: App, config: StageConfig, options: AddStageOptions = {}): MarketEdgeStage {
+export function addStage(
+  scope: Construct,
+  config: StageConfig,
+  options: AddStageOptions = {},
+): MarketEdgeStage {
   const env =
     config.account || config.region ? { account: config.account, region: config.region } : undefined;
   const tags = { project: 'marketedge', stage: config.name };
-  const data = new DataStack(app, stackName(config.name, 'Data'), {
+  const data = new DataStack(scope, stackName(config.name, 'Data'), {
+    stackName: stackName(config.name, 'Data'),
     env,
     config,
     description: `MarketEdge ${config.name}: network, rate-limit cache, DynamoDB tables`,
     tags,
   });
-  const api = new ApiStack(app, stackName(config.name, 'Api'), {
+  const api = new ApiStack(scope, stackName(config.name, 'Api'), {
+    stackName: stackName(config.name, 'Api'),
     env,
     config,
     data,
@@ -53,7 +61,8 @@ export function addStage(app: App, config: StageConfig, options: AddStageOptions
   });
   const stage: MarketEdgeStage = { data, api };
   if (MonitoringStack.enabledFor(config)) {
-    stage.monitoring = new MonitoringStack(app, stackName(config.name, 'Monitoring'), {
+    stage.monitoring = new MonitoringStack(scope, stackName(config.name, 'Monitoring'), {
+      stackName: stackName(config.name, 'Monitoring'),
       env,
       config,
       api,

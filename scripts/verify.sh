@@ -16,7 +16,7 @@ fi
 
 npm run --silent lint
 npm run --silent typecheck
-npx vitest run --coverage
+npx vitest run --coverage --reporter=default --reporter=junit --outputFile.junit=test-results/vitest/junit.xml
 # Browser suites (Playwright, Chromium + Firefox) against the local stack on a free port.
 bash scripts/browsers.sh
 npm run --silent test:e2e

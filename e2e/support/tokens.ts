@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Role } from '../../lib/config/roles';
 import { localConfig } from '../../local/config';
 import { type DevKey, loadOrCreateDevKey } from '../../local/dev-key';
@@ -11,18 +13,31 @@ export interface Principal {
   roles: readonly Role[];
 }
 
+const run = promisify(execFile);
 let key: Promise<DevKey> | undefined;
 
 /**
  * Mints an access token for the local stack the way `npm run token` does: RS256 with the persisted dev key
  * (`.local/dev-signing-key.json`, shared with the `webServer` started by Playwright), issuer
  * `http://localhost:<E2E_PORT>/`, the dev stage's audience and claims namespace.
+ * Against a deployed stage (`E2E_BASE_URL`), `E2E_TOKEN_COMMAND` is run instead with the same arguments as
+ * `npm run token` (`--tenant --user --roles --expires-in`) and must print the stage's access token.
  * @param expiresInSec lifetime, seconds (default 3600; negative = already expired)
- * @throws {Error} when `E2E_PORT` is unset (the suites always run through playwright.config.ts)
+ * @throws {Error} when neither `E2E_PORT` nor `E2E_TOKEN_COMMAND` is set, or the command fails
  */
 export async function mintToken(p: Principal, expiresInSec = 3600): Promise<string> {
+  const command = process.env.E2E_TOKEN_COMMAND;
+  if (command) {
+    const args = ['--tenant', p.tenantId, '--user', p.userId, '--roles', p.roles.join(','), '--expires-in'];
+    const { stdout } = await run(command, [...args, String(expiresInSec)], { shell: true });
+    return stdout.trim();
+  }
   const port = Number(process.env.E2E_PORT);
-  if (!Number.isInteger(port) || port <= 0) throw new Error('E2E_PORT is not set: tokens are minted locally');
+  if (!Number.isInteger(port) || port <= 0) {
+    throw new Error(
+      'no token source: E2E_PORT (local stack) or E2E_TOKEN_COMMAND (deployed stage) must be set',
+    );
+  }
   key ??= loadOrCreateDevKey();
   const { auth0 } = localConfig({ ...process.env, PORT: String(port) }).stageConfig;
   return signAccessToken(await key, localIssuer(port), auth0.claimsNamespace, {

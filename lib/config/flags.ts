@@ -36,17 +36,23 @@ export const FLAGS = {
   frontend_testing_enabled: {
     type: 'boolean',
     defaults: { dev: true, staging: true, prod: false },
-    effect: 'Run the web console unit-test suite in the pipeline for this stage.',
+    effect:
+      'Deploy pipeline: adds a "FrontendTests" step before this stage deploys, running the web console unit tests ' +
+      'with their coverage gate (Vitest project "web"); off removes the step. Read from the stage config at synth.',
   },
   e2e_testing_enabled: {
     type: 'boolean',
     defaults: { dev: true, staging: true, prod: false },
-    effect: 'Run Playwright end-to-end tests against this stage after deploy.',
+    effect:
+      'Deploy pipeline: adds an "E2ETests" step after this stage deploys, running the Playwright end-to-end suite ' +
+      "(npm run test:e2e, Chromium and Firefox) against the stage's API URL; off removes the step. Read at synth.",
   },
   visual_regression_testing_enabled: {
     type: 'boolean',
     defaults: { dev: false, staging: true, prod: false },
-    effect: 'Run screenshot comparisons of the console against committed baselines.',
+    effect:
+      'Deploy pipeline: adds a "VisualTests" step after this stage deploys, running the Playwright visual suite ' +
+      '(npm run test:visual) against the committed baselines; off removes the step. Read at synth.',
   },
   apm_monitoring_enabled: {
     type: 'boolean',
