@@ -73,8 +73,9 @@ function synthPipeline(flags: Partial<Record<FlagName, boolean>> = {}) {
 
 /** The step's buildspec (the CodeBuild project of the action named `actionName`). */
 function buildSpecOf(template: Template, actions: Action[], actionName: string): Record<string, unknown> {
-  const action = actions.find((a) => a.Name === actionName)!;
-  const projectId = (action.Configuration?.ProjectName as { Ref: string }).Ref;
+  const action = actions.find((a) => a.Name === actionName);
+  if (!action?.Configuration) throw new Error(`no action ${actionName}`);
+  const projectId = (action.Configuration.ProjectName as { Ref: string }).Ref;
   const project = resourcesOf(template, 'AWS::CodeBuild::Project')[projectId]!;
   const source = project.Properties!.Source as { BuildSpec: string };
   return JSON.parse(source.BuildSpec) as Record<string, unknown>;
