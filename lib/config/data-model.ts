@@ -28,6 +28,8 @@ export interface TableSpec {
  *   bypasses (`pk=TENANT#<id>`, `sk=BYPASS#<bypassId>`, TTL `expiresAt`).
  * - `audit`: append-only (`pk=TENANT#<id>` or `PLATFORM`, `sk=<ISO time>#<requestId>`).
  * - `reports`: reports service data (`tenantId`, `reportId`).
+ * - `security`: the responder's state — active blocks (`pk=BLOCKS#IPV4|IPV6`, `sk=<cidr>`), processed event ids
+ *   (`pk=EVENT#<id>`, `sk=EVENT`) and tenant clamps (`pk=CLAMP#<tenantId>`, `sk=CLAMP`), each with TTL `expiresAt`.
  */
 export const TABLES = {
   tenants: { id: 'Tenants', envVar: 'TENANTS_TABLE', partitionKey: { name: 'tenantId', type: 'S' } },
@@ -49,6 +51,13 @@ export const TABLES = {
     envVar: 'REPORTS_TABLE',
     partitionKey: { name: 'tenantId', type: 'S' },
     sortKey: { name: 'reportId', type: 'S' },
+  },
+  security: {
+    id: 'Security',
+    envVar: 'SECURITY_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    ttlAttribute: 'expiresAt',
   },
 } as const satisfies Record<string, TableSpec>;
 

@@ -11,6 +11,7 @@ export * from './metrics';
 export * from './policy';
 export * from './roles';
 export * from './routes';
+export * from './security';
 export * from './stage-names';
 export * from './stages';
 export * from './tiers';

@@ -21,3 +21,30 @@ export type RateLimitMetric = (typeof RATE_LIMIT_METRICS)[number];
 
 /** Authorizer security metric: one per rejected request (dimension `reason`). */
 export const AUTH_FAILURE_METRIC = 'AuthFailure';
+
+/**
+ * Security metrics (count; emitted by the security-events detector and the responder, dimensions `service`, `stage`
+ * and the one named per metric — never a tenant id or an address):
+ * - `SecurityEvent` (dimension `type`): every security event written to the security log group;
+ * - `FailedAuthThresholdExceeded` (dimension `subject`: `ip` | `tenant`): a sliding window crossed its threshold;
+ * - `TenantActivityAnomaly` (dimension `figure`): a tenant hour flagged against its baseline;
+ * - `GuardDutyFinding` (dimension `band`: `high` | `medium` | `low`): findings the responder received;
+ * - `IpBlocked`, `IpUnblocked`, `IpEvicted`: IP-set changes; `ActiveBlocks` (gauge, dimension `ipVersion`);
+ * - `ResponderSkipped` (dimension `reason`): an event handled without action (archived, allowlisted, monitoring off);
+ * - `TenantClamped`: emergency limit overrides applied.
+ */
+export const SECURITY_METRICS = {
+  securityEvent: 'SecurityEvent',
+  failedAuthThreshold: 'FailedAuthThresholdExceeded',
+  tenantAnomaly: 'TenantActivityAnomaly',
+  guardDutyFinding: 'GuardDutyFinding',
+  ipBlocked: 'IpBlocked',
+  ipUnblocked: 'IpUnblocked',
+  ipEvicted: 'IpEvicted',
+  activeBlocks: 'ActiveBlocks',
+  responderSkipped: 'ResponderSkipped',
+  tenantClamped: 'TenantClamped',
+} as const;
+
+/** One security metric name. */
+export type SecurityMetric = (typeof SECURITY_METRICS)[keyof typeof SECURITY_METRICS];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FLAG_NAMES } from './flags';
 import { HTTP_TARGETS } from './routes';
+import { securityConfigSchema } from './security';
 import { isStageName, STAGE_NAMES, type StageName } from './stage-names';
 
 /** CloudWatch Logs retention values accepted by `AWS::Logs::LogGroup` (days). */
@@ -39,6 +40,11 @@ export const stageConfigSchema = z
         claimsNamespace: httpsUrlWithSlash,
         /** Allowed clock skew for `exp`/`nbf`, seconds. */
         clockToleranceSec: z.number().int().min(0).max(300),
+        /**
+         * Longest accepted access-token lifetime (`exp − iat`), seconds, as set on the Auth0 API ("Maximum Access
+         * Token Lifetime"). Longer-lived tokens are refused (401 `token_lifetime_exceeded`). Default 24 h.
+         */
+        maxAccessTokenLifetimeSec: z.number().int().min(60).max(2_592_000).default(86_400),
       })
       .strict(),
     authorizer: z
@@ -87,10 +93,28 @@ export const stageConfigSchema = z
       .strict(),
     /** Base URLs of HTTP backends reached through the edge proxy. */
     httpBackends: z.record(z.enum(HTTP_TARGETS), z.string().url()),
+    /** Security monitoring: log retention, trail, GuardDuty, allowlist, detection thresholds, block durations. */
+    security: securityConfigSchema,
     /** Flag values that differ from the catalog default for this stage (see `flags.ts`). */
     flagOverrides: z.partialRecord(z.enum(FLAG_NAMES as [string, ...string[]]), z.boolean()).default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(c.security.securityLogRetentionDays)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['security', 'securityLogRetentionDays'],
+        message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+      });
+    }
+    if (c.name === 'prod' && c.security.securityLogRetentionDays < 365) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['security', 'securityLogRetentionDays'],
+        message: 'prod keeps security events at least 365 days (audit)',
+      });
+    }
+  });
 
 /** A validated stage configuration. */
 export type StageConfig = z.output<typeof stageConfigSchema>;
@@ -122,6 +146,17 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       rateLimitDegradedPerMinute: 50,
     },
     httpBackends: { marketData: 'https://market-data.dev.internal.marketedge.io' },
+    security: {
+      securityLogRetentionDays: 30,
+      trailRetentionDays: 90,
+      objectLock: false,
+      guardDuty: { mode: 'create' },
+      allowlist: ['10.0.0.0/8'],
+      failedAuth: { windowSec: 60, perIpThreshold: 20, perTenantThreshold: 100, cooldownSec: 300 },
+      blockTtlSec: { finding: 3_600, bruteForce: 900 },
+      anomaly: { alpha: 0.3, zThreshold: 4, minVolume: 50, minHistoryHours: 3, cooldownSec: 3_600 },
+      clamp: { requestsPerMinute: 60, ttlSec: 900 },
+    },
   },
   staging: {
     name: 'staging',
@@ -143,6 +178,17 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       rateLimitDegradedPerMinute: 10,
     },
     httpBackends: { marketData: 'https://market-data.staging.internal.marketedge.io' },
+    security: {
+      securityLogRetentionDays: 90,
+      trailRetentionDays: 365,
+      objectLock: false,
+      guardDuty: { mode: 'create' },
+      allowlist: ['10.0.0.0/8'],
+      failedAuth: { windowSec: 60, perIpThreshold: 20, perTenantThreshold: 200, cooldownSec: 300 },
+      blockTtlSec: { finding: 86_400, bruteForce: 3_600 },
+      anomaly: { alpha: 0.2, zThreshold: 4, minVolume: 200, minHistoryHours: 24, cooldownSec: 3_600 },
+      clamp: { requestsPerMinute: 120, ttlSec: 3_600 },
+    },
   },
   prod: {
     name: 'prod',
@@ -164,6 +210,17 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       rateLimitDegradedPerMinute: 1,
     },
     httpBackends: { marketData: 'https://market-data.internal.marketedge.io' },
+    security: {
+      securityLogRetentionDays: 731,
+      trailRetentionDays: 2_557,
+      objectLock: true,
+      guardDuty: { mode: 'create' },
+      allowlist: ['10.0.0.0/8'],
+      failedAuth: { windowSec: 60, perIpThreshold: 30, perTenantThreshold: 500, cooldownSec: 600 },
+      blockTtlSec: { finding: 86_400, bruteForce: 3_600 },
+      anomaly: { alpha: 0.1, zThreshold: 4, minVolume: 1_000, minHistoryHours: 72, cooldownSec: 6 * 3_600 },
+      clamp: { requestsPerMinute: 300, ttlSec: 3_600 },
+    },
   },
 };
 

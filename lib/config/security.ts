@@ -1,0 +1,135 @@
+/**
+ * Security monitoring facts: the stage `security` section schema, severity bands, the custom EventBridge source and
+ * detail types, block durations and WAF IP-set limits. One home for CDK (rules, GuardDuty, trail), the Lambdas
+ * (responder, detectors), the local stack and the drill (docs/security-runbooks.md).
+ */
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+/** Most addresses one WAF IP set holds (AWS WAFv2 quota). The responder evicts before exceeding it. */
+export const IP_SET_CAPACITY = 10_000;
+
+/** EventBridge `source` of the platform's own security events (detections and responder actions). */
+export const SECURITY_EVENT_SOURCE = 'marketedge.security';
+
+/** EventBridge `detail-type`s the platform emits on {@link SECURITY_EVENT_SOURCE}. */
+export const SECURITY_DETAIL_TYPES = {
+  /** Failed authentications from one source IP or for one tenant crossed the stage threshold (detector). */
+  failedAuthThreshold: 'FailedAuthThresholdExceeded',
+  /** A tenant's hourly activity deviates from its own baseline (anomaly detector). */
+  tenantAnomaly: 'TenantActivityAnomaly',
+  /** The responder acted (block, unblock, evict, clamp) or only alerted (monitoring off): for notification. */
+  responderAction: 'SecurityResponderAction',
+  /** A platform admin asks the responder to lift a block now (`POST /admin/security/unblock`). */
+  unblockRequested: 'SecurityUnblockRequested',
+} as const;
+
+/** GuardDuty's EventBridge identity. */
+export const GUARDDUTY_SOURCE = 'aws.guardduty';
+/** GuardDuty finding `detail-type`. */
+export const GUARDDUTY_DETAIL_TYPE = 'GuardDuty Finding';
+
+/** Severity bands of GuardDuty findings (0.1–8.9 today; AWS documents 1–10 for future use). */
+export const SEVERITY_BANDS = {
+  /** ≥ 7: page, automated response. */
+  high: { min: 7 },
+  /** 4–6.9: ticket topic, no automated action. */
+  medium: { min: 4 },
+  /** < 4: logged and counted only. */
+  low: { min: 0 },
+} as const;
+
+/** One severity band. */
+export type SeverityBand = keyof typeof SEVERITY_BANDS;
+
+/** Band of a finding severity (GuardDuty scale). */
+export function severityBand(severity: number): SeverityBand {
+  if (severity >= SEVERITY_BANDS.high.min) return 'high';
+  if (severity >= SEVERITY_BANDS.medium.min) return 'medium';
+  return 'low';
+}
+
+/** Severity the platform gives its own failed-auth detections (GuardDuty scale, "high"). */
+export const BRUTE_FORCE_SEVERITY = 7;
+
+/** An IPv4 or IPv6 address or CIDR (`203.0.113.7`, `203.0.113.0/24`, `2001:db8::/32`). */
+export const cidrSchema = z.string().refine((s) => {
+  const [addr, bits, ...rest] = s.split('/');
+  const v = isIP(addr ?? '');
+  if (v === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n >= 0 && n <= (v === 4 ? 32 : 128);
+}, 'must be an IPv4/IPv6 address or CIDR');
+
+/** Schema of a stage's `security` section (validated with the rest of the stage config). */
+export const securityConfigSchema = z
+  .object({
+    /** Retention of the security log group, days (prod ≥ 365 for audit). */
+    securityLogRetentionDays: z.number().int().min(1),
+    /** How long CloudTrail log files are kept in S3, days (object lock in governance mode when `objectLock`). */
+    trailRetentionDays: z.number().int().min(1),
+    /** S3 Object Lock on the trail bucket (prod). */
+    objectLock: z.boolean(),
+    /** GuardDuty: `create` a detector in the stage account, or use the organization's detector by id. */
+    guardDuty: z.discriminatedUnion('mode', [
+      z.object({ mode: z.literal('create') }).strict(),
+      z.object({ mode: z.literal('existing'), detectorId: z.string().regex(/^[a-z0-9]{32}$/) }).strict(),
+    ]),
+    /** Addresses and CIDRs that are never blocked (office egress, monitoring probes, partners). */
+    allowlist: z.array(cidrSchema).max(100),
+    /** Failed-authentication detection (sliding windows in Redis). */
+    failedAuth: z
+      .object({
+        /** Sliding window, seconds. */
+        windowSec: z.number().int().min(10).max(3600),
+        /** 401/403s from one source IP within the window that trigger an event, an alarm and a block. */
+        perIpThreshold: z.number().int().min(2),
+        /** 401/403s for one tenant within the window that trigger an event and an alarm (no block). */
+        perTenantThreshold: z.number().int().min(2),
+        /** Quiet time after an event for the same subject, seconds. */
+        cooldownSec: z.number().int().min(1).max(86_400),
+      })
+      .strict(),
+    /** Block durations, seconds: GuardDuty high-severity findings and failed-auth bursts. */
+    blockTtlSec: z
+      .object({
+        finding: z
+          .number()
+          .int()
+          .min(1)
+          .max(30 * 86_400),
+        bruteForce: z
+          .number()
+          .int()
+          .min(1)
+          .max(30 * 86_400),
+      })
+      .strict(),
+    /** Tenant activity anomaly detection (EWMA and z-score over hourly figures). */
+    anomaly: z
+      .object({
+        /** EWMA smoothing factor (weight of the newest hour). */
+        alpha: z.number().gt(0).lt(1),
+        /** z-score above which an hour is anomalous. */
+        zThreshold: z.number().positive(),
+        /** Minimum figure in the hour before it can be flagged (small tenants do not page). */
+        minVolume: z.number().int().min(1),
+        /** Hours of baseline required before flagging. */
+        minHistoryHours: z.number().int().min(1),
+        /** Quiet time per tenant after a flag, seconds. */
+        cooldownSec: z.number().int().min(0),
+      })
+      .strict(),
+    /** Emergency clamp of a tenant under attack: requests per minute and how long it lasts. */
+    clamp: z
+      .object({
+        requestsPerMinute: z.number().int().min(1),
+        ttlSec: z.number().int().min(60).max(86_400),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** A validated `security` section. */
+export type SecurityConfig = z.output<typeof securityConfigSchema>;
