@@ -6,7 +6,6 @@ import {
   IpSetWriter,
   StaleLockTokenError,
 } from '../../../lambdas/security-responder/ip-set';
-import { Responder } from '../../../lambdas/security-responder/responder';
 import { securityEventSchema } from '../../../lambdas/shared/security/event-schema';
 import { IP_SET_CAPACITY } from '../../../lib/config/security';
 import {
@@ -400,12 +399,8 @@ describe('responder inputs', () => {
   });
 
   it('a responder with a malformed allowlist fails at construction', () => {
-    expect(
-      () =>
-        new Responder({
-          ...makeResponder().responder['deps' as never],
-          config: testSecurityConfig({ allowlist: ['not-an-ip'] }),
-        } as never),
-    ).toThrow('not an address or CIDR');
+    expect(() => makeResponder({ config: testSecurityConfig({ allowlist: ['not-an-ip'] }) })).toThrow(
+      'not an address or CIDR',
+    );
   });
 });
