@@ -1,3 +1,4 @@
+import { SECURITY_METRICS } from '../../lib/config/metrics';
 import { BRUTE_FORCE_SEVERITY, type SecurityConfig, severityBand } from '../../lib/config/security';
 import { CidrMatcher, canonicalCidr } from '../shared/security/cidr';
 import type { SecurityEventInput } from '../shared/security/event';
@@ -146,16 +147,16 @@ export class Responder {
       details: { findingId: finding.id, findingType: finding.type, severity, band },
     };
     if (finding.service?.archived === true) {
-      this.deps.metric('ResponderSkipped', ['reason', 'archived'], 1);
+      this.deps.metric(SECURITY_METRICS.responderSkipped, ['reason', 'archived'], 1);
       this.deps.emit({ ...base, outcome: 'ignored', reason: 'archived' });
       return empty('finding', 'ignored', 'archived');
     }
     if (severity === undefined || band === undefined) {
-      this.deps.metric('ResponderSkipped', ['reason', 'no_severity'], 1);
+      this.deps.metric(SECURITY_METRICS.responderSkipped, ['reason', 'no_severity'], 1);
       this.deps.emit({ ...base, outcome: 'ignored', reason: 'no_severity' });
       return empty('finding', 'ignored', 'no_severity');
     }
-    this.deps.metric('GuardDutyFinding', ['band', band], 1);
+    this.deps.metric(SECURITY_METRICS.guardDutyFinding, ['band', band], 1);
     if (band !== 'high') {
       this.deps.emit({ ...base, outcome: 'detected', reason: `guardduty_${band}` });
       return empty('finding', 'ignored', `below_high_band:${band}`);
@@ -168,7 +169,7 @@ export class Responder {
       details: { ...base.details, addresses: addresses.length },
     });
     if (addresses.length === 0) {
-      this.deps.metric('ResponderSkipped', ['reason', 'no_remote_address'], 1);
+      this.deps.metric(SECURITY_METRICS.responderSkipped, ['reason', 'no_remote_address'], 1);
       return empty('finding', 'ignored', 'no_remote_address');
     }
     return this.block(
@@ -198,7 +199,7 @@ export class Responder {
         nowMs: this.now(),
       });
       if (applied) {
-        this.deps.metric('TenantClamped', undefined, 1);
+        this.deps.metric(SECURITY_METRICS.tenantClamped, undefined, 1);
         this.deps.emit({
           type: 'TenantClamped',
           outcome: 'clamped',
@@ -238,7 +239,7 @@ export class Responder {
     eventId: string,
     d: { tenantId?: string; sourceIp?: string; reason: string; action: string },
   ): void {
-    this.deps.metric('ResponderSkipped', ['reason', d.reason], 1);
+    this.deps.metric(SECURITY_METRICS.responderSkipped, ['reason', d.reason], 1);
     this.deps.emit({
       type: 'ResponseSuppressed',
       outcome: 'suppressed',
@@ -337,7 +338,7 @@ export class Responder {
     for (const e of evict) {
       await this.deps.store.delete(version, e.cidr);
       outcome.evicted.push(e.cidr);
-      this.deps.metric('IpEvicted', ['ipVersion', `IPV${version}`], 1);
+      this.deps.metric(SECURITY_METRICS.ipEvicted, ['ipVersion', `IPV${version}`], 1);
       this.deps.emit({
         type: 'IpEvicted',
         outcome: 'evicted',
@@ -352,7 +353,7 @@ export class Responder {
     for (const b of batch) {
       const isNew = add.includes(b.cidr);
       (isNew ? outcome.blocked : outcome.refreshed).push(b.cidr);
-      if (isNew) this.deps.metric('IpBlocked', ['ipVersion', `IPV${version}`], 1);
+      if (isNew) this.deps.metric(SECURITY_METRICS.ipBlocked, ['ipVersion', `IPV${version}`], 1);
       this.deps.emit({
         type: 'IpBlocked',
         outcome: 'blocked',
@@ -370,7 +371,7 @@ export class Responder {
         },
       });
     }
-    this.deps.metric('ActiveBlocks', ['ipVersion', `IPV${version}`], res.addresses.length);
+    this.deps.metric(SECURITY_METRICS.activeBlocks, ['ipVersion', `IPV${version}`], res.addresses.length);
   }
 
   /**
@@ -393,7 +394,7 @@ export class Responder {
       for (const r of res.result.expired) await this.deps.store.delete(version, r.cidr);
       for (const cidr of res.result.remove) {
         outcome.unblocked.push(cidr);
-        this.deps.metric('IpUnblocked', ['ipVersion', `IPV${version}`], 1);
+        this.deps.metric(SECURITY_METRICS.ipUnblocked, ['ipVersion', `IPV${version}`], 1);
         this.deps.emit({
           type: 'IpUnblocked',
           outcome: 'unblocked',
@@ -403,7 +404,7 @@ export class Responder {
           principalType: 'system',
         });
       }
-      this.deps.metric('ActiveBlocks', ['ipVersion', `IPV${version}`], res.addresses.length);
+      this.deps.metric(SECURITY_METRICS.activeBlocks, ['ipVersion', `IPV${version}`], res.addresses.length);
     }
     if (this.deps.clamp) {
       for (const tenantId of await this.deps.clamp.liftExpired(nowMs)) {
@@ -436,7 +437,7 @@ export class Responder {
     await this.deps.store.delete(canon.version, canon.cidr);
     if (!res.result) return { ...outcome, status: 'ignored', reason: 'not_blocked' };
     outcome.unblocked.push(canon.cidr);
-    this.deps.metric('IpUnblocked', ['ipVersion', `IPV${canon.version}`], 1);
+    this.deps.metric(SECURITY_METRICS.ipUnblocked, ['ipVersion', `IPV${canon.version}`], 1);
     this.deps.emit({
       type: 'IpUnblocked',
       outcome: 'unblocked',

@@ -31,7 +31,8 @@ export const AUTH_FAILURE_METRIC = 'AuthFailure';
  * - `GuardDutyFinding` (dimension `band`: `high` | `medium` | `low`): findings the responder received;
  * - `IpBlocked`, `IpUnblocked`, `IpEvicted`: IP-set changes; `ActiveBlocks` (gauge, dimension `ipVersion`);
  * - `ResponderSkipped` (dimension `reason`): an event handled without action (archived, allowlisted, monitoring off);
- * - `TenantClamped`: emergency limit overrides applied.
+ * - `TenantClamped`: emergency limit overrides applied; `ResponderMalformedEvent`: an event the responder rejected
+ *   (it goes to the dead-letter queue).
  */
 export const SECURITY_METRICS = {
   securityEvent: 'SecurityEvent',
@@ -44,6 +45,7 @@ export const SECURITY_METRICS = {
   activeBlocks: 'ActiveBlocks',
   responderSkipped: 'ResponderSkipped',
   tenantClamped: 'TenantClamped',
+  responderMalformed: 'ResponderMalformedEvent',
 } as const;
 
 /** One security metric name. */

@@ -1,0 +1,72 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SecurityConfig } from '../../lib/config/security';
+import { getStageConfig } from '../../lib/config/stages';
+import { createRedisClient } from '../shared/rate-limit';
+import {
+  type ActivityStore,
+  type BaselineStore,
+  MemoryActivityStore,
+  MemoryBaselineStore,
+} from '../shared/security/anomaly';
+import { type AnomalyRedis, RedisActivityStore, RedisBaselineStore } from '../shared/security/anomaly-redis';
+import type { SecurityEventSink } from '../shared/security/event';
+import { FailedAuthDetector } from '../shared/security/failed-auth';
+import { eventBridgePublisher, type SecurityPublisher } from '../shared/security/publisher';
+import {
+  MemoryWindowStore,
+  type RedisEvalClient,
+  RedisWindowStore,
+  type SlidingWindowStore,
+} from '../shared/security/sliding-window';
+import { type PipelineMetric, SecurityPipeline } from './pipeline';
+
+/** Adapters the local stack or tests replace. */
+export interface PipelineEnvironment {
+  config?: SecurityConfig;
+  publish?: SecurityPublisher;
+}
+
+let overrides: PipelineEnvironment = {};
+let built: SecurityPipeline | undefined;
+
+/** Replaces adapters (the local stack's bus, a drill's config). Resets the built pipeline. */
+export function configureSecurityEvents(env: PipelineEnvironment): void {
+  overrides = env;
+  built = undefined;
+}
+
+/**
+ * The process-wide pipeline: windows, hourly figures and baselines in Redis when `REDIS_URL` is set (cluster client
+ * when `REDIS_CLUSTER=true`), else in memory (local stack without Redis); detections on EventBridge
+ * (`SECURITY_EVENT_BUS`, default bus); thresholds from the stage config.
+ */
+export function getPipeline(sink: SecurityEventSink, metric: PipelineMetric): SecurityPipeline {
+  if (built) return built;
+  const env = process.env;
+  const config = overrides.config ?? getStageConfig(env.STAGE ?? 'dev').security;
+  let windows: SlidingWindowStore;
+  let activity: ActivityStore;
+  let baselines: BaselineStore;
+  if (env.REDIS_URL) {
+    const client = createRedisClient({ url: env.REDIS_URL, cluster: env.REDIS_CLUSTER === 'true' });
+    windows = new RedisWindowStore(client as unknown as RedisEvalClient);
+    activity = new RedisActivityStore(client as unknown as AnomalyRedis);
+    baselines = new RedisBaselineStore(client as unknown as AnomalyRedis);
+  } else {
+    windows = new MemoryWindowStore();
+    activity = new MemoryActivityStore();
+    baselines = new MemoryBaselineStore();
+  }
+  built = new SecurityPipeline({
+    detector: new FailedAuthDetector({ store: windows, config: config.failedAuth }),
+    activity,
+    baselines,
+    config,
+    sink,
+    publish:
+      overrides.publish ??
+      eventBridgePublisher(new EventBridgeClient({ maxAttempts: 3 }), env.SECURITY_EVENT_BUS ?? 'default'),
+    metric,
+  });
+  return built;
+}

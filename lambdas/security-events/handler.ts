@@ -1,0 +1,46 @@
+import { CloudWatchLogsSchema } from '@aws-lambda-powertools/parser/schemas/cloudwatch';
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import type { Context } from 'aws-lambda';
+import { createLoggerAndMetrics } from '../shared/logger-metrics';
+import { hourStart } from '../shared/security/anomaly';
+import { loggerSink } from '../shared/security/event';
+import { getPipeline } from './deps';
+import type { PipelineResult } from './pipeline';
+
+const { logger, metrics } = createLoggerAndMetrics('security-events');
+const sink = loggerSink(logger);
+const metric = (name: string, dimension: [string, string] | undefined, value: number) => {
+  const m = metrics.singleMetric();
+  if (dimension) m.addDimension(dimension[0], dimension[1]);
+  m.addMetric(name, 'Count', value);
+};
+
+/** What the handler did with one invocation. */
+export type SecurityEventsResult =
+  | ({ kind: 'logs' } & PipelineResult)
+  | { kind: 'hourly'; hourStart: string; flagged: { tenantId: string; figures: string[] }[] };
+
+/**
+ * Security-events Lambda. Its log group is the security log group (retention per stage): every security event it
+ * logs is the audit record. Two triggers:
+ * - CloudWatch Logs subscriptions (API access log: 401/403 by source IP, tenant hourly figures; Lambda log groups:
+ *   lines carrying `security_event`), decoded with the Powertools `CloudWatchLogsSchema`;
+ * - an hourly EventBridge schedule: the previous hour's tenant figures against their baselines (anomalies).
+ * @throws {Error} for an event of neither shape, or when Redis/EventBridge fail (the trigger retries)
+ */
+export async function handler(event: unknown, context?: Context): Promise<SecurityEventsResult> {
+  if (context) logger.addContext(context);
+  const pipeline = getPipeline(sink, metric);
+  if (event && typeof event === 'object' && 'awslogs' in event) {
+    const logs = CloudWatchLogsSchema.parse(event).awslogs.data;
+    const result = await pipeline.processLines(logs.logEvents.map((e) => e.message));
+    return { kind: 'logs', ...result };
+  }
+  const scheduled = EventBridgeSchema.safeParse(event);
+  if (scheduled.success && scheduled.data.source === 'aws.events') {
+    const hour = hourStart(Date.parse(scheduled.data.time)) - 3_600_000;
+    const flagged = await pipeline.evaluateHour(hour);
+    return { kind: 'hourly', hourStart: new Date(hour).toISOString(), flagged };
+  }
+  throw new Error('security-events: expected a CloudWatch Logs subscription or a scheduled event');
+}
