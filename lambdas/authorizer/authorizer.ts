@@ -10,6 +10,11 @@ import type {
 import { AUTH_FAILURE_METRIC } from '../../lib/config/metrics';
 import type { Route } from '../../lib/config/routes';
 import { isTier } from '../../lib/config/tier-names';
+import {
+  buildSecurityEvent,
+  SECURITY_EVENT_LOG_KEY,
+  type SecurityEventInput,
+} from '../shared/security/event';
 import { type AuthorizerContext, toAuthorizerContext } from '../shared/tenant-context';
 import { getTenant as getTenantFromTable } from '../shared/tenants/repository';
 import type { Tenant } from '../shared/tenants/tenant';
@@ -48,6 +53,11 @@ export interface AuthorizerOptions {
   claimsNamespace: string;
   /** Allowed clock skew for `exp`/`nbf`, seconds (0–300, default 0). */
   clockToleranceSec?: number;
+  /**
+   * Longest accepted token lifetime `exp − iat`, seconds (default 86,400 = Auth0's default maximum access-token
+   * lifetime). Longer-lived tokens are refused with `token_lifetime_exceeded`.
+   */
+  maxTokenLifetimeSec?: number;
   /** In-memory tenant cache TTL, seconds (default 5; 0 = no cache). */
   tenantCacheTtlSec?: number;
   /** JWKS URL (default `<issuer>.well-known/jwks.json`, Auth0's location). */
@@ -103,8 +113,37 @@ function validateOptions(o: AuthorizerOptions): void {
   if (!Number.isInteger(tol) || tol < 0 || tol > 300) problems.push('clockToleranceSec: integer 0–300');
   const ttl = o.tenantCacheTtlSec ?? 5;
   if (!Number.isFinite(ttl) || ttl < 0 || ttl > 3600) problems.push('tenantCacheTtlSec: 0–3600');
+  const life = o.maxTokenLifetimeSec ?? DEFAULT_MAX_TOKEN_LIFETIME_SEC;
+  if (!Number.isInteger(life) || life < 60) problems.push('maxTokenLifetimeSec: integer ≥ 60');
   if (problems.length > 0)
     throw new AuthorizerConfigError(`authorizer config invalid: ${problems.join('; ')}`);
+}
+
+/** Default {@link AuthorizerOptions.maxTokenLifetimeSec}: 24 h, Auth0's default maximum access-token lifetime. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SEC = 86_400;
+
+/**
+ * Time checks aws-jwt-verify does not make (after the signature verified): `iat` required, not in the future beyond
+ * the clock tolerance, and `exp − iat` within the maximum lifetime.
+ * @throws {UnauthorizedError} `claims_invalid` | `token_issued_in_future` | `token_lifetime_exceeded`
+ */
+export function checkTokenTimes(
+  payload: unknown,
+  nowSec: number,
+  toleranceSec: number,
+  maxLifetimeSec: number,
+): void {
+  const { iat, exp } = (payload ?? {}) as { iat?: unknown; exp?: unknown };
+  if (typeof iat !== 'number' || !Number.isFinite(iat))
+    throw new UnauthorizedError('claims_invalid', 'iat missing');
+  if (iat > nowSec + toleranceSec)
+    throw new UnauthorizedError('token_issued_in_future', `${Math.round(iat - nowSec)} s ahead`);
+  if (typeof exp === 'number' && exp - iat > maxLifetimeSec) {
+    throw new UnauthorizedError(
+      'token_lifetime_exceeded',
+      `${Math.round(exp - iat)} s > ${maxLifetimeSec} s`,
+    );
+  }
 }
 
 /** Cheap checks before any JWKS work: header must name RS256 and a `kid`. */
@@ -139,6 +178,8 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const ttlMs = (options.tenantCacheTtlSec ?? 5) * 1000;
   const lookupTenant = options.getTenant ?? getTenantFromTable;
   const parsePrincipal = createPrincipalParser(options.claimsNamespace);
+  const toleranceSec = options.clockToleranceSec ?? 0;
+  const maxLifetimeSec = options.maxTokenLifetimeSec ?? DEFAULT_MAX_TOKEN_LIFETIME_SEC;
   const verifier = JwtVerifier.create(
     {
       issuer: options.issuer,
@@ -173,6 +214,14 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       tenantId: principal.tenantId,
       userId: principal.userId,
       principalType: principal.principalType,
+      [SECURITY_EVENT_LOG_KEY]: securityEvent(event, {
+        type: 'AuthDenied',
+        outcome: 'forbidden',
+        reason,
+        tenantId: principal.tenantId,
+        principal: principal.userId,
+        principalType: principal.principalType,
+      }),
     });
     countFailure(reason, principal.tenantId);
     return { principalId: principal.userId, policyDocument: buildDenyPolicy(event.methodArn) };
@@ -189,10 +238,21 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       } catch (err) {
         throw classifyVerifyError(err);
       }
+      checkTokenTimes(payload, Date.now() / 1000, toleranceSec, maxLifetimeSec);
       principal = parsePrincipal(payload);
     } catch (err) {
       if (err instanceof UnauthorizedError) {
-        logger.warn('authorization failed', { reason: err.reason, status: 401, detail: err.detail });
+        logger.warn('authorization failed', {
+          reason: err.reason,
+          status: 401,
+          detail: err.detail,
+          [SECURITY_EVENT_LOG_KEY]: securityEvent(event, {
+            type: 'AuthFailed',
+            outcome: 'unauthorized',
+            reason: err.reason,
+            details: { detail: err.detail },
+          }),
+        });
         countFailure(err.reason);
         throw new Error('Unauthorized');
       }
@@ -230,6 +290,15 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       roles: context.roles,
       principalType: principal.principalType,
       tier: tenant.tier,
+      [SECURITY_EVENT_LOG_KEY]: securityEvent(event, {
+        type: 'AuthAllowed',
+        outcome: 'allowed',
+        reason: 'authorized',
+        tenantId: principal.tenantId,
+        principal: principal.userId,
+        principalType: principal.principalType,
+        details: { roles: context.roles, tier: tenant.tier },
+      }),
     });
     return {
       principalId: principal.userId,
@@ -240,6 +309,20 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   }
 
   return Object.assign(authorize, { verifier });
+}
+
+/** A security event of this request: caller's address, user agent, route and request id from the event. */
+function securityEvent(event: APIGatewayRequestAuthorizerEvent, input: SecurityEventInput) {
+  let userAgent: string | undefined;
+  for (const [k, v] of Object.entries(event.headers ?? {}))
+    if (k.toLowerCase() === 'user-agent') userAgent = v;
+  return buildSecurityEvent({
+    sourceIp: event.requestContext?.identity?.sourceIp,
+    userAgent,
+    route: event.resource,
+    requestId: event.requestContext?.requestId,
+    ...input,
+  });
 }
 
 /** Error name and message for logs (never a token: aws-jwt-verify and SDK messages carry none). */

@@ -3,7 +3,12 @@ import { AuthorizerConfigError, type AuthorizerOptions } from './authorizer';
 /** The part of {@link AuthorizerOptions} that comes from the environment. */
 export type AuthorizerEnvConfig = Pick<
   AuthorizerOptions,
-  'issuer' | 'audience' | 'claimsNamespace' | 'clockToleranceSec' | 'tenantCacheTtlSec'
+  | 'issuer'
+  | 'audience'
+  | 'claimsNamespace'
+  | 'clockToleranceSec'
+  | 'tenantCacheTtlSec'
+  | 'maxTokenLifetimeSec'
 >;
 
 /** Default `AUTH0_CLOCK_TOLERANCE_SEC`, seconds. */
@@ -28,7 +33,7 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, problems
  * - `AUTH0_AUDIENCE` (required): API identifier; several comma-separated values are accepted;
  * - `AUTH0_CLAIMS_NAMESPACE` (required): custom-claim prefix ending with `/`;
  * - `AUTH0_CLOCK_TOLERANCE_SEC` (default {@link DEFAULT_CLOCK_TOLERANCE_SEC}), `TENANT_CACHE_TTL_SEC`
- *   (default {@link DEFAULT_TENANT_CACHE_TTL_SEC}): seconds.
+ *   (default {@link DEFAULT_TENANT_CACHE_TTL_SEC}), `AUTH0_MAX_TOKEN_LIFETIME_SEC` (default 86,400): seconds.
  * The deployed handler accepts https issuers only (its JWKS fetcher is aws-jwt-verify's HTTPS fetcher); the local
  * stack builds its authorizer with `createAuthorizer()` and `createFetchJwksCache()` instead.
  * @throws {AuthorizerConfigError} naming every missing/invalid variable
@@ -46,6 +51,7 @@ export function authorizerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): A
   if (!/^\S+\/$/.test(claimsNamespace)) problems.push('AUTH0_CLAIMS_NAMESPACE: required, ending with "/"');
   const clockToleranceSec = intVar(env, 'AUTH0_CLOCK_TOLERANCE_SEC', DEFAULT_CLOCK_TOLERANCE_SEC, problems);
   const tenantCacheTtlSec = intVar(env, 'TENANT_CACHE_TTL_SEC', DEFAULT_TENANT_CACHE_TTL_SEC, problems);
+  const maxTokenLifetimeSec = intVar(env, 'AUTH0_MAX_TOKEN_LIFETIME_SEC', 86_400, problems);
   if (problems.length > 0) throw new AuthorizerConfigError(`authorizer env invalid: ${problems.join('; ')}`);
   return {
     issuer,
@@ -53,5 +59,6 @@ export function authorizerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): A
     claimsNamespace,
     clockToleranceSec,
     tenantCacheTtlSec,
+    maxTokenLifetimeSec,
   };
 }

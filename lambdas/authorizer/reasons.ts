@@ -28,6 +28,10 @@ export const UNAUTHORIZED_REASONS = [
   'token_expired',
   /** `nbf` in the future (beyond the clock tolerance). */
   'token_not_yet_valid',
+  /** `iat` in the future beyond the clock tolerance (a token minted with a skewed or forged clock). */
+  'token_issued_in_future',
+  /** `exp − iat` above the stage's maximum access-token lifetime (Auth0 API setting; default 24 h). */
+  'token_lifetime_exceeded',
   /** `iss` not exactly the configured issuer (Auth0's form ends with `/`). */
   'issuer_invalid',
   /** `aud` (string or array) does not contain the configured audience. */

@@ -9,6 +9,7 @@ import {
 import { createFetchJwksCache } from '../../../lambdas/authorizer/jwks';
 import { DENY_REASONS, DependencyError, UNAUTHORIZED_REASONS } from '../../../lambdas/authorizer/reasons';
 import { setDocumentClient } from '../../../lambdas/shared/aws/dynamodb';
+import { securityEventSchema } from '../../../lambdas/shared/security/event-schema';
 import { tenantContextFromEvent } from '../../../lambdas/shared/tenant-context';
 import { invalidateTenantCache } from '../../../lambdas/shared/tenants/repository';
 import { type LocalDynamo, startDynalite, useLocalDynamoEnv } from '../../helpers/dynalite';
@@ -337,6 +338,19 @@ describe('hostile tokens: every one → 401/403, none → 500, reason logged, to
     ],
     ['not yet valid', async () => bearer(await iss.mint({ nbf: now() + 3600 })), 401, 'token_not_yet_valid'],
     [
+      'iat in the future beyond the clock tolerance',
+      async () => bearer(await iss.mint({ iat: now() + 120, exp: now() + 3600 })),
+      401,
+      'token_issued_in_future',
+    ],
+    [
+      'lifetime above the stage maximum (exp − iat > 24 h)',
+      async () => bearer(await iss.mint({ iat: now() - 60, exp: now() + 86_400 })),
+      401,
+      'token_lifetime_exceeded',
+    ],
+    ['no iat', async () => bearer(await iss.mint({ iat: undefined })), 401, 'claims_invalid'],
+    [
       'wrong iss (no trailing slash)',
       async () => bearer(await iss.mint({ iss: iss.issuer.replace(/\/$/, '') })),
       401,
@@ -508,6 +522,29 @@ describe('hostile tokens: every one → 401/403, none → 500, reason logged, to
       }
     },
   );
+
+  it('every outcome is a security event of the one schema: allow, 401 with reason, 403', async () => {
+    const auth = newAuthorizer();
+    const events: unknown[] = [];
+    const take = () => events.push(rec.logs.at(-1)?.extra.security_event);
+    await call(auth, bearer(await iss.mint()));
+    take();
+    await call(auth, bearer(await iss.mint({ iat: now() + 600, exp: now() + 3600 })));
+    take();
+    await call(auth, bearer(await iss.mint({ [`${NS}tenant_id`]: 'hooli' })));
+    take();
+    const parsed = events.map((e) => securityEventSchema.parse(e));
+    expect(parsed.map((e) => [e.type, e.outcome, e.reason])).toEqual([
+      ['AuthAllowed', 'allowed', 'authorized'],
+      ['AuthFailed', 'unauthorized', 'token_issued_in_future'],
+      ['AuthDenied', 'forbidden', 'tenant_suspended'],
+    ]);
+    for (const e of parsed) {
+      expect(e.sourceIp).not.toBe('');
+      expect(e.requestId).not.toBe('-');
+    }
+    expect(parsed[2]?.tenantId).toBe('hooli');
+  });
 
   it('penalty box: a second unknown kid right after the first does not refetch the JWKS', async () => {
     const auth = newAuthorizer();

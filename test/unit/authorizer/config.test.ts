@@ -28,14 +28,21 @@ describe('authorizerConfigFromEnv', () => {
       claimsNamespace: env.AUTH0_CLAIMS_NAMESPACE,
       clockToleranceSec: DEFAULT_CLOCK_TOLERANCE_SEC,
       tenantCacheTtlSec: DEFAULT_TENANT_CACHE_TTL_SEC,
+      maxTokenLifetimeSec: 86_400,
     });
     const c = authorizerConfigFromEnv({
       ...env,
       AUTH0_AUDIENCE: 'a, b',
       AUTH0_CLOCK_TOLERANCE_SEC: '30',
       TENANT_CACHE_TTL_SEC: '0',
+      AUTH0_MAX_TOKEN_LIFETIME_SEC: '3600',
     });
-    expect(c).toMatchObject({ audience: ['a', 'b'], clockToleranceSec: 30, tenantCacheTtlSec: 0 });
+    expect(c).toMatchObject({
+      audience: ['a', 'b'],
+      clockToleranceSec: 30,
+      tenantCacheTtlSec: 0,
+      maxTokenLifetimeSec: 3600,
+    });
   });
 
   it('names every bad variable', () => {
