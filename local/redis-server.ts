@@ -21,6 +21,7 @@ export function freePort(): Promise<number> {
  * @param port TCP port (see {@link freePort})
  * @param bin binary to run (default `redis-server`)
  * @param timeoutMs how long to wait for the first `PONG`, ms
+ * @param extraArgs further `redis-server` arguments (e.g. the cluster options of `local/redis-cluster.ts`)
  * @returns the running child process
  * @throws {Error} when the binary cannot be spawned, exits early, or does not answer within `timeoutMs`
  */
@@ -28,6 +29,7 @@ export async function launchRedisServer(
   port: number,
   bin = 'redis-server',
   timeoutMs = 5_000,
+  extraArgs: readonly string[] = [],
 ): Promise<ChildProcess> {
   const proc = spawn(
     bin,
@@ -42,6 +44,7 @@ export async function launchRedisServer(
       'no',
       '--loglevel',
       'warning',
+      ...extraArgs,
     ],
     { stdio: 'ignore' },
   );

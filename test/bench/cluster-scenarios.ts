@@ -1,0 +1,308 @@
+/**
+ * Scenarios of the limiter on a real Redis Cluster — failover, resharding, scale, hot tenant — shared by the cluster
+ * integration suite (small, asserted) and `npm run bench:cluster` (longer, reported). Each takes a running cluster
+ * from `test/helpers/redis-cluster.ts` and returns plain figures.
+ */
+import type { Cluster } from 'ioredis';
+import {
+  counterKey,
+  MemoryStore,
+  RateLimiter,
+  type RateLimiterDeps,
+  RedisStore,
+  StaticPolicySource,
+} from '../../lambdas/shared/rate-limit';
+import {
+  CLOSED_ROUTE,
+  errorKinds,
+  type LoadRecord,
+  OPEN_ROUTE,
+  quantile,
+  startLoad,
+  tenantSlot,
+  tenantsWhere,
+} from '../helpers/cluster-load';
+import {
+  killPrimaryAndWaitForFailover,
+  type RunningRedisCluster,
+  reshard,
+  shards,
+} from '../helpers/redis-cluster';
+import { fixedFlags } from '../unit/rate-limit/conformance.suite';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Tenant rate limit used by the failover scenario: 20 requests/s, burst 10. */
+export const FAILOVER_RULE = { limitPerSec: 20, burst: 10 } as const;
+
+/** The production limiter on the cluster (`REDIS_CLUSTER=true` client), with a policy source the scenario sets. */
+export function clusterLimiter(
+  cluster: RunningRedisCluster,
+  policy: StaticPolicySource,
+  tuning: Partial<RateLimiterDeps> = {},
+): { limiter: RateLimiter; store: RedisStore } {
+  const store = new RedisStore({ url: cluster.url, cluster: true });
+  const limiter = new RateLimiter({
+    store,
+    fallback: new MemoryStore(),
+    policySource: policy,
+    flags: fixedFlags(),
+    ...tuning,
+  });
+  return { limiter, store };
+}
+
+/** Figures of {@link failoverScenario}. */
+export interface FailoverResult {
+  decisions: number;
+  /** Longest `check` wall time, ms (includes event-loop delay of this busy process). */
+  maxDecisionMs: number;
+  p99DecisionMs: number;
+  /** Worst event-loop delay during the run, ms (what the machine, not the limiter, added). */
+  maxLoopDelayMs: number;
+  /** Responses ≥ 500 that the route policy does not call for (a 500, or any 5xx on a fail-open route). */
+  unexpected5xx: number;
+  /** 503s on the fail-closed route (the route policy while the tenant's shard is down). */
+  failClosed503: number;
+  /** Degraded decisions of tenants on the killed shard / on the other shards. */
+  degradedVictim: number;
+  degradedHealthy: number;
+  /** ms from the kill to the replica's promotion (cluster-side failover time). */
+  promotedAfterMs: number;
+  /** ms from the kill to the last degraded decision of a victim tenant (after it, Redis decides again). */
+  enforcedAgainAfterMs: number;
+  /** ms from the kill to the last degraded decision of a tenant on a healthy shard (0 = none). */
+  healthyDegradedUntilMs: number;
+  /** Allowed minus what the limit allows over the window, summed over victim tenants (≥ 0 = over-admission). */
+  overAdmission: number;
+  /** Worst single victim tenant's over-admission. */
+  overAdmissionMaxPerTenant: number;
+  /** Same figure for tenants on healthy shards (control: should be ~0). */
+  overAdmissionHealthy: number;
+  /** The bound the design gives per tenant and container: 2 × burst + 1 (see docs/rate-limiting.md). */
+  overAdmissionBoundPerTenant: number;
+  victimTenants: number;
+  windowSec: number;
+  /** Why decisions were degraded, grouped. */
+  errorKinds: Record<string, number>;
+}
+
+/**
+ * Steady load over tenants spread evenly on every shard (each tenant offered 2× its limit, so the limiter is
+ * denying all the time); SIGKILL one primary; keep the load for `windowSec` after the kill. The replica takes over
+ * (`cluster-node-timeout`), the client must follow it without a restart.
+ */
+export async function failoverScenario(
+  cluster: RunningRedisCluster,
+  o: {
+    tenantsPerShard?: number;
+    warmupMs?: number;
+    windowSec?: number;
+    tuning?: Partial<RateLimiterDeps>;
+  } = {},
+): Promise<FailoverResult> {
+  const perShard = o.tenantsPerShard ?? 4;
+  const windowSec = o.windowSec ?? 10;
+  const sh = await shards(cluster);
+  const groups = tenantsWhere(
+    `fo${Date.now().toString(36)}`,
+    sh.map((s) => (slot: number) => s.primary.slots.some(([a, b]) => slot >= a && slot <= b)),
+    perShard,
+  );
+  const victims = new Set(groups[0]!);
+  const tenants = groups.flat();
+  const policy = new StaticPolicySource();
+  policy.setTierRules('standard', [
+    {
+      id: 'tenant-rate',
+      scope: 'tenant',
+      kind: 'rate',
+      limit: FAILOVER_RULE.limitPerSec,
+      periodSec: 1,
+      burst: FAILOVER_RULE.burst,
+    },
+  ]);
+  const { limiter, store } = clusterLimiter(cluster, policy, o.tuning);
+  const perTenantRate = FAILOVER_RULE.limitPerSec * 2;
+  const load = startLoad({
+    limiter,
+    ratePerSec: perTenantRate * tenants.length,
+    pick: (i) => ({
+      tenantId: tenants[i % tenants.length]!,
+      userId: `u${i % 7}`,
+      closed: Math.floor(i / tenants.length) % 5 === 0,
+    }),
+  });
+  await sleep(o.warmupMs ?? 2_000);
+  const killAt = load.elapsedMs();
+  const { promotedAfterMs } = await killPrimaryAndWaitForFailover(cluster, sh[0]!.primary.port);
+  const windowEnd = killAt + windowSec * 1000;
+  while (load.elapsedMs() < windowEnd + 200) await sleep(50);
+  const { records, maxLoopDelayMs } = await load.stop();
+  await store.close();
+
+  const inWindow = records.filter((r) => r.atMs >= killAt && r.atMs < windowEnd);
+  const allowedBy = new Map<string, number>();
+  for (const r of inWindow)
+    if (r.status === 200) allowedBy.set(r.tenantId, (allowedBy.get(r.tenantId) ?? 0) + 1);
+  const expected = FAILOVER_RULE.limitPerSec * windowSec;
+  const over = (t: string) => (allowedBy.get(t) ?? 0) - expected;
+  const victimOver = [...victims].map(over);
+  const healthy = tenants.filter((t) => !victims.has(t));
+  const lastDegraded = (pred: (r: LoadRecord) => boolean) =>
+    records.filter((r) => r.degraded && pred(r)).reduce((m, r) => Math.max(m, r.atMs - killAt), 0);
+  return {
+    decisions: records.length,
+    maxDecisionMs: Math.max(...records.map((r) => r.ms)),
+    p99DecisionMs: quantile(
+      records.map((r) => r.ms),
+      0.99,
+    ),
+    maxLoopDelayMs,
+    unexpected5xx: records.filter((r) => r.status >= 500 && !(r.status === 503 && r.closed)).length,
+    failClosed503: records.filter((r) => r.status === 503 && r.closed).length,
+    degradedVictim: records.filter((r) => r.degraded && victims.has(r.tenantId)).length,
+    degradedHealthy: records.filter((r) => r.degraded && !victims.has(r.tenantId)).length,
+    promotedAfterMs,
+    enforcedAgainAfterMs: lastDegraded((r) => victims.has(r.tenantId)),
+    healthyDegradedUntilMs: lastDegraded((r) => !victims.has(r.tenantId)),
+    overAdmission: victimOver.reduce((a, b) => a + b, 0),
+    overAdmissionMaxPerTenant: Math.max(...victimOver),
+    overAdmissionHealthy: healthy.map(over).reduce((a, b) => a + b, 0),
+    overAdmissionBoundPerTenant: 2 * FAILOVER_RULE.burst + 1,
+    victimTenants: victims.size,
+    windowSec,
+    errorKinds: errorKinds(records),
+  };
+}
+
+/** Figures of {@link reshardScenario}. */
+export interface ReshardResult {
+  decisions: number;
+  /** Slots moved and ms `redis-cli --cluster reshard` took. */
+  slotsMoved: number;
+  reshardMs: number;
+  /** Tenants whose slot moved / stayed. */
+  movedTenants: number;
+  stayedTenants: number;
+  /** Decisions not answered from Redis (in-memory fallback, or 503 on the fail-closed route). */
+  degraded: number;
+  /** Responses ≥ 500 (fail-closed 503s of degraded decisions included). */
+  errors5xx: number;
+  /** Errors mentioning CROSSSLOT anywhere in the run. */
+  crossslotErrors: number;
+  /** Σ |Redis quota counter − allowed decisions answered by Redis| over tenants whose slot stayed (must be 0). */
+  stayedCountDiff: number;
+  /** The same over tenants whose slot moved (bounded by the degraded decisions of those tenants). */
+  movedCountDiff: number;
+  /** Decisions lost: answered with a 500 (the check threw), or allowed by Redis but missing from its counter. */
+  lostDecisions: number;
+  /** Why decisions were degraded, grouped. */
+  errorKinds: Record<string, number>;
+  /** Longest / p99 decision of tenants whose slot moved, and of the others, ms. */
+  movedMaxMs: number;
+  movedP99Ms: number;
+  stayedMaxMs: number;
+  stayedP99Ms: number;
+}
+
+/**
+ * Steady load of allowed decisions (high limits, a day quota counting every request exactly, one key per user so
+ * each slot holds many keys) while `redis-cli --cluster reshard` moves `slots` slots from one primary to another.
+ * Half the tenants live in the slots that move.
+ */
+export async function reshardScenario(
+  cluster: RunningRedisCluster,
+  o: {
+    slots?: number;
+    tenants?: number;
+    usersPerTenant?: number;
+    ratePerSec?: number;
+    tuning?: Partial<RateLimiterDeps>;
+  } = {},
+): Promise<ReshardResult> {
+  const slots = o.slots ?? 200;
+  const nTenants = o.tenants ?? 12;
+  const users = o.usersPerTenant ?? 40;
+  const sh = await shards(cluster);
+  const from = sh[0]!.primary;
+  const to = sh[1]!.primary;
+  // redis-cli moves the source's lowest slots first.
+  const fromSlots = from.slots.flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => a + i));
+  const moving = new Set(fromSlots.slice(0, slots));
+  const [movers, stayers] = tenantsWhere(
+    `rs${Date.now().toString(36)}`,
+    [(s) => moving.has(s), (s) => !moving.has(s)],
+    Math.ceil(nTenants / 2),
+  ) as [string[], string[]];
+  const tenants = [...movers, ...stayers];
+  const policy = new StaticPolicySource();
+  policy.setTierRules('free', [
+    { id: 'user-rate', scope: 'user', kind: 'rate', limit: 1_000_000, periodSec: 60 },
+    { id: 'tenant-daily', scope: 'tenant', kind: 'quota', limit: 1_000_000_000, window: 'day' },
+  ]);
+  const { limiter, store } = clusterLimiter(cluster, policy, o.tuning);
+  const pick = (i: number) => ({
+    tenantId: tenants[i % tenants.length]!,
+    userId: `user-${Math.floor(i / tenants.length) % users}`,
+    closed: i % 3 === 0,
+    tier: 'free' as const,
+  });
+  // Create every user's key first: the slots then hold many keys, so MIGRATE takes several batches per slot.
+  for (let i = 0; i < tenants.length * users; i++) {
+    const p = pick(i);
+    const route = p.closed ? CLOSED_ROUTE : OPEN_ROUTE;
+    await limiter.check({ tenantId: p.tenantId, userId: p.userId, tier: p.tier, route });
+  }
+  const load = startLoad({ limiter, ratePerSec: o.ratePerSec ?? 400, pick });
+  await sleep(300);
+  const reshardMs = await reshard(cluster, from, to, slots);
+  await sleep(300);
+  const { records } = await load.stop();
+  const client = store.client as Cluster;
+  const day = (t: string) =>
+    counterKey({ tenantId: t, ruleId: 'tenant-daily', kind: 'quota', window: 'day' });
+  const counted = new Map<string, number>();
+  for (const t of tenants) counted.set(t, Number((await client.hget(day(t), 'c')) ?? 0));
+  await store.close();
+  // The warm-up decisions above count too.
+  const warm = new Map<string, number>();
+  for (let i = 0; i < tenants.length * users; i++) {
+    const t = pick(i).tenantId;
+    warm.set(t, (warm.get(t) ?? 0) + 1);
+  }
+  const byRedis = new Map<string, number>();
+  for (const r of records)
+    if (r.status === 200 && !r.degraded) byRedis.set(r.tenantId, (byRedis.get(r.tenantId) ?? 0) + 1);
+  const diff = (t: string) => Math.abs((counted.get(t) ?? 0) - (warm.get(t) ?? 0) - (byRedis.get(t) ?? 0));
+  const missing = tenants.reduce(
+    (n, t) => n + Math.max(0, (warm.get(t) ?? 0) + (byRedis.get(t) ?? 0) - (counted.get(t) ?? 0)),
+    0,
+  );
+  const degraded = records.filter((r) => r.degraded).length;
+  const errors5xx = records.filter((r) => r.status >= 500).length;
+  const errors500 = records.filter((r) => r.status === 500).length;
+  const moverSet = new Set(movers);
+  const movedMs = records.filter((r) => moverSet.has(r.tenantId)).map((r) => r.ms);
+  const stayedMs = records.filter((r) => !moverSet.has(r.tenantId)).map((r) => r.ms);
+  // Sanity: the tenants really are where the scenario says.
+  for (const t of movers) if (!moving.has(tenantSlot(t))) throw new Error('tenant placement mismatch');
+  return {
+    decisions: records.length,
+    slotsMoved: slots,
+    reshardMs,
+    movedTenants: movers.length,
+    stayedTenants: stayers.length,
+    degraded,
+    errors5xx,
+    crossslotErrors: records.filter((r) => r.error?.includes('CROSSSLOT')).length,
+    stayedCountDiff: stayers.reduce((n, t) => n + diff(t), 0),
+    movedCountDiff: movers.reduce((n, t) => n + diff(t), 0),
+    lostDecisions: errors500 + missing,
+    errorKinds: errorKinds(records),
+    movedMaxMs: Math.max(0, ...movedMs),
+    movedP99Ms: quantile(movedMs, 0.99),
+    stayedMaxMs: Math.max(0, ...stayedMs),
+    stayedP99Ms: quantile(stayedMs, 0.99),
+  };
+}
