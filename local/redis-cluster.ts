@@ -89,7 +89,17 @@ export function parseClusterNodes(text: string): ClusterNodeView[] {
   for (const line of text.split('\n')) {
     const f = line.trim().split(' ');
     if (f.length < 8) continue;
-    const [id, addr, flags, master, , , , link, ...slotFields] = f as [string, string, string, string];
+    const [id, addr, flags, master, , , , link, ...slotFields] = f as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      ...string[],
+    ];
     const flagSet = new Set(flags.split(','));
     const port = Number(/:(\d+)@/.exec(addr)?.[1] ?? /:(\d+)$/.exec(addr)?.[1] ?? 0);
     const slots: [number, number][] = [];
