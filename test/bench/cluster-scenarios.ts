@@ -85,6 +85,8 @@ export interface FailoverResult {
   windowSec: number;
   /** Why decisions were degraded, grouped. */
   errorKinds: Record<string, number>;
+  /** Errors mentioning CROSSSLOT. */
+  crossslotErrors: number;
 }
 
 /**
@@ -173,6 +175,7 @@ export async function failoverScenario(
     victimTenants: victims.size,
     windowSec,
     errorKinds: errorKinds(records),
+    crossslotErrors: records.filter((r) => r.error?.includes('CROSSSLOT')).length,
   };
 }
 
@@ -304,5 +307,220 @@ export async function reshardScenario(
     movedP99Ms: quantile(movedMs, 0.99),
     stayedMaxMs: Math.max(0, ...stayedMs),
     stayedP99Ms: quantile(stayedMs, 0.99),
+  };
+}
+
+/** Three stacked rate rules (tenant, user, endpoint), limits high enough that every decision is an allow. */
+function throughputPolicy(): StaticPolicySource {
+  const policy = new StaticPolicySource();
+  policy.setTierRules('standard', [
+    { id: 'tenant', scope: 'tenant', kind: 'rate', limit: 1_000_000, periodSec: 60 },
+    { id: 'user', scope: 'user', kind: 'rate', limit: 1_000_000, periodSec: 60 },
+    {
+      id: 'endpoint',
+      scope: 'tenant',
+      kind: 'rate',
+      limit: 1_000_000,
+      periodSec: 60,
+      match: { route: 'GET /v1/me' },
+    },
+  ]);
+  return policy;
+}
+
+/** `INFO` numbers of every live primary: script calls and CPU seconds. */
+async function primaryStats(
+  cluster: RunningRedisCluster,
+): Promise<Map<number, { evalsha: number; cpuSec: number }>> {
+  const out = new Map<number, { evalsha: number; cpuSec: number }>();
+  for (const s of await shards(cluster)) {
+    const info = String(await cluster.call(s.primary.port, 'INFO', 'all'));
+    const evalsha = Number(/^cmdstat_evalsha:calls=(\d+)/m.exec(info)?.[1] ?? 0);
+    const cpu =
+      Number(/^used_cpu_user:([\d.]+)/m.exec(info)?.[1] ?? 0) +
+      Number(/^used_cpu_sys:([\d.]+)/m.exec(info)?.[1] ?? 0);
+    out.set(s.primary.port, { evalsha, cpuSec: cpu });
+  }
+  return out;
+}
+
+/** Figures of one {@link throughputRound}. */
+export interface ThroughputResult {
+  opsPerSec: number;
+  /** Share of script calls served by each primary (sums to 1), in port order. */
+  shardShare: number[];
+  /** Node CPU per decision (this process), µs. */
+  nodeCpuUsPerDecision: number;
+  /** Redis CPU per decision, summed over primaries, µs. */
+  redisCpuUsPerDecision: number;
+  /** Busiest primary's CPU while the round ran, share of one core (0–1+). */
+  busiestPrimaryCores: number;
+  degraded: number;
+}
+
+/** The fixed tenant spread of the scale scenario: the same names for every cluster size. */
+export const SCALE_TENANTS = Array.from({ length: 60 }, (_, i) => `tenant-${i}`);
+
+/**
+ * Closed-loop throughput: `concurrency` decisions in flight for `seconds` over {@link SCALE_TENANTS} × 20 users
+ * (3 rules each, all allowed) — the same offered load whatever the cluster's size.
+ */
+export async function throughputRound(
+  cluster: RunningRedisCluster,
+  o: { seconds?: number; concurrency?: number } = {},
+): Promise<ThroughputResult> {
+  const seconds = o.seconds ?? 3;
+  const concurrency = o.concurrency ?? 64;
+  const { limiter, store } = clusterLimiter(cluster, throughputPolicy(), { timeoutMs: 1_000 });
+  let i = 0;
+  const next = () => {
+    const n = i++;
+    return {
+      tenantId: SCALE_TENANTS[n % SCALE_TENANTS.length]!,
+      userId: `user-${Math.floor(n / SCALE_TENANTS.length) % 20}`,
+      tier: 'standard' as const,
+      route: OPEN_ROUTE,
+    };
+  };
+  // Warm: connections, policies, script cache on every primary.
+  for (let k = 0; k < SCALE_TENANTS.length * 2; k++) await limiter.check(next());
+  const before = await primaryStats(cluster);
+  const cpu0 = process.cpuUsage();
+  let decisions = 0;
+  let degraded = 0;
+  const t0 = performance.now();
+  const deadline = t0 + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const d = await limiter.check(next());
+        decisions++;
+        if (d.degraded) degraded++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const after = await primaryStats(cluster);
+  await store.close();
+  const calls: number[] = [];
+  const cpus: number[] = [];
+  for (const [port, a] of [...after].sort((x, y) => x[0] - y[0])) {
+    const b = before.get(port) ?? { evalsha: 0, cpuSec: 0 };
+    calls.push(a.evalsha - b.evalsha);
+    cpus.push(a.cpuSec - b.cpuSec);
+  }
+  const totalCalls = calls.reduce((x, y) => x + y, 0) || 1;
+  return {
+    opsPerSec: Math.round(decisions / elapsed),
+    shardShare: calls.map((c) => Math.round((c / totalCalls) * 1000) / 1000),
+    nodeCpuUsPerDecision: Math.round(((cpu.user + cpu.system) / decisions) * 10) / 10,
+    redisCpuUsPerDecision: Math.round(((cpus.reduce((x, y) => x + y, 0) * 1e6) / decisions) * 10) / 10,
+    busiestPrimaryCores: Math.round((Math.max(...cpus) / elapsed) * 100) / 100,
+    degraded,
+  };
+}
+
+/** How many of `tenants` each primary serves (port order). */
+export async function tenantSpread(
+  cluster: RunningRedisCluster,
+  tenants: readonly string[],
+): Promise<number[]> {
+  const sh = (await shards(cluster)).sort((a, b) => a.primary.port - b.primary.port);
+  return sh.map(
+    (s) =>
+      tenants.filter((t) => s.primary.slots.some(([a, b]) => tenantSlot(t) >= a && tenantSlot(t) <= b))
+        .length,
+  );
+}
+
+/** Figures of {@link hotTenantScenario}. */
+export interface HotTenantResult {
+  ratePerSec: number;
+  /** Other tenants' p99 with uniform traffic / with one tenant sending half of it (medians over rounds), ms. */
+  othersP99UniformMs: number;
+  othersP99HotMs: number;
+  /** (hot − uniform) / uniform, %. */
+  increasePct: number;
+  /** Per round, for the record. */
+  rounds: { uniformP99Ms: number; hotP99Ms: number }[];
+  /** Other tenants on the hot tenant's shard: their p99 with the hot tenant, ms (median over rounds). */
+  sameShardP99HotMs: number;
+  degraded: number;
+}
+
+/**
+ * Open loop at a fixed rate over {@link SCALE_TENANTS}: uniform phases alternate with phases where one tenant
+ * (`tenant-0`, within its limits: every request is a script call) sends half of all traffic; the other tenants' p99
+ * is compared. Same total rate in both phases.
+ */
+export async function hotTenantScenario(
+  cluster: RunningRedisCluster,
+  o: { ratePerSec?: number; seconds?: number; rounds?: number } = {},
+): Promise<HotTenantResult> {
+  const rate = o.ratePerSec ?? 2_000;
+  const seconds = o.seconds ?? 3;
+  const roundsN = o.rounds ?? 3;
+  const { limiter, store } = clusterLimiter(cluster, throughputPolicy(), { timeoutMs: 1_000 });
+  const hot = SCALE_TENANTS[0]!;
+  const others = SCALE_TENANTS.slice(1);
+  const hotSlot = tenantSlot(hot);
+  const hotShard = (await shards(cluster)).find((s) =>
+    s.primary.slots.some(([a, b]) => hotSlot >= a && hotSlot <= b),
+  )!;
+  const sameShard = new Set(
+    others.filter((t) => hotShard.primary.slots.some(([a, b]) => tenantSlot(t) >= a && tenantSlot(t) <= b)),
+  );
+  const uniform = (i: number) => ({
+    tenantId: SCALE_TENANTS[i % SCALE_TENANTS.length]!,
+    userId: `u${i % 20}`,
+    closed: false,
+  });
+  const hotPick = (i: number) =>
+    i % 2 === 0
+      ? { tenantId: hot, userId: `u${(i >> 1) % 20}`, closed: false }
+      : { tenantId: others[(i >> 1) % others.length]!, userId: `u${i % 20}`, closed: false };
+  for (let k = 0; k < SCALE_TENANTS.length * 2; k++) {
+    const p = uniform(k);
+    await limiter.check({ tenantId: p.tenantId, userId: p.userId, tier: 'standard', route: OPEN_ROUTE });
+  }
+  const rounds: { uniformP99Ms: number; hotP99Ms: number }[] = [];
+  const sameShardP99: number[] = [];
+  let degraded = 0;
+  const phase = async (pick: typeof uniform) => {
+    const load = startLoad({ limiter, ratePerSec: rate, pick });
+    await sleep(seconds * 1000);
+    const { records } = await load.stop();
+    degraded += records.filter((r) => r.degraded).length;
+    const skip = records.filter((r) => r.atMs > 250); // first 250 ms: the timer catching up
+    return skip;
+  };
+  for (let r = 0; r < roundsN; r++) {
+    const u = await phase(uniform);
+    const h = await phase(hotPick);
+    const othersOf = (rs: LoadRecord[]) => rs.filter((x) => x.tenantId !== hot).map((x) => x.ms);
+    rounds.push({ uniformP99Ms: quantile(othersOf(u), 0.99), hotP99Ms: quantile(othersOf(h), 0.99) });
+    sameShardP99.push(
+      quantile(
+        h.filter((x) => sameShard.has(x.tenantId)).map((x) => x.ms),
+        0.99,
+      ),
+    );
+  }
+  await store.close();
+  const med = (xs: number[]) => quantile(xs, 0.5);
+  const uni = med(rounds.map((x) => x.uniformP99Ms));
+  const hotP = med(rounds.map((x) => x.hotP99Ms));
+  return {
+    ratePerSec: rate,
+    othersP99UniformMs: Math.round(uni * 1000) / 1000,
+    othersP99HotMs: Math.round(hotP * 1000) / 1000,
+    increasePct: Math.round(((hotP - uni) / uni) * 1000) / 10,
+    rounds: rounds.map((x) => ({
+      uniformP99Ms: Math.round(x.uniformP99Ms * 1000) / 1000,
+      hotP99Ms: Math.round(x.hotP99Ms * 1000) / 1000,
+    })),
+    sameShardP99HotMs: Math.round(med(sameShardP99) * 1000) / 1000,
+    degraded,
   };
 }

@@ -27,7 +27,7 @@ export {
   type RateLimitTelemetry,
 } from './adapters/telemetry';
 export { gcra, gcraPeek, quota, quotaWindow } from './core/algorithms';
-export { CircuitBreaker, CircuitOpenError, StoreTimeoutError } from './core/breaker';
+export { CircuitBreaker, CircuitBreakers, CircuitOpenError, StoreTimeoutError } from './core/breaker';
 export type { Decision, DecisionStatus, RuleOutcome } from './core/decision';
 export { mostRestrictive, rateLimitHeaders } from './core/headers';
 export {

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keySlot, policyVersionKey, StaticPolicySource } from '../../../lambdas/shared/rate-limit';
@@ -60,6 +62,51 @@ describe('limiter on a 3-primary, 3-replica Redis Cluster', () => {
       );
     } finally {
       await store.close();
+    }
+  });
+
+  it('freeze/thaw: a client idle past the server idle timeout reconnects on first use, within the store timeout', async () => {
+    // The server closes clients idle for 1 s; the client process is frozen (SIGSTOP) like a Lambda container between
+    // invocations, so it cannot notice the close before its next decision.
+    for (const n of cluster.nodes) await cluster.call(n.port, 'CONFIG', 'SET', 'timeout', '1');
+    const worker = new URL('./freeze-worker.ts', import.meta.url).pathname;
+    // 100 ms store timeout: the reconnect takes a few ms; the previous client waited 100 ms before reconnecting
+    // and then bounced through a random node (MOVED, a second connect), which this bound rejects.
+    const child = spawn(process.execPath, ['--import', 'tsx', worker, cluster.url, 'frozen-tenant', '100'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const next = async () => JSON.parse(String((await lines.next()).value)) as Record<string, unknown>;
+    try {
+      expect(await next()).toMatchObject({ status: 'allowed', degraded: false });
+      child.kill('SIGSTOP');
+      const idleSince = Date.now();
+      // Wait until the server has dropped every connection of the frozen client (only ours and replication stay).
+      for (;;) {
+        const names = await Promise.all(
+          cluster.nodes.map(async (n) =>
+            String(await cluster.call(n.port, 'CLIENT', 'LIST', 'TYPE', 'normal')),
+          ),
+        );
+        const others = names
+          .flatMap((l) => l.split('\n').filter(Boolean))
+          .filter((l) => !l.includes('cmd=client'));
+        if (others.length === 0 && Date.now() - idleSince > 1_500) break;
+        if (Date.now() - idleSince > 15_000)
+          throw new Error(`idle clients not closed: ${others.join(' | ')}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      child.kill('SIGCONT');
+      child.stdin!.write('go\n');
+      const first = await next();
+      expect(first).toMatchObject({ status: 'allowed', degraded: false });
+      expect(first.ms as number).toBeLessThan(100);
+      child.stdin!.write('go\n');
+      expect(await next()).toMatchObject({ status: 'allowed', degraded: false });
+    } finally {
+      child.stdin!.write('exit\n');
+      child.kill('SIGCONT');
+      for (const n of cluster.nodes) await cluster.call(n.port, 'CONFIG', 'SET', 'timeout', '0');
     }
   });
 

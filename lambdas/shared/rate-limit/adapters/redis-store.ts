@@ -37,9 +37,48 @@ export interface RedisStoreOptions {
 }
 
 /**
+ * Reconnect delay after the `times`-th consecutive failed attempt, ms: the first reconnect is immediate — after a
+ * Lambda thaw or a server idle timeout the socket is simply gone and a new one takes a millisecond, well inside the
+ * limiter's store timeout — then 100, 200, 400 … capped at 1000 ms while the server stays away.
+ */
+export function reconnectDelayMs(times: number): number {
+  return times <= 1 ? 0 : Math.min(50 * 2 ** (times - 1), 1_000);
+}
+
+/**
+ * Redis Cluster client options (ioredis `ClusterOptions`), chosen for a limiter whose every call is bounded by a
+ * 25 ms timeout and falls back (or answers 503) beyond it — retrying later than that only produces late writes for
+ * decisions already made without Redis:
+ * - `scaleReads: 'master'`: the script writes, and the version/tier reads must see the latest writes (replicas lag).
+ * - `maxRedirections: 6`: MOVED → ASK → TRYAGAIN during a slot migration needs 2–3; more only delays an error.
+ * - `retryDelayOnTryAgain: 5`: a multi-key call in a slot being migrated is retried after 5 ms (the slot's keys move
+ *   in a few ms), not the default 100 ms, so a decision during `reshard` still completes inside the timeout.
+ * - `retryDelayOnFailover: 50` / `retryDelayOnClusterDown: 50`: retry (and refresh the slot map) 50 ms after a node
+ *   closed or the cluster reported CLUSTERDOWN; a failover takes seconds, retrying sooner only loads a recovering
+ *   cluster. The limiter has already fallen back by then.
+ * - `slotsRefreshInterval: 5000` (the default): the slot map is also re-read periodically; MOVED refreshes it at once.
+ * - No `natMap` (the cluster announces addresses clients can reach: ElastiCache, loopback).
+ * - The offline queue stays on: a command issued while the client reconnects waits for the connection (bounded by the
+ *   limiter's timeout) instead of failing at once, which is what lets the first decision after a thaw use Redis.
+ * - No ioredis `commandTimeout`: the limiter's own per-call timeout is the bound; an ioredis-timed-out command would
+ *   still be sent when its retry fires.
+ */
+export const CLUSTER_CLIENT_OPTIONS = {
+  scaleReads: 'master',
+  maxRedirections: 6,
+  retryDelayOnTryAgain: 5,
+  retryDelayOnFailover: 50,
+  retryDelayOnClusterDown: 50,
+  retryDelayOnMoved: 0,
+  slotsRefreshInterval: 5_000,
+  enableOfflineQueue: true,
+} as const;
+
+/**
  * Creates an ioredis client tuned for Lambda: one client per container (create it outside the handler), short connect
- * timeout, automatic reconnect with capped backoff (freeze/thaw), one retry per command. The limiter adds its own
- * per-call timeout and circuit breaker on top.
+ * timeout, automatic reconnect — immediate first attempt, then capped backoff ({@link reconnectDelayMs}; freeze/thaw,
+ * idle timeouts) — one retry per command. Cluster mode adds {@link CLUSTER_CLIENT_OPTIONS}. The limiter adds its own
+ * per-call timeout and per-shard circuit breakers on top.
  */
 export function createRedisClient(opts: RedisStoreOptions & { url: string }): Redis | Cluster {
   const common = {
@@ -50,23 +89,30 @@ export function createRedisClient(opts: RedisStoreOptions & { url: string }): Re
     // work in lock-step batches and costs a Pipeline object per batch; the store coalesces its own writes per tick
     // instead (`RedisStore.cork`). A Lambda container has one request at a time anyway.
     enableAutoPipelining: false,
-    retryStrategy: (times: number) => Math.min(50 * 2 ** times, 1_000),
   };
   let client: Redis | Cluster;
   if (opts.cluster) {
     const u = new URL(opts.url);
     client = new Cluster([{ host: u.hostname, port: Number(u.port || 6379) }], {
+      ...CLUSTER_CLIENT_OPTIONS,
       dnsLookup: (address, callback) => callback(null, address),
-      clusterRetryStrategy: common.retryStrategy,
+      clusterRetryStrategy: reconnectDelayMs,
+      // A node connection closed by the server (idle timeout, thaw) reconnects in place, at once: the slot map still
+      // points at it, so the next command goes straight there (no random node + MOVED + second connect). A node that
+      // stays away is dropped after 3 attempts; the slot map refresh then finds its replacement.
+      clusterNodeRetryStrategy: (times: number) => (times > 3 ? null : reconnectDelayMs(times)),
       redisOptions: {
         ...common,
+        // No INFO round trip before a node connection is used: a node still loading answers LOADING, which the
+        // limiter treats like any store error (fallback), instead of every (re)connect costing one more round trip.
+        enableReadyCheck: false,
         ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
         ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
         ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
       },
     });
   } else {
-    client = new Redis(opts.url, common);
+    client = new Redis(opts.url, { ...common, retryStrategy: reconnectDelayMs });
   }
   client.on('error', (e: Error) => opts.onError?.(e));
   return client;

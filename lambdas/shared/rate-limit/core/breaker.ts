@@ -33,10 +33,16 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
  * Circuit breaker with a per-call timeout (the classic closed → open → half-open cycle, see
  * https://martinfowler.com/bliki/CircuitBreaker.html). No caller waits longer than `timeoutMs`; after `threshold`
  * consecutive failures calls fail immediately for `cooldownMs`, then a single trial decides whether to close again.
+ *
+ * Calls that were already in flight when a failure was counted do not count again: one stall that times out 64
+ * concurrent calls is one failure, not 64 (otherwise a 30 ms hiccup of a busy process opened the circuit for the
+ * whole cooldown). Sequential failures — a dead server — count one each.
  */
 export class CircuitBreaker {
   private failures = 0;
   private openedAt = 0;
+  /** Counted failures so far; a call remembers the value it started at. */
+  private failureEpoch = 0;
   private st: BreakerState = 'closed';
   private readonly now: () => number;
 
@@ -71,12 +77,13 @@ export class CircuitBreaker {
       return Promise.reject(new CircuitOpenError(this.opts.cooldownMs));
     }
     // One promise and one timer per call (no Promise.race / async frames: this is on every decision's path).
+    const started = this.failureEpoch;
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       const timer = setTimeout(() => {
         if (settled) return;
         settled = true;
-        this.failed();
+        this.failed(started);
         reject(new StoreTimeoutError(timeoutMs));
       }, timeoutMs);
       timer.unref?.();
@@ -99,18 +106,61 @@ export class CircuitBreaker {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          this.failed();
+          this.failed(started);
           reject(e);
         },
       );
     });
   }
 
-  private failed(): void {
+  private failed(startEpoch: number): void {
+    if (this.st === 'half-open') {
+      this.failureEpoch++;
+      this.st = 'open';
+      this.openedAt = this.now();
+      return;
+    }
+    // A failure was counted since this call started: the same incident (concurrent calls), counted once.
+    if (startEpoch !== this.failureEpoch) return;
+    this.failureEpoch++;
     this.failures++;
-    if (this.st === 'half-open' || this.failures >= this.opts.threshold) {
+    if (this.failures >= this.opts.threshold) {
       this.st = 'open';
       this.openedAt = this.now();
     }
+  }
+}
+
+/**
+ * One {@link CircuitBreaker} per shard (Redis Cluster primary, as the store names it): a failing shard opens only its
+ * own circuit, so tenants whose keys live on healthy shards keep being decided by Redis. A shard name that appears
+ * after a failover (the promoted replica) starts with a closed circuit. At most `maxShards` breakers are kept (the
+ * oldest is dropped when a new one is needed).
+ */
+export class CircuitBreakers {
+  private readonly byShard = new Map<string, CircuitBreaker>();
+
+  constructor(
+    private readonly opts: BreakerOptions,
+    private readonly maxShards = 1_024,
+  ) {}
+
+  /** The breaker of `shard` (created closed on first use). */
+  for(shard: string): CircuitBreaker {
+    let b = this.byShard.get(shard);
+    if (!b) {
+      if (this.byShard.size >= this.maxShards) {
+        const oldest = this.byShard.keys().next().value;
+        if (oldest !== undefined) this.byShard.delete(oldest);
+      }
+      b = new CircuitBreaker(this.opts);
+      this.byShard.set(shard, b);
+    }
+    return b;
+  }
+
+  /** Shards with an open (or half-open) circuit. */
+  openShards(): string[] {
+    return [...this.byShard].filter(([, b]) => b.state !== 'closed').map(([s]) => s);
   }
 }
