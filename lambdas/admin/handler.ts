@@ -6,4 +6,6 @@ import { defaultDeps } from './deps';
  * Admin API Lambda (REST proxy integration of every admin route in `lib/config/routes.ts`), behind the authorizer
  * and the rate limiter (`limitClass: admin`). See docs/admin-api.md.
  */
-export const handler = createAdminApi(defaultDeps({ rateLimit: rateLimitStep }));
+const deps = defaultDeps();
+
+export const handler = createAdminApi({ ...deps, rateLimit: rateLimitStep(deps) });

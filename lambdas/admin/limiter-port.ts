@@ -1,5 +1,5 @@
 import type { Tier } from '../../lib/config/tiers';
-import type { UsageEntry } from '../shared/rate-limit/core/limiter';
+import type { UsageEntry } from '../shared/rate-limit/core/usage';
 
 /**
  * One rule's current state for a tenant (and user), as the limiter reports it (read-only):

@@ -10,4 +10,4 @@ const obs = createObservability('edge-proxy');
  * the rate limiter: a 429/503 decision answers before any upstream call; allowed responses get the rate-limit
  * headers.
  */
-export const handler = createEdgeProxy({ obs, rateLimit: rateLimitStep });
+export const handler = createEdgeProxy({ obs, rateLimit: rateLimitStep(obs) });

@@ -24,7 +24,7 @@ function client(): DynamoDBDocumentClient {
 export const handler = createReportsService({
   repository: dynamoReportsRepository(client),
   obs,
-  rateLimit: rateLimitStep,
+  rateLimit: rateLimitStep(obs),
   tenantProfile: async (tenantId) => {
     const t = await getTenant(tenantId);
     return t && { name: t.name, branding: t.branding };

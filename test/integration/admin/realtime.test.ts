@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedLimiter } from '../../../lambdas/admin/deps';
+import { createLoggerAndMetrics } from '../../../lambdas/shared/logger-metrics';
 import {
   configureRateLimiter,
   DynamoPolicySource,
@@ -29,6 +30,7 @@ afterAll(async () => {
 /** A limited service route (`GET /v1/reports`) behind the real limiter on Redis. */
 const service = withRateLimit(
   async (): Promise<APIGatewayProxyResult> => ({ statusCode: 200, headers: {}, body: '{"ok":true}' }),
+  createLoggerAndMetrics('reports'),
 );
 
 function asUser(userId: string) {

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../lambdas/shared/rate-limit/adapters/memory-store';
 import { LIMITER_SHA, RedisStore } from '../../../lambdas/shared/rate-limit/adapters/redis-store';
-import { keySlot, policyVersionKey } from '../../../lambdas/shared/rate-limit/core/keys';
+import { counterKey, keySlot, policyVersionKey } from '../../../lambdas/shared/rate-limit/core/keys';
 import { RateLimiter } from '../../../lambdas/shared/rate-limit/core/limiter';
 import { StaticPolicySource } from '../../../lambdas/shared/rate-limit/core/policy-source';
 import { ROUTES } from '../../../lib/config/routes';
@@ -52,7 +52,7 @@ describe('RedisStore on a real redis-server', () => {
       const st = new RedisStore({ url: server.url, writeBatch });
       try {
         const t = freshTenant('batch');
-        const key = `rl:{${t}}:r:x:t`;
+        const key = counterKey({ tenantId: t, ruleId: 'x', kind: 'rate' });
         const check = () =>
           st.evaluate({
             versionKey: policyVersionKey(t),
@@ -74,7 +74,7 @@ describe('RedisStore on a real redis-server', () => {
 
   it('reads a TAT left by the previous script version (<ms>|<expiry>), rewrites it as integer µs with an expiry', async () => {
     const t = freshTenant('legacy');
-    const key = `rl:{${t}}:r:legacy:t`;
+    const key = counterKey({ tenantId: t, ruleId: 'legacy', kind: 'rate' });
     const now = Date.now();
     // 3 of 5 used in the old format: TAT = now + 3 T (T = 12 s), key expiring much later than the new scheme would set.
     await admin.set(key, `${(now + 36_000).toFixed(3)}|${now + 3_600_000}`, 'PX', 3_600_000);

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createLoggerAndMetrics } from '../../../lambdas/shared/logger-metrics';
 import {
   bumpPolicyVersion,
   configureRateLimiter,
@@ -435,6 +436,7 @@ function event(
 }
 
 describe('withRateLimit middleware', () => {
+  const obs = createLoggerAndMetrics('reports');
   afterEach(async () => {
     await resetRateLimiter();
   });
@@ -450,7 +452,7 @@ describe('withRateLimit middleware', () => {
       telemetry: { record: (d) => void decisions.push(d) },
     });
     const inner = vi.fn(async () => ({ statusCode: 200, body: 'ok', headers: { 'x-own': '1' } }));
-    const h = withRateLimit(inner);
+    const h = withRateLimit(inner, obs);
     const tenant = freshTenant();
     const ok = await h(event('GET', '/v1/reports', tenant), ctx);
     expect(ok.statusCode).toBe(200);
@@ -479,7 +481,7 @@ describe('withRateLimit middleware', () => {
   it('passes public, unlimited and tenant-less requests straight through', async () => {
     const record = vi.fn();
     configureRateLimiter({ store: 'memory', flags: fixedFlags(), telemetry: { record } });
-    const h = withRateLimit(async () => ({ statusCode: 200, body: '' }));
+    const h = withRateLimit(async () => ({ statusCode: 200, body: '' }), obs);
     expect((await h(event('GET', '/health', 't'), ctx)).headers).toBeUndefined();
     expect(
       (await h({ ...event('GET', '/v1/reports', 't'), requestContext: {} } as APIGatewayProxyEvent, ctx))
@@ -493,7 +495,7 @@ describe('withRateLimit middleware', () => {
     const dead = new FlakyStore(new MemoryStore());
     dead.mode = 'fail';
     configureRateLimiter({ store: dead, flags: fixedFlags(), telemetry: { record: () => undefined } });
-    const h = withRateLimit(async () => ({ statusCode: 201, body: '' }));
+    const h = withRateLimit(async () => ({ statusCode: 201, body: '' }), obs);
     const res = await h(event('POST', '/v1/reports', freshTenant()), ctx);
     expect(res.statusCode).toBe(503);
     expect(res.headers!['Retry-After']).toBe('1');
@@ -508,7 +510,7 @@ describe('withRateLimit middleware', () => {
     expect(rateLimiter().store.kind).toBe('memory');
     const t = freshTenant();
     await bumpPolicyVersion(t);
-    expect(await rateLimiter().store.getVersion(`rl:{${t}}:cfg`)).not.toBe('');
+    expect(await rateLimiter().store.getVersion(policyVersionKey(t))).not.toBe('');
     const usage = await getUsage({ tenantId: t, tier: 'standard', userId: 'alice' });
     expect(usage.map((u) => u.ruleId)).toEqual(['tenant-rate', 'user-rate', 'user-writes', 'tenant-daily']);
     expect(() => configureRateLimiter({ store: 'redis' })).toThrow(/REDIS_URL/);

@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { findRoute, type Route } from '../../../../lib/config/routes';
 import { problem } from '../../http/problem';
-import { tenantContextFromEvent } from '../../tenant-context';
+import type { LoggerAndMetrics } from '../../logger-metrics';
+import { type TenantContext, tenantContextFromEvent } from '../../tenant-context';
 import type { Decision } from '../core/decision';
 import { rateLimitHeaders } from '../core/headers';
-import type { RateLimiter } from '../core/limiter';
-import type { RateLimitTelemetry } from './telemetry';
+import type { RateLimitRuntime } from './runtime';
 
 /** A REST proxy Lambda handler. */
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -46,38 +46,88 @@ export function rejectionResponse(d: Decision, requestId?: string): APIGatewayPr
   );
 }
 
-/** The route and tenant a proxy event is limited under, or `undefined` when it is not limited. */
-export function limitTarget(
-  event: APIGatewayProxyEvent,
-): { route: Route; ctx: NonNullable<ReturnType<typeof tenantContextFromEvent>> } | undefined {
-  const route = findRoute(event.httpMethod, event.resource);
-  if (!route || route.limitClass === 'none') return undefined;
-  const ctx = tenantContextFromEvent(event);
-  if (!ctx) return undefined;
-  return { route, ctx };
+/** The route and tenant a request is limited under. */
+export interface LimitTarget {
+  route: Route;
+  tenant: TenantContext;
 }
 
 /**
- * Builds `withRateLimit` over a limiter and telemetry provider (resolved per call, so `configureRateLimiter` in
- * tests takes effect for already-wrapped handlers).
+ * The target of a request whose route and tenant context the caller already resolved, or `undefined` when it is
+ * not limited: no route (unknown), a `limitClass: 'none'` route (public), or no tenant context.
  */
-export function createWithRateLimit(
-  getLimiter: () => RateLimiter,
-  getTelemetry: () => RateLimitTelemetry,
-): (handler: ProxyHandler) => ProxyHandler {
-  return (handler) => async (event, context) => {
-    const target = limitTarget(event);
-    if (!target) return handler(event, context);
-    const decision = await getLimiter().check({
-      tenantId: target.ctx.tenantId,
-      userId: target.ctx.userId,
-      tier: target.ctx.tier,
+export function limitTargetOf(
+  route: Route | undefined,
+  tenant: TenantContext | undefined,
+): LimitTarget | undefined {
+  if (!route || route.limitClass === 'none' || !tenant) return undefined;
+  return { route, tenant };
+}
+
+/**
+ * The target of a proxy event, resolving the route (`findRoute` on `httpMethod` + `resource`) and the tenant context
+ * (`tenantContextFromEvent`) itself. Transition fallback for callers that do not pass the resolved route yet.
+ */
+export function limitTarget(event: APIGatewayProxyEvent): LimitTarget | undefined {
+  const route = findRoute(event.httpMethod, event.resource);
+  if (!route || route.limitClass === 'none') return undefined;
+  return limitTargetOf(route, tenantContextFromEvent(event));
+}
+
+/**
+ * The rate-limit step of a request whose route and tenant context were resolved once by the caller: not limited
+ * (`target` undefined) → `next()` unchanged; over limit → 429 problem with `Retry-After` and `violated-policies`;
+ * limiter down on a `failMode: 'closed'` route → 503 with `Retry-After`; otherwise `next()`'s response with
+ * `X-RateLimit-*`, `RateLimit-Policy` and `RateLimit` headers added. Every decision is recorded (ARCHITECTURE §5).
+ */
+export type RateLimitMiddleware = (
+  event: APIGatewayProxyEvent,
+  context: Context,
+  target: LimitTarget | undefined,
+  next: () => Promise<APIGatewayProxyResult>,
+) => Promise<APIGatewayProxyResult>;
+
+/** What the middleware needs of a {@link RateLimitRuntime}. */
+export type MiddlewareRuntime = Pick<RateLimitRuntime, 'limiter' | 'telemetryFor' | 'useLogger'>;
+
+/**
+ * Builds the {@link RateLimitMiddleware} of one handler. The limiter and telemetry are looked up per call (so
+ * `configure` in tests takes effect for already-built middleware); decisions are logged and counted on the
+ * handler's own Logger/Metrics (`obs`), with the request id as `correlation_id`.
+ * @param obs the handler's Powertools Logger and Metrics
+ */
+export function createRateLimitMiddleware(
+  runtime: MiddlewareRuntime,
+  obs: LoggerAndMetrics,
+): RateLimitMiddleware {
+  runtime.useLogger(obs.logger);
+  return async (event, context, target, next) => {
+    if (!target) return next();
+    const decision = await runtime.limiter().check({
+      tenantId: target.tenant.tenantId,
+      userId: target.tenant.userId,
+      tier: target.tenant.tier,
       route: target.route,
       method: event.httpMethod,
     });
-    await getTelemetry().record(decision);
-    if (decision.status !== 'allowed') return rejectionResponse(decision, event.requestContext?.requestId);
-    const res = await handler(event, context);
+    const requestId = event.requestContext?.requestId;
+    await runtime.telemetryFor(obs).record(decision, { requestId: requestId ?? context?.awsRequestId });
+    if (decision.status !== 'allowed') return rejectionResponse(decision, requestId);
+    const res = await next();
     return { ...res, headers: { ...(res.headers ?? {}), ...rateLimitHeaders(decision) } };
   };
+}
+
+/**
+ * Wraps a REST proxy handler with the rate limiter, resolving route and tenant context from the event itself
+ * ({@link limitTarget}); callers that already resolved them use {@link createRateLimitMiddleware} directly.
+ * @param obs the handler's Powertools Logger and Metrics
+ */
+export function createWithRateLimit(
+  runtime: MiddlewareRuntime,
+  handler: ProxyHandler,
+  obs: LoggerAndMetrics,
+): ProxyHandler {
+  const limit = createRateLimitMiddleware(runtime, obs);
+  return (event, context) => limit(event, context, limitTarget(event), () => handler(event, context));
 }

@@ -35,13 +35,18 @@ export function tenantPrefix(tenantId: string): string {
   return `rl:{${encodeId(tenantId)}}`;
 }
 
+/** `rl:{<encoded tenant>}:` — every key of the tenant starts with it (prefix match over a tenant's keys). */
+export function tenantKeyPrefix(tenantId: string): string {
+  return `${tenantPrefix(tenantId)}:`;
+}
+
 /**
  * Key holding the tenant's policy version, returned by the limiter script with every decision. Writers (the admin
  * API via `bumpPolicyVersion`) set a fresh opaque token after changing the tenant's overrides or bypasses.
  * @param tenantId raw tenant id
  */
 export function policyVersionKey(tenantId: string): string {
-  return `${tenantPrefix(tenantId)}:cfg`;
+  return `${tenantKeyPrefix(tenantId)}cfg`;
 }
 
 /** Hash (field = tier name) holding tier policy versions. Its own slot; polled, never part of a decision. */
