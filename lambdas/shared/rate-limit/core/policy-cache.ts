@@ -49,6 +49,9 @@ export interface PolicyCacheOptions {
   onPolicyError?: (error: unknown, what: string) => void;
 }
 
+/** A tenant without overrides or bypasses. */
+const EMPTY_LIMITS: Readonly<TenantLimits> = { rules: [], bypasses: [] };
+
 /** After a failed policy read, retry this much later, ms. */
 const RETRY_FAILED_LOAD_MS = 5_000;
 
@@ -178,6 +181,27 @@ export class PolicyCache {
     return this.o.now() - this.o.policyMaxAgeMs + RETRY_FAILED_LOAD_MS;
   }
 
+  /**
+   * Reads one policy. On failure reports it (`onPolicyError`) and keeps the last known policy (else `fallback`) at
+   * its old version, fresh for {@link RETRY_FAILED_LOAD_MS} only.
+   */
+  private async read<T>(
+    what: string,
+    read: () => Promise<T>,
+    version: string | undefined,
+    last: T | undefined,
+    lastVersion: string | undefined,
+    fallback: T,
+  ): Promise<{ data: T; version: string | undefined; loadedAt: number }> {
+    try {
+      const data = await read();
+      return { data, version, loadedAt: this.o.now() };
+    } catch (e) {
+      this.o.onPolicyError?.(e, what);
+      return { data: last ?? fallback, version: lastVersion, loadedAt: this.retryLater() };
+    }
+  }
+
   private async loadTenant(
     tenantId: string,
     cur: TenantEntry | undefined,
@@ -191,16 +215,10 @@ export class PolicyCache {
         .exec(() => this.o.store.getVersion(policyVersionKey(tenantId)))
         .catch(() => undefined));
     const redisMs = this.o.now() - t0;
-    let entry: TenantEntry;
-    try {
-      const limits = await this.o.policySource.tenantLimits(tenantId);
-      entry = { limits, version, loadedAt: this.o.now(), stale: false };
-    } catch (e) {
-      this.o.onPolicyError?.(e, `tenant ${tenantId}`);
-      // Keep the last known policy (or tier defaults only); retry after RETRY_FAILED_LOAD_MS.
-      const limits = cur?.limits ?? { rules: [], bypasses: [] };
-      entry = { limits, version: cur?.version, loadedAt: this.retryLater(), stale: false };
-    }
+    const read = () => this.o.policySource.tenantLimits(tenantId);
+    // On failure: the last known policy, or tier defaults only ({ rules: [] }).
+    const r = await this.read(`tenant ${tenantId}`, read, version, cur?.limits, cur?.version, EMPTY_LIMITS);
+    const entry: TenantEntry = { limits: r.data, version: r.version, loadedAt: r.loadedAt, stale: false };
     this.tenants.set(tenantId, entry);
     return { value: entry, redisMs };
   }
@@ -225,15 +243,10 @@ export class PolicyCache {
 
   private async loadTier(tier: Tier, cur: TierEntry | undefined): Promise<TierEntry> {
     const version = this.tierVersions ? (this.tierVersions[tier] ?? '') : undefined;
-    let entry: TierEntry;
-    try {
-      const rules = await this.o.policySource.tierRules(tier);
-      entry = { rules, version, loadedAt: this.o.now(), stale: false };
-    } catch (e) {
-      this.o.onPolicyError?.(e, `tier ${tier}`);
-      const rules = cur?.rules ?? TIER_TABLE[tier].defaultPolicy;
-      entry = { rules, version: cur?.version, loadedAt: this.retryLater(), stale: false };
-    }
+    const read = () => this.o.policySource.tierRules(tier);
+    const fallback = TIER_TABLE[tier].defaultPolicy;
+    const r = await this.read(`tier ${tier}`, read, version, cur?.rules, cur?.version, fallback);
+    const entry: TierEntry = { rules: r.data, version: r.version, loadedAt: r.loadedAt, stale: false };
     this.tiers.set(tier, entry);
     return entry;
   }
