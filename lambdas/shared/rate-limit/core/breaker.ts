@@ -16,11 +16,11 @@ export class StoreTimeoutError extends Error {
 
 /** Options of {@link CircuitBreaker}. */
 export interface BreakerOptions {
-  /** Per-call timeout, ms (default 25; env `RATE_LIMIT_TIMEOUT_MS`). */
+  /** Per-call timeout, ms (default `LIMITER_DEFAULTS.timeoutMs` in `settings.ts`; env `RATE_LIMIT_TIMEOUT_MS`). */
   timeoutMs: number;
-  /** Consecutive failures that open the circuit (default 5; env `RATE_LIMIT_BREAKER_THRESHOLD`). */
+  /** Consecutive failures that open the circuit (`LIMITER_DEFAULTS.breakerThreshold`). */
   threshold: number;
-  /** How long the circuit stays open before one trial call, ms (default 2000; env `RATE_LIMIT_BREAKER_COOLDOWN_MS`). */
+  /** How long the circuit stays open before one trial call, ms (`LIMITER_DEFAULTS.breakerCooldownMs`). */
   cooldownMs: number;
   /** Clock, epoch ms (tests). */
   now?: () => number;
