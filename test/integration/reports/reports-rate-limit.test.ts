@@ -22,9 +22,12 @@ beforeAll(async () => {
   setDocumentClient(undefined);
   // A frozen store clock: GCRA refills nothing while the test runs, so the counts are exact however slow the machine.
   const frozen = Date.now();
+  // A 1 s store budget: the first decision's policy reads count against it, and under `verify`'s CPU contention they
+  // took longer than the 25 ms default (a 503 on this fail-closed route); the counts are what this test checks.
   configureRateLimiter({
     store: new MemoryStore({ now: () => frozen }),
     policySource: new StaticPolicySource(),
+    timeoutMs: 1_000,
   });
   ({ handler } = await import('../../../lambdas/reports/handler'));
 });
