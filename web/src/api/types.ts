@@ -6,7 +6,7 @@
 import type { AuditEntry } from '../../../lambdas/admin/audit';
 import type { Report, ReportPage, ReportSummary } from '../../../lambdas/reports/report';
 import type { TenantProfile } from '../../../lambdas/reports/service';
-import type { UsageEntry } from '../../../lambdas/shared/rate-limit/core/limiter';
+import type { UsageEntry } from '../../../lambdas/shared/rate-limit/core/usage';
 import type { Tenant as TenantItem } from '../../../lambdas/shared/tenants/tenant';
 import type { Rule } from '../../../lib/config/policy';
 import type { Role } from '../../../lib/config/roles';
