@@ -4,8 +4,8 @@
  * `npm ci`) only builds.
  *
  * The stack's TypeScript entry point is `local/run.ts`. To keep start-up well inside its 10 s budget on a busy
- * 2-core machine, this launcher runs an esbuild bundle of it (`.local/build/stack/`, ES modules, code-split so
- * aws-cdk-lib loads only when first needed, linked source maps) with plain Node: one pre-linked file loads in about
+ * 2-core machine, this launcher runs an esbuild bundle of it (`.local/build/stack/`, ES modules, code-split,
+ * linked source maps) with plain Node: one pre-linked file loads in about
  * 1 s of CPU where ~1 000 modules through the TypeScript loader take 3–5 s. The bundle is rebuilt whenever an input
  * (a source file or a bundled `node_modules` file) or `package-lock.json` is newer than it. It is the same source the
  * Lambdas are bundled from (CDK `NodejsFunction` bundles with esbuild too). `LOCAL_NO_BUNDLE=1` runs the sources
@@ -22,7 +22,11 @@ const outDir = join(buildDir, 'stack');
 const entry = join(outDir, 'run.js');
 const inputsFile = join(buildDir, 'stack.inputs.json');
 
-/** Packages left out of the bundle (loaded from node_modules at run time). */
+/**
+ * Packages left out of the bundle (loaded from node_modules at run time). The stack never imports aws-cdk-lib (the
+ * gateway contract is `lib/config/gateway.ts`, pure data; test/unit/architecture/import-graph.test.ts proves it);
+ * it stays listed so an accidental import would load it from node_modules rather than bloat the bundle.
+ */
 const EXTERNAL = ['aws-cdk-lib', 'dynalite'];
 
 /** @returns {boolean} whether the bundle exists and no input is newer than it */

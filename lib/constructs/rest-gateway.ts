@@ -4,83 +4,16 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ROUTES, type Route, routeKey, type StageConfig, TIER_TABLE, TIERS, type Tier } from '../config';
+import {
+  accessLogFormat,
+  accessLogGroupName,
+  BINARY_MEDIA_TYPES,
+  CORS_ALLOW_HEADERS,
+  CORS_MAX_AGE_SEC,
+  restApiName,
+  STAGE_THROTTLE,
+} from '../config/gateway';
 import { addProblemGatewayResponses } from './gateway-responses';
-
-/**
- * Access-log fields (JSON, one object per request): name → API Gateway `$context` variable.
- * All values are strings: `$context.integrationLatency` is `-` when no integration ran, which a bare number
- * would turn into invalid JSON. See
- * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#context-variable-reference
- */
-
-/**
- * Content types API Gateway treats as binary: request bodies of these types reach the Lambdas base64-encoded
- * (`isBase64Encoded: true`), and base64 responses of these types are decoded to bytes for the client — so the edge
- * proxy can carry images, archives and octet streams. JSON and text stay text (the reports and admin handlers read
- * them as UTF-8). See https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings.html
- */
-export const BINARY_MEDIA_TYPES = [
-  'application/octet-stream',
-  'application/pdf',
-  'application/zip',
-  'application/gzip',
-  'application/x-protobuf',
-  'image/*',
-  'audio/*',
-  'video/*',
-  'multipart/form-data',
-] as const;
-
-export const ACCESS_LOG_FIELDS = {
-  requestId: '$context.requestId',
-  extendedRequestId: '$context.extendedRequestId',
-  ip: '$context.identity.sourceIp',
-  userAgent: '$context.identity.userAgent',
-  requestTime: '$context.requestTimeEpoch',
-  method: '$context.httpMethod',
-  route: '$context.resourcePath',
-  path: '$context.path',
-  status: '$context.status',
-  latency: '$context.responseLatency',
-  integrationLatency: '$context.integrationLatency',
-  integrationStatus: '$context.integration.status',
-  authorizerLatency: '$context.authorizer.latency',
-  authorizerStatus: '$context.authorizer.status',
-  authorizerError: '$context.authorizer.error',
-  tenantId: '$context.authorizer.tenantId',
-  userId: '$context.authorizer.userId',
-  tier: '$context.authorizer.tier',
-  principalType: '$context.authorizer.principalType',
-  apiKeyId: '$context.identity.apiKeyId',
-  errorType: '$context.error.responseType',
-  wafStatus: '$context.waf.status',
-  xrayTraceId: '$context.xrayTraceId',
-  responseLength: '$context.responseLength',
-} as const;
-
-/** The access-log format string (a JSON object template). */
-export function accessLogFormat(): string {
-  return JSON.stringify(ACCESS_LOG_FIELDS);
-}
-
-/**
- * Stage-wide default method throttle (requests per second / burst) — the ceiling above the per-tier usage plans,
- * well below the account's regional 10 000 rps.
- */
-export const STAGE_THROTTLE = { rateLimit: 2_000, burstLimit: 1_000 } as const;
-
-/** Headers the console sends cross-origin (CORS preflight). */
-export const CORS_ALLOW_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key'] as const;
-
-/** Name of a stage's REST API (`ApiName` metric dimension): `marketedge-<stage>`. */
-export function restApiName(stage: string): string {
-  return `marketedge-${stage}`;
-}
-
-/** Access-log group of a stage's REST API: `/aws/apigateway/marketedge-<stage>/access`. */
-export function accessLogGroupName(stage: string): string {
-  return `/aws/apigateway/marketedge-${stage}/access`;
-}
 
 /** Props of {@link RestGateway}. */
 export interface RestGatewayProps {
@@ -186,7 +119,7 @@ export class RestGateway extends Construct {
         allowOrigins: apigw.Cors.ALL_ORIGINS,
         allowHeaders: [...CORS_ALLOW_HEADERS],
         allowMethods: [...new Set([...methods].flatMap((m) => m.split(','))), 'OPTIONS'],
-        maxAge: Duration.hours(1),
+        maxAge: Duration.seconds(CORS_MAX_AGE_SEC),
       });
       Validations.of(options).acknowledge(
         {

@@ -1,37 +1,4 @@
-/**
- * Keys of one access-log record, identical to the deployed stage's JSON access log (`ACCESS_LOG_FIELDS` in
- * `lib/constructs/rest-gateway.ts`, asserted by a test), so the same Logs Insights queries work on both.
- * As in AWS, every value is a string and `-` means "not applicable".
- */
-export const ACCESS_LOG_KEYS = [
-  'requestId',
-  'extendedRequestId',
-  'ip',
-  'userAgent',
-  'requestTime',
-  'method',
-  'route',
-  'path',
-  'status',
-  'latency',
-  'integrationLatency',
-  'integrationStatus',
-  'authorizerLatency',
-  'authorizerStatus',
-  'authorizerError',
-  'tenantId',
-  'userId',
-  'tier',
-  'principalType',
-  'apiKeyId',
-  'errorType',
-  'wafStatus',
-  'xrayTraceId',
-  'responseLength',
-] as const;
-
-/** One access-log key. */
-export type AccessLogKey = (typeof ACCESS_LOG_KEYS)[number];
+import { ACCESS_LOG_KEYS, type AccessLogKey } from '../../lib/config/gateway';
 
 /**
  * One access-log record: `requestTime` epoch ms; `latency`, `integrationLatency`, `authorizerLatency` in ms

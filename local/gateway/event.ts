@@ -1,22 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { header } from '../../lambdas/shared/http/headers';
+import { BINARY_MEDIA_TYPES } from '../../lib/config/gateway';
 import type { Route } from '../../lib/config/routes';
-
-/**
- * Media types the local API treats as binary (API Gateway `binaryMediaTypes`): a request body with one of these
- * `Content-Type`s reaches the integration base64-encoded with `isBase64Encoded: true`; every other body is passed
- * as UTF-8 text. Patterns may end in `/*`.
- */
-export const BINARY_MEDIA_TYPES: readonly string[] = [
-  'application/octet-stream',
-  'application/pdf',
-  'application/zip',
-  'application/gzip',
-  'multipart/form-data',
-  'image/*',
-  'audio/*',
-  'video/*',
-];
 
 /** Fixed identity of the local "API" (used in method ARNs and `requestContext`). */
 export const LOCAL_API = {
@@ -106,7 +91,10 @@ function decode(s: string): string {
   }
 }
 
-/** `true` when `contentType` matches one of {@link BINARY_MEDIA_TYPES} (parameters such as `; charset` ignored). */
+/**
+ * `true` when `contentType` matches one of the stage's binary media types (`BINARY_MEDIA_TYPES` in
+ * `lib/config/gateway.ts`; parameters such as `; charset` ignored): such a body reaches the integration base64-encoded.
+ */
 export function isBinaryMediaType(contentType: string | undefined): boolean {
   if (!contentType) return false;
   const type = contentType.split(';')[0]!.trim().toLowerCase();

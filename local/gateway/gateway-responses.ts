@@ -1,17 +1,11 @@
-import type { GatewayResponseSpec } from '../../lib/constructs/gateway-responses';
-
-/** The stage's gateway-response module (it imports aws-cdk-lib: loaded once, off the start-up path). */
-type Specs = typeof import('../../lib/constructs/gateway-responses');
-let specs: Promise<Specs> | undefined;
-
-/**
- * Starts loading the stage's gateway-response specs (idempotent); {@link gatewayError} awaits it. A dynamic import,
- * so aws-cdk-lib stays off the start-up path (in the `npm start` bundle it is a separate chunk).
- */
-export function preloadGatewayResponses(): Promise<Specs> {
-  specs ??= import('../../lib/constructs/gateway-responses');
-  return specs;
-}
+import {
+  CORS_ALLOW_HEADERS,
+  CORS_MAX_AGE_SEC,
+  GATEWAY_RESPONSE_HEADERS,
+  GATEWAY_RESPONSES,
+  type GatewayResponseSpec,
+  problemTemplate,
+} from '../../lib/config/gateway';
 
 /**
  * API Gateway response types the local gateway produces (`$context.error.responseType`).
@@ -46,35 +40,29 @@ const DEFAULT_STATUS: Partial<Record<GatewayErrorType, number>> = {
 
 /**
  * Renders a gateway-generated error exactly as the deployed stage does: the stage's customised gateway responses
- * (`lib/constructs/gateway-responses.ts`: RFC 9457 `application/problem+json` bodies, CORS headers) with the
+ * (`GATEWAY_RESPONSES` in `lib/config/gateway.ts`: RFC 9457 `application/problem+json` bodies, CORS headers) with the
  * `$context` variables filled in; types the stage does not customise fall back to its `DEFAULT_4XX`/`DEFAULT_5XX`
  * template with AWS's default status. `METHOD_NOT_ALLOWED` is a local addition (API Gateway answers a missing method
  * like a missing path): 405 with the same body shape.
  * @param message `$context.error.message` (AWS's wording, e.g. `Too Many Requests`)
  * @param ctx `$context.path` (with the stage prefix) and `$context.requestId`
  */
-export async function gatewayError(
+export function gatewayError(
   type: GatewayErrorType,
   message: string,
   ctx: { path: string; requestId: string },
-): Promise<GatewayErrorReply> {
-  const { GATEWAY_RESPONSES, GATEWAY_RESPONSE_HEADERS, problemTemplate } = await preloadGatewayResponses();
-  const spec = specFor(type, GATEWAY_RESPONSES);
+): GatewayErrorReply {
+  const spec = specFor(type);
   const body = problemTemplate(spec)
     .replace('$context.error.messageString', JSON.stringify(message))
     .replace('$context.error.responseType', type)
     .replace('$context.path', escapeJsonString(ctx.path))
     .replace('$context.requestId', ctx.requestId);
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(GATEWAY_RESPONSE_HEADERS)) headers[k] = v.replace(/^'|'$/g, '');
-  headers['x-amzn-ErrorType'] = type;
+  const headers: Record<string, string> = { ...GATEWAY_RESPONSE_HEADERS, 'x-amzn-ErrorType': type };
   return { status: spec.status, headers, body: Buffer.from(body) };
 }
 
-function specFor(
-  type: GatewayErrorType,
-  GATEWAY_RESPONSES: readonly GatewayResponseSpec[],
-): GatewayResponseSpec {
+function specFor(type: GatewayErrorType): GatewayResponseSpec {
   if (type === 'METHOD_NOT_ALLOWED') {
     return { type: 'MISSING_AUTHENTICATION_TOKEN', status: 405, title: 'Method Not Allowed' };
   }
@@ -95,16 +83,14 @@ function escapeJsonString(s: string): string {
  * max age of 1 h.
  * @param methods the methods the path's routes declare, e.g. `GET, POST`
  */
-export async function corsPreflight(methods: string): Promise<GatewayErrorReply> {
-  const { GATEWAY_RESPONSE_HEADERS } = await preloadGatewayResponses();
-  const allowHeaders = (GATEWAY_RESPONSE_HEADERS['Access-Control-Allow-Headers'] ?? '').replace(/^'|'$/g, '');
+export function corsPreflight(methods: string): GatewayErrorReply {
   return {
     status: 204,
     headers: {
       'Access-Control-Allow-Origin': '*',
-      'Access-Control-Allow-Headers': allowHeaders,
+      'Access-Control-Allow-Headers': CORS_ALLOW_HEADERS.join(','),
       'Access-Control-Allow-Methods': [...methods.split(', ').filter(Boolean), 'OPTIONS'].join(','),
-      'Access-Control-Max-Age': '3600',
+      'Access-Control-Max-Age': String(CORS_MAX_AGE_SEC),
     },
     body: Buffer.alloc(0),
   };

@@ -8,12 +8,7 @@ import type { UsagePlanLimits } from '../../lib/config/tiers';
 import { type AccessLogRecord, type AccessLogSink, emptyAccessLog, formatAccessLog, ms } from './access-log';
 import type { AuthorizerStep } from './authorizer-step';
 import { buildAuthorizerEvent, buildProxyEvent, type IncomingRequest } from './event';
-import {
-  corsPreflight,
-  type GatewayErrorType,
-  gatewayError,
-  preloadGatewayResponses,
-} from './gateway-responses';
+import { corsPreflight, type GatewayErrorType, gatewayError } from './gateway-responses';
 import { lambdaContext } from './lambda-context';
 import type { UsagePlanThrottle } from './usage-plan';
 
@@ -77,7 +72,7 @@ async function errorReply(
   extra: Record<string, string> = {},
 ): Promise<Reply> {
   log.errorType = type;
-  const r = await gatewayError(type, message, {
+  const r = gatewayError(type, message, {
     path: `/${req.stage}${req.rawPath}`,
     requestId: req.requestId,
   });
@@ -90,7 +85,6 @@ async function errorReply(
  * invoked with a REST proxy v1 event, and one access-log line per request. `/.well-known/*` is the local OIDC issuer.
  */
 export function createGateway(deps: GatewayDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  void preloadGatewayResponses();
   const timeoutMs = deps.integrationTimeoutMs ?? 29_000;
   return (req, res) => {
     const receivedAt = Date.now();

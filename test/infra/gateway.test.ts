@@ -1,8 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { getStageConfig, ROUTES, routeKey, STAGE_NAMES, TIER_TABLE, TIERS } from '../../lib/config';
+import { BINARY_MEDIA_TYPES } from '../../lib/config/gateway';
 import { MANAGED_RULE_GROUPS } from '../../lib/constructs/edge-waf';
-import { BINARY_MEDIA_TYPES } from '../../lib/constructs/rest-gateway';
 import { synthesized } from './support/synth';
 import { apiResourcePaths, type CfnResource, flatten, refId, resourcesOf } from './support/template';
 

@@ -1,7 +1,6 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_LOG_FIELDS } from '../../../lib/constructs/rest-gateway';
-import { ACCESS_LOG_KEYS } from '../../../local/gateway/access-log';
+import { ACCESS_LOG_FIELDS, ACCESS_LOG_KEYS } from '../../../lib/config/gateway';
 import { burst, startTestStack, type TestStack } from './stack-harness';
 
 let t: TestStack;
