@@ -1,3 +1,4 @@
+import { auditKeys } from '../../lib/config/data-model';
 import type { TenantContext } from '../shared/tenant-context';
 
 /** Who made a change (from the authorizer context, never from the request body). */
@@ -49,7 +50,7 @@ export function auditEntry(i: AuditInput): AuditEntry {
   const at = i.now.toISOString();
   return {
     pk: i.partition,
-    sk: `${at}#${i.requestId}`,
+    sk: auditKeys.sortKey(at, i.requestId),
     actor: { userId: i.actor.userId, tenantId: i.actor.tenantId, roles: [...i.actor.roles] },
     action: i.action,
     route: i.route,
@@ -60,11 +61,3 @@ export function auditEntry(i: AuditInput): AuditEntry {
     at,
   };
 }
-
-/** Audit partition of a tenant. */
-export function tenantPartition(tenantId: string): string {
-  return `TENANT#${tenantId}`;
-}
-
-/** Audit partition of platform-wide changes (tiers). */
-export const PLATFORM_PARTITION = 'PLATFORM';

@@ -6,6 +6,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { limitsKeys } from '../../lib/config/data-model';
 import type { Policy } from '../../lib/config/policy';
 import { TIER_TABLE, type Tier, type UsagePlanLimits } from '../../lib/config/tiers';
 import { tableName } from '../shared/aws/dynamodb';
@@ -114,7 +115,7 @@ export class AdminRepository {
 
   /** The tier's policy: stored item, or `TIER_TABLE` defaults with version 0. */
   async getTierPolicy(tier: Tier): Promise<TierPolicy> {
-    const item = await this.get('limits', { pk: `TIER#${tier}`, sk: 'POLICY' });
+    const item = await this.get('limits', limitsKeys.tierPolicy(tier));
     if (!item) {
       const d = TIER_TABLE[tier];
       return { tier, rules: d.defaultPolicy, usagePlan: d.usagePlan, version: 0 };
@@ -137,7 +138,7 @@ export class AdminRepository {
   ): Promise<TierPolicy> {
     const next: TierPolicy = { tier, ...body, version: expectedVersion + 1, updatedAt: audit.at };
     await this.transact(
-      this.versionedPut('limits', { pk: `TIER#${tier}`, sk: 'POLICY', ...next }, 'pk', expectedVersion),
+      this.versionedPut('limits', { ...limitsKeys.tierPolicy(tier), ...next }, 'pk', expectedVersion),
       audit,
     );
     return next;
@@ -220,7 +221,7 @@ export class AdminRepository {
 
   /** The tenant's override rules (none written: empty, version 0). */
   async getLimits(tenantId: string): Promise<TenantLimitsItem> {
-    const item = await this.get('limits', { pk: `TENANT#${tenantId}`, sk: 'LIMITS' });
+    const item = await this.get('limits', limitsKeys.tenantLimits(tenantId));
     return {
       tenantId,
       rules: (item?.rules as Policy | undefined) ?? [],
@@ -240,7 +241,7 @@ export class AdminRepository {
     await this.transact(
       this.versionedPut(
         'limits',
-        { pk: `TENANT#${tenantId}`, sk: 'LIMITS', rules, version: next.version, updatedAt: audit.at },
+        { ...limitsKeys.tenantLimits(tenantId), rules, version: next.version, updatedAt: audit.at },
         'pk',
         expectedVersion,
       ),
@@ -261,7 +262,10 @@ export class AdminRepository {
           new QueryCommand({
             TableName: this.table('limits'),
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :b)',
-            ExpressionAttributeValues: { ':pk': `TENANT#${tenantId}`, ':b': 'BYPASS#' },
+            ExpressionAttributeValues: {
+              ':pk': limitsKeys.tenantPartition(tenantId),
+              ':b': limitsKeys.bypassPrefix,
+            },
             ConsistentRead: true,
             ExclusiveStartKey: startKey,
           }),
@@ -275,7 +279,7 @@ export class AdminRepository {
 
   /** One bypass item. */
   async getBypass(tenantId: string, bypassId: string): Promise<BypassItem | undefined> {
-    const item = await this.get('limits', { pk: `TENANT#${tenantId}`, sk: `BYPASS#${bypassId}` });
+    const item = await this.get('limits', limitsKeys.bypass(tenantId, bypassId));
     return item ? stripKeys(item as BypassItem & { pk: string; sk: string }) : undefined;
   }
 
@@ -285,7 +289,7 @@ export class AdminRepository {
       {
         Put: {
           TableName: this.table('limits'),
-          Item: { pk: `TENANT#${tenantId}`, sk: `BYPASS#${b.bypassId}`, ...b },
+          Item: { ...limitsKeys.bypass(tenantId, b.bypassId), ...b },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -299,7 +303,7 @@ export class AdminRepository {
       {
         Delete: {
           TableName: this.table('limits'),
-          Key: { pk: `TENANT#${tenantId}`, sk: `BYPASS#${bypassId}` },
+          Key: limitsKeys.bypass(tenantId, bypassId),
           ConditionExpression: 'attribute_exists(pk)',
         },
       },

@@ -64,6 +64,46 @@ export const TABLES = {
 /** Logical table names. */
 export type TableName = keyof typeof TABLES;
 
+/** A DynamoDB primary key of the `limits` or `audit` table (`pk`, `sk`). */
+export type TableKey = { readonly pk: string; readonly sk: string };
+
+const TENANT_PREFIX = 'TENANT#';
+const TIER_PREFIX = 'TIER#';
+
+/**
+ * Key builders of the `limits` table — the only place its key strings are spelled (a test greps for others):
+ * - {@link limitsKeys.tierPolicy}: `pk=TIER#<tier>`, `sk=POLICY` (a tier's stored policy);
+ * - {@link limitsKeys.tenantLimits}: `pk=TENANT#<id>`, `sk=LIMITS` (a tenant's override rules);
+ * - {@link limitsKeys.bypass}: `pk=TENANT#<id>`, `sk=BYPASS#<bypassId>` (an emergency bypass, TTL `expiresAt`);
+ * - {@link limitsKeys.tenantPartition}: `TENANT#<id>`, the partition holding a tenant's limits and bypasses
+ *   (one `Query` reads them all); {@link limitsKeys.bypassPrefix}: the `sk` prefix of bypasses.
+ */
+export const limitsKeys = {
+  tenantPartition: (tenantId: string): string => `${TENANT_PREFIX}${tenantId}`,
+  tierPolicy: (tier: string): TableKey => ({ pk: `${TIER_PREFIX}${tier}`, sk: 'POLICY' }),
+  tenantLimits: (tenantId: string): TableKey => ({ pk: limitsKeys.tenantPartition(tenantId), sk: 'LIMITS' }),
+  bypass: (tenantId: string, bypassId: string): TableKey => ({
+    pk: limitsKeys.tenantPartition(tenantId),
+    sk: `${limitsKeys.bypassPrefix}${bypassId}`,
+  }),
+  bypassPrefix: 'BYPASS#',
+  /** `sk` of a tenant's override rules item. */
+  tenantLimitsSortKey: 'LIMITS',
+  /** The bypass id in a bypass item's `sk`, or `undefined` when `sk` is not a bypass key. */
+  bypassIdOf: (sk: string): string | undefined =>
+    sk.startsWith(limitsKeys.bypassPrefix) ? sk.slice(limitsKeys.bypassPrefix.length) : undefined,
+} as const;
+
+/**
+ * Partition keys of the append-only `audit` table: `TENANT#<id>` for a tenant's resources, `PLATFORM` for
+ * platform-wide changes (tiers). The sort key is `<ISO time>#<requestId>`.
+ */
+export const auditKeys = {
+  tenantPartition: (tenantId: string): string => `${TENANT_PREFIX}${tenantId}`,
+  platformPartition: 'PLATFORM',
+  sortKey: (at: string, requestId: string): string => `${at}#${requestId}`,
+} as const;
+
 /** Tenant lifecycle status: suspended tenants are denied by the authorizer. */
 export type TenantStatus = 'active' | 'suspended';
 

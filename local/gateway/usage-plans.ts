@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../../lambdas/shared/aws/dynamodb';
 import { getTenant } from '../../lambdas/shared/tenants/repository';
+import { limitsKeys } from '../../lib/config/data-model';
 import { isTier, TIER_TABLE, type Tier, type UsagePlanLimits } from '../../lib/config/tiers';
 import type { ApiKeyPlan } from './server';
 
@@ -59,7 +60,7 @@ export class UsagePlanDirectory {
   private async loadPlan(tier: Tier): Promise<UsagePlanLimits> {
     const now = Date.now();
     const out = await documentClient().send(
-      new GetCommand({ TableName: tableName('limits'), Key: { pk: `TIER#${tier}`, sk: 'POLICY' } }),
+      new GetCommand({ TableName: tableName('limits'), Key: limitsKeys.tierPolicy(tier) }),
     );
     const stored = out.Item?.usagePlan as Partial<UsagePlanLimits> | undefined;
     const plan = isPlan(stored) ? stored : TIER_TABLE[tier].usagePlan;

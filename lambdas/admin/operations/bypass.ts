@@ -1,6 +1,6 @@
+import { auditKeys } from '../../../lib/config/data-model';
 import { noContent } from '../../shared/http/response';
 import { parse } from '../../shared/http/validate';
-import { tenantPartition } from '../audit';
 import type { Operation } from '../context';
 import { notFound } from '../errors';
 import { json } from '../http';
@@ -32,7 +32,12 @@ export const createBypass: Operation = async (req) => {
   await req.deps.repo.createBypass(
     tenantId,
     item,
-    req.audit({ action: 'bypass.create', partition: tenantPartition(tenantId), before: null, after: item }),
+    req.audit({
+      action: 'bypass.create',
+      partition: auditKeys.tenantPartition(tenantId),
+      before: null,
+      after: item,
+    }),
   );
   const headers = await notifyLimiter(req, () => req.deps.limiter.bumpPolicyVersion(tenantId));
   return json(view(item), {
@@ -62,7 +67,7 @@ export const deleteBypass: Operation = async (req) => {
       bypassId,
       req.audit({
         action: 'bypass.delete',
-        partition: tenantPartition(tenantId),
+        partition: auditKeys.tenantPartition(tenantId),
         before: current,
         after: null,
       }),

@@ -1,7 +1,7 @@
+import { auditKeys } from '../../../lib/config/data-model';
 import { parse } from '../../shared/http/validate';
 import { effectivePolicy } from '../../shared/rate-limit/core/resolve';
 import { AccessDenied } from '../access';
-import { tenantPartition } from '../audit';
 import type { AdminRequest, Operation } from '../context';
 import { forbidden, preconditionFailed } from '../errors';
 import { json, requireIfMatch, versionEtag } from '../http';
@@ -69,7 +69,7 @@ export const putLimits: Operation = async (req) => {
       expected,
       req.audit({
         action: 'limits.update',
-        partition: tenantPartition(tenantId),
+        partition: auditKeys.tenantPartition(tenantId),
         before: current.rules,
         after: rules,
       }),

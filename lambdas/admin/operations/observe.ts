@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { auditKeys } from '../../../lib/config/data-model';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { parse } from '../../shared/http/validate';
-import { PLATFORM_PARTITION, tenantPartition } from '../audit';
 import type { Operation } from '../context';
 import { unavailable } from '../errors';
 import { runProbes } from '../health';
@@ -35,10 +35,10 @@ const auditCursorKey = z.object({ pk: z.string().max(1024), sk: z.string().max(1
 export const getAudit: Operation = async (req) => {
   const q = parse(auditQuerySchema, req.query, 'query');
   const partition = q.tenantId
-    ? tenantPartition(q.tenantId)
+    ? auditKeys.tenantPartition(q.tenantId)
     : req.isPlatformAdmin
-      ? PLATFORM_PARTITION
-      : tenantPartition(req.actor.tenantId);
+      ? auditKeys.platformPartition
+      : auditKeys.tenantPartition(req.actor.tenantId);
   const startKey = decodeCursor(q.nextToken, req.actor.tenantId, auditCursorKey, 'query.nextToken');
   const page = await req.deps.repo.queryAudit({
     partition,

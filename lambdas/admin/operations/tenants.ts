@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { auditKeys } from '../../../lib/config/data-model';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { parse } from '../../shared/http/validate';
 import { invalidateTenantCache } from '../../shared/tenants/repository';
 import type { Tenant } from '../../shared/tenants/tenant';
-import { tenantPartition } from '../audit';
 import type { AdminRequest, Operation } from '../context';
 import { conflict, notFound, preconditionFailed } from '../errors';
 import { json, requireIfMatch, versionEtag } from '../http';
@@ -90,7 +90,7 @@ export const createTenant: Operation = async (req) => {
       tenant,
       req.audit({
         action: 'tenant.create',
-        partition: tenantPartition(tenant.tenantId),
+        partition: auditKeys.tenantPartition(tenant.tenantId),
         before: null,
         after: publicTenant(tenant),
       }),
@@ -147,7 +147,7 @@ export const patchTenant: Operation = async (req) => {
       expected,
       req.audit({
         action: 'tenant.update',
-        partition: tenantPartition(tenantId),
+        partition: auditKeys.tenantPartition(tenantId),
         before: publicTenant(current),
         after: publicTenant(next),
       }),

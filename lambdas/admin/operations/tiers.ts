@@ -1,6 +1,6 @@
+import { auditKeys } from '../../../lib/config/data-model';
 import { TIERS } from '../../../lib/config/tiers';
 import { parse } from '../../shared/http/validate';
-import { PLATFORM_PARTITION } from '../audit';
 import type { Operation } from '../context';
 import { preconditionFailed } from '../errors';
 import { json, requireIfMatch, versionEtag } from '../http';
@@ -49,7 +49,12 @@ export const putTier: Operation = async (req) => {
       tier,
       body,
       expected,
-      req.audit({ action: 'tier.update', partition: PLATFORM_PARTITION, before: view(current), after: body }),
+      req.audit({
+        action: 'tier.update',
+        partition: auditKeys.platformPartition,
+        before: view(current),
+        after: body,
+      }),
     );
   } catch (err) {
     if (planChanged) await apiKeys.setPlanLimits(tier, current.usagePlan).catch(() => undefined);

@@ -1,0 +1,64 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { auditKeys, limitsKeys } from '../../../lib/config/data-model';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** Production TypeScript files under `dirs` (repo-relative paths). */
+function sources(...dirs: string[]): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(relative(root, p));
+    }
+  };
+  for (const d of dirs) walk(join(root, d));
+  return out.sort();
+}
+
+/** Source text without comments (block and line), so documentation may still show key shapes. */
+function code(file: string): string {
+  return readFileSync(join(root, file), 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
+}
+
+const PRODUCTION = sources('lambdas', 'lib', 'local');
+
+describe('one home per fact (grep over lambdas/, lib/, local/)', () => {
+  it('spells limits/audit table keys (TENANT#, TIER#, BYPASS#) only in lib/config/data-model.ts', () => {
+    expect(PRODUCTION).toContain('lambdas/admin/repository.ts');
+    const offenders = PRODUCTION.filter((f) => f !== 'lib/config/data-model.ts')
+      // Pending: the rate-limit folder is being split into core/ and adapters/ on a sibling branch; its DynamoDB
+      // policy source moves to limitsKeys when that lands.
+      .filter((f) => !f.startsWith('lambdas/shared/rate-limit/'))
+      .filter((f) => /(TENANT|TIER|BYPASS)#/.test(code(f)));
+    expect(offenders).toEqual([]);
+  });
+
+  it('lib/ never imports dashboards/ (dashboards may import lib/, not the other way round)', () => {
+    const offenders = sources('lib').filter((f) => /from ['"][./]*\/dashboards\//.test(code(f)));
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe('data-model key builders', () => {
+  it('build the documented limits-table keys', () => {
+    expect(limitsKeys.tierPolicy('free')).toEqual({ pk: 'TIER#free', sk: 'POLICY' });
+    expect(limitsKeys.tenantLimits('acme')).toEqual({ pk: 'TENANT#acme', sk: 'LIMITS' });
+    expect(limitsKeys.bypass('acme', 'b1')).toEqual({ pk: 'TENANT#acme', sk: 'BYPASS#b1' });
+    expect(limitsKeys.tenantPartition('acme')).toBe('TENANT#acme');
+    expect(limitsKeys.bypassIdOf('BYPASS#b1')).toBe('b1');
+    expect(limitsKeys.bypassIdOf('LIMITS')).toBeUndefined();
+  });
+
+  it('build the audit partitions and chronological sort key', () => {
+    expect(auditKeys.tenantPartition('acme')).toBe('TENANT#acme');
+    expect(auditKeys.platformPartition).toBe('PLATFORM');
+    expect(auditKeys.sortKey('2026-01-01T00:00:00.000Z', 'r1')).toBe('2026-01-01T00:00:00.000Z#r1');
+  });
+});
