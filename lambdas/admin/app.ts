@@ -1,3 +1,4 @@
+import { METRIC } from '../../lib/config/metrics';
 import { ROUTES, type Route, routeKey } from '../../lib/config/routes';
 import { jsonBody } from '../shared/http/body';
 import { createHttpHandler } from '../shared/http/handler';
@@ -122,7 +123,7 @@ async function runOperation(deps: AdminDeps, operation: Operation, http: HttpReq
       targetTenantId: err.targetTenantId,
       sourceIp: event.requestContext.identity?.sourceIp,
     });
-    deps.metrics.addMetric('AdminAccessDenied', 'Count', 1);
+    deps.metrics.addMetric(METRIC.AdminAccessDenied, 'Count', 1);
     throw err.response;
   }
 }

@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
+import { METRIC } from '../../lib/config/metrics';
 import { type HttpTarget, ROUTES, routeKey } from '../../lib/config/routes';
 import { type CallerRequest, createHttpHandler, requireCaller } from '../shared/http/handler';
 import { problem, validationError } from '../shared/http/problem';
@@ -99,7 +100,7 @@ export function createEdgeProxy(opts: EdgeProxyOptions): ProxyHandler {
     const client = eventHeaders(event.headers, event.multiValueHeaders);
     const spoofed = spoofedIdentityHeaders(client);
     if (spoofed.length > 0) {
-      metrics.addMetric('IdentityHeaderSpoofAttempt', MetricUnit.Count, 1);
+      metrics.addMetric(METRIC.IdentityHeaderSpoofAttempt, MetricUnit.Count, 1);
       logger.warn('client-sent identity headers stripped', { headers: spoofed });
     }
     const headers: Record<string, string | string[]> = {
@@ -125,10 +126,10 @@ export function createEdgeProxy(opts: EdgeProxyOptions): ProxyHandler {
       timeoutMs,
       maxBytes,
     );
-    metrics.addMetric('UpstreamLatency', MetricUnit.Milliseconds, performance.now() - started);
+    metrics.addMetric(METRIC.UpstreamLatency, MetricUnit.Milliseconds, performance.now() - started);
 
     if (outcome.kind === 'timeout') {
-      metrics.addMetric('UpstreamTimeout', MetricUnit.Count, 1);
+      metrics.addMetric(METRIC.UpstreamTimeout, MetricUnit.Count, 1);
       logger.warn('upstream timeout', { target, timeoutMs });
       return problem(504, 'Gateway Timeout', {
         detail: 'The upstream service did not answer in time.',
@@ -136,17 +137,17 @@ export function createEdgeProxy(opts: EdgeProxyOptions): ProxyHandler {
       });
     }
     if (outcome.kind === 'unreachable') {
-      metrics.addMetric('UpstreamUnavailable', MetricUnit.Count, 1);
+      metrics.addMetric(METRIC.UpstreamUnavailable, MetricUnit.Count, 1);
       logger.warn('upstream unreachable', { target, code: outcome.code });
       return problem(502, 'Bad Gateway', { detail: 'The upstream service is unavailable.', requestId });
     }
     if (outcome.kind === 'too-large') {
-      metrics.addMetric('UpstreamResponseTooLarge', MetricUnit.Count, 1);
+      metrics.addMetric(METRIC.UpstreamResponseTooLarge, MetricUnit.Count, 1);
       logger.warn('upstream response too large', { target, maxBytes });
       return problem(502, 'Bad Gateway', { detail: 'The upstream response is too large.', requestId });
     }
     if (outcome.status >= 500) {
-      metrics.addMetric('Upstream5xx', MetricUnit.Count, 1);
+      metrics.addMetric(METRIC.Upstream5xx, MetricUnit.Count, 1);
       logger.warn('upstream 5xx', { target, status: outcome.status });
     }
     const h = clientResponseHeaders(outcome.headers);
@@ -156,7 +157,7 @@ export function createEdgeProxy(opts: EdgeProxyOptions): ProxyHandler {
       single(outcome.headers['content-encoding']),
     );
     if (encodedLength(enc) > maxBytes) {
-      metrics.addMetric('UpstreamResponseTooLarge', MetricUnit.Count, 1);
+      metrics.addMetric(METRIC.UpstreamResponseTooLarge, MetricUnit.Count, 1);
       logger.warn('upstream response too large once encoded', { target, maxBytes });
       return problem(502, 'Bad Gateway', { detail: 'The upstream response is too large.', requestId });
     }

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
+import { METRIC } from '../../lib/config/metrics';
 import { jsonBody } from '../shared/http/body';
 import { decodeCursor, encodeCursor } from '../shared/http/cursor';
 import { type CallerRequest, createHttpHandler, requireCaller } from '../shared/http/handler';
@@ -94,7 +95,7 @@ export function createReportsService(deps: ReportsServiceDeps): ProxyHandler {
         createdAt: new Date(at).toISOString(),
       };
       await repo.create(report);
-      obs.metrics.addMetric('ReportCreated', MetricUnit.Count, 1);
+      obs.metrics.addMetric(METRIC.ReportCreated, MetricUnit.Count, 1);
       obs.logger.info('report created', { reportId: report.reportId });
       return jsonResponse(201, report, { location: `/v1/reports/${report.reportId}` });
     },
@@ -110,7 +111,7 @@ export function createReportsService(deps: ReportsServiceDeps): ProxyHandler {
     'DELETE /v1/reports/{reportId}': async ({ event, tenant }) => {
       const id = event.pathParameters?.reportId;
       if (!isReportId(id) || !(await repo.delete(tenant.tenantId, id))) throw notFound();
-      obs.metrics.addMetric('ReportDeleted', MetricUnit.Count, 1);
+      obs.metrics.addMetric(METRIC.ReportDeleted, MetricUnit.Count, 1);
       obs.logger.info('report deleted', { reportId: id });
       return noContent();
     },

@@ -1,26 +1,122 @@
 /**
  * Metric names and namespace: the single source for the Lambdas that emit them and the dashboards/alarms that read
- * them (docs/architecture.md, observability conventions). Pure data — imported by both sides.
+ * them (docs/architecture.md, observability conventions). Pure data — imported by both sides. Handlers name a metric
+ * as `METRIC.<Name>`; a test fails on a string-literal metric name in `lambdas/`.
  */
 
 /** CloudWatch namespace of every custom metric (Powertools `POWERTOOLS_METRICS_NAMESPACE`). */
 export const METRICS_NAMESPACE = 'MarketEdge';
 
+/** What one custom metric is. */
+export interface MetricSpec {
+  /** CloudWatch unit of each data point. */
+  readonly unit: 'Count' | 'Milliseconds';
+  /** The Lambda family (Powertools `service`) that emits it. */
+  readonly emitter: 'authorizer' | 'rate-limit' | 'admin' | 'reports' | 'edge-proxy' | 'service';
+  /** When one data point is emitted. */
+  readonly description: string;
+}
+
+/**
+ * Every custom metric in namespace {@link METRICS_NAMESPACE}. Dimensions are `service`, `stage` and, per request,
+ * `route` (`tier` for limiter outcomes, `reason` for `AuthFailure`); tenantId is metadata, never a dimension.
+ */
+export const METRIC_CATALOG = {
+  AuthFailure: {
+    unit: 'Count',
+    emitter: 'authorizer',
+    description: 'one per rejected request (401 or 403), dimension `reason`',
+  },
+  RateLimitAllowed: { unit: 'Count', emitter: 'rate-limit', description: 'a request the limiter allowed' },
+  RateLimitDenied: {
+    unit: 'Count',
+    emitter: 'rate-limit',
+    description: 'a request the limiter denied (429)',
+  },
+  RateLimitNearLimit: {
+    unit: 'Count',
+    emitter: 'rate-limit',
+    description: 'an allowed request that left less than the near-limit share of a rule',
+  },
+  RateLimitShadowDenied: {
+    unit: 'Count',
+    emitter: 'rate-limit',
+    description: 'a request a shadow-mode rule would have denied (not enforced)',
+  },
+  RateLimitDegraded: {
+    unit: 'Count',
+    emitter: 'rate-limit',
+    description: 'a decision taken without Redis (fail-open fallback or fail-closed 503)',
+  },
+  RateLimitBypassed: {
+    unit: 'Count',
+    emitter: 'rate-limit',
+    description: 'a request an emergency bypass let through',
+  },
+  AdminAccessDenied: {
+    unit: 'Count',
+    emitter: 'admin',
+    description: 'an admin API call refused by the access rules (403)',
+  },
+  AdminPolicyBumpFailed: {
+    unit: 'Count',
+    emitter: 'admin',
+    description: 'a limits change saved whose limiter propagation (policy version bump) failed',
+  },
+  ReportCreated: { unit: 'Count', emitter: 'reports', description: 'a report created (201)' },
+  ReportDeleted: { unit: 'Count', emitter: 'reports', description: 'a report deleted (204)' },
+  IdentityHeaderSpoofAttempt: {
+    unit: 'Count',
+    emitter: 'edge-proxy',
+    description: 'a request that carried client-sent tenant identity headers (stripped)',
+  },
+  UpstreamLatency: {
+    unit: 'Milliseconds',
+    emitter: 'edge-proxy',
+    description: 'time to the upstream answer',
+  },
+  UpstreamTimeout: {
+    unit: 'Count',
+    emitter: 'edge-proxy',
+    description: 'an upstream that did not answer in time (504)',
+  },
+  UpstreamUnavailable: { unit: 'Count', emitter: 'edge-proxy', description: 'an unreachable upstream (502)' },
+  UpstreamResponseTooLarge: {
+    unit: 'Count',
+    emitter: 'edge-proxy',
+    description: 'an upstream response above the size cap (502)',
+  },
+  Upstream5xx: { unit: 'Count', emitter: 'edge-proxy', description: 'an upstream 5xx passed through' },
+  UnhandledError: {
+    unit: 'Count',
+    emitter: 'service',
+    description: 'an unexpected error in a service handler (500)',
+  },
+} as const satisfies Record<string, MetricSpec>;
+
+/** One custom metric name. */
+export type MetricName = keyof typeof METRIC_CATALOG;
+
+/** Metric names by name (`METRIC.UpstreamTimeout`), for emitters. */
+export const METRIC = Object.fromEntries(Object.keys(METRIC_CATALOG).map((k) => [k, k])) as {
+  readonly [K in MetricName]: K;
+};
+
 /** Limiter outcome metrics, emitted by the rate-limit middleware (count, dimensions `tier`, `route`). */
 export const RATE_LIMIT_METRICS = [
-  'RateLimitAllowed',
-  'RateLimitDenied',
-  'RateLimitNearLimit',
-  'RateLimitShadowDenied',
-  'RateLimitDegraded',
-  'RateLimitBypassed',
+  METRIC.RateLimitAllowed,
+  METRIC.RateLimitDenied,
+  METRIC.RateLimitNearLimit,
+  METRIC.RateLimitShadowDenied,
+  METRIC.RateLimitDegraded,
+  METRIC.RateLimitBypassed,
 ] as const;
 
 /** One limiter metric name. */
 export type RateLimitMetric = (typeof RATE_LIMIT_METRICS)[number];
 
 /** Authorizer security metric: one per rejected request (dimension `reason`). */
-export const AUTH_FAILURE_METRIC = 'AuthFailure';
+export const AUTH_FAILURE_METRIC = METRIC.AuthFailure;
 
 /**
  * Security metrics (count; emitted by the security-events detector and the responder, dimensions `service`, `stage`

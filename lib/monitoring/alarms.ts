@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { apiMetric, type MonitoringTarget, stageSum } from '../../dashboards/api-dashboard';
-import { AUTH_FAILURE_METRIC } from '../config/metrics';
+import { METRIC } from '../config/metrics';
+import { MetricFactory, type MonitoringTarget } from './metric-factory';
 
 /** Runbook file the alarm descriptions point to (sections by anchor). */
 export const RUNBOOK_PATH = 'docs/runbooks.md';
@@ -28,7 +28,8 @@ export interface AlarmSpec {
  * - `RateLimitDegraded` > `rateLimitDegradedPerMinute` per minute, 2 minutes running.
  */
 export function alarmSpecs(target: MonitoringTarget): AlarmSpec[] {
-  const { alarms, name } = target.config;
+  const metrics = new MetricFactory(target);
+  const { alarms } = target.config;
   const fiveMin = Duration.minutes(5);
   return [
     {
@@ -36,7 +37,7 @@ export function alarmSpecs(target: MonitoringTarget): AlarmSpec[] {
       runbook: 'api-p99-latency-high',
       summary: `API p99 latency above ${alarms.p99LatencyMs} ms`,
       threshold: alarms.p99LatencyMs,
-      metric: apiMetric(target, 'Latency', 'p99'),
+      metric: metrics.apiMetric('Latency', 'p99'),
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
     },
@@ -45,15 +46,7 @@ export function alarmSpecs(target: MonitoringTarget): AlarmSpec[] {
       runbook: 'api-5xx-rate-high',
       summary: `5XX above ${alarms.error5xxPercent} % of requests`,
       threshold: alarms.error5xxPercent,
-      metric: new cw.MathExpression({
-        expression: 'IF(requests > 0, 100 * errors / requests, 0)',
-        usingMetrics: {
-          errors: apiMetric(target, '5XXError', 'Sum', fiveMin),
-          requests: apiMetric(target, 'Count', 'Sum', fiveMin),
-        },
-        period: fiveMin,
-        label: '5XX %',
-      }),
+      metric: metrics.api5xxPercent(fiveMin),
       evaluationPeriods: 1,
       datapointsToAlarm: 1,
     },
@@ -62,7 +55,7 @@ export function alarmSpecs(target: MonitoringTarget): AlarmSpec[] {
       runbook: 'auth-failures-spike',
       summary: `more than ${alarms.authFailuresPerMinute} authorizer failures per minute`,
       threshold: alarms.authFailuresPerMinute,
-      metric: stageSum(AUTH_FAILURE_METRIC, name),
+      metric: metrics.stageSum(METRIC.AuthFailure),
       evaluationPeriods: 3,
       datapointsToAlarm: 3,
     },
@@ -71,7 +64,7 @@ export function alarmSpecs(target: MonitoringTarget): AlarmSpec[] {
       runbook: 'rate-limit-denials-high',
       summary: `more than ${alarms.rateLimitDeniedPerMinute} rate-limit denials per minute`,
       threshold: alarms.rateLimitDeniedPerMinute,
-      metric: stageSum('RateLimitDenied', name),
+      metric: metrics.stageSum(METRIC.RateLimitDenied),
       evaluationPeriods: 3,
       datapointsToAlarm: 3,
     },
@@ -80,7 +73,7 @@ export function alarmSpecs(target: MonitoringTarget): AlarmSpec[] {
       runbook: 'rate-limiter-degraded',
       summary: `more than ${alarms.rateLimitDegradedPerMinute} degraded limiter decisions per minute (Redis unavailable)`,
       threshold: alarms.rateLimitDegradedPerMinute,
-      metric: stageSum('RateLimitDegraded', name),
+      metric: metrics.stageSum(METRIC.RateLimitDegraded),
       evaluationPeriods: 2,
       datapointsToAlarm: 2,
     },

@@ -3,13 +3,14 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { buildDashboard, type MonitoringTarget } from '../../dashboards/api-dashboard';
 import type { StageConfig } from '../config';
 import { accessLogGroupName, restApiName } from '../config/gateway';
 import { resolvedStageFlags } from '../constructs/feature-flags';
 import { LAMBDA_NAMES } from '../constructs/service-function';
 import { buildAlarms } from '../monitoring/alarms';
 import { buildContributorRules } from '../monitoring/contributors';
+import { buildDashboard } from '../monitoring/dashboard';
+import type { MonitoringTarget } from '../monitoring/metric-factory';
 import type { ApiStack } from './api-stack';
 
 /** Props of {@link MonitoringStack}. */

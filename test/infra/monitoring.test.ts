@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { insightsQuery } from '../../dashboards/api-dashboard';
 import { getStageConfig, ROUTES, routeKey, STAGE_NAMES } from '../../lib/config';
 import { ACCESS_LOG_FIELDS } from '../../lib/config/gateway';
 import { RATE_LIMIT_METRICS } from '../../lib/config/metrics';
 import { resolvedStageFlags } from '../../lib/constructs/feature-flags';
 import { alarmSpecs, RUNBOOK_PATH } from '../../lib/monitoring/alarms';
 import { CONTRIBUTOR_RULES } from '../../lib/monitoring/contributors';
+import { insightsQuery } from '../../lib/monitoring/metric-factory';
 import { synthesized } from './support/synth';
 import { flatten, resourcesOf } from './support/template';
 

@@ -1,3 +1,4 @@
+import { METRIC } from '../../../lib/config/metrics';
 import type { AdminRequest } from '../context';
 
 /**
@@ -15,7 +16,7 @@ export async function notifyLimiter(
     return {};
   } catch (err) {
     req.deps.logger.error('policy version bump failed', { error: (err as Error).name, route: req.routeKey });
-    req.deps.metrics.addMetric('AdminPolicyBumpFailed', 'Count', 1);
+    req.deps.metrics.addMetric(METRIC.AdminPolicyBumpFailed, 'Count', 1);
     return { 'x-policy-propagation': 'delayed' };
   }
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
+import { METRIC } from '../../../lib/config/metrics';
 import { type Route, routeKey } from '../../../lib/config/routes';
 import { publishRequestMetrics } from '../request-metrics';
 import { type TenantContext, tenantContextFromEvent } from '../tenant-context';
@@ -90,7 +91,7 @@ function answer(err: unknown, req: HttpRequest, obs: HttpHandlerOptions<HttpRequ
     return err.toResult(req.requestId);
   }
   obs.logger.error('unhandled error', err as Error);
-  obs.metrics.addMetric('UnhandledError', MetricUnit.Count, 1);
+  obs.metrics.addMetric(METRIC.UnhandledError, MetricUnit.Count, 1);
   return problem(500, 'Internal Server Error', {
     detail: 'An unexpected error occurred.',
     requestId: req.requestId,

@@ -40,6 +40,15 @@ describe('one home per fact (grep over lambdas/, lib/, local/)', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('names every emitted metric from lib/config/metrics.ts (no string-literal metric names in lambdas/)', () => {
+    const emitters = PRODUCTION.filter((f) => f.startsWith('lambdas/') && /\.addMetric\(/.test(code(f)));
+    expect(emitters).toEqual(
+      expect.arrayContaining(['lambdas/edge-proxy/proxy.ts', 'lambdas/reports/service.ts']),
+    );
+    const offenders = emitters.filter((f) => /\.addMetric\(\s*['"`]/.test(code(f)));
+    expect(offenders).toEqual([]);
+  });
+
   it('lib/ never imports dashboards/ (dashboards may import lib/, not the other way round)', () => {
     const offenders = sources('lib').filter((f) => /from ['"][./]*\/dashboards\//.test(code(f)));
     expect(offenders).toEqual([]);

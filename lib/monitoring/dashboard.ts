@@ -1,0 +1,109 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
+import { ROUTES, routeKey } from '../config';
+import { METRIC, RATE_LIMIT_METRICS } from '../config/metrics';
+import { RUNBOOK_PATH } from './alarms';
+import { MetricFactory, type MonitoringTarget } from './metric-factory';
+
+/**
+ * Dashboard widgets of a stage, top to bottom: stage header; API totals (requests, 4XX, 5XX, p50/p99 latency);
+ * limiter outcomes (`RateLimit*`) and `AuthFailure`; denials by route; one row per route of the route table
+ * (requests/errors and p99 latency); Lambda errors, throttles and p99 duration per function.
+ */
+export function dashboardWidgets(metrics: MetricFactory): cw.IWidget[][] {
+  const { target, stage } = metrics;
+  const rows: cw.IWidget[][] = [];
+  rows.push([
+    new cw.TextWidget({
+      markdown: `# MarketEdge ${stage}\nAPI \`${target.apiName}\`, stage \`${target.stageName}\`. Alarms link to runbooks in \`${RUNBOOK_PATH}\`. Per-tenant views (tenantId is not a metric dimension): Contributor Insights rules \`MarketEdge-${stage}-Top*\` and Logs Insights on the access log group.`,
+      width: 24,
+      height: 2,
+    }),
+  ]);
+  rows.push([
+    new cw.GraphWidget({
+      title: 'Requests and errors',
+      left: [
+        metrics.apiMetric('Count', 'Sum'),
+        metrics.apiMetric('4XXError', 'Sum'),
+        metrics.apiMetric('5XXError', 'Sum'),
+      ],
+      width: 12,
+    }),
+    new cw.GraphWidget({
+      title: 'Latency (ms)',
+      left: [
+        metrics.apiMetric('Latency', 'p50'),
+        metrics.apiMetric('Latency', 'p99'),
+        metrics.apiMetric('IntegrationLatency', 'p99'),
+      ],
+      leftAnnotations: [{ value: target.config.alarms.p99LatencyMs, label: 'p99 alarm' }],
+      width: 12,
+    }),
+  ]);
+  rows.push([
+    new cw.GraphWidget({
+      title: 'Rate limiter decisions per minute',
+      left: RATE_LIMIT_METRICS.map((m) => metrics.stageSum(m)),
+      width: 12,
+    }),
+    new cw.GraphWidget({
+      title: 'Auth failures and degraded decisions per minute',
+      left: [metrics.stageSum(METRIC.AuthFailure), metrics.stageSum(METRIC.RateLimitDegraded)],
+      leftAnnotations: [
+        { value: target.config.alarms.authFailuresPerMinute, label: 'auth failure alarm' },
+        { value: target.config.alarms.rateLimitDegradedPerMinute, label: 'degraded alarm' },
+      ],
+      width: 12,
+    }),
+  ]);
+  rows.push([
+    new cw.GraphWidget({
+      title: 'Rate-limit denials by route',
+      left: [metrics.stageSum(METRIC.RateLimitDenied, 'denied', 'route')],
+      width: 24,
+    }),
+  ]);
+  const routeWidgets = ROUTES.map(
+    (route) =>
+      new cw.GraphWidget({
+        title: `${routeKey(route)} — ${route.summary}`,
+        left: [
+          metrics.routeMetric(route, 'Count', 'Sum'),
+          metrics.routeMetric(route, '4XXError', 'Sum'),
+          metrics.routeMetric(route, '5XXError', 'Sum'),
+        ],
+        right: [metrics.routeMetric(route, 'Latency', 'p99')],
+        width: 8,
+        height: 5,
+      }),
+  );
+  for (let i = 0; i < routeWidgets.length; i += 3) rows.push(routeWidgets.slice(i, i + 3));
+  const fns = Object.values(target.functionNames);
+  rows.push([
+    new cw.GraphWidget({
+      title: 'Lambda errors and throttles',
+      left: fns.flatMap((fn) => [
+        metrics.lambdaMetric(fn, 'Errors', 'Sum'),
+        metrics.lambdaMetric(fn, 'Throttles', 'Sum'),
+      ]),
+      width: 12,
+    }),
+    new cw.GraphWidget({
+      title: 'Lambda duration p99 (ms)',
+      left: fns.map((fn) => metrics.lambdaMetric(fn, 'Duration', 'p99')),
+      width: 12,
+    }),
+  ]);
+  return rows;
+}
+
+/** Builds the stage dashboard `MarketEdge-<stage>` from {@link dashboardWidgets}. */
+export function buildDashboard(scope: Construct, id: string, target: MonitoringTarget): cw.Dashboard {
+  return new cw.Dashboard(scope, id, {
+    dashboardName: `MarketEdge-${target.config.name}`,
+    defaultInterval: Duration.hours(3),
+    widgets: dashboardWidgets(new MetricFactory(target)),
+  });
+}
