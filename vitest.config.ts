@@ -1,3 +1,4 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -5,7 +6,9 @@ import { defineConfig } from 'vitest/config';
  * - unit: pure logic, SDK mocks (`test/unit`)
  * - integration: real redis-server / dynalite / HTTP (`test/integration`), each file starts its own servers
  * - infra: CDK synth + assertions (`test/infra`)
- * Coverage (`--coverage`) covers `lambdas/` and `lib/` with flat thresholds.
+ * - web: the console's components and pages (`web/test`, jsdom, Testing Library, MSW, axe)
+ * Coverage (`--coverage`) covers `lambdas/`, `lib/` and `web/src/` with flat thresholds (80 %), and `web/src/` on its
+ * own at the same bar.
  */
 export default defineConfig({
   test: {
@@ -32,12 +35,29 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        plugins: [react()],
+        test: {
+          name: 'web',
+          include: ['web/test/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+          setupFiles: ['web/test/setup.ts'],
+          testTimeout: 20_000,
+        },
+      },
     ],
     coverage: {
       provider: 'v8',
-      include: ['lambdas/**/*.ts', 'lib/**/*.ts', 'dashboards/**/*.ts'],
-      exclude: ['**/*.d.ts'],
-      thresholds: { lines: 80, branches: 80, functions: 80, statements: 80 },
+      include: ['lambdas/**/*.ts', 'lib/**/*.ts', 'dashboards/**/*.ts', 'web/src/**/*.{ts,tsx}'],
+      // main.tsx only boots the app in a browser (config fetch + createRoot); the browser suites exercise it.
+      exclude: ['**/*.d.ts', 'web/src/main.tsx'],
+      thresholds: {
+        lines: 80,
+        branches: 80,
+        functions: 80,
+        statements: 80,
+        'web/src/**': { lines: 80, branches: 80, functions: 80, statements: 80 },
+      },
       reporter: ['text-summary', 'json-summary'],
     },
   },

@@ -8,7 +8,7 @@ export type NavSection = 'workspace' | 'tenant-admin' | 'platform';
 export interface PageDef {
   /** Route path under the console base, react-router syntax (`reports/:reportId`); `''` = home. */
   path: string;
-  /** Document title (the page's `h1` says the same). */
+  /** Document title (the page's `h1` says the same or more). */
   title: string;
   /** Shown in the navigation under `section` when set. */
   nav?: { label: string; section: NavSection };
@@ -16,6 +16,9 @@ export interface PageDef {
   roles?: readonly Role[];
   component: LazyExoticComponent<ComponentType>;
 }
+
+const ADMINS: readonly Role[] = ['tenant-admin', 'platform-admin'];
+const PLATFORM: readonly Role[] = ['platform-admin'];
 
 /**
  * The console's pages. Adding one is an entry here plus a component under `pages/` (default export): the router,
@@ -49,5 +52,53 @@ export const PAGES: readonly PageDef[] = [
     title: 'My limits and usage',
     nav: { label: 'My limits', section: 'workspace' },
     component: lazy(() => import('../pages/MyLimitsPage')),
+  },
+  {
+    path: 'admin/users',
+    title: 'User limits',
+    nav: { label: 'User limits', section: 'tenant-admin' },
+    roles: ADMINS,
+    component: lazy(() => import('../pages/admin/UserLimitsPage')),
+  },
+  {
+    path: 'admin/usage',
+    title: 'Tenant usage',
+    nav: { label: 'Usage', section: 'tenant-admin' },
+    roles: ADMINS,
+    component: lazy(() => import('../pages/admin/TenantUsagePage')),
+  },
+  {
+    path: 'admin/audit',
+    title: 'Audit log',
+    nav: { label: 'Audit log', section: 'tenant-admin' },
+    roles: ADMINS,
+    component: lazy(() => import('../pages/admin/AuditPage')),
+  },
+  {
+    path: 'platform/tenants',
+    title: 'Tenants',
+    nav: { label: 'Tenants', section: 'platform' },
+    roles: PLATFORM,
+    component: lazy(() => import('../pages/platform/TenantsPage')),
+  },
+  {
+    path: 'platform/tenants/:tenantId',
+    title: 'Tenant',
+    roles: PLATFORM,
+    component: lazy(() => import('../pages/platform/TenantDetailPage')),
+  },
+  {
+    path: 'platform/tiers',
+    title: 'Tiers',
+    nav: { label: 'Tiers', section: 'platform' },
+    roles: PLATFORM,
+    component: lazy(() => import('../pages/platform/TiersPage')),
+  },
+  {
+    path: 'platform/usage',
+    title: 'Live usage',
+    nav: { label: 'Live usage', section: 'platform' },
+    roles: PLATFORM,
+    component: lazy(() => import('../pages/platform/LiveUsagePage')),
   },
 ];

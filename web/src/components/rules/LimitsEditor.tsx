@@ -1,0 +1,96 @@
+import { useCallback, useState } from 'react';
+import { useLimits, usePutLimits } from '../../api/admin';
+import type { Rule } from '../../api/types';
+import { ApiErrorView } from '../ApiErrorView';
+import { ConfirmDialog } from '../ConfirmDialog';
+import { Loading } from '../Loading';
+import { ConflictView } from './ConflictView';
+import { RuleForm, type RuleFormMode } from './RuleForm';
+import { RulesTable } from './RulesTable';
+import { useRuleListEditor } from './useRuleListEditor';
+
+/**
+ * A tenant's limit overrides with add/edit/remove, saved with `If-Match` (412 → conflict view with re-apply), and the
+ * effective policy (tier rules ⊕ overrides). `user-only`: tenant-admins edit per-user rules only.
+ */
+export function LimitsEditor({ tenantId, mode }: { tenantId: string; mode: RuleFormMode }) {
+  const q = useLimits(tenantId);
+  const put = usePutLimits(tenantId);
+  const [removing, setRemoving] = useState<Rule>();
+  const overrides = q.data?.data.overrides ?? [];
+  const editor = useRuleListEditor({
+    rules: overrides,
+    etag: q.data?.etag,
+    save: (rules, etag) => put.mutateAsync({ rules, etag }),
+    reload: async () => {
+      const r = await q.refetch();
+      return r.data ? { rules: r.data.data.overrides, etag: r.data.etag } : undefined;
+    },
+  });
+  const isEditable = useCallback((r: Rule) => mode === 'full' || (r.scope === 'user' && !!r.subject), [mode]);
+  const onDelete = useCallback((r: Rule) => setRemoving(r), []);
+  if (q.error) return <ApiErrorView error={q.error} onRetry={() => void q.refetch()} />;
+  if (!q.data) return <Loading label="Loading limits" />;
+  const limits = q.data.data;
+  const shown = mode === 'full' ? overrides : overrides.filter((r) => r.scope === 'user' && r.subject);
+  return (
+    <div className="limits-editor">
+      {!limits.tenantSpecificLimits && (
+        <p className="notice warning">
+          The <code>tenant_specific_limits</code> flag is off: overrides are stored but the tier defaults
+          apply.
+        </p>
+      )}
+      {editor.conflict && (
+        <ConflictView
+          base={editor.conflict.base}
+          current={overrides}
+          change={editor.conflict.change}
+          busy={editor.busy}
+          onReapply={editor.reapply}
+          onDiscard={editor.discard}
+        />
+      )}
+      {editor.error !== undefined && <ApiErrorView error={editor.error} onRetry={() => void q.refetch()} />}
+      <div className="toolbar">
+        <button type="button" onClick={editor.startAdd} disabled={editor.editing !== undefined}>
+          {mode === 'user-only' ? 'Add user limit' : 'Add rule'}
+        </button>
+        <span className="muted">Version {limits.version}</span>
+      </div>
+      {editor.editing !== undefined && (
+        <RuleForm
+          key={editor.editing?.id ?? 'new'}
+          rule={editor.editing ?? undefined}
+          mode={mode}
+          errors={editor.fieldErrors}
+          busy={editor.busy}
+          onCancel={editor.cancel}
+          onSubmit={(rule) => editor.submit({ kind: 'upsert', rule, replaces: editor.editing?.id })}
+        />
+      )}
+      <RulesTable
+        rules={shown}
+        caption={mode === 'user-only' ? 'Per-user limits of your tenant' : `Overrides of ${tenantId}`}
+        isEditable={isEditable}
+        onEdit={editor.startEdit}
+        onDelete={onDelete}
+      />
+      <RulesTable rules={limits.effective} caption={`Effective policy (tier ${limits.tier} ⊕ overrides)`} />
+      {removing && (
+        <ConfirmDialog
+          title={`Remove rule ${removing.id}?`}
+          confirmLabel="Remove"
+          busy={editor.busy}
+          onCancel={() => setRemoving(undefined)}
+          onConfirm={() => {
+            editor.submit({ kind: 'delete', id: removing.id });
+            setRemoving(undefined);
+          }}
+        >
+          <p>The limit stops applying within a second of saving.</p>
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}
