@@ -3,7 +3,7 @@
  * the MSW server over a fresh mock database per test (unhandled requests fail the test).
  */
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { toHaveNoViolations } from 'jest-axe';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
@@ -12,6 +12,8 @@ import { createMockDb, type MockDb } from './mock-api/db';
 import { createHandlers } from './mock-api/handlers';
 
 expect.extend(toHaveNoViolations);
+// Lazy pages load on first use; under CPU contention that can take seconds (never a reason to fail).
+configure({ asyncUtilTimeout: 10_000 });
 
 let db: MockDb = createMockDb();
 

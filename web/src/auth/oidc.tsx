@@ -1,6 +1,6 @@
 import { InMemoryWebStorage, type User, WebStorageStateStore } from 'oidc-client-ts';
 import { type ReactNode, useMemo } from 'react';
-import { AuthProvider, type AuthProviderProps, useAuth } from 'react-oidc-context';
+import { AuthProvider, type AuthProviderNoUserManagerProps, useAuth } from 'react-oidc-context';
 import type { ConsoleRuntimeConfig } from '../config';
 import { type AuthState, AuthStateContext } from './auth-state';
 
@@ -18,7 +18,11 @@ interface ReturnState {
  * @param origin the console's origin (`window.location.origin`)
  * @param base the console's base path (`/console/`)
  */
-export function oidcSettings(config: ConsoleRuntimeConfig, origin: string, base: string): AuthProviderProps {
+export function oidcSettings(
+  config: ConsoleRuntimeConfig,
+  origin: string,
+  base: string,
+): AuthProviderNoUserManagerProps {
   return {
     authority: config.authority,
     client_id: config.clientId,
