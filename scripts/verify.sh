@@ -16,6 +16,9 @@ fi
 
 npm run --silent lint
 npm run --silent typecheck
+# Web console: production build (prints chunk sizes) and the initial-JavaScript budget (fails above 200 KiB gzipped).
+npm run --silent build:web
+node scripts/check-bundle-budget.mjs
 npx vitest run --coverage --reporter=default --reporter=junit --outputFile.junit=test-results/vitest/junit.xml
 # Browser suites (Playwright, Chromium + Firefox) against the local stack on a free port.
 bash scripts/browsers.sh

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
-import { CONSOLE_BASE_PATH } from '../lib/config/console';
+import { CONSOLE_BASE_PATH } from '../lib/config/console.ts';
 
 /**
  * The console build: `web/` → `web/dist/`, served under `/console/` (local stack and CloudFront). Routes are split
