@@ -43,6 +43,7 @@ export default defineConfig({
           environment: 'jsdom',
           setupFiles: ['web/test/setup.ts'],
           testTimeout: 20_000,
+          benchmark: { include: ['web/test/bench/**/*.bench.tsx'] },
         },
       },
     ],
