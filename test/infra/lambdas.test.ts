@@ -27,7 +27,8 @@ const EXPECTED_ENV: Record<string, string[]> = {
     'TENANT_CACHE_TTL_SEC',
     ...FLAG_ENV,
   ],
-  reports: ['LIMITS_TABLE', 'REPORTS_TABLE', ...LIMITER_ENV, ...FLAG_ENV],
+  // reports reads the tenants table for /v1/me (tenant name and branding shown by the console).
+  reports: ['LIMITS_TABLE', 'REPORTS_TABLE', 'TENANTS_TABLE', ...LIMITER_ENV, ...FLAG_ENV],
   'edge-proxy': ['LIMITS_TABLE', 'HTTP_BACKEND_MARKETDATA', ...LIMITER_ENV, ...FLAG_ENV],
   admin: [
     'TENANTS_TABLE',
