@@ -261,6 +261,48 @@ describe('RateLimiter', () => {
     expect(s.limiter.breaker.state).toBe('closed');
   });
 
+  it('one breaker per shard: a dead shard opens only its circuit, tenants on other shards keep using the store', async () => {
+    /** Two "shards" by tenant name; shard b fails. */
+    class ShardedStore extends FlakyStore {
+      down = new Set<string>();
+      shardOf(key: string): string {
+        return key.includes('{b-') ? 'b:6379' : 'a:6379';
+      }
+      override evaluate(r: EvaluateRequest) {
+        if (this.down.has(this.shardOf(r.versionKey)))
+          return Promise.reject(new Error('Connection is closed.'));
+        return super.evaluate(r);
+      }
+    }
+    const c = clock();
+    const store = new ShardedStore(new MemoryStore({ now: c.now }));
+    const source = new StaticPolicySource();
+    source.setTierRules('free', small);
+    const limiter = new RateLimiter({
+      store,
+      fallback: new MemoryStore({ now: c.now }),
+      policySource: source,
+      flags: fixedFlags(),
+      now: c.now,
+      breakerThreshold: 3,
+    });
+    const check = (tenantId: string, r = GET, userId = 'u') =>
+      limiter.check({ tenantId, userId, tier: 'free', route: r });
+    await check('a-1');
+    await check('b-1');
+    store.down.add('b:6379');
+    for (let i = 0; i < 5; i++) expect((await check('b-1')).degraded).toBe(true);
+    expect(limiter.breakers.openShards()).toEqual(['b:6379']);
+    // The previous single breaker degraded every tenant here; now shard a answers, and fail-closed routes too.
+    const onA = await check('a-2', POST);
+    expect(onA).toMatchObject({ status: 'allowed', degraded: false });
+    expect((await check('b-2', POST)).status).toBe('unavailable');
+    // The replica takes over under another name: a fresh circuit, the store is used again at once.
+    store.down.clear();
+    store.shardOf = (key: string) => (key.includes('{b-') ? 'b2:6379' : 'a:6379');
+    expect(await check('b-1', GET, 'v')).toMatchObject({ status: 'allowed', degraded: false });
+  });
+
   it('a hanging store costs at most the timeout', async () => {
     const s = setup(small, { timeoutMs: 20, now: Date.now });
     await s.check();

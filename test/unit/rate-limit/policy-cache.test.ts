@@ -52,7 +52,7 @@ function setup(over: Partial<PolicyCacheOptions> = {}) {
   const cache = new PolicyCache({
     ...LIMITER_DEFAULTS,
     store,
-    breaker,
+    breakerFor: () => breaker,
     policySource: source,
     now,
     onPolicyError: (_e, what) => errors.push(what),

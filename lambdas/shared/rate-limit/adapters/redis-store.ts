@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
-import { TIER_VERSIONS_KEY } from '../core/keys';
+import { keySlot, TIER_VERSIONS_KEY } from '../core/keys';
 import {
   type CheckResult,
   type EvaluateRequest,
@@ -261,6 +261,15 @@ export class RedisStore implements LimiterStore {
     const expect = req.mode === 'check' && req.expectVersion !== undefined ? req.expectVersion : '*';
     const reply = await this.run(this.encode(req), req.mode, Math.floor(req.bypassUntilMs), expect);
     return parseReply(reply, req.checks.length);
+  }
+
+  /**
+   * Cluster client: `host:port` of the primary serving `key`'s slot in the client's current slot map (`''` before
+   * the map is loaded); standalone: `''` (one shard). The limiter keeps a circuit breaker per value.
+   */
+  shardOf(key: string): string {
+    if (!(this.client instanceof Cluster)) return '';
+    return this.client.slots[keySlot(key)]?.[0] ?? '';
   }
 
   async warmUp(maxMs: number): Promise<void> {

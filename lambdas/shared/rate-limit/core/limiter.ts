@@ -2,7 +2,7 @@ import type { FlagName } from '../../../../lib/config/flags';
 import type { Rule } from '../../../../lib/config/policy';
 import type { Route } from '../../../../lib/config/routes';
 import type { Tier } from '../../../../lib/config/tier-names';
-import { CircuitBreaker, StoreTimeoutError } from './breaker';
+import { type CircuitBreaker, CircuitBreakers, StoreTimeoutError } from './breaker';
 import {
   type Decision,
   decisionFromOutcomes,
@@ -87,7 +87,8 @@ const MAX_STALE_RETRIES = 2;
  * No I/O of its own: metrics/logging are done by the caller from the returned {@link Decision}.
  */
 export class RateLimiter {
-  readonly breaker: CircuitBreaker;
+  /** One circuit breaker per store shard (`LimiterStore.shardOf`; a single one for stores without shards). */
+  readonly breakers: CircuitBreakers;
   private readonly d: Required<Omit<RateLimiterDeps, 'onPolicyError'>>;
   private readonly policies: PolicyCache;
   private readonly denials: OverLimitCache;
@@ -96,14 +97,25 @@ export class RateLimiter {
   constructor(deps: RateLimiterDeps) {
     this.d = { now: Date.now, ...LIMITER_DEFAULTS, ...deps };
     const { timeoutMs, breakerThreshold: threshold, breakerCooldownMs: cooldownMs, now } = this.d;
-    this.breaker = new CircuitBreaker({ timeoutMs, threshold, cooldownMs, now });
-    this.policies = new PolicyCache({ ...this.d, breaker: this.breaker, onPolicyError: deps.onPolicyError });
+    this.breakers = new CircuitBreakers({ timeoutMs, threshold, cooldownMs, now });
+    const breakerFor = (key: string) => this.breakerFor(key);
+    this.policies = new PolicyCache({ ...this.d, breakerFor, onPolicyError: deps.onPolicyError });
     this.denials = new OverLimitCache(this.d.overLimitCacheMs, this.d.overLimitCacheSize);
   }
 
   /** The primary store. */
   get store(): LimiterStore {
     return this.d.store;
+  }
+
+  /** The breaker of a store without shards (or of keys whose shard is not known yet). */
+  get breaker(): CircuitBreaker {
+    return this.breakers.for('');
+  }
+
+  /** The circuit breaker of the shard serving `key` now. */
+  breakerFor(key: string): CircuitBreaker {
+    return this.breakers.for(this.d.store.shardOf?.(key) ?? '');
   }
 
   /**
@@ -147,7 +159,8 @@ export class RateLimiter {
       if (tenant.version !== undefined && attempt < MAX_STALE_RETRIES) request.expectVersion = tenant.version;
       const failOpen = req.route.failMode !== 'closed' || !flags.enabled || maybeBypassed;
       const { res, error } = await this.evaluate(request, budgetMs, failOpen);
-      if (!res) return unavailableDecision(base, this.breaker.retryInMs(), error ?? '');
+      if (!res)
+        return unavailableDecision(base, this.breakerFor(request.versionKey).retryInMs(), error ?? '');
       if (res.stale) {
         budgetMs -= this.d.now() - localNow;
         this.denials.forget(req.tenantId);
@@ -221,7 +234,8 @@ export class RateLimiter {
   private async evaluate(request: EvaluateRequest, budgetMs: number, failOpen: boolean): Promise<Evaluated> {
     try {
       if (budgetMs < 1) throw new StoreTimeoutError(this.d.timeoutMs);
-      return { res: await this.breaker.exec(() => this.d.store.evaluate(request), budgetMs) };
+      const breaker = this.breakerFor(request.versionKey);
+      return { res: await breaker.exec(() => this.d.store.evaluate(request), budgetMs) };
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
       if (!failOpen) return { error };
@@ -264,7 +278,7 @@ export class RateLimiter {
     if (rules.length === 0) return [];
     const checks = rules.map((r) => toCheck(r, q.tenantId, q.userId, r.mode === 'enforce'));
     const versionKey = policyVersionKey(q.tenantId);
-    const res = await this.breaker.exec(() =>
+    const res = await this.breakerFor(versionKey).exec(() =>
       this.d.store.evaluate({ versionKey, checks, bypassUntilMs: 0, mode: 'peek' }),
     );
     return rules.map((rule, i) => usageEntry(rule, res.results[i]!, q.userId));

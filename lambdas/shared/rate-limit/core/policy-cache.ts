@@ -2,7 +2,7 @@ import type { Rule } from '../../../../lib/config/policy';
 import type { Tier } from '../../../../lib/config/tier-names';
 import { TIER_TABLE } from '../../../../lib/config/tiers';
 import type { CircuitBreaker } from './breaker';
-import { policyVersionKey } from './keys';
+import { policyVersionKey, TIER_VERSIONS_KEY } from './keys';
 import type { PolicySource, TenantLimits } from './policy-source';
 import type { LimiterStore } from './store';
 
@@ -34,8 +34,11 @@ export interface Loaded<T> {
 export interface PolicyCacheOptions {
   /** Version reads (`getVersion`, `getTierVersions`) and the first-connection wait (`warmUp`). */
   store: Pick<LimiterStore, 'getVersion' | 'getTierVersions' | 'warmUp'>;
-  /** The limiter's breaker: version reads share its timeout and circuit with decisions. */
-  breaker: CircuitBreaker;
+  /**
+   * The limiter's breaker of the shard serving a key: version reads share the timeout and circuit of the decisions
+   * on the same shard.
+   */
+  breakerFor: (key: string) => CircuitBreaker;
   policySource: PolicySource;
   /** Local clock, epoch ms (cache ages only). */
   now: () => number;
@@ -211,7 +214,8 @@ export class PolicyCache {
     const t0 = this.o.now();
     const version =
       knownVersion ??
-      (await this.o.breaker
+      (await this.o
+        .breakerFor(policyVersionKey(tenantId))
         .exec(() => this.o.store.getVersion(policyVersionKey(tenantId)))
         .catch(() => undefined));
     const redisMs = this.o.now() - t0;
@@ -227,8 +231,9 @@ export class PolicyCache {
     if (this.tierPoll) return this.tierPoll;
     this.lastTierPoll = now;
     // Never take a half-open circuit's single trial call away from a request.
-    if (this.tierVersions !== undefined && this.o.breaker.state !== 'closed') return Promise.resolve();
-    this.tierPoll = this.o.breaker
+    const breaker = this.o.breakerFor(TIER_VERSIONS_KEY);
+    if (this.tierVersions !== undefined && breaker.state !== 'closed') return Promise.resolve();
+    this.tierPoll = breaker
       .exec(() => this.o.store.getTierVersions())
       .then((versions) => {
         this.tierVersions = versions;

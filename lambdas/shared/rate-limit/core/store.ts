@@ -101,6 +101,12 @@ export interface LimiterStore {
    * decision, so a cold start (TCP/TLS handshake) is not mistaken for an outage; reconnects are not waited for.
    */
   warmUp?(maxMs: number): Promise<void>;
+  /**
+   * Optional: the name of the shard that serves `key` right now (a Redis Cluster primary's `host:port`). The limiter
+   * keeps one circuit breaker per shard, so a failing shard does not degrade tenants on healthy ones; a key's shard
+   * changes when a replica takes over or its slot moves. Stores without shards omit it (one breaker).
+   */
+  shardOf?(key: string): string;
 }
 
 /** Version tokens live 30 days (refreshed on every bump); an expired token only causes one extra policy read. */
