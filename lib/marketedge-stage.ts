@@ -1,4 +1,3 @@
-import type { Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import type { LambdaName } from './constructs/service-function';
@@ -71,9 +70,4 @@ export function addStage(
     });
   }
   return stage;
-}
-
-/** All stacks of a stage, in deployment order. */
-export function stageStacks(stage: MarketEdgeStage): Stack[] {
-  return [stage.data, stage.api, ...(stage.monitoring ? [stage.monitoring] : [])];
 }

@@ -37,7 +37,7 @@ export async function loadIntegrations(): Promise<Integrations> {
 /**
  * Builds the authorizer with `lambdas/authorizer`'s `createAuthorizer` factory — the same code as the Lambda — with
  * the local issuer, and a JWKS cache that fetches over plain http (`createFetchJwksCache`; aws-jwt-verify's default
- * fetcher is HTTPS-only, ARCHITECTURE §6).
+ * fetcher is HTTPS-only, docs/local.md).
  */
 export async function loadAuthorizer(settings: LocalAuthorizerSettings): Promise<AuthorizerFn> {
   const [{ createAuthorizer, createFetchJwksCache }, { createLoggerAndMetrics }] = await Promise.all([

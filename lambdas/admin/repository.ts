@@ -89,7 +89,7 @@ export interface RepositoryOptions {
 }
 
 /**
- * DynamoDB access of the admin API (tables from `lib/config/data-model.ts`, items per the COMMON contract).
+ * DynamoDB access of the admin API (tables from `lib/config/data-model.ts`, items per docs/data-model.md).
  * Every change is one `TransactWriteItems`: the conditional write of the resource (on its `version`, or on
  * existence) plus the `attribute_not_exists` put of its audit record — both happen or neither.
  *

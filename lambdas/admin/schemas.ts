@@ -109,8 +109,3 @@ export const auditQuerySchema = z
 
 /** `GET /admin/tenants/{tenantId}/usage` query. */
 export const usageQuerySchema = z.object({ userId: z.string().min(1).max(256).optional() }).strict();
-
-export type TierPut = z.output<typeof tierPutSchema>;
-export type TenantCreate = z.output<typeof tenantCreateSchema>;
-export type TenantPatch = z.output<typeof tenantPatchSchema>;
-export type BypassCreate = z.output<typeof bypassCreateSchema>;

@@ -161,7 +161,7 @@ function precheckHeader(token: string): void {
 }
 
 /**
- * Creates the Auth0 REST REQUEST authorizer (ARCHITECTURE §4):
+ * Creates the Auth0 REST REQUEST authorizer (docs/authorizer.md):
  * 1. one `Authorization: Bearer <jwt>` header ({@link extractBearerToken});
  * 2. RS256 only; signature via the issuer's JWKS (cached per container, one refetch on an unknown `kid`, then the
  *    penalty box); `iss` exact; `aud` string or array; `exp`/`nbf` with the clock tolerance (aws-jwt-verify 5, RFC 7519);

@@ -28,7 +28,7 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, problems
 }
 
 /**
- * Reads the authorizer configuration from Lambda environment variables (contract in the team brief):
+ * Reads the authorizer configuration from Lambda environment variables (docs/authorizer.md):
  * - `AUTH0_ISSUER` (required): exact `iss`, `https://` with trailing `/`;
  * - `AUTH0_AUDIENCE` (required): API identifier; several comma-separated values are accepted;
  * - `AUTH0_CLAIMS_NAMESPACE` (required): custom-claim prefix ending with `/`;

@@ -44,7 +44,6 @@ export const createReportSchema = z
   .strict();
 
 /** Validated `POST /v1/reports` input. */
-export type CreateReportInput = z.output<typeof createReportSchema>;
 
 /** Query of `GET /v1/reports`: `limit` 1–100 (default 20), optional opaque `cursor`. Unknown keys are ignored. */
 export const listQuerySchema = z.object({

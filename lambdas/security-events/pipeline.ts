@@ -128,7 +128,7 @@ export class SecurityPipeline {
     }
     if (!isFailedAuth(r)) return undefined;
     // Per-IP windows come from the access log: it also sees what the authorizer never does (missing header,
-    // cached Deny), ARCHITECTURE §7.
+    // cached Deny), see docs/authorizer.md.
     const detections = await this.deps.detector.observe({ ip: r.ip });
     return this.report(detections, {
       sourceIp: r.ip,

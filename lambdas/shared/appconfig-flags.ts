@@ -35,21 +35,6 @@ export interface AppConfigFlagOptions extends AppConfigLocation {
 type FlagValues = Record<string, { enabled?: unknown } | undefined>;
 
 /**
- * Reads the `APPCONFIG_APPLICATION` / `APPCONFIG_ENVIRONMENT` / `APPCONFIG_PROFILE` env vars.
- * @returns the location when all three are set and non-empty, otherwise `undefined` (local stack, tests)
- */
-export function appConfigLocationFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
-): AppConfigLocation | undefined {
-  const {
-    APPCONFIG_APPLICATION: application,
-    APPCONFIG_ENVIRONMENT: environment,
-    APPCONFIG_PROFILE: profile,
-  } = env;
-  return application && environment && profile ? { application, environment, profile } : undefined;
-}
-
-/**
  * A {@link FlagProvider} backed by AWS AppConfig feature flags through Powertools Parameters' `AppConfigProvider`
  * (AppConfigData `StartConfigurationSession` / `GetLatestConfiguration`, JSON transform, in-memory cache).
  * See https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-type-reference-feature-flags.html

@@ -1,5 +1,6 @@
 import { FLAG_NAMES, type FlagName, type Flags, flagDefaults } from '../../lib/config/flags';
 import { isStageName } from '../../lib/config/stage-names';
+import type { AppConfigLocation } from './appconfig-flags';
 
 /**
  * Resolves feature flags for this process: the catalog defaults of `STAGE` (default `dev`), overlaid with
@@ -37,23 +38,29 @@ let resolved: Flags | undefined;
 let remote: Promise<FlagProvider | null> | undefined;
 
 /**
- * The AppConfig provider when `APPCONFIG_APPLICATION`, `APPCONFIG_ENVIRONMENT` and `APPCONFIG_PROFILE` are set
- * (CDK sets them on every Lambda), else `null`. Loaded lazily so local runs and tests never touch AppConfig.
+ * Reads the `APPCONFIG_APPLICATION` / `APPCONFIG_ENVIRONMENT` / `APPCONFIG_PROFILE` env vars.
+ * @returns the location when all three are set and non-empty, otherwise `undefined` (local stack, tests)
  */
-async function remoteProvider(): Promise<FlagProvider | null> {
+export function appConfigLocationFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): AppConfigLocation | undefined {
   const {
     APPCONFIG_APPLICATION: application,
     APPCONFIG_ENVIRONMENT: environment,
     APPCONFIG_PROFILE: profile,
-  } = process.env;
-  if (!application || !environment || !profile) return null;
+  } = env;
+  return application && environment && profile ? { application, environment, profile } : undefined;
+}
+
+/**
+ * The AppConfig provider when `APPCONFIG_APPLICATION`, `APPCONFIG_ENVIRONMENT` and `APPCONFIG_PROFILE` are set
+ * (CDK sets them on every Lambda), else `null`. Loaded lazily so local runs and tests never touch AppConfig.
+ */
+async function remoteProvider(): Promise<FlagProvider | null> {
+  const location = appConfigLocationFromEnv();
+  if (!location) return null;
   const { createAppConfigFlagProvider } = await import('./appconfig-flags');
-  return createAppConfigFlagProvider({
-    application,
-    environment,
-    profile,
-    fallback: () => (resolved ??= staticFlags()),
-  });
+  return createAppConfigFlagProvider({ ...location, fallback: () => (resolved ??= staticFlags()) });
 }
 
 /**

@@ -13,7 +13,7 @@ export const LAMBDA_NAMES = ['authorizer', 'reports', 'edge-proxy', 'admin', 'he
 /** One of {@link LAMBDA_NAMES}. */
 export type LambdaName = (typeof LAMBDA_NAMES)[number];
 
-/** Metrics namespace of every Lambda (ARCHITECTURE §5). */
+/** Metrics namespace of every Lambda (docs/architecture.md, observability conventions). */
 
 import { METRICS_NAMESPACE } from '../config/metrics';
 

@@ -10,7 +10,7 @@ export interface ContributorRuleSpec {
 }
 
 /**
- * Per-tenant views without tenantId as a metric dimension (ARCHITECTURE §5): Contributor Insights over the access
+ * Per-tenant views without tenantId as a metric dimension (docs/architecture.md, observability conventions): Contributor Insights over the access
  * log — top tenants by requests, by 429s, by 5XX, and top users within tenants by 429s.
  */
 export const CONTRIBUTOR_RULES: readonly ContributorRuleSpec[] = [

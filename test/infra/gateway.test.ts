@@ -6,7 +6,7 @@ import { MANAGED_RULE_GROUPS } from '../../lib/constructs/edge-waf';
 import { synthesized } from './support/synth';
 import { apiResourcePaths, type CfnResource, flatten, refId, resourcesOf } from './support/template';
 
-/** Fields the access log must carry (issue 7). */
+/** Fields the access log must carry (the access-log contract, lib/config/gateway.ts). */
 const REQUIRED_ACCESS_LOG_FIELDS = [
   'requestId',
   'ip',

@@ -8,7 +8,7 @@ import { type CfnResource, flatten, policyStatements, refId, resourcesOf } from 
 /** Lambdas that talk to Redis and therefore live in the VPC. */
 const VPC_LAMBDAS = ['reports', 'edge-proxy', 'admin'];
 
-/** Env vars each Lambda must receive (the brief's contract). */
+/** Env vars each Lambda must receive (the contract of each handler's config). */
 const LIMITER_ENV = [
   'REDIS_URL',
   'REDIS_CLUSTER',

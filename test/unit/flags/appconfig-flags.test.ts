@@ -6,11 +6,8 @@ import {
 } from '@aws-sdk/client-appconfigdata';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  appConfigLocationFromEnv,
-  createAppConfigFlagProvider,
-} from '../../../lambdas/shared/appconfig-flags';
-import { flags } from '../../../lambdas/shared/flags';
+import { createAppConfigFlagProvider } from '../../../lambdas/shared/appconfig-flags';
+import { appConfigLocationFromEnv, flags } from '../../../lambdas/shared/flags';
 import { flagDefaults, getStageConfig } from '../../../lib/config';
 import { featureFlagsDocument } from '../../../lib/constructs/feature-flags';
 

@@ -11,7 +11,7 @@ export interface Caller {
   tier: Tier;
 }
 
-/** Demo callers (ids from the brief). */
+/** Demo callers (ids of local/fixtures/seed.json). */
 export const callers = {
   acmeAlice: { tenantId: 'acme', userId: 'alice', roles: ['user'], tier: 'standard' },
   acmeBob: { tenantId: 'acme', userId: 'bob', roles: ['user'], tier: 'standard' },

@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { limitsKeys } from '../../../../lib/config/data-model';
 import type { Rule } from '../../../../lib/config/policy';
 import { TIER_TABLE, type Tier } from '../../../../lib/config/tiers';
 import { documentClient, tableName } from '../../aws/dynamodb';
@@ -43,7 +44,7 @@ export class DynamoPolicySource implements PolicySource {
     const out = await this.client.send(
       new GetCommand({
         TableName: this.table,
-        Key: { pk: `TIER#${tier}`, sk: 'POLICY' },
+        Key: limitsKeys.tierPolicy(tier),
         ConsistentRead: true,
       }),
     );
@@ -59,7 +60,7 @@ export class DynamoPolicySource implements PolicySource {
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `TENANT#${tenantId}` },
+          ExpressionAttributeValues: { ':pk': limitsKeys.tenantPartition(tenantId) },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),

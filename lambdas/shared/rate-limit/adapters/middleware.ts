@@ -78,7 +78,7 @@ export function limitTarget(event: APIGatewayProxyEvent): LimitTarget | undefine
  * The rate-limit step of a request whose route and tenant context were resolved once by the caller: not limited
  * (`target` undefined) → `next()` unchanged; over limit → 429 problem with `Retry-After` and `violated-policies`;
  * limiter down on a `failMode: 'closed'` route → 503 with `Retry-After`; otherwise `next()`'s response with
- * `X-RateLimit-*`, `RateLimit-Policy` and `RateLimit` headers added. Every decision is recorded (ARCHITECTURE §5).
+ * `X-RateLimit-*`, `RateLimit-Policy` and `RateLimit` headers added. Every decision is recorded (docs/architecture.md, observability conventions).
  */
 export type RateLimitMiddleware = (
   event: APIGatewayProxyEvent,

@@ -43,7 +43,7 @@ export function rateLimiter(): RateLimiter {
  * 'none'` routes and events without a tenant pass straight through. Over limit → 429 problem (RFC 9457) with
  * `Retry-After` and `violated-policies`; limiter down on a `failMode: 'closed'` route → 503 with `Retry-After`;
  * otherwise the handler's response with `X-RateLimit-*`, `RateLimit-Policy` and `RateLimit` headers added.
- * Every decision is recorded as metrics/logs on the handler's Logger/Metrics (ARCHITECTURE §5).
+ * Every decision is recorded as metrics/logs on the handler's Logger/Metrics (docs/architecture.md, observability conventions).
  * @param obs the handler's Powertools Logger and Metrics
  */
 export function withRateLimit(handler: ProxyHandler, obs: LoggerAndMetrics): ProxyHandler {

@@ -1,5 +1,5 @@
 /**
- * Redis key scheme of the limiter (ARCHITECTURE §3). Every key of one tenant carries the tenant as a cluster
+ * Redis key scheme of the limiter (docs/rate-limiting.md). Every key of one tenant carries the tenant as a cluster
  * hash tag, `rl:{<encoded tenant>}:…`, so all keys of one decision map to one slot (no CROSSSLOT on Redis Cluster /
  * ElastiCache Serverless). Identifiers are encoded injectively so `{`, `}`, `:`, `/`, `%` or unicode in an id can
  * neither break the tag nor make two ids share a key.

@@ -14,7 +14,7 @@ export interface CachedDenial {
 }
 
 /**
- * In-process over-limit cache (ARCHITECTURE §3: spare Redis under attack): a counter key that denied is answered
+ * In-process over-limit cache (docs/rate-limiting.md: spare Redis under attack): a counter key that denied is answered
  * locally until its retry time, for at most `maxAgeMs`, without a store call. Bounded: the oldest entry goes first.
  */
 export class OverLimitCache {

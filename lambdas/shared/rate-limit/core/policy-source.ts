@@ -1,3 +1,4 @@
+import { limitsKeys } from '../../../../lib/config/data-model';
 import { policySchema, type Rule } from '../../../../lib/config/policy';
 import { TIER_TABLE, type Tier } from '../../../../lib/config/tiers';
 import type { Bypass } from './resolve';
@@ -19,7 +20,7 @@ export interface PolicySource {
   tenantLimits(tenantId: string): Promise<TenantLimits>;
 }
 
-/** Raw item shapes read from the limits table (see COMMON contract). */
+/** Raw item shapes read from the limits table (`lib/config/data-model.ts`, docs/data-model.md). */
 export interface LimitsItem {
   pk: string;
   sk: string;
@@ -50,10 +51,11 @@ export function tenantLimitsFromItems(
   let rules: Rule[] = [];
   const bypasses: Bypass[] = [];
   for (const it of items) {
-    if (it.sk === 'LIMITS') rules = parseRules(it.rules, [], onInvalid);
-    else if (it.sk.startsWith('BYPASS#') && typeof it.expiresAt === 'number') {
+    const bypassId = limitsKeys.bypassIdOf(it.sk);
+    if (it.sk === limitsKeys.tenantLimitsSortKey) rules = parseRules(it.rules, [], onInvalid);
+    else if (bypassId !== undefined && typeof it.expiresAt === 'number') {
       bypasses.push({
-        bypassId: typeof it.bypassId === 'string' ? it.bypassId : it.sk.slice(7),
+        bypassId: typeof it.bypassId === 'string' ? it.bypassId : bypassId,
         ...(typeof it.userId === 'string' && it.userId !== '' ? { userId: it.userId } : {}),
         reason: typeof it.reason === 'string' ? it.reason : '',
         expiresAt: it.expiresAt,
