@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { TENANT_ID_PATTERN } from '../lib/config/data-model';
+import { isRole, ROLES } from '../lib/config/roles';
 import type { DevKey } from './dev-key';
 import { signAccessToken } from './oidc';
 
@@ -57,7 +59,15 @@ interface Grant {
   clientId: string;
   scope: string;
   expiresAt: number;
+  /**
+   * Session lifetime chosen on the login page ("another user" form), seconds: the access and ID tokens live that
+   * long and no refresh token is issued, so the session really ends (how tests reach an expired session).
+   */
+  tokenTtlSec?: number;
 }
+
+/** Bounds of the token lifetime the "another user" form may ask for, seconds. */
+export const OTHER_USER_TTL_SEC = { min: 5, max: 3600 } as const;
 
 interface PendingCode extends Grant {
   redirectUri: string;
@@ -108,17 +118,31 @@ export class LocalLoginServer {
     return html(200, loginPage(this.opts.users, checked.params));
   }
 
-  /** `POST /authorize` (form: the authorization parameters plus `login=<tenantId>/<userId>`): issues a code. */
+  /**
+   * `POST /authorize` (form: the authorization parameters plus `login=<tenantId>/<userId>` for a demo user, or
+   * `login=other` with `tenant_id`, `user_id`, `roles` (repeated) and optional `token_ttl` seconds for any other
+   * user — users live in Auth0 in AWS; locally, like `npm run token`, any tenant/user can be signed for, and the
+   * authorizer still denies unknown or suspended tenants): issues a code.
+   */
   authorizeSubmit(form: URLSearchParams): LoginReply {
     const checked = this.checkAuthorizeRequest(form);
     if ('reply' in checked) return checked.reply;
     const { params } = checked;
-    const [tenantId, userId] = (form.get('login') ?? '').split('/');
-    const user = this.opts.users.find((u) => u.tenantId === tenantId && u.userId === userId);
+    let user: DemoUser | undefined;
+    let tokenTtlSec: number | undefined;
+    if (form.get('login') === 'other') {
+      const other = otherUser(form);
+      if ('error' in other) return html(400, errorPage(other.error));
+      ({ user, tokenTtlSec } = other);
+    } else {
+      const [tenantId, userId] = (form.get('login') ?? '').split('/');
+      user = this.opts.users.find((u) => u.tenantId === tenantId && u.userId === userId);
+    }
     if (!user) return html(400, errorPage('Unknown demo user.'));
     this.sweep();
     const code = randomToken();
     this.codes.set(code, {
+      tokenTtlSec,
       user,
       clientId: params.client_id,
       scope: params.scope,
@@ -186,7 +210,7 @@ export class LocalLoginServer {
   private async issue(grant: Omit<Grant, 'expiresAt'>, nonce?: string): Promise<LoginReply> {
     const { user, clientId, scope } = grant;
     const nowSec = Math.floor(this.now() / 1000);
-    const ttl = this.opts.accessTokenTtlSec ?? 3600;
+    const ttl = grant.tokenTtlSec ?? this.opts.accessTokenTtlSec ?? 3600;
     const ns = this.opts.claimsNamespace;
     const accessToken = await signAccessToken(
       this.opts.key,
@@ -225,7 +249,7 @@ export class LocalLoginServer {
       expires_in: ttl,
       scope,
     };
-    if (scope.split(' ').includes('offline_access')) {
+    if (scope.split(' ').includes('offline_access') && grant.tokenTtlSec === undefined) {
       const refresh = randomToken();
       this.refreshTokens.set(refresh, {
         user,
@@ -359,6 +383,34 @@ function loginPage(users: readonly DemoUser[], params: Record<string, string>): 
   return page(
     'Sign in — MarketEdge local issuer',
     `<h1>Sign in to MarketEdge</h1><p class="note">Local issuer (stands in for Auth0). Pick a demo user from <code>local/fixtures/seed.json</code>; no password is needed.</p>
-<table><caption class="note">Demo users</caption><thead><tr><th scope="col">Tenant</th><th scope="col">User</th><th scope="col">Roles</th><th scope="col"><span style="position:absolute;left:-9999px">Action</span></th></tr></thead><tbody>${rows}</tbody></table>`,
+<table><caption class="note">Demo users</caption><thead><tr><th scope="col">Tenant</th><th scope="col">User</th><th scope="col">Roles</th><th scope="col"><span style="position:absolute;left:-9999px">Action</span></th></tr></thead><tbody>${rows}</tbody></table>
+<h2>Another user</h2><form method="post" action="${AUTHORIZE_PATH}">${hidden}<input type="hidden" name="login" value="other">
+<p><label>Tenant id <input name="tenant_id" required pattern="[a-z][a-z0-9-]{1,63}"></label> <label>User id <input name="user_id" required maxlength="128"></label></p>
+<fieldset><legend>Roles</legend>${ROLES.filter((r) => r !== 'service')
+      .map((r) => `<label><input type="checkbox" name="roles" value="${r}"> ${r}</label> `)
+      .join('')}</fieldset>
+<p><label>Session lifetime (s, no refresh) <input name="token_ttl" type="number" min="${OTHER_USER_TTL_SEC.min}" max="${OTHER_USER_TTL_SEC.max}"></label></p>
+<button type="submit">Sign in as this user</button></form>`,
   );
+}
+
+/** The user of the "another user" form, or what is wrong with it. */
+function otherUser(form: URLSearchParams): { user: DemoUser; tokenTtlSec?: number } | { error: string } {
+  const tenantId = form.get('tenant_id') ?? '';
+  const userId = form.get('user_id') ?? '';
+  const roles = form.getAll('roles');
+  if (!TENANT_ID_PATTERN.test(tenantId)) return { error: 'tenant_id: not a tenant id.' };
+  if (!/^[\w.@|-]{1,128}$/.test(userId)) return { error: 'user_id: 1–128 letters, digits, . _ @ | -.' };
+  if (roles.length === 0 || !roles.every(isRole))
+    return { error: `roles: one or more of ${ROLES.join(', ')}.` };
+  const rawTtl = form.get('token_ttl');
+  const ttl = rawTtl ? Number(rawTtl) : undefined;
+  if (
+    ttl !== undefined &&
+    !(Number.isInteger(ttl) && ttl >= OTHER_USER_TTL_SEC.min && ttl <= OTHER_USER_TTL_SEC.max)
+  ) {
+    return { error: `token_ttl: an integer ${OTHER_USER_TTL_SEC.min}–${OTHER_USER_TTL_SEC.max} (seconds).` };
+  }
+  const user = { tenantId, tenantName: tenantId, vertical: '', tier: '', status: 'active', userId, roles };
+  return { user, tokenTtlSec: ttl };
 }

@@ -194,4 +194,47 @@ describe('local issuer: authorization code + PKCE', () => {
     expect(other.status).toBe(200);
     expect(other.body).toContain('Signed out');
   });
+
+  it('"another user" signs any tenant/user/roles, for a session of the chosen lifetime, and rejects bad fields', async () => {
+    const s = server();
+    const { verifier, challenge } = pkce();
+    expect(s.authorizePage(authorizeParams(challenge)).body).toContain('name="tenant_id"');
+    const form = authorizeParams(challenge);
+    form.set('login', 'other');
+    form.set('tenant_id', 'e2e-reta-w0-1234abcd');
+    form.set('user_id', 'user-9f');
+    form.append('roles', 'tenant-admin');
+    form.append('roles', 'user');
+    form.set('token_ttl', '30');
+    const code = codeFrom(s.authorizeSubmit(form).headers.location);
+    const ok = await s.token(tokenForm(code, verifier));
+    expect(ok.body).toContain('access_token');
+    const body = JSON.parse(ok.body);
+    expect(body.expires_in).toBe(30);
+    const jwks = createLocalJWKSet(jwksDocument(key) as never);
+    const access = await jwtVerify(body.access_token, jwks, { issuer, currentDate: new Date(clock) });
+    expect(access.payload[`${ns}tenant_id`]).toBe('e2e-reta-w0-1234abcd');
+    expect(access.payload[`${ns}roles`]).toEqual(['tenant-admin', 'user']);
+    expect(access.payload.sub).toBe('user-9f');
+    expect(Number(access.payload.exp) - Number(access.payload.iat)).toBe(30);
+    // A session with a chosen lifetime ends: no refresh token.
+    expect(body.refresh_token).toBeUndefined();
+
+    const bad = (field: string, value: string | string[]) => {
+      const f = authorizeParams(challenge);
+      f.set('login', 'other');
+      f.set('tenant_id', 'acme');
+      f.set('user_id', 'x');
+      f.set('roles', 'user');
+      f.delete(field);
+      for (const v of [value].flat()) f.append(field, v);
+      return s.authorizeSubmit(f);
+    };
+    expect(bad('tenant_id', 'Not A Tenant').body).toContain('tenant_id');
+    expect(bad('user_id', '').body).toContain('user_id');
+    expect(bad('roles', 'root').body).toContain('roles');
+    expect(bad('roles', []).status).toBe(400);
+    expect(bad('token_ttl', '1').body).toContain('token_ttl');
+    expect(bad('token_ttl', '99999').status).toBe(400);
+  });
 });
