@@ -106,7 +106,12 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     });
     const actualPort = (server.address() as AddressInfo).port;
     const issuer = localIssuer(actualPort);
-    const auth0 = config.stageConfig.auth0;
+    const auth0 = {
+      ...config.stageConfig.auth0,
+      clockToleranceSec: envSeconds(env.LOCAL_CLOCK_TOLERANCE_SEC) ?? config.stageConfig.auth0.clockToleranceSec,
+    };
+    const authorizerCacheTtlSec =
+      envSeconds(env.LOCAL_AUTHORIZER_CACHE_TTL_SEC) ?? config.stageConfig.authorizer.cacheTtlSec;
 
     configureHandlerEnv(env, {
       stage: config.stage,
@@ -135,7 +140,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
       const { resetRateLimiter } = await import('../lambdas/shared/rate-limit');
       await resetRateLimiter();
     });
-    const authorizer = new AuthorizerStep(authorize, config.stageConfig.authorizer.cacheTtlSec);
+    const authorizer = new AuthorizerStep(authorize, authorizerCacheTtlSec);
     const directory = new UsagePlanDirectory();
     front = consoleFrontDoor({
       url: `http://localhost:${actualPort}`,
@@ -216,4 +221,17 @@ function configureHandlerEnv(env: NodeJS.ProcessEnv, h: HandlerEnv): void {
   env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   env.POWERTOOLS_TRACE_ENABLED ??= 'false';
   env.POWERTOOLS_SERVICE_NAME ??= 'marketedge-local';
+}
+
+/**
+ * A non-negative integer number of seconds from an environment variable; `undefined` when unset.
+ * `LOCAL_CLOCK_TOLERANCE_SEC` and `LOCAL_AUTHORIZER_CACHE_TTL_SEC` override the stage's token clock tolerance and
+ * authorizer cache TTL locally (the browser suites set both to 0 so an expired session is refused at once).
+ * @throws {Error} a value that is not such an integer
+ */
+function envSeconds(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`expected whole seconds >= 0, got "${value}"`);
+  return n;
 }

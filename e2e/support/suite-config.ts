@@ -41,7 +41,8 @@ export async function suiteConfig(
     forbidOnly: Boolean(process.env.CI),
     workers,
     retries: Number(process.env.E2E_RETRIES ?? 1),
-    timeout: config.timeout ?? 60_000,
+    // Generous: the suites must hold on a busy 2-core machine (several browsers and the stack share it).
+    timeout: config.timeout ?? 120_000,
     reporter: [
       ['list'],
       ['html', { outputFolder: out.report, open: 'never' }],
@@ -56,7 +57,7 @@ export async function suiteConfig(
       timezoneId: 'UTC',
       locale: 'en-GB',
     },
-    expect: config.expect,
+    expect: { timeout: 15_000, ...config.expect },
     snapshotPathTemplate: config.snapshotPathTemplate,
     projects: config.projects,
     webServer: process.env.E2E_BASE_URL
@@ -71,6 +72,10 @@ export async function suiteConfig(
             // CPU contention into degraded (fail-open / fail-closed 503) decisions, which the integration suite
             // tests on purpose (test/integration/local/redis-outage.test.ts). Here workflows are under test.
             RATE_LIMIT_TIMEOUT_MS: '1000',
+            // An expired session must be refused at once (dev allows 30 s of clock skew and caches authorizer
+            // results for 60 s, so a 5 s test session would live on for a minute).
+            LOCAL_CLOCK_TOLERANCE_SEC: '0',
+            LOCAL_AUTHORIZER_CACHE_TTL_SEC: '0',
             POWERTOOLS_LOG_LEVEL: 'ERROR',
           },
           reuseExistingServer: false,

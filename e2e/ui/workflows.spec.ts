@@ -1,0 +1,179 @@
+import { completeLogin, consolePath, signIn, signOut } from '../support/console';
+import { etag, expect, test } from '../support/fixtures';
+import { E2E_VERTICALS, verticalTag } from '../support/verticals';
+
+/** Critical console workflows, once per vertical, each in a tenant of its own. */
+for (const vertical of E2E_VERTICALS) {
+  test.describe(vertical, { tag: verticalTag(vertical) }, () => {
+    test('sign in, vertical home, reports create / list / view / delete, my limits', async ({
+      page,
+      provisionTenant,
+    }) => {
+      const t = await provisionTenant({ vertical });
+      const user = t.principal('user');
+      const title = `${vertical} price watch ${t.tenantId.slice(-4)}`;
+
+      await test.step('sign in lands on the vertical home in the tenant theme', async () => {
+        await signIn(page, user);
+        await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome to ${t.name}`);
+        await expect(page.getByText(`Vertical ${vertical}`)).toBeVisible();
+        await expect(page.locator('html')).toHaveAttribute('data-theme', new RegExp(vertical));
+      });
+
+      await test.step('create a report', async () => {
+        await page.getByRole('navigation').getByRole('link', { name: 'Reports' }).click();
+        await expect(page.getByText('No reports yet. Create the first one.')).toBeVisible();
+        await page.getByRole('link', { name: 'New report' }).click();
+        await page.getByLabel('Title').fill(title);
+        await page.getByLabel('Body').fill('Competitor prices fell 4 % in the north.');
+        await page.getByLabel('Tags').fill('prices, north');
+        await page.getByRole('button', { name: 'Create report' }).click();
+        await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+        await expect(page.getByText('Competitor prices fell 4 % in the north.')).toBeVisible();
+        await expect(page.getByText('tags: prices, north')).toBeVisible();
+        // A user may not delete.
+        await expect(page.getByRole('button', { name: 'Delete report' })).toHaveCount(0);
+      });
+
+      await test.step('list and view it', async () => {
+        await page.getByRole('link', { name: 'Back to reports' }).click();
+        await page.getByRole('link', { name: title }).click();
+        await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+      });
+
+      await test.step('my limits shows the rules that apply', async () => {
+        await page.getByRole('navigation').getByRole('link', { name: 'My limits' }).click();
+        await expect(page.getByRole('heading', { level: 1 })).toHaveText('My limits and usage');
+        await expect(page.getByRole('rowheader', { name: 'user-rate' })).toBeVisible();
+        await expect(page.getByRole('rowheader', { name: 'tenant-rate' })).toBeVisible();
+      });
+
+      await test.step('a tenant admin deletes it', async () => {
+        const reportUrl = page.url();
+        await signOut(page);
+        await page.goto(reportUrl.replace(/\/limits$/, '/reports'));
+        await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+        await completeLogin(page, t.principal('tenant-admin'));
+        await page.getByRole('link', { name: title }).click();
+        await page.getByRole('button', { name: 'Delete report' }).click();
+        const dialog = page.getByRole('dialog', { name: 'Delete this report?' });
+        await expect(dialog).toBeVisible();
+        await dialog.getByRole('button', { name: 'Delete' }).click();
+        await expect(page).toHaveURL(new RegExp(`${consolePath('reports')}$`));
+        await expect(page.getByRole('link', { name: title })).toHaveCount(0);
+      });
+    });
+
+    test('a rate-limited user sees the limit and a countdown, then works again', async ({
+      page,
+      provisionTenant,
+    }) => {
+      const t = await provisionTenant({ vertical });
+      const user = t.principal('user');
+      const admin = await t.as('tenant-admin');
+      const limits = await admin.get(`/admin/tenants/${t.tenantId}/limits`);
+      const rule = {
+        id: 'e2e-ui-slow',
+        scope: 'user',
+        subject: user.userId,
+        kind: 'rate',
+        limit: 3,
+        periodSec: 6,
+      };
+      const put = await admin.put(
+        `/admin/tenants/${t.tenantId}/limits`,
+        { rules: [rule] },
+        { headers: { 'if-match': etag(limits) } },
+      );
+      expect(put.status(), await put.text()).toBe(200);
+
+      await signIn(page, user, { path: 'limits' });
+      const alert = page.getByRole('alert').filter({ hasText: 'Rate limit reached' });
+      for (let i = 0; i < 10 && !(await alert.isVisible()); i++) {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        await page.waitForLoadState('networkidle');
+      }
+      await expect(alert).toBeVisible();
+      await expect(alert).toContainText('“e2e-ui-slow”');
+      await expect(alert.getByText(/Try again in/)).toBeVisible();
+      const retry = alert.getByRole('button', { name: 'Retry' });
+      await expect(retry).toBeDisabled();
+      await expect(retry).toBeEnabled({ timeout: 10_000 });
+      await expect(alert.getByText('You can try again now.')).toBeVisible();
+      await retry.click();
+      await expect(alert).toHaveCount(0);
+      await expect(page.getByRole('rowheader', { name: 'e2e-ui-slow' })).toBeVisible();
+    });
+
+    test("a tenant admin lowers a user's limit and the user's next console request is limited within 1 s", async ({
+      page,
+      provisionTenant,
+    }) => {
+      const t = await provisionTenant({ vertical });
+      const user = t.principal('user');
+      await signIn(page, user, { path: 'limits' });
+      await expect(page.getByRole('rowheader', { name: 'user-rate' })).toBeVisible();
+
+      const admin = await t.as('tenant-admin');
+      const limits = await admin.get(`/admin/tenants/${t.tenantId}/limits`);
+      const rule = {
+        id: 'e2e-lowered',
+        scope: 'user',
+        subject: user.userId,
+        kind: 'rate',
+        limit: 1,
+        periodSec: 60,
+      };
+      const put = await admin.put(
+        `/admin/tenants/${t.tenantId}/limits`,
+        { rules: [rule] },
+        { headers: { 'if-match': etag(limits) } },
+      );
+      expect(put.status()).toBe(200);
+      const changedAt = Date.now();
+
+      // The click time bounds the request's send time from below: the request left after it.
+      let limitedRequestSentAt: number | undefined;
+      for (let i = 0; i < 5 && limitedRequestSentAt === undefined; i++) {
+        const clickedAt = Date.now();
+        const [res] = await Promise.all([
+          page.waitForResponse((r) => r.url().endsWith('/v1/me')),
+          page.getByRole('button', { name: 'Refresh' }).click(),
+        ]);
+        if (res.status() === 429) limitedRequestSentAt = clickedAt;
+      }
+      expect(limitedRequestSentAt, 'a request was limited').toBeDefined();
+      expect(
+        limitedRequestSentAt! - changedAt,
+        'limited request sent this long after the change',
+      ).toBeLessThan(1000);
+      await expect(page.getByRole('alert').filter({ hasText: 'Rate limit reached' })).toContainText(
+        '“e2e-lowered”',
+      );
+    });
+
+    test('an expired session signs in again and comes back to the same page', async ({
+      page,
+      provisionTenant,
+    }) => {
+      const t = await provisionTenant({ vertical });
+      const user = t.principal('user');
+      await signIn(page, user, { path: 'limits', sessionSec: 5 });
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText('My limits and usage');
+      await page.waitForTimeout(6_000);
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      // Either the API answers 401 ("Your session has ended") or the OIDC client already dropped the expired user
+      // (sign-in screen); both offer to sign in again and return here.
+      const again = page
+        .getByRole('button', { name: 'Sign in again' })
+        .or(page.getByRole('button', { name: 'Sign in', exact: true }));
+      await expect(again).toBeVisible({ timeout: 15_000 });
+      await expect(page).toHaveURL(new RegExp(`${consolePath('limits')}$`));
+      await again.click();
+      await completeLogin(page, user);
+      await expect(page).toHaveURL(new RegExp(`${consolePath('limits')}$`));
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText('My limits and usage');
+      await expect(page.getByRole('rowheader', { name: 'user-rate' })).toBeVisible();
+    });
+  });
+}
