@@ -108,7 +108,8 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     const issuer = localIssuer(actualPort);
     const auth0 = {
       ...config.stageConfig.auth0,
-      clockToleranceSec: envSeconds(env.LOCAL_CLOCK_TOLERANCE_SEC) ?? config.stageConfig.auth0.clockToleranceSec,
+      clockToleranceSec:
+        envSeconds(env.LOCAL_CLOCK_TOLERANCE_SEC) ?? config.stageConfig.auth0.clockToleranceSec,
     };
     const authorizerCacheTtlSec =
       envSeconds(env.LOCAL_AUTHORIZER_CACHE_TTL_SEC) ?? config.stageConfig.authorizer.cacheTtlSec;

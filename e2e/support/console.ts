@@ -42,3 +42,19 @@ export async function signOut(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
 }
+
+/**
+ * Client-side navigation to a console path (history push + popstate, as the router's links do). The session lives
+ * in memory only, so `page.goto` (a full load) would end it; this keeps it.
+ */
+export async function navigateInApp(page: Page, path: string): Promise<void> {
+  await page.evaluate((target) => {
+    const w = globalThis as unknown as {
+      history: { pushState(state: unknown, title: string, url: string): void };
+      dispatchEvent(e: unknown): boolean;
+      PopStateEvent: new (type: string) => unknown;
+    };
+    w.history.pushState({}, '', target);
+    w.dispatchEvent(new w.PopStateEvent('popstate'));
+  }, consolePath(path));
+}
