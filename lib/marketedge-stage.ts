@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import type { LambdaName } from './constructs/service-function';
+import { AnalyticsStack } from './stacks/analytics-stack';
 import { ApiStack } from './stacks/api-stack';
 import { DataStack } from './stacks/data-stack';
 import { MonitoringStack } from './stacks/monitoring-stack';
@@ -9,6 +10,8 @@ import { MonitoringStack } from './stacks/monitoring-stack';
 export interface MarketEdgeStage {
   data: DataStack;
   api: ApiStack;
+  /** Product analytics (every stage; collection is switched at run time by `business_analytics_enabled`). */
+  analytics: AnalyticsStack;
   /** Present when the stage's `apm_monitoring_enabled` flag resolves to true. */
   monitoring?: MonitoringStack;
 }
@@ -20,7 +23,7 @@ export interface AddStageOptions {
 }
 
 /** Stack name of a stage part: `MarketEdge-<stage>-<Part>`. */
-export function stackName(stage: string, part: 'Data' | 'Api' | 'Monitoring'): string {
+export function stackName(stage: string, part: 'Data' | 'Api' | 'Analytics' | 'Monitoring'): string {
   return `MarketEdge-${stage}-${part}`;
 }
 
@@ -58,7 +61,14 @@ export function addStage(
     description: `MarketEdge ${config.name}: Lambdas, REST API, usage plans, WAF, feature flags`,
     tags,
   });
-  const stage: MarketEdgeStage = { data, api };
+  const analytics = new AnalyticsStack(app, stackName(config.name, 'Analytics'), {
+    env,
+    config,
+    api,
+    description: `MarketEdge ${config.name}: product analytics (Firehose, S3, Glue, Athena)`,
+    tags,
+  });
+  const stage: MarketEdgeStage = { data, api, analytics };
   if (MonitoringStack.enabledFor(config)) {
     stage.monitoring = new MonitoringStack(scope, stackName(config.name, 'Monitoring'), {
       stackName: stackName(config.name, 'Monitoring'),

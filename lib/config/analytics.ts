@@ -155,8 +155,21 @@ export const PARTITION_KEYS: readonly ColumnSpec[] = [
 export const EVENTS_PREFIX = 'events/';
 /** Object key prefix of records Firehose could not deliver or convert. */
 export const ERRORS_PREFIX = 'errors/';
-/** Glue table name; the SQL files in `analytics/queries/` read `events`. */
-export const EVENTS_TABLE = 'events';
+/**
+ * The unscoped table: the Glue table in Athena, the DuckDB view locally. The SQL files never read it: they read
+ * `events`, which the runner defines as this table filtered to the caller's scope (`scopedSql`).
+ */
+export const EVENTS_TABLE = 'events_all';
+
+/** Glue database of a stage (`marketedge_<stage>_analytics`). */
+export function analyticsDatabaseName(stage: string): string {
+  return `marketedge_${stage}_analytics`;
+}
+
+/** Secrets Manager name of a stage's user-hashing secret (Lambdas get this name, and read access to it). */
+export function analyticsSecretName(stage: string): string {
+  return `marketedge/${stage}/analytics-hash-secret`;
+}
 
 /** One stored record as the emitters write it (before partitioning: `tenant_id` and `dt` are still fields). */
 export interface AnalyticsRecord {

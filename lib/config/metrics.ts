@@ -146,3 +146,6 @@ export const SECURITY_METRICS = {
 
 /** One security metric name. */
 export type SecurityMetric = (typeof SECURITY_METRICS)[keyof typeof SECURITY_METRICS];
+
+/** Product analytics: records written, per `vertical` and `event` (EMF; see docs/analytics.md). */
+export const ANALYTICS_EVENTS_METRIC = 'AnalyticsEvents';

@@ -95,6 +95,23 @@ export const stageConfigSchema = z
     httpBackends: z.record(z.enum(HTTP_TARGETS), z.string().url()),
     /** Security monitoring: log retention, trail, GuardDuty, allowlist, detection thresholds, block durations. */
     security: securityConfigSchema,
+    /** Product analytics pipeline (Firehose → S3 → Glue/Athena; docs/analytics.md). */
+    analytics: z
+      .object({
+        /** Raw events kept in S3 (`events/`), days; then deleted by the bucket lifecycle. */
+        rawRetentionDays: z.number().int().min(1).max(3650),
+        /** Records Firehose could not deliver or convert (`errors/`), days. */
+        errorRetentionDays: z.number().int().min(1).max(365),
+        /** Athena query results and exports, days. */
+        resultsRetentionDays: z.number().int().min(1).max(365),
+        /** Firehose buffering interval, seconds (0–900). */
+        bufferingIntervalSec: z.number().int().min(0).max(900),
+        /** Firehose buffering size, MiB (64–128: the minimum with record-format conversion is 64). */
+        bufferingSizeMiB: z.number().int().min(64).max(128),
+        /** Athena workgroup per-query limit of bytes scanned, MiB (≥ 10). */
+        bytesScannedCutoffMiB: z.number().int().min(10),
+      })
+      .strict(),
     /** Flag values that differ from the catalog default for this stage (see `flags.ts`). */
     flagOverrides: z.partialRecord(z.enum(FLAG_NAMES as [string, ...string[]]), z.boolean()).default({}),
   })
@@ -157,6 +174,14 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       anomaly: { alpha: 0.3, zThreshold: 4, minVolume: 50, minHistoryHours: 3, cooldownSec: 3_600 },
       clamp: { requestsPerMinute: 60, ttlSec: 900 },
     },
+    analytics: {
+      rawRetentionDays: 30,
+      errorRetentionDays: 14,
+      resultsRetentionDays: 7,
+      bufferingIntervalSec: 60,
+      bufferingSizeMiB: 64,
+      bytesScannedCutoffMiB: 1_024,
+    },
   },
   staging: {
     name: 'staging',
@@ -189,6 +214,14 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       anomaly: { alpha: 0.2, zThreshold: 4, minVolume: 200, minHistoryHours: 24, cooldownSec: 3_600 },
       clamp: { requestsPerMinute: 120, ttlSec: 3_600 },
     },
+    analytics: {
+      rawRetentionDays: 90,
+      errorRetentionDays: 30,
+      resultsRetentionDays: 14,
+      bufferingIntervalSec: 300,
+      bufferingSizeMiB: 64,
+      bytesScannedCutoffMiB: 10_240,
+    },
   },
   prod: {
     name: 'prod',
@@ -220,6 +253,14 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       blockTtlSec: { finding: 86_400, bruteForce: 3_600 },
       anomaly: { alpha: 0.1, zThreshold: 4, minVolume: 1_000, minHistoryHours: 72, cooldownSec: 6 * 3_600 },
       clamp: { requestsPerMinute: 300, ttlSec: 3_600 },
+    },
+    analytics: {
+      rawRetentionDays: 395,
+      errorRetentionDays: 30,
+      resultsRetentionDays: 30,
+      bufferingIntervalSec: 300,
+      bufferingSizeMiB: 128,
+      bytesScannedCutoffMiB: 102_400,
     },
   },
 };

@@ -6,6 +6,7 @@ import {
   type AnalyticsQueryName,
   EVENT_COLUMNS,
   EVENTS_PREFIX,
+  EVENTS_TABLE,
   PARTITION_KEYS,
 } from '../../lib/config/analytics';
 import { localStateDir } from '../dev-key';
@@ -109,7 +110,7 @@ export class AnalyticsEngine {
       ].join(', ');
       sources.push(`SELECT ${empty} WHERE false`);
     }
-    await this.connection.run(`CREATE OR REPLACE VIEW events_all AS ${sources.join(' UNION ALL ')}`);
+    await this.connection.run(`CREATE OR REPLACE VIEW ${EVENTS_TABLE} AS ${sources.join(' UNION ALL ')}`);
   }
 
   /** Runs SQL with positional parameters; rows as JSON-compatible objects. */
@@ -120,7 +121,7 @@ export class AnalyticsEngine {
 
   /** Runs a standard query (`analytics/queries/<name>.sql`) on the scoped events. */
   async query(name: AnalyticsQueryName, scope: QueryScope): Promise<Row[]> {
-    const bound = scopedSql(querySql(name), 'events_all', scope);
+    const bound = scopedSql(querySql(name), EVENTS_TABLE, scope);
     return this.all(bound.sql, bound.params);
   }
 

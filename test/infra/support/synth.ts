@@ -9,8 +9,8 @@ import { type SynthesisResult, synthesizeStages } from '../../../lib/synth';
 export interface Synthesized extends SynthesisResult {
   outdir: string;
   /** Template of `MarketEdge-<stage>-<part>`; throws when synthesis failed or the stack does not exist. */
-  template(stage: StageName, part: 'Data' | 'Api' | 'Monitoring'): Template;
-  hasStack(stage: StageName, part: 'Data' | 'Api' | 'Monitoring'): boolean;
+  template(stage: StageName, part: 'Data' | 'Api' | 'Analytics' | 'Monitoring'): Template;
+  hasStack(stage: StageName, part: 'Data' | 'Api' | 'Analytics' | 'Monitoring'): boolean;
 }
 
 let shared: Synthesized | undefined;

@@ -1,0 +1,138 @@
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { LOG_MARKER } from '../../lambdas/shared/analytics/log-sink';
+import { ANALYTICS_EVENTS_METRIC, analyticsSecretName, METRICS_NAMESPACE, type StageConfig } from '../config';
+import { AnalyticsPipeline } from '../constructs/analytics-pipeline';
+import { AnalyticsQueries } from '../constructs/analytics-queries';
+import type { LambdaName } from '../constructs/service-function';
+import type { ApiStack } from './api-stack';
+import { statefulRemovalPolicy } from './data-stack';
+
+/** Lambdas that emit analytics records (their log groups are subscribed to the delivery stream). */
+export const ANALYTICS_EMITTERS: readonly LambdaName[] = ['reports', 'admin', 'edge-proxy'];
+
+/** Props of {@link AnalyticsStack}. */
+export interface AnalyticsStackProps extends StackProps {
+  /** Validated stage config. */
+  readonly config: StageConfig;
+  /** The stage's API stack: the log groups of {@link ANALYTICS_EMITTERS} are subscribed. */
+  readonly api: ApiStack;
+}
+
+/**
+ * `MarketEdge-<stage>-Analytics`: the product-analytics pipeline of a stage (docs/analytics.md). The Lambdas write
+ * hashed event records as marked log lines (no network call on the request path); a subscription filter per emitting
+ * Lambda (`{ $.analytics_record = 1 }`) feeds the Firehose stream of {@link AnalyticsPipeline}, which writes Parquet
+ * partitioned by tenant and day to S3; {@link AnalyticsQueries} exposes it in Athena. Also: the per-stage hashing
+ * secret (Secrets Manager, generated; the Lambdas read it by name), a customer managed KMS key with rotation, an
+ * access-log bucket, and a dashboard of events per minute by vertical and event type (EMF metric
+ * `AnalyticsEvents`). Deployed in every stage: collection itself is switched at run time by
+ * `business_analytics_enabled`.
+ */
+export class AnalyticsStack extends Stack {
+  readonly key: kms.Key;
+  readonly pipeline: AnalyticsPipeline;
+  readonly queries: AnalyticsQueries;
+  readonly secret: secretsmanager.Secret;
+
+  constructor(scope: Construct, id: string, props: AnalyticsStackProps) {
+    super(scope, id, props);
+    const { config, api } = props;
+    const removalPolicy = statefulRemovalPolicy(config);
+    this.key = new kms.Key(this, 'Key', {
+      alias: `alias/marketedge-${config.name}-analytics`,
+      description: `MarketEdge ${config.name} analytics data (S3, Firehose, Athena results)`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      removalPolicy,
+      lifecycleRules: [{ expiration: Duration.days(config.analytics.resultsRetentionDays + 90) }],
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log bucket itself; logging it into itself would loop.',
+    });
+    this.pipeline = new AnalyticsPipeline(this, 'Pipeline', {
+      config,
+      key: this.key,
+      accessLogs,
+      removalPolicy,
+    });
+    this.queries = new AnalyticsQueries(this, 'Queries', {
+      config,
+      databaseName: this.pipeline.databaseName,
+      key: this.key,
+      accessLogs,
+      removalPolicy,
+    });
+    this.queries.node.addDependency(this.pipeline.table);
+
+    this.secret = new secretsmanager.Secret(this, 'HashSecret', {
+      secretName: analyticsSecretName(config.name),
+      description: `MarketEdge ${config.name}: HMAC key that pseudonymises user ids in analytics events`,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy,
+    });
+    Validations.of(this.secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating the hashing key would split every user into two pseudonyms mid-retention; it is rotated deliberately (docs/analytics.md), not on a schedule.',
+    });
+
+    const destination = new destinations.FirehoseDestination(this.pipeline.stream);
+    for (const name of ANALYTICS_EMITTERS) {
+      new logs.SubscriptionFilter(this, `Emitter-${name}`, {
+        logGroup: api.functions[name].logGroup,
+        destination,
+        filterPattern: logs.FilterPattern.numberValue(`$.${LOG_MARKER}`, '=', 1),
+        filterName: `marketedge-${config.name}-${name}-analytics`,
+      });
+    }
+
+    new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `marketedge-${config.name}-analytics`,
+      defaultInterval: Duration.hours(3),
+      widgets: [
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Events per minute by vertical and event type',
+            width: 24,
+            left: [
+              new cloudwatch.MathExpression({
+                expression: `SEARCH('{${METRICS_NAMESPACE},service,stage,vertical,event} MetricName="${ANALYTICS_EVENTS_METRIC}" stage="${config.name}"', 'Sum', 60)`,
+                label: '',
+                period: Duration.minutes(1),
+              }),
+            ],
+          }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Delivery stream: incoming records and S3 delivery success',
+            width: 24,
+            left: [
+              this.pipeline.stream.metricIncomingRecords({ period: Duration.minutes(1), statistic: 'Sum' }),
+            ],
+            right: [
+              this.pipeline.stream.metric('DeliveryToS3.Success', {
+                period: Duration.minutes(5),
+                statistic: 'Average',
+              }),
+            ],
+          }),
+        ],
+      ],
+    });
+  }
+}

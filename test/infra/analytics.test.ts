@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ANALYTICS_QUERY_NAMES,
+  analyticsDatabaseName,
+  analyticsSecretName,
+  EVENT_COLUMNS,
+  EVENTS_TABLE,
+  getStageConfig,
+  PARTITION_KEYS,
+  STAGE_NAMES,
+} from '../../lib/config';
+import { namedQueryText } from '../../lib/constructs/analytics-queries';
+import { ANALYTICS_EMITTERS } from '../../lib/stacks/analytics-stack';
+import { synthesized } from './support/synth';
+import { flatten, refId, resourcesOf } from './support/template';
+
+type Json = Record<string, unknown>;
+
+describe.each(STAGE_NAMES)('analytics — %s', (stage) => {
+  const s = synthesized();
+  const t = () => s.template(stage, 'Analytics');
+  const cfg = getStageConfig(stage).analytics;
+  const retained = stage !== 'dev';
+
+  it('Firehose: KMS, dynamic partitioning by tenant and day, Parquet via the Glue table, error prefix, stage buffering', () => {
+    const streams = Object.values(resourcesOf(t(), 'AWS::KinesisFirehose::DeliveryStream'));
+    expect(streams).toHaveLength(1);
+    const p = streams[0]?.Properties ?? {};
+    expect(p.DeliveryStreamName).toBe(`marketedge-${stage}-analytics`);
+    expect(p.DeliveryStreamEncryptionConfigurationInput).toMatchObject({ KeyType: 'CUSTOMER_MANAGED_CMK' });
+    const d = p.ExtendedS3DestinationConfiguration as Json;
+    expect(d.DynamicPartitioningConfiguration).toMatchObject({ Enabled: true });
+    expect(d.Prefix).toBe(
+      'events/tenant_id=!{partitionKeyFromQuery:tenant_id}/dt=!{partitionKeyFromQuery:dt}/',
+    );
+    expect(d.ErrorOutputPrefix).toBe('errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/');
+    expect(d.BufferingHints).toEqual({
+      IntervalInSeconds: cfg.bufferingIntervalSec,
+      SizeInMBs: cfg.bufferingSizeMiB,
+    });
+    expect(d.EncryptionConfiguration).toHaveProperty('KMSEncryptionConfig');
+    const conv = d.DataFormatConversionConfiguration as Json;
+    expect(conv.Enabled).toBe(true);
+    expect(JSON.stringify(conv.OutputFormatConfiguration)).toContain('ParquetSerDe');
+    expect(JSON.stringify(conv.InputFormatConfiguration)).toContain('OpenXJsonSerDe');
+    // Ref of an AWS::Glue::Table is its name: the events_all table of this stack.
+    expect(refId((conv.SchemaConfiguration as Json).TableName)).toMatch(/^PipelineTable/);
+    const processors = ((d.ProcessingConfiguration as Json).Processors as Json[]).map((x) => x.Type);
+    expect(processors).toEqual(
+      expect.arrayContaining(['Decompression', 'CloudWatchLogProcessing', 'MetadataExtraction']),
+    );
+    const meta = (
+      (d.ProcessingConfiguration as Json).Processors as Array<{ Type: string; Parameters: Json[] }>
+    )
+      .find((x) => x.Type === 'MetadataExtraction')
+      ?.Parameters.find((x) => x.ParameterName === 'MetadataExtractionQuery');
+    expect(meta?.ParameterValue).toBe('{"tenant_id":.tenant_id,"dt":.dt}');
+  });
+
+  it('S3: KMS, TLS only, no public access, access-logged, raw retention from the stage config', () => {
+    const buckets = resourcesOf(t(), 'AWS::S3::Bucket');
+    const events = Object.entries(buckets).find(([id]) => id.startsWith('PipelineEvents'))?.[1];
+    expect(events).toBeDefined();
+    const p = events?.Properties ?? {};
+    expect(JSON.stringify(p.BucketEncryption)).toContain('aws:kms');
+    expect(p.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(p.LoggingConfiguration).toBeDefined();
+    const rules = (p.LifecycleConfiguration as { Rules: Json[] }).Rules;
+    expect(rules.find((r) => r.Prefix === 'events/')?.ExpirationInDays).toBe(cfg.rawRetentionDays);
+    expect(rules.find((r) => r.Prefix === 'errors/')?.ExpirationInDays).toBe(cfg.errorRetentionDays);
+    expect(events?.DeletionPolicy).toBe(retained ? 'Retain' : 'Delete');
+    for (const b of Object.values(buckets)) expect(flatten(b.Properties?.BucketEncryption)).toBeTruthy();
+    const policies = Object.values(resourcesOf(t(), 'AWS::S3::BucketPolicy'));
+    expect(policies.length).toBe(Object.keys(buckets).length);
+    for (const pol of policies)
+      expect(JSON.stringify(pol.Properties?.PolicyDocument)).toContain('aws:SecureTransport');
+  });
+
+  it('Glue: database and table generated from the event schema, Parquet, partition projection', () => {
+    const dbs = Object.values(resourcesOf(t(), 'AWS::Glue::Database'));
+    expect(dbs.map((x) => (x.Properties?.DatabaseInput as Json | undefined)?.Name)).toEqual([
+      analyticsDatabaseName(stage),
+    ]);
+    const tables = Object.values(resourcesOf(t(), 'AWS::Glue::Table'));
+    expect(tables).toHaveLength(1);
+    const input = tables[0]?.Properties?.TableInput as Json;
+    expect(input.Name).toBe(EVENTS_TABLE);
+    const sd = input.StorageDescriptor as Json;
+    expect((sd.Columns as Json[]).map((c) => [c.Name, c.Type])).toEqual(
+      EVENT_COLUMNS.map((c) => [c.name, c.type]),
+    );
+    expect((input.PartitionKeys as Json[]).map((c) => c.Name)).toEqual(PARTITION_KEYS.map((k) => k.name));
+    expect((sd.SerdeInfo as Json).SerializationLibrary).toMatch(/ParquetHiveSerDe/);
+    const params = input.Parameters as Record<string, unknown>;
+    expect(params).toMatchObject({
+      'projection.enabled': 'true',
+      'projection.tenant_id.type': 'injected',
+      'projection.dt.type': 'date',
+      'projection.dt.format': 'yyyy-MM-dd',
+    });
+    expect(flatten(params['storage.location.template'])).toMatch(
+      /\/events\/tenant_id=\$\{tenant_id\}\/dt=\$\{dt\}\/$/,
+    );
+  });
+
+  it('Athena: enforced workgroup with KMS results location and the stage bytes-scanned limit; one named query per file', () => {
+    const wgs = Object.values(resourcesOf(t(), 'AWS::Athena::WorkGroup'));
+    expect(wgs).toHaveLength(1);
+    const c = wgs[0]?.Properties?.WorkGroupConfiguration as Json;
+    expect(c.EnforceWorkGroupConfiguration).toBe(true);
+    expect(c.BytesScannedCutoffPerQuery).toBe(cfg.bytesScannedCutoffMiB * 1024 * 1024);
+    const rc = c.ResultConfiguration as Json;
+    expect(flatten(rc.OutputLocation)).toMatch(/^s3:\/\/\$\{QueriesResults\w+\}\/athena\/$/);
+    expect(rc.EncryptionConfiguration).toMatchObject({ EncryptionOption: 'SSE_KMS' });
+    const queries = Object.values(resourcesOf(t(), 'AWS::Athena::NamedQuery'));
+    expect(queries.map((q) => q.Properties?.Name).sort()).toEqual(
+      ANALYTICS_QUERY_NAMES.map((n) => `marketedge-${stage}-${n}`).sort(),
+    );
+    for (const q of queries) {
+      expect(q.Properties?.Database).toBe(analyticsDatabaseName(stage));
+      const name = String(q.Properties?.Name).replace(`marketedge-${stage}-`, '');
+      expect(q.Properties?.QueryString).toBe(namedQueryText(name));
+      expect(q.Properties?.QueryString).toMatch(
+        /^WITH events AS \(SELECT \* FROM events_all WHERE dt >= \? AND dt <= \? AND tenant_id = \?\)/,
+      );
+    }
+  });
+
+  it('subscribes the emitting Lambdas, keeps the hashing secret, encrypts with a rotating key', () => {
+    const filters = Object.values(resourcesOf(t(), 'AWS::Logs::SubscriptionFilter'));
+    expect(filters).toHaveLength(ANALYTICS_EMITTERS.length);
+    for (const f of filters) {
+      expect(f.Properties?.FilterPattern).toBe('{ $.analytics_record = 1 }');
+      expect(refId(f.Properties?.DestinationArn)).toMatch(/PipelineStream/);
+    }
+    const secrets = Object.values(resourcesOf(t(), 'AWS::SecretsManager::Secret'));
+    expect(secrets.map((x) => x.Properties?.Name)).toEqual([analyticsSecretName(stage)]);
+    const keys = Object.values(resourcesOf(t(), 'AWS::KMS::Key'));
+    expect(keys.every((k) => k.Properties?.EnableKeyRotation === true)).toBe(true);
+    expect(Object.keys(resourcesOf(t(), 'AWS::CloudWatch::Dashboard'))).toHaveLength(1);
+  });
+});
