@@ -29,7 +29,8 @@ export function stackName(stage: string, part: 'Data' | 'Api' | 'Analytics' | 'M
 
 /**
  * Adds every stack of one stage to `scope` (the CDK app, or a `cdk.Stage` of the deploy pipeline): `MarketEdge-<stage>-Data` (VPC, ElastiCache Serverless, DynamoDB),
- * `MarketEdge-<stage>-Api` (Lambdas, REST API, usage plans, WAF, AppConfig flags) and, when the stage's
+ * `MarketEdge-<stage>-Api` (Lambdas, REST API, usage plans, WAF, AppConfig flags), `MarketEdge-<stage>-Analytics`
+ * (Firehose, S3, Glue, Athena; every stage) and, when the stage's
  * `apm_monitoring_enabled` flag is on, `MarketEdge-<stage>-Monitoring` (dashboard, alarms, alarm topic).
  * Account/region come from the stage config when set; otherwise the stacks are environment-agnostic (synth needs
  * no AWS credentials). Stack names are set explicitly, so a stage deployed by the pipeline (inside a `cdk.Stage`)
@@ -61,7 +62,8 @@ export function addStage(
     description: `MarketEdge ${config.name}: Lambdas, REST API, usage plans, WAF, feature flags`,
     tags,
   });
-  const analytics = new AnalyticsStack(app, stackName(config.name, 'Analytics'), {
+  const analytics = new AnalyticsStack(scope, stackName(config.name, 'Analytics'), {
+    stackName: stackName(config.name, 'Analytics'),
     env,
     config,
     api,
