@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { loadOrCreateLocalSecret } from './analytics/secret';
 import { type LocalConfig, localConfig } from './config';
 import { consoleFrontDoor } from './console-wiring';
 import { type DevKey, loadOrCreateDevKey, localStateDir } from './dev-key';
@@ -126,6 +128,11 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
       rateLimiter: config.stageConfig.rateLimiter,
       upstream: upstream.url,
     });
+    configureLocalAnalytics(env, stateDir);
+    cleanups.push(async () => {
+      const { resetAnalytics } = await import('../lambdas/shared/analytics/runtime');
+      resetAnalytics();
+    });
 
     const [integrations, authorize] = await Promise.all([
       loadIntegrations(),
@@ -235,4 +242,26 @@ function envSeconds(value: string | undefined): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`expected whole seconds >= 0, got "${value}"`);
   return n;
+}
+
+/**
+ * Local product analytics (docs/analytics.md): records go to the file sink under `<state dir>/analytics/` (the S3
+ * layout), hashed with the local secret (`.local/analytics-hash-secret`), and `business_analytics_enabled` is on
+ * unless `FEATURE_FLAGS` sets it — so `npm run analytics -- funnel` shows what you clicked. Values already set win.
+ */
+function configureLocalAnalytics(env: NodeJS.ProcessEnv, stateDir: string): void {
+  env.ANALYTICS_SINK ??= 'file';
+  env.ANALYTICS_DIR ??= join(stateDir, 'analytics');
+  if (!env.ANALYTICS_HASH_SECRET && !env.ANALYTICS_HASH_SECRET_NAME) {
+    env.ANALYTICS_HASH_SECRET = loadOrCreateLocalSecret(env);
+  }
+  let flagValues: Record<string, unknown> = {};
+  try {
+    flagValues = env.FEATURE_FLAGS ? (JSON.parse(env.FEATURE_FLAGS) as Record<string, unknown>) : {};
+  } catch {
+    flagValues = {};
+  }
+  if (typeof flagValues.business_analytics_enabled !== 'boolean') {
+    env.FEATURE_FLAGS = JSON.stringify({ ...flagValues, business_analytics_enabled: true });
+  }
 }

@@ -67,9 +67,13 @@ export const tenantPatchSchema = z
     tier: tier.optional(),
     status: status.optional(),
     branding: branding.nullable().optional(),
+    /** Tenant-wide product-analytics opt-out (docs/analytics.md): `true` stops storing the tenant's events. */
+    analyticsOptOut: z.boolean().optional(),
   })
   .strict()
-  .refine((v) => Object.keys(v).length > 0, { message: 'at least one of name, tier, status, branding' });
+  .refine((v) => Object.keys(v).length > 0, {
+    message: 'at least one of name, tier, status, branding, analyticsOptOut',
+  });
 
 /** `POST /admin/tenants/{tenantId}/bypass` body. */
 export const bypassCreateSchema = z

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { lazyAnalytics } from '../shared/analytics/runtime';
 import { documentClient } from '../shared/aws/dynamodb';
 import { rateLimitStep } from '../shared/http/rate-limit-step';
 import { createObservability } from '../shared/observability';
@@ -25,6 +26,7 @@ export const handler = createReportsService({
   repository: dynamoReportsRepository(client),
   obs,
   rateLimit: rateLimitStep(obs),
+  analytics: lazyAnalytics,
   tenantProfile: async (tenantId) => {
     const t = await getTenant(tenantId);
     return t && { name: t.name, branding: t.branding };

@@ -1,10 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { METRIC } from '../../lib/config/metrics';
+import { EVENT_BATCH_LIMITS, type EventName } from '../../lib/config/analytics';
+import type { Ingestor } from '../shared/analytics/ingest';
+import type { AnalyticsIdentity } from '../shared/analytics/record';
 import { jsonBody } from '../shared/http/body';
 import { decodeCursor, encodeCursor } from '../shared/http/cursor';
 import { type CallerRequest, createHttpHandler, requireCaller } from '../shared/http/handler';
-import { HttpError } from '../shared/http/problem';
+import { HttpError, validationError } from '../shared/http/problem';
 import { jsonResponse, noContent } from '../shared/http/response';
 import type { Endpoint, ProxyHandler, RequestStep } from '../shared/http/types';
 import { parse } from '../shared/http/validate';
@@ -27,6 +30,8 @@ export interface ReportsServiceDeps {
    * `undefined` → `/v1/me` carries only the authorizer context.
    */
   tenantProfile?: (tenantId: string) => Promise<TenantProfile | undefined>;
+  /** Product analytics ingestion (`lambdas/shared/analytics`); omitted → `POST /v1/events` answers 204, no emits. */
+  analytics?: Ingestor;
 }
 
 /** Display data of a tenant: its name and branding (colours, logo), never its API key or other internals. */
@@ -37,6 +42,11 @@ export interface TenantProfile {
 
 /** Position of a `GET /v1/reports` cursor: the last report id of the previous page. */
 const cursorKey = z.object({ reportId: z.string().regex(REPORT_ID_PATTERN) }).strict();
+
+/** The analytics identity of a caller: tenant, user, vertical and tier from the authorizer context only. */
+function analyticsIdentity(t: CallerRequest['tenant']): AnalyticsIdentity {
+  return { tenantId: t.tenantId, userId: t.userId, vertical: t.vertical, tier: t.tier };
+}
 
 const notFound = () => new HttpError(404, 'Not Found', { detail: 'No such report.' });
 
@@ -50,12 +60,24 @@ const notFound = () => new HttpError(404, 'Not Found', { detail: 'No such report
  *   `lambdas/shared/http/body.ts` (400 with field paths, 413, 415)
  * - `GET /v1/reports/{reportId}` → 200 {@link Report}; unknown, malformed or another tenant's id → 404
  * - `DELETE /v1/reports/{reportId}` (tenant-admin, platform-admin) → 204; unknown/other tenant's → 404
+ * - `POST /v1/events` `{ events: [{ event_id, name, ts, props }] }` → 202 `{ accepted, duplicates, dropped, reason? }`;
+ *   204 when `business_analytics_enabled` is off (nothing validated or stored); 400 with `events.<i>.<field>`
+ *   paths; 413 above 64 KiB (docs/analytics.md)
+ *
+ * Successful report reads and writes emit `report_viewed` / `report_created` / `report_deleted` without waiting.
  *
  * Every storage call is keyed by the caller's tenant from the authorizer context, so other tenants' reports are
  * indistinguishable from missing ones (404). Errors are RFC 9457 problem bodies.
  */
 export function createReportsService(deps: ReportsServiceDeps): ProxyHandler {
-  const { repository: repo, obs } = deps;
+  const { repository: repo, obs, analytics } = deps;
+  /** Server-side product event: returns at once (the ingestor writes in a microtask, never failing the request). */
+  const track = (
+    tenant: CallerRequest['tenant'],
+    headers: Record<string, string | undefined> | null,
+    name: EventName,
+    props?: Record<string, unknown>,
+  ) => analytics?.emit(analyticsIdentity(tenant), name, props, headers);
   const now = deps.now ?? Date.now;
 
   const endpoints: Record<string, Endpoint<CallerRequest>> = {
@@ -95,6 +117,7 @@ export function createReportsService(deps: ReportsServiceDeps): ProxyHandler {
         createdAt: new Date(at).toISOString(),
       };
       await repo.create(report);
+      track(tenant, event.headers, 'report_created', { tags: input.tags?.length ?? 0 });
       obs.metrics.addMetric(METRIC.ReportCreated, MetricUnit.Count, 1);
       obs.logger.info('report created', { reportId: report.reportId });
       return jsonResponse(201, report, { location: `/v1/reports/${report.reportId}` });
@@ -105,15 +128,38 @@ export function createReportsService(deps: ReportsServiceDeps): ProxyHandler {
       if (!isReportId(id)) throw notFound();
       const report = await repo.get(tenant.tenantId, id);
       if (!report) throw notFound();
+      track(tenant, event.headers, 'report_viewed');
       return jsonResponse(200, report);
     },
 
     'DELETE /v1/reports/{reportId}': async ({ event, tenant }) => {
       const id = event.pathParameters?.reportId;
       if (!isReportId(id) || !(await repo.delete(tenant.tenantId, id))) throw notFound();
+      track(tenant, event.headers, 'report_deleted');
       obs.metrics.addMetric(METRIC.ReportDeleted, MetricUnit.Count, 1);
       obs.logger.info('report deleted', { reportId: id });
       return noContent();
+    },
+
+    'POST /v1/events': async ({ event, tenant }) => {
+      if (!analytics || !(await analytics.enabled())) return noContent();
+      const raw = event.body ?? '';
+      const size = event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) : Buffer.byteLength(raw);
+      if (size > EVENT_BATCH_LIMITS.maxBodyBytes) {
+        throw new HttpError(413, 'Content Too Large', {
+          detail: `The body is ${size} bytes; the limit is ${EVENT_BATCH_LIMITS.maxBodyBytes} bytes.`,
+          errors: [{ path: '(body)', message: `must be at most ${EVENT_BATCH_LIMITS.maxBodyBytes} bytes` }],
+        });
+      }
+      const out = await analytics.ingestClientBatch(
+        analyticsIdentity(tenant),
+        jsonBody(event),
+        event.headers,
+      );
+      if (out.status === 'disabled') return noContent();
+      if (out.status === 'invalid') throw validationError(out.errors);
+      const { status: _s, ...body } = out;
+      return jsonResponse(202, body);
     },
   };
 

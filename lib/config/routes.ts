@@ -122,6 +122,17 @@ export const ROUTES: readonly Route[] = [
   },
 
   {
+    method: 'POST',
+    path: '/v1/events',
+    backend: reports,
+    auth: true,
+    roles: ALL,
+    limitClass: 'read',
+    failMode: 'open',
+    summary: 'Product analytics events from the console (202; 204 when analytics is off)',
+  },
+
+  {
     method: 'ANY',
     path: '/v1/market/{proxy+}',
     backend: { kind: 'http', target: 'marketData', timeoutMs: 5000 },

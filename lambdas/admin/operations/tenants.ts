@@ -124,6 +124,7 @@ export const patchTenant: Operation = async (req) => {
     ...(patch.name !== undefined ? { name: patch.name } : {}),
     ...(patch.tier !== undefined ? { tier: patch.tier } : {}),
     ...(patch.status !== undefined ? { status: patch.status } : {}),
+    ...(patch.analyticsOptOut !== undefined ? { analyticsOptOut: patch.analyticsOptOut } : {}),
     version: expected + 1,
     updatedAt: req.now.toISOString(),
   };

@@ -64,6 +64,8 @@ export function doNotTrack(
 
 /** The ingestion core (no AWS imports): validation, privacy gates, de-duplication, record building. */
 export interface Ingestor {
+  /** Whether collection is on (`business_analytics_enabled`); off → the events endpoint answers 204. */
+  enabled(): Promise<boolean>;
   /**
    * Handles a parsed `POST /v1/events` body for the caller `who` (from the token). Order: flag off → `disabled`;
    * then validation of every event (all errors returned at once); then tenant opt-out / do-not-track → `dropped`;
@@ -163,6 +165,7 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
   };
 
   return {
+    enabled: deps.enabled,
     async ingestClientBatch(who, body, headers) {
       if (!(await deps.enabled())) return { status: 'disabled' };
       const { inputs, errors } = validateClientBatch(body, now());

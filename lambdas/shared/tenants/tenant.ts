@@ -15,6 +15,8 @@ export interface Tenant {
   /** Optimistic-concurrency version, incremented on every write. */
   version: number;
   branding?: { displayName?: string; primaryColor?: string; logoUrl?: string };
+  /** Tenant-wide analytics opt-out (admin API): when true, no product event of this tenant is stored. */
+  analyticsOptOut?: boolean;
   createdAt: string;
   updatedAt: string;
 }

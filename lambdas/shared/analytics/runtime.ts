@@ -1,0 +1,111 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { ANALYTICS_EVENTS_METRIC, METRICS_NAMESPACE } from '../../../lib/config/metrics';
+import { flags } from '../flags';
+import { getTenant } from '../tenants/repository';
+import { fileSink } from './file-sink';
+import { assertSecret } from './hash';
+import { type AnalyticsSink, createIngestor, type Ingestor } from './ingest';
+import { logSink } from './log-sink';
+
+/**
+ * Environment contract of the analytics emitters (set by CDK in AWS, by `npm start` locally):
+ * - `ANALYTICS_SINK`: `log` (default: marked stdout lines → subscription → Firehose), `file` (local hive layout
+ *   under `ANALYTICS_DIR`) or `none`;
+ * - `ANALYTICS_HASH_SECRET`: the hashing secret itself (local), else `ANALYTICS_HASH_SECRET_NAME`: its Secrets
+ *   Manager name (AWS; read once per container).
+ */
+export const ANALYTICS_ENV = {
+  sink: 'ANALYTICS_SINK',
+  dir: 'ANALYTICS_DIR',
+  secret: 'ANALYTICS_HASH_SECRET',
+  secretName: 'ANALYTICS_HASH_SECRET_NAME',
+} as const;
+
+/** How long a tenant's opt-out setting is cached per container, ms. */
+export const OPT_OUT_CACHE_MS = 30_000;
+
+async function readSecret(env: NodeJS.ProcessEnv): Promise<string> {
+  const inline = env[ANALYTICS_ENV.secret];
+  if (inline) return assertSecret(inline);
+  const name = env[ANALYTICS_ENV.secretName];
+  if (!name) throw new Error(`${ANALYTICS_ENV.secret} or ${ANALYTICS_ENV.secretName} must be set`);
+  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: name }));
+  return assertSecret(out.SecretString ?? '');
+}
+
+function sinkFromEnv(env: NodeJS.ProcessEnv): AnalyticsSink & { flush?: () => void } {
+  const kind = env[ANALYTICS_ENV.sink] ?? 'log';
+  if (kind === 'none') return { write: () => undefined };
+  if (kind === 'file') {
+    const root = env[ANALYTICS_ENV.dir];
+    if (!root) throw new Error(`${ANALYTICS_ENV.dir} must be set when ${ANALYTICS_ENV.sink}=file`);
+    return fileSink({ root });
+  }
+  return logSink();
+}
+
+let current: { ingestor: Ingestor; sink: AnalyticsSink & { flush?: () => void } } | undefined;
+
+/**
+ * The process-wide ingestor, built on first use from the environment: flag `business_analytics_enabled` (AppConfig
+ * in AWS), the tenant's `analyticsOptOut` setting (tenants table, cached {@link OPT_OUT_CACHE_MS}), the sink and
+ * the secret above, and an `AnalyticsEvents` EMF count per vertical and event name.
+ */
+export function analytics(env: NodeJS.ProcessEnv = process.env): Ingestor {
+  if (current) return current.ingestor;
+  const sink = sinkFromEnv(env);
+  let errors = 0;
+  const metrics = new Metrics({
+    namespace: METRICS_NAMESPACE,
+    serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'analytics',
+  });
+  const ingestor = createIngestor({
+    sink,
+    secret: () => readSecret(env),
+    // Without a secret configured nothing can be pseudonymised, so nothing is collected (never raw ids).
+    enabled: async () =>
+      Boolean(env[ANALYTICS_ENV.secret] || env[ANALYTICS_ENV.secretName]) &&
+      flags.isEnabled('business_analytics_enabled'),
+    optedOut: async (tenantId) => (await getTenant(tenantId, OPT_OUT_CACHE_MS))?.analyticsOptOut === true,
+    onWritten: (records) => {
+      const counts = new Map<string, number>();
+      for (const r of records)
+        counts.set(`${r.vertical}\u0000${r.name}`, (counts.get(`${r.vertical}\u0000${r.name}`) ?? 0) + 1);
+      for (const [k, n] of counts) {
+        const [vertical = '', event = ''] = k.split('\u0000');
+        const m = metrics.singleMetric();
+        m.addDimensions({ vertical, event });
+        m.addMetric(ANALYTICS_EVENTS_METRIC, MetricUnit.Count, n);
+      }
+    },
+    onError: (e) => {
+      if (errors++ === 0)
+        process.stderr.write(`analytics emit failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    },
+  });
+  current = { ingestor, sink };
+  return ingestor;
+}
+
+/** Writes buffered records now (the local file sink buffers up to 1 s). */
+export function flushAnalytics(): void {
+  current?.sink.flush?.();
+}
+
+/** Forgets the process-wide ingestor (tests, local stack restarts). */
+export function resetAnalytics(): void {
+  flushAnalytics();
+  current = undefined;
+}
+
+/**
+ * An {@link Ingestor} that resolves the process-wide one at each call, so handlers built once per module keep
+ * working across `resetAnalytics()` (local stack restarts in one process).
+ */
+export const lazyAnalytics: Ingestor = {
+  enabled: () => analytics().enabled(),
+  ingestClientBatch: (...a) => analytics().ingestClientBatch(...a),
+  emit: (...a) => analytics().emit(...a),
+  emitNow: (...a) => analytics().emitNow(...a),
+};

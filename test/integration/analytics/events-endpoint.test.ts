@@ -1,0 +1,154 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flushAnalytics } from '../../../lambdas/shared/analytics/runtime';
+import { flags } from '../../../lambdas/shared/flags';
+import { AnalyticsEngine } from '../../../local/analytics/engine';
+import { startTestStack, type TestStack } from '../local/stack-harness';
+
+let t: TestStack;
+let root: string;
+const today = new Date().toISOString().slice(0, 10);
+const ev = (i: number, extra: Record<string, unknown> = {}) => ({
+  event_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  name: 'page_view',
+  ts: new Date().toISOString(),
+  props: { page: '/reports' },
+  ...extra,
+});
+
+function files(dir: string): string[] {
+  try {
+    return readdirSync(dir).flatMap((f) => {
+      const p = join(dir, f);
+      return statSync(p).isDirectory() ? files(p) : [p];
+    });
+  } catch {
+    return [];
+  }
+}
+
+beforeAll(async () => {
+  t = await startTestStack('memory');
+  root = process.env.ANALYTICS_DIR ?? '';
+  expect(root).toContain(t.stack.stateDir);
+  // globex opts out before any of its requests (the opt-out is cached 30 s per container).
+  await DynamoDBDocumentClient.from(t.stack.dynamo.client).send(
+    new UpdateCommand({
+      TableName: process.env.TENANTS_TABLE,
+      Key: { tenantId: 'globex' },
+      UpdateExpression: 'SET analyticsOptOut = :t',
+      ExpressionAttributeValues: { ':t': true },
+    }),
+  );
+});
+afterAll(async () => {
+  flags.reset();
+  await t?.stop();
+});
+
+describe('POST /v1/events and server-side emitters on the local stack', () => {
+  it('202 for a valid batch, duplicates counted once, 400 with field paths, 413 above 64 KiB', async () => {
+    const token = await t.token({ tenantId: 'acme', userId: 'alice' });
+    const ok = await t.call('POST', '/v1/events', {
+      token,
+      body: { events: [ev(1), ev(2, { name: 'feature_used', props: { feature: 'export' } })] },
+    });
+    expect(ok.status).toBe(202);
+    expect(ok.json).toEqual({ accepted: 2, duplicates: 0, dropped: 0 });
+    const dup = await t.call('POST', '/v1/events', { token, body: { events: [ev(1)] } });
+    expect(dup.json).toMatchObject({ accepted: 0, duplicates: 1 });
+    const bad = await t.call('POST', '/v1/events', {
+      token,
+      body: { events: [ev(3, { name: 'report_created' }), ev(4, { props: { page: 'x' } })] },
+    });
+    expect(bad.status).toBe(400);
+    expect((bad.json?.errors as Array<{ path: string }>).map((e) => e.path)).toEqual([
+      'events.0.name',
+      'events.1.props.page',
+    ]);
+    const big = await t.call('POST', '/v1/events', {
+      token,
+      body: { events: [ev(5, { props: { page: `/${'a'.repeat(70_000)}` } })] },
+    });
+    expect(big.status).toBe(413);
+    const noAuth = await t.call('POST', '/v1/events', { body: { events: [ev(6)] } });
+    expect(noAuth.status).toBe(401);
+  });
+
+  it('report create/view emit server events; everything lands in the hive layout without raw ids', async () => {
+    const token = await t.token({ tenantId: 'acme', userId: 'alice' });
+    const created = await t.call('POST', '/v1/reports', {
+      token,
+      body: { title: 'Q4', body: 'x', tags: ['a', 'b'] },
+    });
+    expect(created.status).toBe(201);
+    const id = String(created.json?.reportId);
+    expect((await t.call('GET', `/v1/reports/${id}`, { token })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 20));
+    flushAnalytics();
+    const stored = files(join(root, 'events'));
+    expect(stored.some((f) => f.includes(`tenant_id=acme/dt=${today}/`))).toBe(true);
+    const text = stored.map((f) => readFileSync(f, 'utf8')).join('');
+    expect(text).not.toMatch(/alice|127\.0\.0\.1/);
+    const engine = await AnalyticsEngine.open(root);
+    try {
+      const rows = await engine.query('events_per_day', {
+        tenantId: 'acme',
+        vertical: null,
+        from: today,
+        to: today,
+      });
+      expect(Object.fromEntries(rows.map((r) => [r.name, Number(r.events)]))).toEqual({
+        feature_used: 1,
+        page_view: 1,
+        report_created: 1,
+        report_viewed: 1,
+      });
+    } finally {
+      engine.close();
+    }
+  });
+
+  it('tenant opt-out and do-not-track: 202 but nothing stored', async () => {
+    const before = files(join(root, 'events')).length;
+    const globex = await t.token({ tenantId: 'globex', userId: 'bob' });
+    expect(
+      (await t.call('POST', '/v1/events', { token: globex, body: { events: [ev(10)] } })).json,
+    ).toMatchObject({ accepted: 0, dropped: 1, reason: 'tenant-opt-out' });
+    const acme = await t.token({ tenantId: 'acme', userId: 'bob' });
+    const dnt = await t.call('POST', '/v1/events', {
+      token: acme,
+      body: { events: [ev(11)] },
+      headers: { DNT: '1' },
+    });
+    expect(dnt.json).toMatchObject({ accepted: 0, dropped: 1, reason: 'do-not-track' });
+    expect(
+      (await t.call('POST', '/v1/reports', { token: globex, body: { title: 't', body: 'b' } })).status,
+    ).toBe(201);
+    await new Promise((r) => setTimeout(r, 20));
+    flushAnalytics();
+    expect(files(join(root, 'events')).length).toBe(before);
+  });
+
+  it('business_analytics_enabled off: 204, nothing validated, nothing emitted', async () => {
+    const before = files(join(root, 'events')).length;
+    flags.set({ business_analytics_enabled: false });
+    try {
+      const token = await t.token({ tenantId: 'acme', userId: 'carol' });
+      const off = await t.call('POST', '/v1/events', { token, body: { events: [ev(20)] } });
+      expect(off.status).toBe(204);
+      expect(off.text).toBe('');
+      expect((await t.call('POST', '/v1/events', { token, body: 'not json' })).status).toBe(204);
+      expect((await t.call('POST', '/v1/reports', { token, body: { title: 't', body: 'b' } })).status).toBe(
+        201,
+      );
+      await new Promise((r) => setTimeout(r, 20));
+      flushAnalytics();
+      expect(files(join(root, 'events')).length).toBe(before);
+    } finally {
+      flags.reset();
+    }
+  });
+});
