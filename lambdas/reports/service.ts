@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { METRIC } from '../../lib/config/metrics';
 import { EVENT_BATCH_LIMITS, type EventName } from '../../lib/config/analytics';
+import { METRIC } from '../../lib/config/metrics';
 import type { Ingestor } from '../shared/analytics/ingest';
 import type { AnalyticsIdentity } from '../shared/analytics/record';
 import { jsonBody } from '../shared/http/body';

@@ -64,7 +64,7 @@ describe('POST /v1/events and server-side emitters on the local stack', () => {
       body: { events: [ev(3, { name: 'report_created' }), ev(4, { props: { page: 'x' } })] },
     });
     expect(bad.status).toBe(400);
-    expect((bad.json?.errors as Array<{ path: string }>).map((e) => e.path)).toEqual([
+    expect(((bad.json?.errors ?? []) as Array<{ path: string }>).map((e) => e.path)).toEqual([
       'events.0.name',
       'events.1.props.page',
     ]);
