@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TENANT_ID_PATTERN, VERTICALS } from '../../lib/config/data-model';
 import { policySchema } from '../../lib/config/policy';
 import { TIERS } from '../../lib/config/tiers';
+import { safeText, userIdSchema } from '../shared/http/text';
 
 /** Longest emergency bypass, seconds (24 h). */
 export const MAX_BYPASS_TTL_SEC = 24 * 3600;
@@ -36,7 +37,7 @@ export const limitsPutSchema = z.object({ rules: policySchema }).strict();
 
 const branding = z
   .object({
-    displayName: z.string().min(1).max(120).optional(),
+    displayName: safeText({ max: 120 }).optional(),
     primaryColor: z
       .string()
       .regex(/^#[0-9a-fA-F]{6}$/, 'must be #RRGGBB')
@@ -52,7 +53,7 @@ const branding = z
 export const tenantCreateSchema = z
   .object({
     tenantId,
-    name: z.string().trim().min(1).max(200),
+    name: safeText({ max: 200 }),
     tier,
     vertical,
     status: status.default('active'),
@@ -63,7 +64,7 @@ export const tenantCreateSchema = z
 /** `PATCH /admin/tenants/{tenantId}` body (JSON merge patch, RFC 7396: `branding: null` removes it). */
 export const tenantPatchSchema = z
   .object({
-    name: z.string().trim().min(1).max(200).optional(),
+    name: safeText({ max: 200 }).optional(),
     tier: tier.optional(),
     status: status.optional(),
     branding: branding.nullable().optional(),
@@ -78,8 +79,8 @@ export const tenantPatchSchema = z
 /** `POST /admin/tenants/{tenantId}/bypass` body. */
 export const bypassCreateSchema = z
   .object({
-    userId: z.string().min(1).max(256).optional(),
-    reason: z.string({ error: 'is required' }).trim().min(3, 'must say why (at least 3 characters)').max(500),
+    userId: userIdSchema.optional(),
+    reason: safeText({ min: 3, max: 500, minMessage: 'must say why (at least 3 characters)' }),
     ttlSec: z
       .number({ error: 'is required (seconds)' })
       .int()
@@ -112,4 +113,4 @@ export const auditQuerySchema = z
   .strict();
 
 /** `GET /admin/tenants/{tenantId}/usage` query. */
-export const usageQuerySchema = z.object({ userId: z.string().min(1).max(256).optional() }).strict();
+export const usageQuerySchema = z.object({ userId: userIdSchema.optional() }).strict();

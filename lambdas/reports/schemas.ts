@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeText } from '../shared/http/text';
 
 /** Longest report title, characters. */
 export const MAX_TITLE_CHARS = 200;
@@ -14,29 +15,18 @@ export const MAX_PAGE_SIZE = 100;
 
 /**
  * Body of `POST /v1/reports`. Strict: unknown members (e.g. a `tenantId`) are rejected with 400, since the tenant
- * comes only from the authorizer context.
+ * comes only from the authorizer context. Text follows the hygiene rules of `lambdas/shared/http/text.ts` (no
+ * control, bidi-override, BOM or lone-surrogate characters; NFC); the body may hold tabs and line breaks.
  */
 export const createReportSchema = z
   .object({
-    title: z
-      .string()
-      .trim()
-      .min(1, 'title must not be empty')
-      .max(MAX_TITLE_CHARS, `at most ${MAX_TITLE_CHARS} characters`),
-    body: z
-      .string()
-      .refine(
-        (s) => Buffer.byteLength(s, 'utf8') <= MAX_BODY_BYTES,
-        `at most ${MAX_BODY_BYTES} bytes (UTF-8)`,
-      ),
+    title: safeText({ max: MAX_TITLE_CHARS, minMessage: 'title must not be empty' }),
+    body: safeText({ min: 0, multiline: true, trim: false }).refine(
+      (s) => Buffer.byteLength(s, 'utf8') <= MAX_BODY_BYTES,
+      `at most ${MAX_BODY_BYTES} bytes (UTF-8)`,
+    ),
     tags: z
-      .array(
-        z
-          .string()
-          .trim()
-          .min(1, 'tag must not be empty')
-          .max(MAX_TAG_CHARS, `at most ${MAX_TAG_CHARS} characters`),
-      )
+      .array(safeText({ max: MAX_TAG_CHARS, minMessage: 'tag must not be empty' }))
       .max(MAX_TAGS, `at most ${MAX_TAGS} tags`)
       .refine((tags) => new Set(tags).size === tags.length, 'tags must be unique')
       .default([]),

@@ -91,15 +91,13 @@ export function createReportsService(deps: ReportsServiceDeps): ProxyHandler {
       });
     },
 
-    'GET /v1/reports': async ({ event, tenant }) => {
+    'GET /v1/reports': async ({ event, tenant, routeKey }) => {
       const q = parse(listQuerySchema, event.queryStringParameters ?? {});
-      const after = decodeCursor(q.cursor, tenant.tenantId, cursorKey, 'cursor');
+      const scope = { tenantId: tenant.tenantId, route: routeKey };
+      const after = decodeCursor(q.cursor, scope, cursorKey, 'cursor');
       const page = await repo.list(tenant.tenantId, q.limit ?? DEFAULT_PAGE_SIZE, after?.reportId);
       const body: ReportPage = { items: page.items };
-      const next = encodeCursor(
-        page.lastReportId ? { reportId: page.lastReportId } : undefined,
-        tenant.tenantId,
-      );
+      const next = encodeCursor(page.lastReportId ? { reportId: page.lastReportId } : undefined, scope);
       if (next) body.nextCursor = next;
       return jsonResponse(200, body);
     },

@@ -113,3 +113,9 @@ export type Vertical = (typeof VERTICALS)[number];
 
 /** Well-formed tenant id: lowercase letters, digits and `-`, 2–64 chars, starting with a letter. */
 export const TENANT_ID_PATTERN = /^[a-z][a-z0-9-]{1,63}$/;
+
+/**
+ * Well-formed user id (an Auth0 `sub`: `auth0|…`, `google-oauth2|…`, `<client>@clients`): 1–256 of `A-Z a-z 0-9`
+ * and `| @ . _ : + -`, starting alphanumeric. Everywhere a user id enters (bypasses, usage queries, rule subjects).
+ */
+export const USER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9|@._:+-]{0,255}$/;

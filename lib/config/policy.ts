@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { USER_ID_PATTERN } from './data-model';
 import { HTTP_METHODS, LIMIT_CLASSES } from './routes';
 
 /** Longest rate period a rule may use: 31 days, in seconds. */
@@ -33,7 +34,10 @@ const common = {
   limit: z.number().int().positive().max(1_000_000_000),
   match: match.optional(),
   /** Only with `scope: "user"`: the rule applies to this one user (a per-user override). */
-  subject: z.string().min(1).max(256).optional(),
+  subject: z
+    .string()
+    .regex(USER_ID_PATTERN, 'must be a user id (1-256 of A-Z a-z 0-9 | @ . _ : + -)')
+    .optional(),
   /** `enforce` denies over-limit requests; `shadow` evaluates, logs and counts but never denies. */
   mode: z.enum(['enforce', 'shadow']).default('enforce'),
 };

@@ -39,14 +39,15 @@ export const getAudit: Operation = async (req) => {
     : req.isPlatformAdmin
       ? auditKeys.platformPartition
       : auditKeys.tenantPartition(req.actor.tenantId);
-  const startKey = decodeCursor(q.nextToken, req.actor.tenantId, auditCursorKey, 'query.nextToken');
+  const scope = { tenantId: req.actor.tenantId, route: req.routeKey, query: { partition, since: q.since } };
+  const startKey = decodeCursor(q.nextToken, scope, auditCursorKey, 'query.nextToken');
   const page = await req.deps.repo.queryAudit({
     partition,
     limit: q.limit,
     ...(q.since ? { since: new Date(q.since).toISOString() } : {}),
     ...(startKey ? { startKey } : {}),
   });
-  const nextToken = encodeCursor(page.lastKey as Record<string, string> | undefined, req.actor.tenantId);
+  const nextToken = encodeCursor(page.lastKey as Record<string, string> | undefined, scope);
   return json({ items: page.items, ...(nextToken ? { nextToken } : {}) }, { event: req.event });
 };
 

@@ -36,7 +36,12 @@ const tenantCursorKey = z.object({ tenantId: z.string().max(1024) }).strict();
 /** `GET /admin/tenants?tier=&vertical=&status=&limit=&nextToken=` — one page, `nextToken` when more. */
 export const listTenants: Operation = async (req) => {
   const q = parse(tenantListQuerySchema, req.query, 'query');
-  const startKey = decodeCursor(q.nextToken, req.actor.tenantId, tenantCursorKey, 'query.nextToken');
+  const scope = {
+    tenantId: req.actor.tenantId,
+    route: req.routeKey,
+    query: { tier: q.tier, vertical: q.vertical, status: q.status },
+  };
+  const startKey = decodeCursor(q.nextToken, scope, tenantCursorKey, 'query.nextToken');
   const page = await req.deps.repo.listTenants({
     limit: q.limit,
     ...(q.tier ? { tier: q.tier } : {}),
@@ -44,7 +49,7 @@ export const listTenants: Operation = async (req) => {
     ...(q.status ? { status: q.status } : {}),
     ...(startKey ? { startKey } : {}),
   });
-  const nextToken = encodeCursor(page.lastKey as Record<string, string> | undefined, req.actor.tenantId);
+  const nextToken = encodeCursor(page.lastKey as Record<string, string> | undefined, scope);
   return json(
     { items: page.items.map(publicTenant), ...(nextToken ? { nextToken } : {}) },
     { event: req.event },

@@ -32,7 +32,8 @@ export interface HttpHandlerOptions<R extends HttpRequest> {
 
 /**
  * Builds a Lambda's REST proxy handler over the route table — the one routing style of every service. Per request:
- * 1. a non-proxy event (no `requestContext.requestId`) → 400;
+ * 1. a non-proxy event (no `requestContext.requestId`) → 400; a path that does not decode ({@link malformedPath}) →
+ *    400, logged as a client error;
  * 2. resolves the route ONCE ({@link resolveRoute}) and the tenant context once (`tenantContextFromEvent`); a route
  *    this Lambda does not serve → 404, or 405 with `Allow` when its path has served routes of other methods;
  * 3. logger: Lambda context, `correlation_id` = request id, keys `route`, `tenantId`, `userId`, `tier`;
@@ -59,6 +60,15 @@ export function createHttpHandler<R extends HttpRequest>(opts: HttpHandlerOption
     if (!requestId) {
       return problem(400, 'Bad Request', { detail: 'Expected an API Gateway REST proxy event.' });
     }
+    const malformed = malformedPath(event);
+    if (malformed) {
+      logger.info('client error: path is not valid percent-encoding', { clientError: true, requestId });
+      return problem(400, 'Bad Request', {
+        detail: 'The request path is not valid percent-encoded UTF-8.',
+        errors: [{ path: 'path', message: malformed }],
+        requestId,
+      });
+    }
     const route = resolveRoute(event);
     if (!route || !serves(route)) return notServed(event, serves, requestId);
     const key = routeKey(route);
@@ -81,6 +91,28 @@ export function createHttpHandler<R extends HttpRequest>(opts: HttpHandlerOption
       logger.resetKeys();
     }
   };
+}
+
+/**
+ * Why a request path cannot be decoded, or `undefined` when it can: every segment of `event.path` (as sent,
+ * percent-encoded) and every path parameter must decode as UTF-8 percent-encoding (`decodeURIComponent`) and hold no
+ * NUL. Checked before routing, the limiter, permissions and any endpoint, in every service.
+ */
+export function malformedPath(event: Pick<ProxyEvent, 'path' | 'pathParameters'>): string | undefined {
+  const raw = typeof event.path === 'string' ? event.path : '';
+  for (const segment of raw.split('/')) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return 'has a malformed percent-escape or invalid UTF-8';
+    }
+    if (decoded.includes('\0')) return 'must not contain NUL';
+  }
+  for (const v of Object.values(event.pathParameters ?? {})) {
+    if (v?.includes('\0')) return 'must not contain NUL';
+  }
+  return undefined;
 }
 
 /** The problem response of an error thrown below an endpoint. */

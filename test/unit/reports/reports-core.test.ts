@@ -37,36 +37,46 @@ describe('report ids (ULID)', () => {
 
 describe('cursor (lambdas/shared/http/cursor.ts)', () => {
   const key = z.object({ reportId: z.string().regex(REPORT_ID_PATTERN) }).strict();
-  const decode = (c: string, tenant = 'acme') => decodeCursor(c, tenant, key, 'cursor');
+  const scope = (tenantId = 'acme', query: Record<string, string> = {}) => ({
+    tenantId,
+    route: 'GET /v1/reports',
+    query,
+  });
+  const decode = (c: string, s = scope()) => decodeCursor(c, s, key, 'cursor');
+  const id = newReportId();
+  const good = encodeCursor({ reportId: id }, scope())!;
+  const [payload = '', sig = ''] = good.split('.');
+  const forged = (k: unknown) => `${Buffer.from(JSON.stringify(k)).toString('base64url')}.${sig}`;
 
-  it('round-trips a report id, is opaque (base64url) and bound to the tenant it was issued to', () => {
-    const id = newReportId();
-    const c = encodeCursor({ reportId: id }, 'acme')!;
-    expect(c).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(c).not.toContain(id);
-    expect(decode(c)).toEqual({ reportId: id });
-    expect(decodeCursor(undefined, 'acme', key, 'cursor')).toBeUndefined();
-    expect(encodeCursor(undefined, 'acme')).toBeUndefined();
-    expect(() => decode(c, 'globex')).toThrow(expect.objectContaining({ status: 400 }));
+  it('round-trips a report id and is bound to the tenant, route and query filters it was issued for', () => {
+    expect(good).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
+    expect(decode(good)).toEqual({ reportId: id });
+    expect(decodeCursor(undefined, scope(), key, 'cursor')).toBeUndefined();
+    expect(encodeCursor(undefined, scope())).toBeUndefined();
+    expect(() => decode(good, scope('globex'))).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => decode(good, scope('acme', { tier: 'free' }))).toThrow(
+      expect.objectContaining({ status: 400 }),
+    );
+    expect(() => decode(good, { ...scope(), route: 'GET /admin/audit' })).toThrow(
+      expect.objectContaining({ status: 400 }),
+    );
+    // Another key (another stage) does not verify.
+    expect(() => decodeCursor(good, scope(), key, 'cursor', Buffer.alloc(32, 7))).toThrow(
+      expect.objectContaining({ status: 400 }),
+    );
   });
 
   it.each([
     ['garbage!'],
-    [Buffer.from('not json').toString('base64url')],
-    [Buffer.from('null').toString('base64url')],
-    ['x'.repeat(4097)],
-    [
-      Buffer.from(
-        JSON.stringify({ v: 2, t: 'acme', k: { reportId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' } }),
-      ).toString('base64url'),
-    ],
-    [Buffer.from(JSON.stringify({ v: 1, t: 'acme', k: 'acme' })).toString('base64url')],
-    [Buffer.from(JSON.stringify({ v: 1, t: 'acme', k: { tenantId: 'globex' } })).toString('base64url')],
-    [
-      Buffer.from(JSON.stringify({ v: 1, k: { reportId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' } })).toString(
-        'base64url',
-      ),
-    ],
+    ['no-signature'],
+    [payload],
+    [`${payload}.`],
+    [`${payload}.${'A'.repeat(22)}`],
+    [`${payload}x.${sig}`],
+    [`${good}${good}`],
+    ['x'.repeat(2000)],
+    [forged({ reportId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' })],
+    [forged({ tenantId: 'globex' })],
   ])('rejects %s with 400 at its field path', (c) => {
     expect(() => decode(c)).toThrow(
       expect.objectContaining({
