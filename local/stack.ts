@@ -9,6 +9,7 @@ import { type LocalDynamo, startDynalite, useLocalDynamoEnv } from './dynamo';
 import { type EchoUpstream, startEchoUpstream } from './echo-upstream';
 import type { AccessLogSink } from './gateway/access-log';
 import { AuthorizerStep } from './gateway/authorizer-step';
+import { answerClientError } from './gateway/client-error';
 import { createGateway } from './gateway/server';
 import { UsagePlanThrottle } from './gateway/usage-plan';
 import { UsagePlanDirectory } from './gateway/usage-plans';
@@ -98,6 +99,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
       res.end('{"message":"starting"}');
     });
     server.keepAliveTimeout = 65_000;
+    server.on('clientError', answerClientError);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, config.host, () => resolve());

@@ -82,17 +82,18 @@ export function eventHeaders(
   headers: Record<string, string | undefined> | null | undefined,
   multiValueHeaders: Record<string, string[] | undefined> | null | undefined,
 ): HeaderMap {
-  const out: HeaderMap = {};
+  // A Map, so header names such as `constructor` or `__proto__` are plain keys, never prototype members.
+  const out = new Map<string, string[]>();
   for (const [k, vs] of Object.entries(multiValueHeaders ?? {})) {
     if (!vs) continue;
     const name = k.toLowerCase();
-    out[name] = [...(out[name] ?? []), ...vs];
+    out.set(name, [...(out.get(name) ?? []), ...vs]);
   }
   for (const [k, v] of Object.entries(headers ?? {})) {
     const name = k.toLowerCase();
-    if (v !== undefined && out[name] === undefined) out[name] = [v];
+    if (v !== undefined && !out.has(name)) out.set(name, [v]);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 function isRateLimitHeader(name: string): boolean {

@@ -37,23 +37,18 @@ export function eventHeaders(rawHeaders: string[]): {
   headers: Record<string, string> | null;
   multiValueHeaders: Record<string, string[]> | null;
 } {
-  const headers: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  const multi = new Map<string, string[]>();
   const nameByLower = new Map<string, string>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const sent = rawHeaders[i]!;
-    const value = rawHeaders[i + 1]!;
     const lower = sent.toLowerCase();
     const name = nameByLower.get(lower) ?? sent;
     nameByLower.set(lower, name);
-    headers[name] = value;
-    const list = multi[name] ?? [];
-    list.push(value);
-    multi[name] = list;
+    pushTo(multi, name, rawHeaders[i + 1]!);
   }
   return nameByLower.size === 0
     ? { headers: null, multiValueHeaders: null }
-    : { headers, multiValueHeaders: multi };
+    : { headers: lastValues(multi), multiValueHeaders: Object.fromEntries(multi) };
 }
 
 /**
@@ -64,23 +59,30 @@ export function eventQuery(rawQuery: string): {
   queryStringParameters: Record<string, string> | null;
   multiValueQueryStringParameters: Record<string, string[]> | null;
 } {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
-  let any = false;
+  const multi = new Map<string, string[]>();
   for (const part of rawQuery.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
-    const name = decode(eq === -1 ? part : part.slice(0, eq));
-    const value = eq === -1 ? '' : decode(part.slice(eq + 1));
-    single[name] = value;
-    const list = multi[name] ?? [];
-    list.push(value);
-    multi[name] = list;
-    any = true;
+    pushTo(multi, decode(eq === -1 ? part : part.slice(0, eq)), eq === -1 ? '' : decode(part.slice(eq + 1)));
   }
-  return any
-    ? { queryStringParameters: single, multiValueQueryStringParameters: multi }
+  return multi.size > 0
+    ? { queryStringParameters: lastValues(multi), multiValueQueryStringParameters: Object.fromEntries(multi) }
     : { queryStringParameters: null, multiValueQueryStringParameters: null };
+}
+
+/**
+ * Appends to a name's list. A `Map`, not an object literal, so names such as `__proto__`, `constructor` or
+ * `toString` are plain keys (`Object.fromEntries` then makes them own properties).
+ */
+function pushTo(m: Map<string, string[]>, name: string, value: string): void {
+  const list = m.get(name);
+  if (list) list.push(value);
+  else m.set(name, [value]);
+}
+
+/** The last value of each name (REST `headers` / `queryStringParameters`), as own properties. */
+function lastValues(m: Map<string, string[]>): Record<string, string> {
+  return Object.fromEntries([...m].map(([k, vs]) => [k, vs[vs.length - 1]!]));
 }
 
 function decode(s: string): string {
