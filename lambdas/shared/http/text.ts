@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { USER_ID_PATTERN } from '../../../lib/config/data-model';
 
 /** C0/C1 control characters and DEL, except tab, LF and CR (allowed in multi-line text only). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is this regex's purpose
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 /** Tab, LF, CR: refused in single-line text and identifiers. */
 const LINE_CONTROL = /[\t\n\r]/;
