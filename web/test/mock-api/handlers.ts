@@ -12,6 +12,7 @@ import { tenantAdminViolations } from '../../../lambdas/admin/tenant-admin-rules
 import { createReportSchema, listQuerySchema } from '../../../lambdas/reports/schemas';
 import { badRequest, fieldErrors, problem } from '../../../lambdas/shared/http/problem';
 import { effectivePolicy } from '../../../lambdas/shared/rate-limit/core/resolve';
+import { eventBatchSchema } from '../../../lib/config/analytics';
 import { isRole, type Role } from '../../../lib/config/roles';
 import { ROUTES, type Route, routeKey } from '../../../lib/config/routes';
 import type { Tier } from '../../../lib/config/tiers';
@@ -185,6 +186,12 @@ const IMPL: Record<string, Impl> = {
     if (i < 0) return problem(404, 'Not Found', { detail: 'No such report.' });
     c.db.reports.splice(i, 1);
     return { statusCode: 204, headers: {}, body: '' };
+  },
+  'POST /v1/events': async (c) => {
+    // Batch shape of lib/config/analytics.ts; per-event rules are the server's (lambdas/shared/analytics/ingest.ts).
+    const parsed = eventBatchSchema.safeParse(await body(c.request));
+    if (!parsed.success) return badRequest(fieldErrors(parsed.error.issues));
+    return json(202, { accepted: parsed.data.events.length, duplicates: 0, dropped: 0 });
   },
   'ANY /v1/market/{proxy+}': (c) => json(200, { path: c.url.pathname }),
   'GET /admin/tiers': (c) => json(200, { items: [...c.db.tiers.values()] }),
