@@ -106,6 +106,7 @@ export type GatewayResponseType =
   | 'AUTHORIZER_FAILURE'
   | 'AUTHORIZER_CONFIGURATION_ERROR'
   | 'INTEGRATION_TIMEOUT'
+  | 'REQUEST_TOO_LARGE'
   | 'DEFAULT_4XX'
   | 'DEFAULT_5XX';
 
@@ -136,6 +137,7 @@ export const GATEWAY_RESPONSES: readonly GatewayResponseSpec[] = [
   { type: 'AUTHORIZER_FAILURE', status: 503, title: 'Service Unavailable' },
   { type: 'AUTHORIZER_CONFIGURATION_ERROR', status: 503, title: 'Service Unavailable' },
   { type: 'INTEGRATION_TIMEOUT', status: 504, title: 'Gateway Timeout' },
+  { type: 'REQUEST_TOO_LARGE', status: 413, title: 'Content Too Large' },
   { type: 'DEFAULT_4XX', status: 400, title: 'Request rejected by the gateway' },
   { type: 'DEFAULT_5XX', status: 500, title: 'Gateway error' },
 ];

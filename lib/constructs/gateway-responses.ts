@@ -20,6 +20,7 @@ const RESPONSE_TYPES: Readonly<Record<GatewayResponseType, apigw.ResponseType>> 
   AUTHORIZER_FAILURE: apigw.ResponseType.AUTHORIZER_FAILURE,
   AUTHORIZER_CONFIGURATION_ERROR: apigw.ResponseType.AUTHORIZER_CONFIGURATION_ERROR,
   INTEGRATION_TIMEOUT: apigw.ResponseType.INTEGRATION_TIMEOUT,
+  REQUEST_TOO_LARGE: apigw.ResponseType.REQUEST_TOO_LARGE,
   DEFAULT_4XX: apigw.ResponseType.DEFAULT_4XX,
   DEFAULT_5XX: apigw.ResponseType.DEFAULT_5XX,
 };

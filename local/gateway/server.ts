@@ -46,8 +46,8 @@ export interface GatewayDeps {
   onError?: (message: string) => void;
 }
 
-/** API Gateway's maximum payload, bytes. */
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Largest request body, bytes: Lambda's 6 MB synchronous invocation payload (API Gateway itself allows 10 MB). */
+const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
 interface Reply {
   status: number;

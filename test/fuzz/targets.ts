@@ -10,6 +10,7 @@ import {
   usageQuerySchema,
 } from '../../lambdas/admin/schemas';
 import { createReportSchema, listQuerySchema } from '../../lambdas/reports/schemas';
+import { eventBatchSchema } from '../../lib/config/analytics';
 import { ROUTES, type Route, routeKey } from '../../lib/config/routes';
 
 /**
@@ -19,6 +20,7 @@ import { ROUTES, type Route, routeKey } from '../../lib/config/routes';
 export const ROUTE_SCHEMAS: Readonly<Record<string, { body?: z.ZodType; query?: z.ZodType }>> = {
   'GET /v1/reports': { query: listQuerySchema },
   'POST /v1/reports': { body: createReportSchema },
+  'POST /v1/events': { body: eventBatchSchema },
   'PUT /admin/tiers/{tier}': { body: tierPutSchema },
   'GET /admin/tenants': { query: tenantListQuerySchema },
   'POST /admin/tenants': { body: tenantCreateSchema },

@@ -183,6 +183,7 @@ describe.each(STAGE_NAMES)('gateway — %s', (stage) => {
       ['ACCESS_DENIED', '403'],
       ['THROTTLED', '429'],
       ['QUOTA_EXCEEDED', '429'],
+      ['REQUEST_TOO_LARGE', '413'],
       ['DEFAULT_5XX', undefined],
     ] as const) {
       const r = responses.find((x) => x.ResponseType === type);

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +76,45 @@ describe('fuzz targets', () => {
   it('every route that takes a body has its zod schema registered (so new routes are fuzzed with theirs)', () => {
     const missing = TARGETS.filter((r) => takesBody(r) && !ROUTE_SCHEMAS[routeKey(r)]?.body).map(routeKey);
     expect(missing).toEqual([]);
+  });
+});
+
+describe("the local gateway's own rejections follow the contract", () => {
+  const raw = (head: string, body = ''): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const sock = connect(Number(base.port), base.hostname, () => sock.end(`${head}\r\n\r\n${body}`));
+      const chunks: Buffer[] = [];
+      sock.on('data', (c: Buffer) => chunks.push(c));
+      sock.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      sock.on('error', reject);
+    });
+  const problemOf = (reply: string) => {
+    const [head = '', body = ''] = reply.split('\r\n\r\n');
+    const p = JSON.parse(body) as Record<string, unknown>;
+    expect(head.toLowerCase()).toContain('content-type: application/problem+json');
+    expect(head.toLowerCase()).toContain(`x-amzn-requestid: ${String(p.requestId).toLowerCase()}`);
+    return { status: Number(head.split(' ')[1]), p };
+  };
+
+  it('oversized headers → 431, unknown method → 405, malformed HTTP → 400, body over 6 MB → 413', async () => {
+    const big = problemOf(await raw(`GET /v1/me HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}`));
+    expect([big.status, big.p.status]).toEqual([431, 431]);
+    const method = problemOf(await raw('FOO /v1/me HTTP/1.1\r\nHost: x'));
+    expect([method.status, method.p.status]).toEqual([405, 405]);
+    const junk = problemOf(await raw('GET /v1/me HTTP/1.1\r\nHost: x\r\nBad Header Name: y'));
+    expect([junk.status, junk.p.status]).toEqual([400, 400]);
+    const res = await send(base, {
+      method: 'POST',
+      path: '/v1/reports',
+      headers: { authorization: `Bearer ${tokens.user}`, 'content-type': 'application/json' },
+      body: `{"title":"t","body":"${'x'.repeat(6 * 1024 * 1024)}"}`,
+      route: 'POST /v1/reports',
+      caller: 'user',
+    });
+    expect(res.status).toBe(413);
+    expect(
+      violations({ method: 'POST', path: '/v1/reports', headers: {}, route: '', caller: 'user' }, res, []),
+    ).toEqual([]);
   });
 });
 
