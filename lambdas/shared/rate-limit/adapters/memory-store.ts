@@ -114,12 +114,7 @@ export class MemoryStore implements LimiterStore {
           continue;
         }
         const r = gcra(tat, now, c.intervalMs, c.toleranceMs);
-        results.push({
-          allowed: r.allowed,
-          remaining: r.remaining,
-          resetMs: r.resetMs,
-          retryAfterMs: r.retryAfterMs,
-        });
+        results.push(outcomeOf(r));
         if (r.allowed) {
           writes.push(() =>
             this.data.set(c.key, {
@@ -148,12 +143,7 @@ export class MemoryStore implements LimiterStore {
           continue;
         }
         const r = quota(count, c.limit, win, now);
-        results.push({
-          allowed: r.allowed,
-          remaining: r.remaining,
-          resetMs: r.resetMs,
-          retryAfterMs: r.retryAfterMs,
-        });
+        results.push(outcomeOf(r));
         if (r.allowed) {
           writes.push(() =>
             this.data.set(c.key, {
@@ -205,4 +195,9 @@ export class MemoryStore implements LimiterStore {
   async close(): Promise<void> {
     this.data.clear();
   }
+}
+
+/** The per-rule outcome (allowed, remaining, reset and retry-after in ms) of a GCRA or quota step, without its new state. */
+function outcomeOf(r: { allowed: boolean; remaining: number; resetMs: number; retryAfterMs: number }) {
+  return { allowed: r.allowed, remaining: r.remaining, resetMs: r.resetMs, retryAfterMs: r.retryAfterMs };
 }
