@@ -1,14 +1,15 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { findRoute, type Route } from '../../../../lib/config/routes';
 import { problem } from '../../http/problem';
+/** A REST proxy Lambda handler: the one declaration lives in the HTTP toolkit. */
+import type { ProxyHandler } from '../../http/types';
 import type { LoggerAndMetrics } from '../../logger-metrics';
 import { type TenantContext, tenantContextFromEvent } from '../../tenant-context';
 import type { Decision } from '../core/decision';
 import { rateLimitHeaders } from '../core/headers';
 import type { RateLimitRuntime } from './runtime';
 
-/** A REST proxy Lambda handler. */
-export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+export type { ProxyHandler };
 
 /**
  * The response for a decision that is not `allowed`: 429 Too Many Requests (RFC 6585 §4) with an RFC 9457 problem
