@@ -11,9 +11,7 @@ export { DynamoPolicySource } from './adapters/dynamo-policy-source';
 export { MemoryStore } from './adapters/memory-store';
 export {
   type LimitTarget,
-  limitTarget,
   limitTargetOf,
-  type ProxyHandler,
   type RateLimitMiddleware,
   rejectionResponse,
 } from './adapters/middleware';
@@ -26,7 +24,6 @@ export {
   rateLimiting,
   rateLimitMiddleware,
   resetRateLimiter,
-  withRateLimit,
 } from './adapters/process-runtime';
 export { createRedisClient, LIMITER_SHA, RedisStore } from './adapters/redis-store';
 export { type RateLimiterOptions, RateLimitRuntime } from './adapters/runtime';

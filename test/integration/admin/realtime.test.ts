@@ -6,8 +6,8 @@ import {
   configureRateLimiter,
   DynamoPolicySource,
   resetRateLimiter,
-  withRateLimit,
 } from '../../../lambdas/shared/rate-limit';
+import { limitedService } from '../../helpers/limited-service';
 import { type RedisServer, startRedis } from '../../helpers/redis-server';
 import { ACTORS, call, createAdminApi, lambdaContext, restEvent, testDeps } from '../../unit/admin/fixtures';
 import { type AdminDb, startAdminDb } from './setup';
@@ -28,10 +28,13 @@ afterAll(async () => {
 });
 
 /** A limited service route (`GET /v1/reports`) behind the real limiter on Redis. */
-const service = withRateLimit(
-  async (): Promise<APIGatewayProxyResult> => ({ statusCode: 200, headers: {}, body: '{"ok":true}' }),
-  createLoggerAndMetrics('reports'),
-);
+const service = limitedService(createLoggerAndMetrics('reports'), {
+  'GET /v1/reports': async (): Promise<APIGatewayProxyResult> => ({
+    statusCode: 200,
+    headers: {},
+    body: '{"ok":true}',
+  }),
+});
 
 function asUser(userId: string) {
   return service(

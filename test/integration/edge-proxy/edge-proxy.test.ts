@@ -262,7 +262,7 @@ describe('handler.ts', () => {
   });
 });
 
-describe('behind withRateLimit', () => {
+describe('behind the rate-limit step', () => {
   it('a 429 from the limiter never reaches the upstream; allowed responses carry rate-limit headers', async () => {
     const rl = await import('../../../lambdas/shared/rate-limit');
     const policy = new rl.StaticPolicySource();

@@ -67,7 +67,7 @@ async function untilDenied(
   throw new Error('never limited');
 }
 
-describe('limit class applied by withRateLimit', () => {
+describe('limit class applied by the rate-limit step', () => {
   it('POST (write) hits the stricter user-writes rule before GET (read) hits user-rate', async () => {
     const writes = await untilDenied((i) => post(user('writer'), i), 201);
     const reads = await untilDenied(() => list(user('reader')), 200);

@@ -7,7 +7,6 @@ import {
   getUsage,
   rateLimiter,
   resetRateLimiter,
-  withRateLimit,
 } from '../../../lambdas/shared/rate-limit';
 import { MemoryStore } from '../../../lambdas/shared/rate-limit/adapters/memory-store';
 import { metricsFor, PowertoolsTelemetry } from '../../../lambdas/shared/rate-limit/adapters/telemetry';
@@ -19,6 +18,7 @@ import type { EvaluateRequest, LimiterStore } from '../../../lambdas/shared/rate
 import { toAuthorizerContext } from '../../../lambdas/shared/tenant-context';
 import type { RuleInput } from '../../../lib/config/policy';
 import { ROUTES, type Route } from '../../../lib/config/routes';
+import { limitedService } from '../../helpers/limited-service';
 import { fixedFlags, freshTenant } from './conformance.suite';
 
 const route = (method: string, path: string): Route =>
@@ -477,7 +477,7 @@ function event(
   } as unknown as APIGatewayProxyEvent;
 }
 
-describe('withRateLimit middleware', () => {
+describe('rate-limit step of the handler wrapper', () => {
   const obs = createLoggerAndMetrics('reports');
   afterEach(async () => {
     await resetRateLimiter();
@@ -494,7 +494,7 @@ describe('withRateLimit middleware', () => {
       telemetry: { record: (d) => void decisions.push(d) },
     });
     const inner = vi.fn(async () => ({ statusCode: 200, body: 'ok', headers: { 'x-own': '1' } }));
-    const h = withRateLimit(inner, obs);
+    const h = limitedService(obs, { 'GET /v1/reports': inner });
     const tenant = freshTenant();
     const ok = await h(event('GET', '/v1/reports', tenant), ctx);
     expect(ok.statusCode).toBe(200);
@@ -523,13 +523,23 @@ describe('withRateLimit middleware', () => {
   it('passes public, unlimited and tenant-less requests straight through', async () => {
     const record = vi.fn();
     configureRateLimiter({ store: 'memory', flags: fixedFlags(), telemetry: { record } });
-    const h = withRateLimit(async () => ({ statusCode: 200, body: '' }), obs);
+    const ok = async () => ({ statusCode: 200, body: '' });
+    const h = limitedService(obs, { 'GET /health': ok, 'GET /v1/reports': ok });
     expect((await h(event('GET', '/health', 't'), ctx)).headers).toBeUndefined();
     expect(
-      (await h({ ...event('GET', '/v1/reports', 't'), requestContext: {} } as APIGatewayProxyEvent, ctx))
-        .headers,
+      (
+        await h(
+          {
+            ...event('GET', '/v1/reports', 't'),
+            requestContext: { requestId: 'req-1' },
+          } as APIGatewayProxyEvent,
+          ctx,
+        )
+      ).headers,
     ).toBeUndefined();
-    expect((await h(event('GET', '/nope', 't'), ctx)).headers).toBeUndefined();
+    const unknown = await h(event('GET', '/nope', 't'), ctx);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.headers).not.toHaveProperty('X-RateLimit-Limit');
     expect(record).not.toHaveBeenCalled();
   });
 
@@ -537,7 +547,8 @@ describe('withRateLimit middleware', () => {
     const dead = new FlakyStore(new MemoryStore());
     dead.mode = 'fail';
     configureRateLimiter({ store: dead, flags: fixedFlags(), telemetry: { record: () => undefined } });
-    const h = withRateLimit(async () => ({ statusCode: 201, body: '' }), obs);
+    const created = async () => ({ statusCode: 201, body: '' });
+    const h = limitedService(obs, { 'POST /v1/reports': created, 'GET /v1/reports': created });
     const res = await h(event('POST', '/v1/reports', freshTenant()), ctx);
     expect(res.statusCode).toBe(503);
     expect(res.headers!['Retry-After']).toBe('1');

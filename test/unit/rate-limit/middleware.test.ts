@@ -5,7 +5,6 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryStore } from '../../../lambdas/shared/rate-limit/adapters/memory-store';
 import {
   createRateLimitMiddleware,
-  createWithRateLimit,
   limitTargetOf,
 } from '../../../lambdas/shared/rate-limit/adapters/middleware';
 import { RateLimitRuntime } from '../../../lambdas/shared/rate-limit/adapters/runtime';
@@ -118,10 +117,12 @@ describe('limiter telemetry on the handler’s Powertools Logger/Metrics', () =>
       logger.resetKeys();
       return ok();
     };
-    const limited = createWithRateLimit(rt, handler, { logger, metrics });
+    const limit = createRateLimitMiddleware(rt, { logger, metrics });
     const tenant = tenantCtx(freshTenant());
-    expect((await limited(event('/v1/reports', tenant, 'req-allowed'), ctx)).statusCode).toBe(200);
-    expect((await limited(event('/v1/reports', tenant, 'req-denied'), ctx)).statusCode).toBe(429);
+    const limited = (ev: APIGatewayProxyEvent) =>
+      limit(ev, ctx, limitTargetOf(GET, tenant), () => handler(ev));
+    expect((await limited(event('/v1/reports', tenant, 'req-allowed'))).statusCode).toBe(200);
+    expect((await limited(event('/v1/reports', tenant, 'req-denied'))).statusCode).toBe(429);
 
     const handled = lines.find((l) => l.message === 'handled');
     const denied = lines.find((l) => l.message === 'rate limit denied');

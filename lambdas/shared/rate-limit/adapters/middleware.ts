@@ -1,15 +1,11 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { findRoute, type Route } from '../../../../lib/config/routes';
+import type { Route } from '../../../../lib/config/routes';
 import { problem } from '../../http/problem';
-/** A REST proxy Lambda handler: the one declaration lives in the HTTP toolkit. */
-import type { ProxyHandler } from '../../http/types';
 import type { LoggerAndMetrics } from '../../logger-metrics';
-import { type TenantContext, tenantContextFromEvent } from '../../tenant-context';
+import type { TenantContext } from '../../tenant-context';
 import type { Decision } from '../core/decision';
 import { rateLimitHeaders } from '../core/headers';
 import type { RateLimitRuntime } from './runtime';
-
-export type { ProxyHandler };
 
 /**
  * The response for a decision that is not `allowed`: 429 Too Many Requests (RFC 6585 §4) with an RFC 9457 problem
@@ -66,16 +62,6 @@ export function limitTargetOf(
 }
 
 /**
- * The target of a proxy event, resolving the route (`findRoute` on `httpMethod` + `resource`) and the tenant context
- * (`tenantContextFromEvent`) itself. Transition fallback for callers that do not pass the resolved route yet.
- */
-export function limitTarget(event: APIGatewayProxyEvent): LimitTarget | undefined {
-  const route = findRoute(event.httpMethod, event.resource);
-  if (!route || route.limitClass === 'none') return undefined;
-  return limitTargetOf(route, tenantContextFromEvent(event));
-}
-
-/**
  * The rate-limit step of a request whose route and tenant context were resolved once by the caller: not limited
  * (`target` undefined) → `next()` unchanged; over limit → 429 problem with `Retry-After` and `violated-policies`;
  * limiter down on a `failMode: 'closed'` route → 503 with `Retry-After`; otherwise `next()`'s response with
@@ -117,18 +103,4 @@ export function createRateLimitMiddleware(
     const res = await next();
     return { ...res, headers: { ...(res.headers ?? {}), ...rateLimitHeaders(decision) } };
   };
-}
-
-/**
- * Wraps a REST proxy handler with the rate limiter, resolving route and tenant context from the event itself
- * ({@link limitTarget}); callers that already resolved them use {@link createRateLimitMiddleware} directly.
- * @param obs the handler's Powertools Logger and Metrics
- */
-export function createWithRateLimit(
-  runtime: MiddlewareRuntime,
-  handler: ProxyHandler,
-  obs: LoggerAndMetrics,
-): ProxyHandler {
-  const limit = createRateLimitMiddleware(runtime, obs);
-  return (event, context) => limit(event, context, limitTarget(event), () => handler(event, context));
 }

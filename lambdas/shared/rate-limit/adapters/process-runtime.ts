@@ -3,12 +3,7 @@ import type { LoggerAndMetrics } from '../../logger-metrics';
 import type { RateLimiter } from '../core/limiter';
 import { rateLimitSettingsFromEnv } from '../core/settings';
 import type { UsageEntry } from '../core/usage';
-import {
-  createRateLimitMiddleware,
-  createWithRateLimit,
-  type ProxyHandler,
-  type RateLimitMiddleware,
-} from './middleware';
+import { createRateLimitMiddleware, type RateLimitMiddleware } from './middleware';
 import { type RateLimiterOptions, RateLimitRuntime } from './runtime';
 
 /**
@@ -35,19 +30,6 @@ export function resetRateLimiter(): Promise<void> {
 /** The process-wide limiter (configured from the environment on first use). */
 export function rateLimiter(): RateLimiter {
   return rateLimiting.limiter();
-}
-
-/**
- * Wraps a REST proxy handler with the rate limiter. The route comes from `event.httpMethod` + `event.resource`
- * (`findRoute`), the tenant from the authorizer context (`tenantContextFromEvent`); public routes, `limitClass:
- * 'none'` routes and events without a tenant pass straight through. Over limit → 429 problem (RFC 9457) with
- * `Retry-After` and `violated-policies`; limiter down on a `failMode: 'closed'` route → 503 with `Retry-After`;
- * otherwise the handler's response with `X-RateLimit-*`, `RateLimit-Policy` and `RateLimit` headers added.
- * Every decision is recorded as metrics/logs on the handler's Logger/Metrics (docs/architecture.md, observability conventions).
- * @param obs the handler's Powertools Logger and Metrics
- */
-export function withRateLimit(handler: ProxyHandler, obs: LoggerAndMetrics): ProxyHandler {
-  return createWithRateLimit(rateLimiting, handler, obs);
 }
 
 /**
