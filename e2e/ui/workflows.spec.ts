@@ -77,8 +77,10 @@ for (const vertical of E2E_VERTICALS) {
         scope: 'user',
         subject: user.userId,
         kind: 'rate',
+        // 3 per 30 s: once the burst is spent the next request waits ~10 s (one emission interval), long enough
+        // for the countdown to be seen on a slow machine (6 s gave a 2 s wait that could end before the check).
         limit: 3,
-        periodSec: 6,
+        periodSec: 30,
       };
       const put = await admin.put(
         `/admin/tenants/${t.tenantId}/limits`,
@@ -89,16 +91,24 @@ for (const vertical of E2E_VERTICALS) {
 
       await signIn(page, user, { path: 'limits' });
       const alert = page.getByRole('alert').filter({ hasText: 'Rate limit reached' });
-      for (let i = 0; i < 10 && !(await alert.isVisible()); i++) {
-        await page.getByRole('button', { name: 'Refresh' }).click();
-        await page.waitForLoadState('networkidle');
+      // Each Refresh is one GET /v1/me; wait for its answer (not for network idle, which is already reached and
+      // would let the next click race the previous request) and stop at the first 429.
+      const refresh = page.getByRole('button', { name: 'Refresh' });
+      for (let i = 0, status = 0; i < 10 && status !== 429; i++) {
+        const [res] = await Promise.all([
+          page.waitForResponse((r) => r.url().endsWith('/v1/me') && r.request().method() === 'GET'),
+          refresh.click(),
+        ]);
+        status = res.status();
       }
       await expect(alert).toBeVisible();
+      // The page survived the rate-limited refresh: the header and its Refresh button are still there.
+      await expect(refresh).toBeVisible();
       await expect(alert).toContainText('“e2e-ui-slow”');
       await expect(alert.getByText(/Try again in/)).toBeVisible();
       const retry = alert.getByRole('button', { name: 'Retry' });
       await expect(retry).toBeDisabled();
-      await expect(retry).toBeEnabled({ timeout: 10_000 });
+      await expect(retry).toBeEnabled({ timeout: 15_000 });
       await expect(alert.getByText('You can try again now.')).toBeVisible();
       await retry.click();
       await expect(alert).toHaveCount(0);

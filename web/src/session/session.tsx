@@ -41,7 +41,10 @@ export function useApplyTheme(theme: Theme | undefined): void {
   }, [theme]);
 }
 
-/** Loads the session and themes the document; children render once `/v1/me` answered. */
+/**
+ * Loads the session and themes the document; children render once `/v1/me` answered. A failure of the first load
+ * is shown instead of the children; a failed refetch keeps the children (the last good session stays).
+ */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const q = useMeQuery();
   const me = q.data?.data;
@@ -54,7 +57,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
   }, [me]);
   useApplyTheme(session?.theme);
-  if (q.error) {
+  // Only a failed first load replaces the console: a failed refetch (e.g. "my limits" → Refresh → 429) keeps the
+  // last session and the page, which shows the error itself.
+  if (q.error && !session) {
     return (
       <main className="page narrow">
         <ApiErrorView error={q.error} onRetry={() => void q.refetch()} />

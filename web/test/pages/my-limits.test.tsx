@@ -47,4 +47,24 @@ describe('my limits and usage', () => {
       'The limiter store is unavailable',
     );
   });
+
+  it('keeps the page when a refresh is rate limited: the alert with its countdown shows under the header', async () => {
+    const { user } = renderWithTenant(undefined, { route: '/limits' });
+    await screen.findByRole('table', { name: /RateLimit headers/ });
+    mockDb().failNext.push({
+      method: 'GET',
+      path: '/v1/me',
+      status: 429,
+      body: { title: 'Too Many Requests', 'violated-policies': ['user-rate'] },
+      headers: { 'retry-after': '5' },
+    });
+    await user.click(screen.getByRole('button', { name: 'Refresh' }));
+    const alert = await screen.findByRole('alert', { name: 'Rate limit reached' });
+    expect(alert).toHaveTextContent('“user-rate”');
+    expect(within(alert).getByRole('button', { name: 'Retry' })).toBeDisabled();
+    // The session (and so the page, its Refresh button and its last table) survived the failed refetch.
+    expect(screen.getByRole('heading', { level: 1, name: 'My limits and usage' })).toBeVisible();
+    expect(screen.getByRole('button', { name: 'Refresh' })).toBeEnabled();
+    expect(screen.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  });
 });
