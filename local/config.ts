@@ -1,6 +1,13 @@
 import { isStageName, type StageName } from '../lib/config/stage-names';
 import { getStageConfig, type StageConfig } from '../lib/config/stages';
 
+/**
+ * The local stack's pagination-cursor key (`CURSOR_SIGNING_KEY`, `lambdas/shared/http/settings.ts`): fixed, so every
+ * handler of the local stack — and every restart — signs and verifies cursors alike. Not a secret: deployed stages
+ * use their own generated secret (`marketedge/<stage>/cursor-signing-key`).
+ */
+export const LOCAL_CURSOR_SIGNING_KEY = 'marketedge-local-cursor-signing-key-not-a-secret';
+
 /** Settings of the local stack, resolved from the environment. */
 export interface LocalConfig {
   /** Gateway + OIDC port (`PORT`, default 3000; 0 = pick a free one). */

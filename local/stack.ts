@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { HTTP_SETTINGS } from '../lambdas/shared/http/settings';
 import { loadOrCreateLocalSecret } from './analytics/secret';
-import { type LocalConfig, localConfig } from './config';
+import { LOCAL_CURSOR_SIGNING_KEY, type LocalConfig, localConfig } from './config';
 import { consoleFrontDoor } from './console-wiring';
 import { type DevKey, loadOrCreateDevKey, localStateDir } from './dev-key';
 import { type LocalDynamo, startDynalite, useLocalDynamoEnv } from './dynamo';
@@ -227,6 +228,7 @@ function configureHandlerEnv(env: NodeJS.ProcessEnv, h: HandlerEnv): void {
   env.RATE_LIMIT_BREAKER_THRESHOLD ??= String(h.rateLimiter.breakerFailureThreshold);
   env.RATE_LIMIT_BREAKER_COOLDOWN_MS ??= String(h.rateLimiter.breakerCooldownMs);
   env.HTTP_BACKEND_MARKETDATA = h.upstream;
+  env[HTTP_SETTINGS.cursorSigningKey.env] ??= LOCAL_CURSOR_SIGNING_KEY;
   env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   env.POWERTOOLS_TRACE_ENABLED ??= 'false';

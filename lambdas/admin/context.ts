@@ -3,6 +3,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Route } from '../../lib/config/routes';
 import type { FlagProvider } from '../shared/flags';
+import type { CursorKeySource } from '../shared/http/cursor-key';
 import type { RequestStep } from '../shared/http/types';
 import type { TenantContext } from '../shared/tenant-context';
 import type { ApiKeyPort } from './api-keys';
@@ -25,6 +26,8 @@ export interface AdminDeps {
   now: () => Date;
   /** New opaque id (bypass ids). */
   newId: () => string;
+  /** The stage's cursor signing key of `nextToken` (`lambdas/shared/http/cursor-key.ts`). */
+  cursorKey: CursorKeySource;
   /** The rate-limit step (the Lambda passes the shared limiter's; default none). */
   rateLimit?: RequestStep;
 }

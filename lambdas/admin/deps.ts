@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { documentClient } from '../shared/aws/dynamodb';
 import { flags } from '../shared/flags';
+import { cursorKeySource } from '../shared/http/cursor-key';
 import { createObservability } from '../shared/observability';
 import { bumpPolicyVersion, bumpTierVersion, getUsage } from '../shared/rate-limit';
 import { apiKeyPortFromEnv } from './api-keys';
@@ -20,7 +21,7 @@ export function newBypassId(): string {
 /**
  * Production/local adapters from the environment: tables from `*_TABLE` (`DYNAMODB_ENDPOINT` locally), API keys
  * on API Gateway when `REST_API_ID` is set (else in-memory), the shared limiter, probes for DynamoDB, `REDIS_URL`
- * and `ELASTICACHE_CACHE_NAME`. Call once per container.
+ * and `ELASTICACHE_CACHE_NAME`, the cursor key of `CURSOR_SIGNING_KEY[_SECRET_NAME]`. Call once per container.
  * @param overrides replace any adapter (tests, the local stack)
  * @throws {Error} when `REST_API_ID` is set but `USAGE_PLAN_IDS` is missing or malformed
  */
@@ -44,6 +45,7 @@ export function defaultDeps(
     metrics,
     now: () => new Date(),
     newId: newBypassId,
+    cursorKey: overrides.cursorKey ?? cursorKeySource({ env }),
     ...overrides,
   };
 }

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { lazyAnalytics } from '../shared/analytics/runtime';
 import { documentClient } from '../shared/aws/dynamodb';
+import { cursorKeySource } from '../shared/http/cursor-key';
 import { rateLimitStep } from '../shared/http/rate-limit-step';
 import { createObservability } from '../shared/observability';
 import { getTenant } from '../shared/tenants/repository';
@@ -27,6 +28,8 @@ export const handler = createReportsService({
   obs,
   rateLimit: rateLimitStep(obs),
   analytics: lazyAnalytics,
+  // Created at load: a Lambda deployed without its cursor key fails to start instead of failing on the first page.
+  cursorKey: cursorKeySource(),
   tenantProfile: async (tenantId) => {
     const t = await getTenant(tenantId);
     return t && { name: t.name, branding: t.branding };

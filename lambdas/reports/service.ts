@@ -6,6 +6,7 @@ import type { Ingestor } from '../shared/analytics/ingest';
 import type { AnalyticsIdentity } from '../shared/analytics/record';
 import { jsonBody } from '../shared/http/body';
 import { decodeCursor, encodeCursor } from '../shared/http/cursor';
+import { type CursorKeySource, processCursorKey } from '../shared/http/cursor-key';
 import { type CallerRequest, createHttpHandler, requireCaller } from '../shared/http/handler';
 import { HttpError, validationError } from '../shared/http/problem';
 import { jsonResponse, noContent } from '../shared/http/response';
@@ -30,6 +31,11 @@ export interface ReportsServiceDeps {
    * `undefined` → `/v1/me` carries only the authorizer context.
    */
   tenantProfile?: (tenantId: string) => Promise<TenantProfile | undefined>;
+  /**
+   * The stage's cursor signing key (`lambdas/shared/http/cursor-key.ts`).
+   * @default {@link processCursorKey} (from the environment, read once per container)
+   */
+  cursorKey?: CursorKeySource;
   /** Product analytics ingestion (`lambdas/shared/analytics`); omitted → `POST /v1/events` answers 204, no emits. */
   analytics?: Ingestor;
 }
@@ -79,6 +85,7 @@ export function createReportsService(deps: ReportsServiceDeps): ProxyHandler {
     props?: Record<string, unknown>,
   ) => analytics?.emit(analyticsIdentity(tenant), name, props, headers);
   const now = deps.now ?? Date.now;
+  const cursorKeyOf = deps.cursorKey ?? processCursorKey;
 
   const endpoints: Record<string, Endpoint<CallerRequest>> = {
     'GET /v1/me': async ({ tenant }) => {
@@ -94,10 +101,15 @@ export function createReportsService(deps: ReportsServiceDeps): ProxyHandler {
     'GET /v1/reports': async ({ event, tenant, routeKey }) => {
       const q = parse(listQuerySchema, event.queryStringParameters ?? {});
       const scope = { tenantId: tenant.tenantId, route: routeKey };
-      const after = decodeCursor(q.cursor, scope, cursorKey, 'cursor');
+      const signingKey = await cursorKeyOf();
+      const after = decodeCursor(q.cursor, scope, cursorKey, 'cursor', signingKey);
       const page = await repo.list(tenant.tenantId, q.limit ?? DEFAULT_PAGE_SIZE, after?.reportId);
       const body: ReportPage = { items: page.items };
-      const next = encodeCursor(page.lastReportId ? { reportId: page.lastReportId } : undefined, scope);
+      const next = encodeCursor(
+        page.lastReportId ? { reportId: page.lastReportId } : undefined,
+        scope,
+        signingKey,
+      );
       if (next) body.nextCursor = next;
       return jsonResponse(200, body);
     },

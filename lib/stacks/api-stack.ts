@@ -11,7 +11,9 @@ import {
 } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { cursorSigningSecretName, HTTP_SETTINGS } from '../../lambdas/shared/http/settings';
 import { HTTP_TARGETS, ROUTES, type Route, type StageConfig, TABLES, type TableName, TIERS } from '../config';
 import { EdgeWaf } from '../constructs/edge-waf';
 import { FeatureFlags } from '../constructs/feature-flags';
@@ -49,6 +51,8 @@ export class ApiStack extends Stack {
   readonly flags: FeatureFlags;
   /** The function (or alias) API Gateway invokes as authorizer. */
   readonly authorizerTarget: lambda.IFunction;
+  /** The stage's pagination-cursor HMAC key (generated), read by every Lambda that signs or verifies cursors. */
+  readonly cursorSigningKey: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -153,6 +157,24 @@ export class ApiStack extends Stack {
       environment: {},
     });
     this.functions = { authorizer, reports, 'edge-proxy': edgeProxy, admin, health };
+
+    // One cursor key per stage, shared by every container of the Lambdas that page (reports `cursor`, admin
+    // `nextToken`): each reads it once per container (lambdas/shared/http/cursor-key.ts).
+    this.cursorSigningKey = new secretsmanager.Secret(this, 'CursorSigningKey', {
+      secretName: cursorSigningSecretName(config.name),
+      description: `MarketEdge ${config.name}: HMAC-SHA256 key of pagination cursors (reports, admin API)`,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy,
+    });
+    Validations.of(this.cursorSigningKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Containers keep the key for their lifetime and a rotation only invalidates outstanding next-page cursors (400, the client restarts from page one); it is rotated deliberately by redeploying (docs/api-errors.md), not on a schedule.',
+    });
+    for (const f of [reports, admin]) {
+      f.fn.addEnvironment(HTTP_SETTINGS.cursorSigningKeySecretName.env, cursorSigningSecretName(config.name));
+      this.cursorSigningKey.grantRead(f.fn);
+    }
 
     // Least privilege: each Lambda gets exactly the table access its code needs (the limiter reads policies from
     // `limits`; only the admin API writes tenants and limits; the audit log is append-only — read + PutItem, never

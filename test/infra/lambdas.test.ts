@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cursorSigningSecretName, HTTP_SETTINGS } from '../../lambdas/shared/http/settings';
 import { FLAG_NAMES, getStageConfig, STAGE_NAMES, TABLES, TIERS } from '../../lib/config';
 import { featureFlagsDocument } from '../../lib/constructs/feature-flags';
 import { LAMBDA_NAMES } from '../../lib/constructs/service-function';
@@ -187,6 +188,35 @@ describe.each(STAGE_NAMES)('lambdas — %s', (stage) => {
     expect(auditActions).toContain('dynamodb:Query');
     expect(auditActions).not.toContain('dynamodb:UpdateItem');
     expect(auditActions).not.toContain('dynamodb:DeleteItem');
+  });
+
+  it('gives the Lambdas that page (reports, admin) the stage cursor key: one generated secret, read-only to them alone', () => {
+    const secrets = Object.entries(resourcesOf(t(), 'AWS::SecretsManager::Secret'));
+    expect(secrets.map(([, x]) => x.Properties?.Name)).toEqual([cursorSigningSecretName(stage)]);
+    const [secretId, secret] = secrets[0] ?? ['', { Type: '' }];
+    expect(secret.Properties?.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
+    expect(secret.Properties).not.toHaveProperty('SecretString');
+    expect(secret.DeletionPolicy).toBe(stage === 'dev' ? 'Delete' : 'Retain');
+    const roleOf = (name: string) =>
+      refId((fn(name)[1].Properties as { Role: unknown }).Role) ?? 'missing-role';
+    const secretActions = (name: string) =>
+      policyStatements(t())
+        .filter((st) => st.roles.includes(roleOf(name)))
+        .filter((st) => st.Action.some((a) => a.startsWith('secretsmanager:')));
+    const envVar = HTTP_SETTINGS.cursorSigningKeySecretName.env;
+    for (const name of LAMBDA_NAMES) {
+      const pages = name === 'reports' || name === 'admin';
+      expect(env(name)[envVar], name).toBe(pages ? cursorSigningSecretName(stage) : undefined);
+      expect(env(name), name).not.toHaveProperty(HTTP_SETTINGS.cursorSigningKey.env);
+      const statements = secretActions(name);
+      if (!pages) {
+        expect(statements, name).toEqual([]);
+        continue;
+      }
+      expect(statements.flatMap((st) => st.Action)).toContain('secretsmanager:GetSecretValue');
+      expect(statements.flatMap((st) => st.Action).filter((a) => !/Get|Describe/.test(a))).toEqual([]);
+      expect(statements.flatMap((st) => st.Resource.map((r) => refId(r)))).toEqual([secretId]);
+    }
   });
 
   it('deploys the flag catalog as AppConfig feature flags for the stage', () => {

@@ -40,14 +40,15 @@ export const getAudit: Operation = async (req) => {
       ? auditKeys.platformPartition
       : auditKeys.tenantPartition(req.actor.tenantId);
   const scope = { tenantId: req.actor.tenantId, route: req.routeKey, query: { partition, since: q.since } };
-  const startKey = decodeCursor(q.nextToken, scope, auditCursorKey, 'query.nextToken');
+  const signingKey = await req.deps.cursorKey();
+  const startKey = decodeCursor(q.nextToken, scope, auditCursorKey, 'query.nextToken', signingKey);
   const page = await req.deps.repo.queryAudit({
     partition,
     limit: q.limit,
     ...(q.since ? { since: new Date(q.since).toISOString() } : {}),
     ...(startKey ? { startKey } : {}),
   });
-  const nextToken = encodeCursor(page.lastKey as Record<string, string> | undefined, scope);
+  const nextToken = encodeCursor(page.lastKey as Record<string, string> | undefined, scope, signingKey);
   return json({ items: page.items, ...(nextToken ? { nextToken } : {}) }, { event: req.event });
 };
 

@@ -41,7 +41,8 @@ export const listTenants: Operation = async (req) => {
     route: req.routeKey,
     query: { tier: q.tier, vertical: q.vertical, status: q.status },
   };
-  const startKey = decodeCursor(q.nextToken, scope, tenantCursorKey, 'query.nextToken');
+  const signingKey = await req.deps.cursorKey();
+  const startKey = decodeCursor(q.nextToken, scope, tenantCursorKey, 'query.nextToken', signingKey);
   const page = await req.deps.repo.listTenants({
     limit: q.limit,
     ...(q.tier ? { tier: q.tier } : {}),
@@ -49,7 +50,7 @@ export const listTenants: Operation = async (req) => {
     ...(q.status ? { status: q.status } : {}),
     ...(startKey ? { startKey } : {}),
   });
-  const nextToken = encodeCursor(page.lastKey as Record<string, string> | undefined, scope);
+  const nextToken = encodeCursor(page.lastKey as Record<string, string> | undefined, scope, signingKey);
   return json(
     { items: page.items.map(publicTenant), ...(nextToken ? { nextToken } : {}) },
     { event: req.event },

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
+import type { CursorKeySource } from './cursor-key';
 import { validationError } from './problem';
-import { httpSettings } from './settings';
 
 /** Longest cursor accepted, characters (longer input is refused before any decoding). */
 export const MAX_CURSOR_CHARS = 1024;
@@ -33,15 +33,17 @@ function mac(payload: string, scope: CursorScope, key: Buffer): Buffer {
 
 /**
  * Encodes a pagination position as an opaque, integrity-protected cursor: `base64url(JSON key) "." base64url(HMAC)`,
- * the HMAC-SHA256 (stage key, `settings.ts`) covering the key, the tenant, the route and the query filters. Every
+ * the HMAC-SHA256 (the stage key, `cursor-key.ts`) covering the key, the tenant, the route and the query filters. Every
  * service pages with it (reports `cursor`, admin `nextToken`).
  * @param key where the next page starts (e.g. a DynamoDB `LastEvaluatedKey` of string attributes)
+ * @param scope the tenant, route and query filters the cursor is bound to
+ * @param signingKey the stage's cursor key ({@link CursorKeySource}, ≥ 32 bytes)
  * @returns the cursor, or `undefined` when there is no next page (`key` undefined)
  */
 export function encodeCursor(
   key: Record<string, string> | undefined,
   scope: CursorScope,
-  signingKey: Buffer = httpSettings().cursorSigningKey,
+  signingKey: Buffer,
 ): string | undefined {
   if (!key) return undefined;
   const payload = Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
@@ -53,6 +55,7 @@ export function encodeCursor(
  * @param cursor the client's cursor (`undefined` = first page)
  * @param keySchema zod schema of the key (e.g. `{ reportId }` or `{ pk, sk }`)
  * @param path field path reported on refusal (`cursor`, `query.nextToken`)
+ * @param signingKey the stage's cursor key (the one {@link encodeCursor} used)
  * @returns the key, or `undefined` when no cursor was given
  * @throws {HttpError} 400 at `path` ("is not a valid cursor") when the cursor is malformed, tampered with, issued to
  * another tenant or for another query, or its key fails the schema — never a storage error
@@ -62,7 +65,7 @@ export function decodeCursor<S extends z.ZodType>(
   scope: CursorScope,
   keySchema: S,
   path: string,
-  signingKey: Buffer = httpSettings().cursorSigningKey,
+  signingKey: Buffer,
 ): z.output<S> | undefined {
   if (cursor === undefined) return undefined;
   if (cursor.length <= MAX_CURSOR_CHARS && CURSOR.test(cursor)) {

@@ -8,6 +8,7 @@ import type { HealthProbe } from '../../../lambdas/admin/health';
 import type { LimiterPort, RuleUsage } from '../../../lambdas/admin/limiter-port';
 import type { AdminRepository } from '../../../lambdas/admin/repository';
 import { flags } from '../../../lambdas/shared/flags';
+import { processCursorKey } from '../../../lambdas/shared/http/cursor-key';
 import { type AuthorizerContext, toAuthorizerContext } from '../../../lambdas/shared/tenant-context';
 import type { Tenant } from '../../../lambdas/shared/tenants/tenant';
 import type { Role } from '../../../lib/config/roles';
@@ -155,6 +156,7 @@ export function testDeps(
     ...quietObservability(),
     now: () => new Date(),
     newId: () => `bp${++n}`,
+    cursorKey: processCursorKey,
     ...extra,
   } as AdminDeps & { apiKeys: InMemoryApiKeyPort; limiter: FakeLimiter };
 }

@@ -42,17 +42,18 @@ describe('cursor (lambdas/shared/http/cursor.ts)', () => {
     route: 'GET /v1/reports',
     query,
   });
-  const decode = (c: string, s = scope()) => decodeCursor(c, s, key, 'cursor');
+  const stageKey = Buffer.alloc(32, 1);
+  const decode = (c: string, s = scope()) => decodeCursor(c, s, key, 'cursor', stageKey);
   const id = newReportId();
-  const good = encodeCursor({ reportId: id }, scope())!;
+  const good = encodeCursor({ reportId: id }, scope(), stageKey)!;
   const [payload = '', sig = ''] = good.split('.');
   const forged = (k: unknown) => `${Buffer.from(JSON.stringify(k)).toString('base64url')}.${sig}`;
 
   it('round-trips a report id and is bound to the tenant, route and query filters it was issued for', () => {
     expect(good).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
     expect(decode(good)).toEqual({ reportId: id });
-    expect(decodeCursor(undefined, scope(), key, 'cursor')).toBeUndefined();
-    expect(encodeCursor(undefined, scope())).toBeUndefined();
+    expect(decodeCursor(undefined, scope(), key, 'cursor', stageKey)).toBeUndefined();
+    expect(encodeCursor(undefined, scope(), stageKey)).toBeUndefined();
     expect(() => decode(good, scope('globex'))).toThrow(expect.objectContaining({ status: 400 }));
     expect(() => decode(good, scope('acme', { tier: 'free' }))).toThrow(
       expect.objectContaining({ status: 400 }),
