@@ -67,6 +67,49 @@ export const stageConfigSchema = z
         breakerCooldownMs: z.number().int().min(100).max(60_000),
       })
       .strict(),
+    /**
+     * What CloudFormation does with stateful resources (tables, cache, log groups, buckets, keys, secrets) when
+     * they leave the stack: `destroy` (dev: stacks come and go) or `retain` (staging/prod keep their data).
+     */
+    removalPolicy: z.enum(['destroy', 'retain']),
+    /** DynamoDB deletion protection on every table (the table cannot be deleted until it is switched off). */
+    deletionProtection: z.boolean(),
+    /** DynamoDB point-in-time recovery (continuous backups, 35 days) on every table. */
+    pointInTimeRecovery: z.boolean(),
+    /** VPC: NAT gateways for the Lambdas' egress (1 = one shared by both AZs, 2 = one per AZ). */
+    natGateways: z.number().int().min(1).max(2),
+    /** ElastiCache Serverless rate-limit cache: usage limits and snapshots. */
+    cache: z
+      .object({
+        /** Most data the cache may hold, GB. */
+        maxDataStorageGb: z.number().int().min(1).max(5_000),
+        /** Most ElastiCache Processing Units per second. */
+        maxEcpuPerSecond: z.number().int().min(1_000).max(15_000_000),
+        /** Daily snapshots kept, days (0 = no snapshots; then no snapshot window is set). */
+        snapshotRetentionDays: z.number().int().min(0).max(35),
+        /** Start of the daily snapshot window, `HH:MM` UTC (used when snapshots are kept). */
+        dailySnapshotTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (UTC)'),
+      })
+      .strict(),
+    /**
+     * API Gateway execution logging (`INFO`) on the stage. Off → `OFF`, and cdk-nag's AwsSolutions-APIG6 is
+     * acknowledged (request data must not reach logs; JSON access logs and X-Ray cover every request).
+     */
+    apiExecutionLogging: z.boolean(),
+    /** How an AppConfig feature-flag change rolls out (the stage's deployment strategy). */
+    flagRollout: z.discriminatedUnion('kind', [
+      /** All at once, no bake. */
+      z.object({ kind: z.literal('immediate') }).strict(),
+      /** `growthPercent` of the targets per step over `durationMinutes`, then a bake of `bakeMinutes`. */
+      z
+        .object({
+          kind: z.literal('linear'),
+          growthPercent: z.number().min(1).max(100),
+          durationMinutes: z.number().int().min(0).max(1_440),
+          bakeMinutes: z.number().int().min(0).max(1_440),
+        })
+        .strict(),
+    ]),
     /** Log group retention for Lambda and access logs, days. */
     logRetentionDays: z
       .number()
@@ -110,6 +153,8 @@ export const stageConfigSchema = z
         bufferingSizeMiB: z.number().int().min(64).max(128),
         /** Athena workgroup per-query limit of bytes scanned, MiB (≥ 10). */
         bytesScannedCutoffMiB: z.number().int().min(10),
+        /** Deleting the Athena workgroup also deletes its saved queries and history (else deletion fails). */
+        workgroupRecursiveDelete: z.boolean(),
       })
       .strict(),
     /** Flag values that differ from the catalog default for this stage (see `flags.ts`). */
@@ -153,6 +198,18 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
     },
     authorizer: { cacheTtlSec: 60, provisionedConcurrency: 0, tenantCacheTtlSec: 5 },
     rateLimiter: { commandTimeoutMs: 25, breakerFailureThreshold: 5, breakerCooldownMs: 2_000 },
+    removalPolicy: 'destroy',
+    deletionProtection: false,
+    pointInTimeRecovery: true,
+    natGateways: 1,
+    cache: {
+      maxDataStorageGb: 2,
+      maxEcpuPerSecond: 100_000,
+      snapshotRetentionDays: 0,
+      dailySnapshotTime: '03:00',
+    },
+    apiExecutionLogging: true,
+    flagRollout: { kind: 'immediate' },
     logRetentionDays: 14,
     logLevel: 'DEBUG',
     alarms: {
@@ -181,6 +238,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       bufferingIntervalSec: 60,
       bufferingSizeMiB: 64,
       bytesScannedCutoffMiB: 1_024,
+      workgroupRecursiveDelete: true,
     },
   },
   staging: {
@@ -193,6 +251,18 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
     },
     authorizer: { cacheTtlSec: 300, provisionedConcurrency: 1, tenantCacheTtlSec: 10 },
     rateLimiter: { commandTimeoutMs: 25, breakerFailureThreshold: 5, breakerCooldownMs: 2_000 },
+    removalPolicy: 'retain',
+    deletionProtection: false,
+    pointInTimeRecovery: true,
+    natGateways: 1,
+    cache: {
+      maxDataStorageGb: 2,
+      maxEcpuPerSecond: 100_000,
+      snapshotRetentionDays: 7,
+      dailySnapshotTime: '03:00',
+    },
+    apiExecutionLogging: true,
+    flagRollout: { kind: 'immediate' },
     logRetentionDays: 30,
     logLevel: 'INFO',
     alarms: {
@@ -221,6 +291,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       bufferingIntervalSec: 300,
       bufferingSizeMiB: 64,
       bytesScannedCutoffMiB: 10_240,
+      workgroupRecursiveDelete: false,
     },
   },
   prod: {
@@ -233,6 +304,18 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
     },
     authorizer: { cacheTtlSec: 300, provisionedConcurrency: 5, tenantCacheTtlSec: 10 },
     rateLimiter: { commandTimeoutMs: 25, breakerFailureThreshold: 5, breakerCooldownMs: 2_000 },
+    removalPolicy: 'retain',
+    deletionProtection: true,
+    pointInTimeRecovery: true,
+    natGateways: 2,
+    cache: {
+      maxDataStorageGb: 20,
+      maxEcpuPerSecond: 1_000_000,
+      snapshotRetentionDays: 7,
+      dailySnapshotTime: '03:00',
+    },
+    apiExecutionLogging: false,
+    flagRollout: { kind: 'linear', growthPercent: 25, durationMinutes: 4, bakeMinutes: 5 },
     logRetentionDays: 365,
     logLevel: 'INFO',
     alarms: {
@@ -261,6 +344,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       bufferingIntervalSec: 300,
       bufferingSizeMiB: 128,
       bytesScannedCutoffMiB: 102_400,
+      workgroupRecursiveDelete: false,
     },
   },
 };

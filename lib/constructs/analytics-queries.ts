@@ -65,7 +65,7 @@ export class AnalyticsQueries extends Construct {
       name: `marketedge-${config.name}-analytics`,
       description: `MarketEdge ${config.name} product analytics (docs/analytics.md)`,
       state: 'ENABLED',
-      recursiveDeleteOption: config.name === 'dev',
+      recursiveDeleteOption: config.analytics.workgroupRecursiveDelete,
       workGroupConfiguration: {
         enforceWorkGroupConfiguration: true,
         publishCloudWatchMetricsEnabled: true,

@@ -20,7 +20,7 @@ export interface RateLimitCacheProps {
 /**
  * ElastiCache **Serverless** (Valkey 8) for the rate limiter: cluster mode, TLS-only (serverless caches accept
  * only TLS connections, hence `rediss://`), encrypted at rest with the service key, in the isolated subnets,
- * reachable only from the Lambda security group on 6379/6380. Daily snapshots outside dev.
+ * reachable only from the Lambda security group on 6379/6380. Usage limits and daily snapshots from the stage's `cache` config.
  * See https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/serverless-security.html
  */
 export class RateLimitCache extends Construct {
@@ -52,10 +52,15 @@ export class RateLimitCache extends Construct {
       securityGroupIds: [sg.securityGroupId],
       subnetIds: vpc.selectSubnets({ subnetGroupName: SUBNETS.cache }).subnetIds,
       cacheUsageLimits: {
-        dataStorage: { maximum: config.name === 'prod' ? 20 : 2, unit: 'GB' },
-        ecpuPerSecond: { maximum: config.name === 'prod' ? 1_000_000 : 100_000 },
+        dataStorage: { maximum: config.cache.maxDataStorageGb, unit: 'GB' },
+        ecpuPerSecond: { maximum: config.cache.maxEcpuPerSecond },
       },
-      ...(config.name === 'dev' ? {} : { snapshotRetentionLimit: 7, dailySnapshotTime: '03:00' }),
+      ...(config.cache.snapshotRetentionDays > 0
+        ? {
+            snapshotRetentionLimit: config.cache.snapshotRetentionDays,
+            dailySnapshotTime: config.cache.dailySnapshotTime,
+          }
+        : {}),
     });
     this.cache.applyRemovalPolicy(props.removalPolicy);
     this.redisUrl = `rediss://${this.cache.attrEndpointAddress}:${this.cache.attrEndpointPort}`;

@@ -36,7 +36,7 @@ export function appConfigNames(stage: string): { application: string; environmen
 /**
  * AWS AppConfig feature flags of one stage: application `marketedge-<stage>`, environment `<stage>`, a hosted
  * `AWS.AppConfig.FeatureFlags` profile `feature-flags`, a hosted version generated from the flag catalog and its
- * deployment (all at once without bake outside prod; linear 25 %/min with a 5 min bake in prod).
+ * deployment with the stage's `flagRollout` strategy (immediate, or linear with a bake; `lib/config/stages.ts`).
  */
 export class FeatureFlags extends Construct {
   /** Env vars for a Lambda reading the flags through Powertools `AppConfigProvider`. */
@@ -72,14 +72,17 @@ export class FeatureFlags extends Construct {
       description: `Flag catalog values for ${config.name}`,
     });
     // Custom strategies: the predefined AppConfig.AllAtOnce bakes for 10 minutes, which would hold every deploy.
-    const prod = config.name === 'prod';
+    const rollout = config.flagRollout;
+    const linear = rollout.kind === 'linear';
     const strategy = new appconfig.CfnDeploymentStrategy(this, 'Strategy', {
-      name: `marketedge-${config.name}-flags-${prod ? 'linear' : 'immediate'}`,
-      description: prod ? '25 % per minute, 5 min bake' : 'All at once, no bake (non-prod)',
-      deploymentDurationInMinutes: prod ? 4 : 0,
-      growthFactor: prod ? 25 : 100,
+      name: `marketedge-${config.name}-flags-${rollout.kind}`,
+      description: linear
+        ? `${rollout.growthPercent} % per minute, ${rollout.bakeMinutes} min bake`
+        : 'All at once, no bake (non-prod)',
+      deploymentDurationInMinutes: linear ? rollout.durationMinutes : 0,
+      growthFactor: linear ? rollout.growthPercent : 100,
       growthType: 'LINEAR',
-      finalBakeTimeInMinutes: prod ? 5 : 0,
+      finalBakeTimeInMinutes: linear ? rollout.bakeMinutes : 0,
       replicateTo: 'NONE',
     });
     const strategyId = strategy.attrId;

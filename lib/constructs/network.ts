@@ -20,7 +20,7 @@ export const SUBNETS = {
  * interface endpoint (feature flags polled from inside the VPC) and flow logs (rejected + accepted) to CloudWatch Logs
  * with the stage retention.
  *
- * NAT gateways: 2 in prod (one per AZ), 1 elsewhere.
+ * NAT gateways: the stage's `natGateways` (2 = one per AZ).
  */
 export class Network extends Construct {
   readonly vpc: ec2.Vpc;
@@ -36,7 +36,7 @@ export class Network extends Construct {
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       // AZs: Fn::GetAZs for environment-agnostic stacks, named by DataStack when a region is pinned.
       maxAzs: 2,
-      natGateways: config.name === 'prod' ? 2 : 1,
+      natGateways: config.natGateways,
       subnetConfiguration: [
         { name: SUBNETS.public, subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
         { name: SUBNETS.lambdas, subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },

@@ -30,7 +30,7 @@ export interface RestGatewayProps {
  * routes use the REQUEST authorizer (identity source `Authorization`, result TTL from stage config) and require an
  * API key, which the authorizer supplies (`apiKeySource: AUTHORIZER`, `usageIdentifierKey`); public routes neither.
  * Integrations are Lambda proxy. One usage plan per tier (`TIER_TABLE`) bound to the stage. Access logs in JSON to
- * a log group with the stage retention, X-Ray on, execution logging off in prod (INFO elsewhere, never data trace:
+ * a log group with the stage retention, X-Ray on, execution logging per the stage's `apiExecutionLogging` (INFO or OFF, never data trace:
  * it would log tokens), detailed per-method metrics for the dashboards, RFC 9457 gateway responses with CORS.
  */
 export class RestGateway extends Construct {
@@ -50,7 +50,7 @@ export class RestGateway extends Construct {
       retention: config.logRetentionDays as logs.RetentionDays,
       removalPolicy: props.removalPolicy,
     });
-    const executionLogging = config.name !== 'prod';
+    const executionLogging = config.apiExecutionLogging;
     this.api = new apigw.RestApi(this, 'Api', {
       restApiName: restApiName(config.name),
       description: `MarketEdge ${config.name} API edge (built from lib/config/routes.ts)`,

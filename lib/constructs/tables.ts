@@ -17,8 +17,8 @@ export function physicalTableName(stage: string, table: TableName): string {
 
 /**
  * The DynamoDB tables of the data model (`lib/config/data-model.ts` `TABLES`), one per entry: on-demand,
- * AWS-managed KMS encryption, point-in-time recovery, TTL where the model names an attribute, deletion
- * protection in prod, and the stage's removal policy (RETAIN in staging/prod).
+ * AWS-managed KMS encryption, TTL where the model names an attribute, and from the stage config: point-in-time
+ * recovery (`pointInTimeRecovery`), deletion protection (`deletionProtection`) and the removal policy.
  */
 export class DataTables extends Construct {
   readonly tables: Record<TableName, dynamodb.Table>;
@@ -36,8 +36,8 @@ export class DataTables extends Construct {
         ...(ttlAttribute ? { timeToLiveAttribute: ttlAttribute } : {}),
         billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
         encryption: dynamodb.TableEncryption.AWS_MANAGED,
-        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        deletionProtection: config.name === 'prod',
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: config.pointInTimeRecovery },
+        deletionProtection: config.deletionProtection,
         removalPolicy,
       });
       return [name, table] as const;

@@ -12,9 +12,9 @@ export interface DataStackProps extends StackProps {
   config: StageConfig;
 }
 
-/** `RETAIN` for stateful resources in staging/prod, `DESTROY` in dev. */
+/** The stage's removal policy for stateful resources (`removalPolicy` of the stage config). */
 export function statefulRemovalPolicy(config: StageConfig): RemovalPolicy {
-  return config.name === 'dev' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+  return config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
 }
 
 /** `MarketEdge-<stage>-Data`: the VPC, the ElastiCache Serverless rate-limit cache and the DynamoDB tables. */

@@ -1,31 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { auditKeys, limitsKeys } from '../../../lib/config/data-model';
-
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-
-/** Production TypeScript files under `dirs` (repo-relative paths). */
-function sources(...dirs: string[]): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(relative(root, p));
-    }
-  };
-  for (const d of dirs) walk(join(root, d));
-  return out.sort();
-}
-
-/** Source text without comments (block and line), so documentation may still show key shapes. */
-function code(file: string): string {
-  return readFileSync(join(root, file), 'utf8')
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
-}
+import { code, sources } from './sources';
 
 const PRODUCTION = sources('lambdas', 'lib', 'local');
 
