@@ -10,11 +10,14 @@ export const CACHE_PORTS = { primary: 6379, reader: 6380 } as const;
 
 /** Props of {@link RateLimitCache}. */
 export interface RateLimitCacheProps {
-  config: StageConfig;
-  vpc: ec2.IVpc;
+  /** Validated stage config (`cache` usage limits and snapshots). */
+  readonly config: StageConfig;
+  /** The stage's VPC (the cache goes into its isolated subnets). */
+  readonly vpc: ec2.IVpc;
   /** The only security group allowed to connect (the Redis-talking Lambdas). */
-  clientSecurityGroup: ec2.ISecurityGroup;
-  removalPolicy: RemovalPolicy;
+  readonly clientSecurityGroup: ec2.ISecurityGroup;
+  /** Removal policy of the cache. */
+  readonly removalPolicy: RemovalPolicy;
 }
 
 /**

@@ -13,10 +13,12 @@ export const MANAGED_RULE_GROUPS = [
 
 /** Props of {@link EdgeWaf}. */
 export interface EdgeWafProps {
-  config: StageConfig;
+  /** Validated stage config (names, log retention). */
+  readonly config: StageConfig;
   /** ARN of the API Gateway stage to protect. */
-  stageArn: string;
-  removalPolicy: RemovalPolicy;
+  readonly stageArn: string;
+  /** Removal policy of the WAF log group. */
+  readonly removalPolicy: RemovalPolicy;
 }
 
 /**

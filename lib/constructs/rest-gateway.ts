@@ -17,12 +17,14 @@ import { addProblemGatewayResponses } from './gateway-responses';
 
 /** Props of {@link RestGateway}. */
 export interface RestGatewayProps {
-  config: StageConfig;
+  /** Validated stage config (stage name, authorizer cache TTL, execution logging, log retention). */
+  readonly config: StageConfig;
   /** Authorizer function (an alias when provisioned concurrency is configured). */
-  authorizer: lambda.IFunction;
+  readonly authorizer: lambda.IFunction;
   /** The function serving each route (by the route's backend). */
-  integrationFor: (route: Route) => lambda.IFunction;
-  removalPolicy: RemovalPolicy;
+  readonly integrationFor: (route: Route) => lambda.IFunction;
+  /** Removal policy of the access-log group. */
+  readonly removalPolicy: RemovalPolicy;
 }
 
 /**

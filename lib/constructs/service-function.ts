@@ -27,22 +27,42 @@ export const ESM_REQUIRE_BANNER =
 
 /** Props of {@link ServiceFunction}. */
 export interface ServiceFunctionProps {
-  config: StageConfig;
-  name: LambdaName;
+  /** Validated stage config (function name, log level and retention). */
+  readonly config: StageConfig;
+  /** Which Lambda this is: `marketedge-<stage>-<name>`, the Powertools service name. */
+  readonly name: LambdaName;
   /** Absolute path of the handler module (exports `handler`). */
-  entry: string;
-  description: string;
+  readonly entry: string;
+  /** Function description shown in the console. */
+  readonly description: string;
   /** Memory, MB. */
-  memorySize: number;
-  timeout: Duration;
+  readonly memorySize: number;
+  /** Function timeout. */
+  readonly timeout: Duration;
   /** Variables beyond `STAGE` and the Powertools ones. */
-  environment: Record<string, string>;
-  /** Attach to the VPC (only for Lambdas that talk to Redis). */
-  network?: { vpc: ec2.IVpc; securityGroup: ec2.ISecurityGroup; subnetGroupName: string };
+  readonly environment: Readonly<Record<string, string>>;
+  /**
+   * Attach to the VPC (only for Lambdas that talk to Redis).
+   * @default not VPC-attached
+   */
+  readonly network?: ServiceFunctionNetwork;
   /** Removal policy of the log group. */
-  removalPolicy: RemovalPolicy;
-  /** Let Powertools Tracer record handler responses in X-Ray (never for responses carrying secrets). Default false. */
-  captureResponse?: boolean;
+  readonly removalPolicy: RemovalPolicy;
+  /**
+   * Let Powertools Tracer record handler responses in X-Ray (never for responses carrying secrets).
+   * @default false
+   */
+  readonly captureResponse?: boolean;
+}
+
+/** Where a VPC-attached {@link ServiceFunction} runs. */
+export interface ServiceFunctionNetwork {
+  /** The stage's VPC. */
+  readonly vpc: ec2.IVpc;
+  /** The Lambda security group (the cache and the interface endpoints admit only it). */
+  readonly securityGroup: ec2.ISecurityGroup;
+  /** Name of the subnet group the function's ENIs go into. */
+  readonly subnetGroupName: string;
 }
 
 /**

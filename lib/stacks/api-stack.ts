@@ -29,10 +29,15 @@ export function defaultLambdaEntry(name: LambdaName): string {
 
 /** Props of {@link ApiStack}. */
 export interface ApiStackProps extends StackProps {
-  config: StageConfig;
-  data: DataStack;
-  /** Handler entries by Lambda (default {@link defaultLambdaEntry}). */
-  entries?: Partial<Record<LambdaName, string>>;
+  /** Validated stage config. */
+  readonly config: StageConfig;
+  /** The stage's data stack: VPC, Lambda security group, tables and the rate-limit cache. */
+  readonly data: DataStack;
+  /**
+   * Handler entries by Lambda (absolute paths of modules exporting `handler`).
+   * @default {@link defaultLambdaEntry} for every Lambda
+   */
+  readonly entries?: Partial<Record<LambdaName, string>>;
 }
 
 /** Env var of an HTTP backend base URL: `HTTP_BACKEND_<TARGET uppercased>`. */

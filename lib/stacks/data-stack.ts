@@ -9,7 +9,8 @@ import { DataTables } from '../constructs/tables';
 
 /** Props of {@link DataStack}. */
 export interface DataStackProps extends StackProps {
-  config: StageConfig;
+  /** Validated stage config (region, removal policy, table protection, cache limits, NAT gateways). */
+  readonly config: StageConfig;
 }
 
 /** The stage's removal policy for stateful resources (`removalPolicy` of the stage config). */

@@ -15,8 +15,10 @@ import type { ApiStack } from './api-stack';
 
 /** Props of {@link MonitoringStack}. */
 export interface MonitoringStackProps extends StackProps {
-  config: StageConfig;
-  api: ApiStack;
+  /** Validated stage config (alarm thresholds, log retention). */
+  readonly config: StageConfig;
+  /** The stage's API stack: its REST API, functions and log groups are what is monitored. */
+  readonly api: ApiStack;
 }
 
 /**

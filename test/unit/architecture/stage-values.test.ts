@@ -21,11 +21,7 @@ describe('stage differences are stage-config values (lib/config/stages.ts), not 
     ]) {
       expect(bad).toMatch(STAGE_COMPARISON);
     }
-    for (const ok of [
-      'physicalName(config.name)',
-      "config.removalPolicy === 'destroy'",
-      "name: 'prod'",
-    ]) {
+    for (const ok of ['physicalName(config.name)', "config.removalPolicy === 'destroy'", "name: 'prod'"]) {
       expect(ok).not.toMatch(STAGE_COMPARISON);
     }
   });
