@@ -1,24 +1,47 @@
 import { execFileSync } from 'node:child_process';
+import { launchRedisCluster } from './redis-cluster';
 import { freePort, launchRedisServer } from './redis-server';
 
-/** Which store the limiter uses, and why (printed in the start-up line). */
+/**
+ * Which store the limiter uses, and why (printed in the start-up line). `cluster` true: the handlers use the Redis
+ * Cluster client (`REDIS_CLUSTER=true`), as in AWS (ElastiCache Serverless is cluster mode).
+ */
 export type RedisChoice =
-  | { kind: 'url'; url: string; source: 'REDIS_URL' }
+  | { kind: 'url'; url: string; source: 'REDIS_URL'; cluster: boolean }
   | { kind: 'spawned'; url: string; version: string; pid: number; stop: () => Promise<void> }
+  | {
+      kind: 'spawned-cluster';
+      url: string;
+      /** Client ports of the 6 nodes (3 primaries + 3 replicas). */
+      ports: readonly number[];
+      stop: () => Promise<void>;
+    }
   | { kind: 'memory'; reason: string };
+
+/** True when the handlers must use the cluster client for this choice. */
+export function isCluster(c: RedisChoice): boolean {
+  return c.kind === 'spawned-cluster' || (c.kind === 'url' && c.cluster);
+}
 
 /** `redis-server` binary to look for on PATH; override with `REDIS_SERVER_BIN`. */
 const BIN = () => process.env.REDIS_SERVER_BIN ?? 'redis-server';
 
 /**
- * Picks the limiter store: `REDIS_URL` when set; else (unless `LOCAL_REDIS=memory`) a private `redis-server` from
- * PATH started on a free 127.0.0.1 port without persistence (killed when the stack stops or the process exits);
- * else the in-memory limiter store.
- * @param env environment to read (`REDIS_URL`, `LOCAL_REDIS`, `REDIS_SERVER_BIN`)
+ * Picks the limiter store: `REDIS_URL` when set (a Redis Cluster seed node when `REDIS_CLUSTER=true`); else with
+ * `LOCAL_REDIS=cluster` a private 6-node Redis Cluster (3 primaries + 3 replicas, `local/redis-cluster.ts`); else
+ * (unless `LOCAL_REDIS=memory`) a private `redis-server` from PATH started on a free 127.0.0.1 port without
+ * persistence (killed when the stack stops or the process exits); else the in-memory limiter store.
+ * @param env environment to read (`REDIS_URL`, `REDIS_CLUSTER`, `LOCAL_REDIS`, `REDIS_SERVER_BIN`, `REDIS_CLI_BIN`)
+ * @throws {Error} `LOCAL_REDIS=cluster` and the cluster does not start (missing `redis-cli`, not healthy in time)
  */
 export async function chooseRedis(env: NodeJS.ProcessEnv = process.env): Promise<RedisChoice> {
-  if (env.REDIS_URL) return { kind: 'url', url: env.REDIS_URL, source: 'REDIS_URL' };
+  if (env.REDIS_URL)
+    return { kind: 'url', url: env.REDIS_URL, source: 'REDIS_URL', cluster: env.REDIS_CLUSTER === 'true' };
   if (env.LOCAL_REDIS === 'memory') return { kind: 'memory', reason: 'LOCAL_REDIS=memory' };
+  if (env.LOCAL_REDIS === 'cluster') {
+    const c = await launchRedisCluster({ primaries: 3, replicasPerPrimary: 1 });
+    return { kind: 'spawned-cluster', url: c.url, ports: c.nodes.map((n) => n.port), stop: () => c.stop() };
+  }
   let version: string;
   try {
     version = execFileSync(BIN(), ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
@@ -63,7 +86,11 @@ export { freePort };
 export function describeRedis(c: RedisChoice): string {
   switch (c.kind) {
     case 'url':
-      return `Redis at ${redactUrl(c.url)} (from REDIS_URL)`;
+      return c.cluster
+        ? `Redis Cluster via seed ${redactUrl(c.url)} (from REDIS_URL, REDIS_CLUSTER=true)`
+        : `Redis at ${redactUrl(c.url)} (from REDIS_URL)`;
+    case 'spawned-cluster':
+      return `Redis Cluster of 3 primaries + 3 replicas on 127.0.0.1 ports ${c.ports.join(',')} (started by the stack, LOCAL_REDIS=cluster; stops with it)`;
     case 'spawned':
       return `redis-server ${c.version} at ${c.url} (started by the stack, pid ${c.pid}; stops with it)`;
     case 'memory':

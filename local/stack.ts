@@ -16,7 +16,7 @@ import { UsagePlanThrottle } from './gateway/usage-plan';
 import { UsagePlanDirectory } from './gateway/usage-plans';
 import { loadAuthorizer, loadIntegrations } from './integrations';
 import { DISCOVERY_PATH, discoveryDocument, JWKS_PATH, jwksDocument, localIssuer } from './oidc';
-import { chooseRedis, type RedisChoice } from './redis';
+import { chooseRedis, isCluster, type RedisChoice } from './redis';
 import { applySeed, loadSeed, type Seed } from './seed';
 
 /** Options of {@link startStack}; each defaults from the environment (see docs/local.md). */
@@ -54,14 +54,14 @@ export interface RunningStack {
   throttle: UsagePlanThrottle;
   /** Start-up time, ms (process-relative work inside `startStack`). */
   startupMs: number;
-  /** Stops the HTTP server, the echo upstream, dynalite and a spawned redis-server. Idempotent. */
+  /** Stops the HTTP server, the echo upstream, dynalite and a spawned redis-server or Redis Cluster. Idempotent. */
   stop(): Promise<void>;
 }
 
 /**
  * Starts the whole local request path in this process: dynalite (seeded), the limiter store (Redis or in-memory),
  * the echo upstream, the OIDC issuer and the gateway on one port. Handlers are configured only through env vars
- * (`STAGE`, `*_TABLE`, `DYNAMODB_ENDPOINT`, `REDIS_URL`, `AUTH0_*`, `HTTP_BACKEND_MARKETDATA`, …) and the
+ * (`STAGE`, `*_TABLE`, `DYNAMODB_ENDPOINT`, `REDIS_URL`, `REDIS_CLUSTER`, `AUTH0_*`, `HTTP_BACKEND_MARKETDATA`, …) and the
  * authorizer through its `createAuthorizer` factory.
  * @throws {Error} invalid `PORT`/`STAGE`, an invalid seed fixture, or the port being in use (`EADDRINUSE`)
  */
@@ -87,7 +87,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
       () => dynamo.stop(),
       () => upstream.stop(),
     );
-    if (redis.kind === 'spawned') cleanups.push(redis.stop);
+    if (redis.kind === 'spawned' || redis.kind === 'spawned-cluster') cleanups.push(redis.stop);
     await applySeed(dynamo.client, dynamo.tables, seed);
 
     const throttle = new UsagePlanThrottle();
@@ -219,6 +219,8 @@ function configureHandlerEnv(env: NodeJS.ProcessEnv, h: HandlerEnv): void {
   useLocalDynamoEnv(h.dynamo, env);
   if (h.redis.kind === 'memory') delete env.REDIS_URL;
   else env.REDIS_URL = h.redis.url;
+  if (isCluster(h.redis)) env.REDIS_CLUSTER = 'true';
+  else delete env.REDIS_CLUSTER;
   env.AUTH0_ISSUER = h.issuer;
   env.AUTH0_AUDIENCE = h.audience;
   env.AUTH0_CLAIMS_NAMESPACE = h.namespace;

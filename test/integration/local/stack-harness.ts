@@ -33,8 +33,12 @@ export interface TestResponse {
 /**
  * Starts the local stack in-process.
  * @param redis `memory` (in-memory limiter store) or a Redis URL
+ * @param opts `cluster`: the URL is a seed node of a Redis Cluster (`REDIS_CLUSTER=true`, the cluster client)
  */
-export async function startTestStack(redis: 'memory' | string): Promise<TestStack> {
+export async function startTestStack(
+  redis: 'memory' | string,
+  opts: { cluster?: boolean } = {},
+): Promise<TestStack> {
   const stateDir = mkdtempSync(join(tmpdir(), 'local-stack-'));
   process.env.LOCAL_STATE_DIR = stateDir;
   if (redis === 'memory') {
@@ -43,6 +47,8 @@ export async function startTestStack(redis: 'memory' | string): Promise<TestStac
   } else {
     process.env.REDIS_URL = redis;
   }
+  if (opts.cluster) process.env.REDIS_CLUSTER = 'true';
+  else delete process.env.REDIS_CLUSTER;
   const accessLog: Record<string, string>[] = [];
   const stack = await startStack({
     port: 0,

@@ -166,7 +166,12 @@ describe('local config and Redis choice', () => {
 
   it('describes the store and never prints a Redis password', () => {
     expect(redactUrl('redis://user:secret@host:6379/0')).toBe('redis://user:***@host:6379/0');
-    expect(describeRedis({ kind: 'url', url: 'rediss://:pw@h:1', source: 'REDIS_URL' })).not.toContain('pw');
+    expect(
+      describeRedis({ kind: 'url', url: 'rediss://:pw@h:1', source: 'REDIS_URL', cluster: false }),
+    ).not.toContain('pw');
+    expect(
+      describeRedis({ kind: 'url', url: 'rediss://:pw@h:1', source: 'REDIS_URL', cluster: true }),
+    ).toMatch(/^Redis Cluster via seed (?!.*pw)/);
     expect(describeRedis({ kind: 'memory', reason: 'LOCAL_REDIS=memory' })).toContain(
       'in-memory limiter store',
     );
