@@ -17,6 +17,8 @@ import { UsagePlanDirectory } from './gateway/usage-plans';
 import { loadAuthorizer, loadIntegrations } from './integrations';
 import { DISCOVERY_PATH, discoveryDocument, JWKS_PATH, jwksDocument, localIssuer } from './oidc';
 import { chooseRedis, isCluster, type RedisChoice } from './redis';
+import { securityFrontDoor } from './security/front-door';
+import { type LocalSecurity, startLocalSecurity } from './security/runtime';
 import { applySeed, loadSeed, type Seed } from './seed';
 
 /** Options of {@link startStack}; each defaults from the environment (see docs/local.md). */
@@ -52,6 +54,8 @@ export interface RunningStack {
   authorizer: AuthorizerStep;
   /** Usage-plan throttle state (tests reset it). */
   throttle: UsagePlanThrottle;
+  /** WAF IP sets, security bus, responder and security-events (docs/local.md, `npm run drill:security`). */
+  security: LocalSecurity;
   /** Start-up time, ms (process-relative work inside `startStack`). */
   startupMs: number;
   /** Stops the HTTP server, the echo upstream, dynalite and a spawned redis-server or Redis Cluster. Idempotent. */
@@ -93,7 +97,9 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     const throttle = new UsagePlanThrottle();
     let ready: ReturnType<typeof createGateway> | undefined;
     let front: ReturnType<typeof consoleFrontDoor> | undefined;
+    let securityFront: ReturnType<typeof securityFrontDoor> | undefined;
     const server: Server = createServer((req, res) => {
+      if (securityFront?.(req, res)) return;
       if (front?.(req, res)) return;
       if (ready) return ready(req, res);
       res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
@@ -137,7 +143,8 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
       resetAnalytics();
     });
 
-    const [integrations, authorize] = await Promise.all([
+    const onError = opts.onError ?? ((m: string) => process.stderr.write(`[local] ${m}\n`));
+    const [integrations, authorize, security] = await Promise.all([
       loadIntegrations(),
       loadAuthorizer({
         issuer,
@@ -146,7 +153,10 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
         clockToleranceSec: auth0.clockToleranceSec,
         tenantCacheTtlSec: config.stageConfig.authorizer.tenantCacheTtlSec,
       }),
+      startLocalSecurity({ config: config.stageConfig.security, env, onError }),
     ]);
+    cleanups.push(() => security.stop());
+    securityFront = securityFrontDoor(security);
     cleanups.push(async () => {
       const { resetRateLimiter } = await import('../lambdas/shared/rate-limit');
       await resetRateLimiter();
@@ -164,6 +174,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     });
     const discovery = discoveryDocument(issuer);
     const jwks = jwksDocument(devKey);
+    const accessLog = opts.accessLog ?? ((line: string) => process.stdout.write(`${line}\n`));
     ready = createGateway({
       stage: config.stage,
       integrations,
@@ -171,8 +182,12 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
       usagePlanOf: (key, tenantId) => directory.lookup(key, tenantId),
       throttle,
       wellKnown: (path) => (path === DISCOVERY_PATH ? discovery : path === JWKS_PATH ? jwks : undefined),
-      accessLog: opts.accessLog ?? ((line) => process.stdout.write(`${line}\n`)),
-      onError: opts.onError ?? ((m) => process.stderr.write(`[local] ${m}\n`)),
+      accessLog: (line) => {
+        accessLog(line);
+        security.observeAccessLog(line);
+      },
+      onError,
+      waf: security.waf,
     });
     return {
       url: `http://localhost:${actualPort}`,
@@ -187,6 +202,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
       stateDir,
       authorizer,
       throttle,
+      security,
       startupMs: performance.now() - t0,
       stop: stopAll,
     };

@@ -24,10 +24,13 @@ import { type PipelineMetric, SecurityPipeline } from './pipeline';
 export interface PipelineEnvironment {
   config?: SecurityConfig;
   publish?: SecurityPublisher;
+  /** A second security-event sink beside the handler's log (the local stack's security log). */
+  sink?: SecurityEventSink;
 }
 
 let overrides: PipelineEnvironment = {};
 let built: SecurityPipeline | undefined;
+let redis: { quit(): Promise<unknown> } | undefined;
 
 /** Replaces adapters (the local stack's bus, a drill's config). Resets the built pipeline. */
 export function configureSecurityEvents(env: PipelineEnvironment): void {
@@ -35,20 +38,36 @@ export function configureSecurityEvents(env: PipelineEnvironment): void {
   built = undefined;
 }
 
+/** Closes the pipeline's Redis client and forgets the pipeline (the local stack's stop; tests). */
+export async function closeSecurityEvents(): Promise<void> {
+  const client = redis;
+  redis = undefined;
+  built = undefined;
+  await client?.quit().catch(() => undefined);
+}
+
 /**
  * The process-wide pipeline: windows, hourly figures and baselines in Redis when `REDIS_URL` is set (cluster client
  * when `REDIS_CLUSTER=true`), else in memory (local stack without Redis); detections on EventBridge
  * (`SECURITY_EVENT_BUS`, default bus); thresholds from the stage config.
  */
-export function getPipeline(sink: SecurityEventSink, metric: PipelineMetric): SecurityPipeline {
+export function getPipeline(logSink: SecurityEventSink, metric: PipelineMetric): SecurityPipeline {
   if (built) return built;
   const env = process.env;
+  const extra = overrides.sink;
+  const sink: SecurityEventSink = extra
+    ? (e) => {
+        logSink(e);
+        extra(e);
+      }
+    : logSink;
   const config = overrides.config ?? getStageConfig(env.STAGE ?? 'dev').security;
   let windows: SlidingWindowStore;
   let activity: ActivityStore;
   let baselines: BaselineStore;
   if (env.REDIS_URL) {
     const client = createRedisClient({ url: env.REDIS_URL, cluster: env.REDIS_CLUSTER === 'true' });
+    redis = client;
     windows = new RedisWindowStore(client as unknown as RedisEvalClient);
     activity = new RedisActivityStore(client as unknown as AnomalyRedis);
     baselines = new RedisBaselineStore(client as unknown as AnomalyRedis);

@@ -25,6 +25,8 @@ export interface ResponderEnvironment {
   /** Tenant clamp (default: through the admin API code path with its default adapters). */
   clamp?: ResponderDeps['clamp'] | null;
   now?: () => number;
+  /** A second security-event sink beside the handler's log (the local stack's security log). */
+  sink?: SecurityEventSink;
 }
 
 let overrides: ResponderEnvironment = {};
@@ -47,8 +49,15 @@ export function getResponder(sink: SecurityEventSink, metric: ResponderMetric): 
   return built;
 }
 
-async function build(sink: SecurityEventSink, metric: ResponderMetric): Promise<Responder> {
+async function build(logSink: SecurityEventSink, metric: ResponderMetric): Promise<Responder> {
   const env = process.env;
+  const extra = overrides.sink;
+  const sink: SecurityEventSink = extra
+    ? (e) => {
+        logSink(e);
+        extra(e);
+      }
+    : logSink;
   const config = overrides.config ?? getStageConfig(env.STAGE ?? 'dev').security;
   const ipSets = overrides.ipSets ?? wafIpSets(env);
   const store = overrides.store ?? new DynamoBlockStore(documentClient, () => tableName('security'));

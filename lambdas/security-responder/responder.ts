@@ -113,7 +113,9 @@ export class Responder {
     }
     try {
       const outcome = await this.dispatch(input);
-      if (outcome.status !== 'duplicate') {
+      // Actions and alert-only decisions are notified; ignored inputs (a sweep with nothing to lift, an archived
+      // finding) are only logged, so the schedule does not page or ticket every minute.
+      if (outcome.status === 'acted' || outcome.status === 'suppressed') {
         await this.deps.notify(outcome, { eventId: input.eventId });
       }
       return outcome;

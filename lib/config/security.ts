@@ -133,3 +133,183 @@ export const securityConfigSchema = z
 
 /** A validated `security` section. */
 export type SecurityConfig = z.output<typeof securityConfigSchema>;
+
+/**
+ * An EventBridge event pattern (the subset the platform uses: exact values, `numeric` ranges, `prefix`, `suffix`, `exists`,
+ * `anything-but`, nested objects). CDK writes it verbatim into `AWS::Events::Rule`; the local bus matches with it.
+ */
+export type EventPattern = { readonly [key: string]: EventPattern | readonly PatternValue[] };
+/** One allowed value (or value test) of an {@link EventPattern} field. */
+export type PatternValue =
+  | string
+  | number
+  | boolean
+  | null
+  | { readonly numeric: readonly (string | number)[] }
+  | { readonly prefix: string }
+  | { readonly suffix: string }
+  | { readonly exists: boolean }
+  | { readonly 'anything-but': string | number | readonly (string | number)[] };
+
+/** Where a matched event goes: the responder Lambda, the paging topic, the ticket topic. */
+export type SecurityTarget = 'responder' | 'page' | 'ticket';
+
+/** One EventBridge rule of the Security stack (also routed by the local bus). */
+export interface SecurityRule {
+  /** Construct id and local name (PascalCase). */
+  readonly id: string;
+  readonly description: string;
+  readonly pattern: EventPattern;
+  readonly targets: readonly SecurityTarget[];
+}
+
+const CLOUDTRAIL_API = 'AWS API Call via CloudTrail';
+
+/**
+ * The security EventBridge rules of every stage (docs/security-runbooks.md lists who is paged per rule):
+ * GuardDuty by severity band (archived findings and updates without a severity match no band or are ignored by the
+ * responder), the platform's own detections and responder actions, and CloudTrail alerts.
+ */
+export const SECURITY_RULES: readonly SecurityRule[] = [
+  {
+    id: 'GuardDutyHigh',
+    description: 'GuardDuty findings with severity >= 7: page and automated response',
+    pattern: {
+      source: [GUARDDUTY_SOURCE],
+      'detail-type': [GUARDDUTY_DETAIL_TYPE],
+      detail: { severity: [{ numeric: ['>=', SEVERITY_BANDS.high.min] }] },
+    },
+    targets: ['page', 'responder'],
+  },
+  {
+    id: 'GuardDutyMedium',
+    description: 'GuardDuty findings with severity 4-6.9: ticket',
+    pattern: {
+      source: [GUARDDUTY_SOURCE],
+      'detail-type': [GUARDDUTY_DETAIL_TYPE],
+      detail: { severity: [{ numeric: ['>=', SEVERITY_BANDS.medium.min, '<', SEVERITY_BANDS.high.min] }] },
+    },
+    targets: ['ticket'],
+  },
+  {
+    id: 'FailedAuthThreshold',
+    description:
+      'Failed authentications over the stage threshold: page; block the source IP or clamp the tenant',
+    pattern: { source: [SECURITY_EVENT_SOURCE], 'detail-type': [SECURITY_DETAIL_TYPES.failedAuthThreshold] },
+    targets: ['page', 'responder'],
+  },
+  {
+    id: 'UnblockRequested',
+    description: 'A platform admin lifts a block: responder',
+    pattern: { source: [SECURITY_EVENT_SOURCE], 'detail-type': [SECURITY_DETAIL_TYPES.unblockRequested] },
+    targets: ['responder'],
+  },
+  {
+    id: 'TenantAnomaly',
+    description: "A tenant's hourly activity left its baseline: ticket",
+    pattern: { source: [SECURITY_EVENT_SOURCE], 'detail-type': [SECURITY_DETAIL_TYPES.tenantAnomaly] },
+    targets: ['ticket'],
+  },
+  {
+    id: 'ResponderAction',
+    description: 'Every responder action or alert-only decision: ticket (audit trail of automated response)',
+    pattern: { source: [SECURITY_EVENT_SOURCE], 'detail-type': [SECURITY_DETAIL_TYPES.responderAction] },
+    targets: ['ticket'],
+  },
+  {
+    id: 'RootAccountUse',
+    description: 'CloudTrail: the root user signed in or called an API: page',
+    pattern: {
+      'detail-type': ['AWS Console Sign In via CloudTrail', CLOUDTRAIL_API],
+      detail: { userIdentity: { type: ['Root'] } },
+    },
+    targets: ['page'],
+  },
+  {
+    id: 'ConsoleLoginWithoutMfa',
+    description: 'CloudTrail: console sign-in without MFA: page',
+    pattern: {
+      source: ['aws.signin'],
+      'detail-type': ['AWS Console Sign In via CloudTrail'],
+      detail: { eventName: ['ConsoleLogin'], additionalEventData: { MFAUsed: ['No'] } },
+    },
+    targets: ['page'],
+  },
+  {
+    id: 'AccessKeyCreated',
+    description: 'CloudTrail: an IAM access key was created: ticket',
+    pattern: {
+      source: ['aws.iam'],
+      'detail-type': [CLOUDTRAIL_API],
+      detail: { eventSource: ['iam.amazonaws.com'], eventName: ['CreateAccessKey'] },
+    },
+    targets: ['ticket'],
+  },
+  {
+    id: 'WafChanged',
+    description: 'CloudTrail: a change to a WAF web ACL, rule group or IP set: ticket',
+    pattern: {
+      source: ['aws.wafv2'],
+      'detail-type': [CLOUDTRAIL_API],
+      detail: {
+        eventSource: ['wafv2.amazonaws.com'],
+        eventName: [
+          { prefix: 'Create' },
+          { prefix: 'Update' },
+          { prefix: 'Delete' },
+          { prefix: 'Put' },
+          { prefix: 'Associate' },
+          { prefix: 'Disassociate' },
+        ],
+      },
+    },
+    targets: ['ticket'],
+  },
+  {
+    id: 'GatewayAuthChanged',
+    description: 'CloudTrail: an API Gateway authorizer or usage plan (or its keys) changed: ticket',
+    pattern: {
+      source: ['aws.apigateway'],
+      'detail-type': [CLOUDTRAIL_API],
+      detail: {
+        eventSource: ['apigateway.amazonaws.com'],
+        eventName: [
+          'CreateAuthorizer',
+          'UpdateAuthorizer',
+          'DeleteAuthorizer',
+          'CreateUsagePlan',
+          'UpdateUsagePlan',
+          'DeleteUsagePlan',
+          'CreateUsagePlanKey',
+          'DeleteUsagePlanKey',
+        ],
+      },
+    },
+    targets: ['ticket'],
+  },
+  {
+    id: 'AuthorizerFunctionChanged',
+    description: "CloudTrail: the authorizer Lambda's code or configuration changed: ticket",
+    pattern: {
+      source: ['aws.lambda'],
+      'detail-type': [CLOUDTRAIL_API],
+      detail: {
+        eventSource: ['lambda.amazonaws.com'],
+        eventName: [{ prefix: 'UpdateFunctionCode' }, { prefix: 'UpdateFunctionConfiguration' }],
+        requestParameters: { functionName: [{ suffix: '-authorizer' }] },
+      },
+    },
+    targets: ['ticket'],
+  },
+];
+
+/** Schedules of the security Lambdas (EventBridge schedule rules in AWS, timers or drill calls locally). */
+export const SECURITY_SCHEDULES = {
+  /** Lifts expired blocks and clamps (responder). */
+  expirySweep: { expression: 'rate(1 minute)', target: 'responder' },
+  /** Evaluates the previous hour's tenant figures against their baselines (security-events). */
+  anomalyHourly: { expression: 'cron(5 * * * ? *)', target: 'security-events' },
+} as const;
+
+/** One schedule name. */
+export type SecurityScheduleName = keyof typeof SECURITY_SCHEDULES;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { attachRoute, allowedMethods as methodsAt } from '../../lambdas/shared/http/route';
 import type { ProxyHandler } from '../../lambdas/shared/http/types';
@@ -44,6 +45,8 @@ export interface GatewayDeps {
   integrationTimeoutMs?: number;
   /** Reports unexpected errors (handler crashes); never receives secrets. */
   onError?: (message: string) => void;
+  /** The WAF's automated-block IP sets: a blocked source address gets 403 `WAF_FILTERED` before anything else. */
+  waf?: { blocks(sourceIp: string): boolean };
 }
 
 /** Largest request body, bytes: Lambda's 6 MB synchronous invocation payload (API Gateway itself allows 10 MB). */
@@ -108,7 +111,7 @@ export function createGateway(deps: GatewayDeps): (req: IncomingMessage, res: Se
         rawQuery: q === -1 ? '' : url.slice(q + 1),
         rawHeaders: req.rawHeaders,
         body: Buffer.concat(chunks),
-        sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+        sourceIp: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for']),
         port: req.socket.localPort ?? 0,
         requestId,
         receivedAt,
@@ -155,6 +158,7 @@ async function serve(
     if (doc) return jsonReply(200, doc, { 'cache-control': 'public, max-age=60' });
     return jsonReply(404, { message: 'Not Found' });
   }
+  if (deps.waf?.blocks(req.sourceIp)) return errorReply(req, log, 'WAF_FILTERED', 'Forbidden');
   const match = matchRoute(req.method, req.rawPath);
   if (req.method === 'OPTIONS' && match.pathExists) {
     log.route = '-';
@@ -269,6 +273,22 @@ function toReply(result: APIGatewayProxyResult): Reply | undefined {
 
 function allowedMethods(path: string): string {
   return methodsAt(path).join(', ');
+}
+
+/**
+ * The caller's address: the TCP peer, except that a loopback peer may name the client it stands for in the first
+ * `X-Forwarded-For` entry (a valid IPv4/IPv6 address; anything else is ignored). Locally one machine plays many
+ * clients (the security drill replays attackers from documentation ranges); a remote peer can never choose its
+ * address. IPv4-mapped IPv6 is shown as IPv4.
+ */
+export function clientAddress(peer: string | undefined, forwardedFor: string | string[] | undefined): string {
+  const unmap = (a: string) => a.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  const self = unmap(peer ?? '127.0.0.1');
+  const loopback = self === '::1' || /^127\./.test(self);
+  const first = (Array.isArray(forwardedFor) ? forwardedFor[0] : forwardedFor)?.split(',')[0]?.trim();
+  if (!loopback || !first) return self;
+  const claimed = unmap(first);
+  return isIP(claimed) ? claimed : self;
 }
 
 function stringOr(v: unknown): string {
