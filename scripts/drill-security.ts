@@ -167,7 +167,7 @@ export async function runSecurityDrill(opts: DrillOptions): Promise<SecurityDril
   );
 
   print('2. blocked addresses are refused like WAF, the allowlisted one is not');
-  const highAddrs = [ADDR.network, ADDR.apiCall, ADDR.probeA, ADDR.probeB, ADDR.ipv6];
+  const highAddrs: string[] = [ADDR.network, ADDR.apiCall, ADDR.probeA, ADDR.probeB, ADDR.ipv6];
   const afterFindings = await state();
   const inSet = (s: LocalSecurityState, ip: string) =>
     [...s.ipSets.ipv4, ...s.ipSets.ipv6].some((c) => c.split('/')[0] === ip);
