@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Tenant } from '../lambdas/shared/tenants/tenant';
 import { type TableName, TENANT_ID_PATTERN, VERTICALS } from '../lib/config/data-model';
 import { ROLES } from '../lib/config/roles';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { documentClient } from '../shared/aws/dynamodb';
 import { flags } from '../shared/flags';
 import { cursorKeySource } from '../shared/http/cursor-key';
-import { createObservability } from '../shared/observability';
+import { createLoggerAndMetrics } from '../shared/logger-metrics';
 import { bumpPolicyVersion, bumpTierVersion, getUsage } from '../shared/rate-limit';
 import { apiKeyPortFromEnv } from './api-keys';
 import type { AdminDeps } from './context';
@@ -29,7 +29,9 @@ export function defaultDeps(
   overrides: Partial<AdminDeps> = {},
   env: NodeJS.ProcessEnv = process.env,
 ): AdminDeps {
-  const { logger, metrics } = createObservability('admin');
+  // Tracer-free (like the authorizer): admin traces are Lambda's own segments (active tracing); keeping
+  // aws-xray-sdk-core out holds the bundle within its 500 KiB budget (lib/config/budgets.ts).
+  const { logger, metrics } = createLoggerAndMetrics('admin');
   const repo = overrides.repo ?? new AdminRepository({ client: documentClient });
   return {
     repo,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TENANT_ID_PATTERN, VERTICALS } from '../../lib/config/data-model';
 import { policySchema } from '../../lib/config/policy';
 import { TIERS } from '../../lib/config/tiers';

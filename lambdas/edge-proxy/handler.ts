@@ -2,7 +2,7 @@ import { rateLimitStep } from '../shared/http/rate-limit-step';
 import { createObservability } from '../shared/observability';
 import { createEdgeProxy } from './proxy';
 
-/** Powertools logger/metrics/tracer live for the container; the undici keep-alive agent is created on first use. */
+/** Powertools logger/metrics/tracer live for the container; the keep-alive upstream agent is created on first use. */
 const obs = createObservability('edge-proxy');
 
 /**

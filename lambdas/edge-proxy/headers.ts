@@ -141,7 +141,7 @@ export function forwardableRequestHeaders(client: HeaderMap): HeaderMap {
 /**
  * Upstream response headers that may go back to the client, split the way a REST proxy result wants them:
  * single values in `headers`, names with several values (e.g. `set-cookie`) in `multiValueHeaders`.
- * @param upstream undici's response headers (lower-cased names; arrays for repeated fields)
+ * @param upstream the upstream's response headers (lower-cased names; arrays for repeated fields, as `headersDistinct`)
  */
 export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>): {
   headers: Record<string, string>;

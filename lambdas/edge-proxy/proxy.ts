@@ -1,13 +1,13 @@
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Dispatcher } from 'undici';
-import { request } from 'undici';
 import { METRIC } from '../../lib/config/metrics';
 import { type HttpTarget, ROUTES, routeKey } from '../../lib/config/routes';
 import { type CallerRequest, createHttpHandler, requireCaller } from '../shared/http/handler';
 import { problem, validationError } from '../shared/http/problem';
 import type { Endpoint, ProxyHandler, ProxyResult, RequestStep } from '../shared/http/types';
 import type { Observability } from '../shared/observability';
-import { upstreamAgent } from './agent';
+import { type UpstreamAgent, upstreamAgent } from './agent';
 import { encodedLength, encodeResponseBody, requestBody } from './body';
 import {
   clientResponseHeaders,
@@ -24,8 +24,8 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 6 * 1024 * 1024 - 64 * 1024;
 /** Dependencies and limits of the edge proxy. */
 export interface EdgeProxyOptions {
   obs: Observability;
-  /** Upstream dispatcher (default: the container-wide keep-alive agent, {@link upstreamAgent}). */
-  dispatcher?: Dispatcher;
+  /** Upstream connection pools (default: the container-wide keep-alive agent, {@link upstreamAgent}). */
+  agent?: UpstreamAgent;
   /**
    * Base URL of an HTTP target (default: env `HTTP_BACKEND_<TARGET uppercased>`, e.g. `HTTP_BACKEND_MARKETDATA`).
    * @returns `undefined` when not configured (answered 500, logged)
@@ -118,7 +118,7 @@ export function createEdgeProxy(opts: EdgeProxyOptions): ProxyHandler {
 
     const started = performance.now();
     const outcome = await send(
-      opts.dispatcher ?? upstreamAgent(),
+      opts.agent ?? upstreamAgent(),
       url,
       method,
       headers,
@@ -205,14 +205,16 @@ const UNREACHABLE = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
   'EPIPE',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_DESTROYED',
+  'ETIMEDOUT',
+  'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
-/** One upstream exchange bounded by `timeoutMs` (headers and body) and `maxBytes` (raw body). */
+/**
+ * One upstream exchange over `node:http(s)` bounded by `timeoutMs` (connect, headers and body together) and
+ * `maxBytes` (raw body).
+ */
 async function send(
-  dispatcher: Dispatcher,
+  agent: UpstreamAgent,
   url: string,
   method: string,
   headers: Record<string, string | string[]>,
@@ -227,49 +229,46 @@ async function send(
     ac.abort();
   }, timeoutMs);
   try {
-    const res = await request(url, {
-      dispatcher,
-      method: method as Dispatcher.HttpMethod,
-      headers,
-      body,
-      signal: ac.signal,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
+    const tls = url.startsWith('https:');
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      // Looked up on the module object at call time: Powertools Tracer's `captureHTTPsGlobal` patches
+      // `http.request`/`https.request` there, so each upstream call becomes an X-Ray subsegment.
+      const req = (tls ? https.request : http.request)(url, {
+        method,
+        headers,
+        agent: tls ? agent.https : agent.http,
+        signal: ac.signal,
+      });
+      req.once('response', resolve);
+      req.once('error', reject);
+      req.end(body);
     });
     const chunks: Buffer[] = [];
     let total = 0;
-    for await (const chunk of res.body) {
+    for await (const chunk of res) {
       const b = chunk as Buffer;
       total += b.length;
       if (total > maxBytes) {
-        res.body.destroy();
+        res.destroy();
         return { kind: 'too-large' };
       }
       chunks.push(b);
     }
     return {
       kind: 'response',
-      status: res.statusCode,
-      headers: res.headers,
+      status: res.statusCode ?? 502,
+      headers: res.headersDistinct,
       bytes: Buffer.concat(chunks, total),
     };
   } catch (err) {
+    if (timedOut) return { kind: 'timeout' };
     const code = errorCode(err);
-    if (
-      timedOut ||
-      code === 'UND_ERR_CONNECT_TIMEOUT' ||
-      code === 'UND_ERR_HEADERS_TIMEOUT' ||
-      code === 'UND_ERR_BODY_TIMEOUT'
-    ) {
-      return { kind: 'timeout' };
-    }
     if (code && UNREACHABLE.has(code)) return { kind: 'unreachable', code };
     throw err;
   } finally {
     clearTimeout(timer);
   }
 }
-
 function errorCode(err: unknown): string | undefined {
   let e: unknown = err;
   for (let i = 0; i < 4 && e && typeof e === 'object'; i++) {

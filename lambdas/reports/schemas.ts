@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { safeText } from '../shared/http/text';
 
 /** Longest report title, characters. */

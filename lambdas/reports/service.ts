@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_BATCH_LIMITS, type EventName } from '../../lib/config/analytics';
 import { METRIC } from '../../lib/config/metrics';
 import type { Ingestor } from '../shared/analytics/ingest';

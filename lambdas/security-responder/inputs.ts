@@ -1,5 +1,5 @@
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SECURITY_DETAIL_TYPES, SECURITY_EVENT_SOURCE } from '../../lib/config/security';
 import { GuardDutyFindingEventSchema } from '../shared/security/guardduty';
 import type { ResponderInput } from './responder';

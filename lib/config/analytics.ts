@@ -4,7 +4,7 @@
  * partition layout and the request limits of `POST /v1/events`. Pure data and zod — imported by CDK, the Lambdas,
  * the local stack and the tests. Every field is described in docs/analytics.md.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Version of the stored record layout; bump when a column changes meaning (`schema_version` column). */
 export const ANALYTICS_SCHEMA_VERSION = 1;

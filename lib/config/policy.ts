@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { USER_ID_PATTERN } from './data-model';
 import { HTTP_METHODS, LIMIT_CLASSES } from './routes';
 

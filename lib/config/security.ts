@@ -4,7 +4,7 @@
  * (responder, detectors), the local stack and the drill (docs/security-runbooks.md).
  */
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Most addresses one WAF IP set holds (AWS WAFv2 quota). The responder evicts before exceeding it. */
 export const IP_SET_CAPACITY = 10_000;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FLAG_NAMES } from './flags';
 import { HTTP_TARGETS } from './routes';
 import { securityConfigSchema } from './security';

@@ -7,23 +7,22 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
+import type { LambdaHandlerName } from '../config/budgets';
+import { METRICS_NAMESPACE } from '../config/metrics';
+import { LAMBDA_BUNDLING } from './lambda-bundling';
+
+export { ESM_REQUIRE_BANNER } from './lambda-bundling';
 
 /** The Lambdas of the platform, one per `lambdas/<name>/handler.ts`. */
-export const LAMBDA_NAMES = ['authorizer', 'reports', 'edge-proxy', 'admin', 'health'] as const;
+export const LAMBDA_NAMES = [
+  'authorizer',
+  'reports',
+  'edge-proxy',
+  'admin',
+  'health',
+] as const satisfies readonly LambdaHandlerName[];
 /** One of {@link LAMBDA_NAMES}. */
 export type LambdaName = (typeof LAMBDA_NAMES)[number];
-
-/** Metrics namespace of every Lambda (docs/architecture.md, observability conventions). */
-
-import { METRICS_NAMESPACE } from '../config/metrics';
-
-/**
- * esbuild banner for ESM bundles: CommonJS dependencies bundled into an ES module still call `require()` for Node
- * built-ins (ioredis, Powertools); `createRequire` gives them one. (No `__dirname`/`__filename` shims: a bundled
- * module declaring its own would turn into a duplicate declaration.)
- */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __marketedgeCreateRequire } from 'node:module'; const require = __marketedgeCreateRequire(import.meta.url);";
 
 /** Props of {@link ServiceFunction}. */
 export interface ServiceFunctionProps {
@@ -143,12 +142,15 @@ export class ServiceFunction extends Construct {
         sourceMap: true,
         // Maps without embedded sources: stack traces resolve to file:line, and cold starts parse a small map.
         sourcesContent: false,
-        target: 'node22',
+        // One definition for CDK and the bundle-size check (scripts/check-lambda-bundles.ts).
+        target: LAMBDA_BUNDLING.target,
         format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        // The Node 22 runtime ships AWS SDK v3; bundling Powertools/ioredis/jose, not the SDK.
-        externalModules: ['@aws-sdk/*'],
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
+        banner: LAMBDA_BUNDLING.banner,
+        externalModules: [...LAMBDA_BUNDLING.external],
+        esbuildArgs: {
+          '--alias': Object.entries(LAMBDA_BUNDLING.alias).map(([from, to]) => `${from}=${to}`),
+        },
       },
     });
     Validations.of(this.role).acknowledge({

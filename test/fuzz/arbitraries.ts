@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_JSON_BODY_BYTES } from '../../lambdas/shared/http/body';
 import { HTTP_METHODS, type Route } from '../../lib/config/routes';
 import { TIERS } from '../../lib/config/tiers';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditKeys } from '../../../lib/config/data-model';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { parse } from '../../shared/http/validate';

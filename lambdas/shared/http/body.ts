@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { header } from './headers';
 import { HttpError, validationError } from './problem';
 import type { ProxyEvent } from './types';

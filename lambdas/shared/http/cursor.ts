@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { CursorKeySource } from './cursor-key';
 import { validationError } from './problem';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { USER_ID_PATTERN } from '../../../lib/config/data-model';
 
 /** C0/C1 control characters and DEL, except tab, LF and CR (allowed in multi-line text only). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Security event types (one schema for all): authentication/authorization outcomes, admin access and changes,

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import * as z from 'zod';
 import { GUARDDUTY_DETAIL_TYPE, GUARDDUTY_SOURCE } from '../../../lib/config/security';
 
 /**

@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import type { Agent } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createUpstreamAgent } from '../../../lambdas/edge-proxy/agent';
+import { createUpstreamAgent, type UpstreamAgent } from '../../../lambdas/edge-proxy/agent';
 import { createEdgeProxy } from '../../../lambdas/edge-proxy/proxy';
 import { createObservability } from '../../../lambdas/shared/observability';
 import { freePort } from '../../helpers/free-port';
@@ -14,14 +13,14 @@ vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
 
 const RESOURCE = '/v1/market/{proxy+}';
 let upstream: Upstream;
-let agent: Agent;
+let agent: UpstreamAgent;
 const obs = createObservability('edge-proxy');
 let proxy: ReturnType<typeof createEdgeProxy>;
 
 beforeAll(async () => {
   upstream = await startUpstream();
   agent = createUpstreamAgent();
-  proxy = createEdgeProxy({ obs, dispatcher: agent, backendUrl: () => upstream.baseUrl });
+  proxy = createEdgeProxy({ obs, agent, backendUrl: () => upstream.baseUrl });
 });
 afterAll(async () => {
   await agent.close();
@@ -196,7 +195,7 @@ describe('responses', () => {
   it('answers 502 when the body exceeds maxResponseBytes', async () => {
     const small = createEdgeProxy({
       obs,
-      dispatcher: agent,
+      agent,
       backendUrl: () => upstream.baseUrl,
       maxResponseBytes: 1000,
     });
@@ -235,7 +234,7 @@ describe('upstream failures', () => {
 
   it('upstream down → 502 problem without internals', async () => {
     const port = await freePort();
-    const down = createEdgeProxy({ obs, dispatcher: agent, backendUrl: () => `http://127.0.0.1:${port}/` });
+    const down = createEdgeProxy({ obs, agent, backendUrl: () => `http://127.0.0.1:${port}/` });
     const r = await call(ev('echo'), down);
     expect(r.statusCode).toBe(502);
     expect(r.headers?.['content-type']).toBe('application/problem+json');
@@ -244,7 +243,7 @@ describe('upstream failures', () => {
 
   it('unconfigured or non-http backend URL → 500 without details', async () => {
     for (const url of [undefined, 'ftp://x/', 'not a url']) {
-      const bad = createEdgeProxy({ obs, dispatcher: agent, backendUrl: () => url });
+      const bad = createEdgeProxy({ obs, agent, backendUrl: () => url });
       const r = await call(ev('echo'), bad);
       expect(r.statusCode).toBe(500);
       expect(r.body).not.toMatch(/ftp|HTTP_BACKEND/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isReportId, newReportId, REPORT_ID_PATTERN } from '../../../lambdas/reports/report-id';
 import { createReportSchema, listQuerySchema } from '../../../lambdas/reports/schemas';
 import { decodeCursor, encodeCursor } from '../../../lambdas/shared/http/cursor';

@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { jsonBody, MAX_JSON_BODY_BYTES } from '../../../lambdas/shared/http/body';
 import { createHttpHandler, requireCaller } from '../../../lambdas/shared/http/handler';
 import { header } from '../../../lambdas/shared/http/headers';

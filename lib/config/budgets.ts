@@ -1,0 +1,78 @@
+/**
+ * Performance budgets: the single home of every size and speed target of the platform (issue #17). Pure data, no
+ * AWS or CDK imports. Each budget is checked where it lives:
+ * - build sizes by `npm run verify` (`scripts/check-lambda-bundles.ts`, `scripts/check-bundle-budget.mjs`);
+ * - runtime budgets (Lambda p99 duration, authorizer p99) as CloudWatch alarms built from this file;
+ * - benchmark budgets (authorizer warm p99, gateway overhead) in the benchmarks' `RESULT {json}` line.
+ */
+
+/** The Lambda handlers of the platform, one per `lambdas/<name>/handler.ts` (deployed or not). */
+export const LAMBDA_HANDLERS = [
+  'authorizer',
+  'reports',
+  'edge-proxy',
+  'admin',
+  'health',
+  'security-events',
+  'security-responder',
+] as const;
+/** One of {@link LAMBDA_HANDLERS}. */
+export type LambdaHandlerName = (typeof LAMBDA_HANDLERS)[number];
+
+/**
+ * Largest minified bundle per Lambda, KiB (1 KiB = 1024 bytes): the esbuild output the deployment ships
+ * (`index.mjs`, without its source map). The authorizer sits in front of every request and is held to 150 KiB;
+ * every other Lambda to 500 KiB.
+ */
+export const LAMBDA_BUNDLE_BUDGET_KIB: Readonly<Record<LambdaHandlerName, number>> = {
+  authorizer: 150,
+  reports: 500,
+  'edge-proxy': 500,
+  admin: 500,
+  health: 500,
+  'security-events': 500,
+  'security-responder': 500,
+};
+
+/**
+ * p99 of the CloudWatch `AWS/Lambda` `Duration` metric per deployed Lambda, ms. An alarm per function fires when the
+ * 5-minute p99 stays above it (see `lib/monitoring/budget-alarms.ts`).
+ */
+export const LAMBDA_P99_DURATION_BUDGET_MS = {
+  authorizer: 100,
+  reports: 300,
+  'edge-proxy': 1_000,
+  admin: 500,
+  health: 50,
+} as const satisfies Partial<Record<LambdaHandlerName, number>>;
+
+/** Authorizer budgets: p99 of one warm `authorize` call (benchmark) and of the deployed `Duration` (alarm), ms. */
+export const AUTHORIZER_BUDGET = {
+  /** `npm run bench:authorizer`: full authorizer call, warm, p99, ms. */
+  warmCallP99Ms: 5,
+  /** `npm run bench:authorizer`: import + first verify in a fresh process, ms. */
+  coldVerifyMs: 150,
+} as const;
+
+/**
+ * What the edge adds to a request, ms: full path (authorizer, usage plan, limiter, handler) minus the bare `/health`
+ * route at the same load (`npm run load`), and per-route p99 alarm headroom over the measured baseline.
+ */
+export const GATEWAY_BUDGET = {
+  /** `npm run load`: full-path overhead over the bare route at p99, ms. */
+  overheadP99Ms: 50,
+  /** `npm run load`: full-path overhead over the bare route at p50, ms. */
+  overheadP50Ms: 10,
+} as const;
+
+/** Web console budgets (the browser's view). */
+export const CONSOLE_BUDGET = {
+  /** JavaScript loaded before the first page renders (entry chunk + its static imports), KiB gzipped. */
+  initialJsKibGzip: 200,
+  /** Largest Contentful Paint, p75 over real users (CloudWatch RUM) and in the browser suite, ms. */
+  lcpMs: 2_500,
+  /** Interaction to Next Paint, p75, ms. */
+  inpMs: 200,
+  /** Cumulative Layout Shift, p75 (unitless). */
+  cls: 0.1,
+} as const;
