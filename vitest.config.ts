@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
  * - integration: real redis-server / dynalite / HTTP (`test/integration`), each file starts its own servers
  * - infra: CDK synth + assertions (`test/infra`)
  * - web: the console's components and pages (`web/test`, jsdom, Testing Library, MSW, axe)
+ * - web-bench: `vitest bench` of console views (`web/test/bench`), React production build
  * Coverage (`--coverage`) covers `lambdas/`, `lib/` and `web/src/` with flat thresholds (80 %), and `web/src/` on its
  * own at the same bar.
  */
@@ -43,6 +44,16 @@ export default defineConfig({
           environment: 'jsdom',
           setupFiles: ['web/test/setup.ts'],
           testTimeout: 20_000,
+        },
+      },
+      {
+        // `npm run bench:web`: the console's re-render benchmarks on React's production build (NODE_ENV=production;
+        // no setup file: no MSW, no act environment).
+        plugins: [react()],
+        test: {
+          name: 'web-bench',
+          include: [],
+          environment: 'jsdom',
           benchmark: { include: ['web/test/bench/**/*.bench.tsx'] },
         },
       },

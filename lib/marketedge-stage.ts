@@ -3,6 +3,7 @@ import type { StageConfig } from './config';
 import type { LambdaName } from './constructs/service-function';
 import { AnalyticsStack } from './stacks/analytics-stack';
 import { ApiStack } from './stacks/api-stack';
+import { ConsoleStack } from './stacks/console-stack';
 import { DataStack } from './stacks/data-stack';
 import { MonitoringStack } from './stacks/monitoring-stack';
 
@@ -12,6 +13,8 @@ export interface MarketEdgeStage {
   api: ApiStack;
   /** Product analytics (every stage; collection is switched at run time by `business_analytics_enabled`). */
   analytics: AnalyticsStack;
+  /** The web console: S3 + CloudFront, security headers, the build with the stage's `config.json`. */
+  console: ConsoleStack;
   /** Present when the stage's `apm_monitoring_enabled` flag resolves to true. */
   monitoring?: MonitoringStack;
 }
@@ -20,17 +23,23 @@ export interface MarketEdgeStage {
 export interface AddStageOptions {
   /** Handler entries by Lambda (tests); default `lambdas/<name>/handler.ts`. */
   entries?: Partial<Record<LambdaName, string>>;
+  /** Built console directory (tests pass a fixture); default `web/dist` (`npm run build:web`). */
+  consoleAssetDir?: string;
 }
 
 /** Stack name of a stage part: `MarketEdge-<stage>-<Part>`. */
-export function stackName(stage: string, part: 'Data' | 'Api' | 'Analytics' | 'Monitoring'): string {
+export function stackName(
+  stage: string,
+  part: 'Data' | 'Api' | 'Analytics' | 'Console' | 'Monitoring',
+): string {
   return `MarketEdge-${stage}-${part}`;
 }
 
 /**
  * Adds every stack of one stage to `scope` (the CDK app, or a `cdk.Stage` of the deploy pipeline): `MarketEdge-<stage>-Data` (VPC, ElastiCache Serverless, DynamoDB),
  * `MarketEdge-<stage>-Api` (Lambdas, REST API, usage plans, WAF, AppConfig flags), `MarketEdge-<stage>-Analytics`
- * (Firehose, S3, Glue, Athena; every stage) and, when the stage's
+ * (Firehose, S3, Glue, Athena; every stage), `MarketEdge-<stage>-Console` (the web console on S3 + CloudFront with
+ * the stage's `config.json`; needs the console build, `npm run build:web`) and, when the stage's
  * `apm_monitoring_enabled` flag is on, `MarketEdge-<stage>-Monitoring` (dashboard, alarms, alarm topic).
  * Account/region come from the stage config when set; otherwise the stacks are environment-agnostic (synth needs
  * no AWS credentials). Stack names are set explicitly, so a stage deployed by the pipeline (inside a `cdk.Stage`)
@@ -70,7 +79,16 @@ export function addStage(
     description: `MarketEdge ${config.name}: product analytics (Firehose, S3, Glue, Athena)`,
     tags,
   });
-  const stage: MarketEdgeStage = { data, api, analytics };
+  const consoleStack = new ConsoleStack(scope, stackName(config.name, 'Console'), {
+    stackName: stackName(config.name, 'Console'),
+    env,
+    config,
+    restApi: api.gateway.api,
+    assetDir: options.consoleAssetDir,
+    description: `MarketEdge ${config.name}: web console (S3, CloudFront, security headers, config.json)`,
+    tags,
+  });
+  const stage: MarketEdgeStage = { data, api, analytics, console: consoleStack };
   if (MonitoringStack.enabledFor(config)) {
     stage.monitoring = new MonitoringStack(scope, stackName(config.name, 'Monitoring'), {
       stackName: stackName(config.name, 'Monitoring'),

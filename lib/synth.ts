@@ -25,6 +25,8 @@ export interface SynthesizeOptions {
   stages?: readonly StageName[];
   /** Handler entries by Lambda (tests). */
   entries?: Partial<Record<LambdaName, string>>;
+  /** Built console directory (tests pass a fixture); default `web/dist`. */
+  consoleAssetDir?: string;
   /** Extra context (merged over cdk.json's context). */
   context?: Record<string, unknown>;
 }
@@ -64,7 +66,10 @@ export function synthesizeStages(options: SynthesizeOptions): SynthesisResult {
   });
   const stages: SynthesisResult['stages'] = {};
   for (const name of options.stages ?? STAGE_NAMES) {
-    stages[name] = addStage(app, getStageConfig(name), { entries: options.entries });
+    stages[name] = addStage(app, getStageConfig(name), {
+      entries: options.entries,
+      consoleAssetDir: options.consoleAssetDir,
+    });
   }
   addChecks(app);
   let assembly: CloudAssembly | undefined;

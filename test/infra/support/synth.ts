@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
 import { STAGE_NAMES, type StageName } from '../../../lib/config';
 import { type SynthesisResult, synthesizeStages } from '../../../lib/synth';
@@ -9,11 +10,14 @@ import { type SynthesisResult, synthesizeStages } from '../../../lib/synth';
 export interface Synthesized extends SynthesisResult {
   outdir: string;
   /** Template of `MarketEdge-<stage>-<part>`; throws when synthesis failed or the stack does not exist. */
-  template(stage: StageName, part: 'Data' | 'Api' | 'Analytics' | 'Monitoring'): Template;
-  hasStack(stage: StageName, part: 'Data' | 'Api' | 'Analytics' | 'Monitoring'): boolean;
+  template(stage: StageName, part: 'Data' | 'Api' | 'Analytics' | 'Console' | 'Monitoring'): Template;
+  hasStack(stage: StageName, part: 'Data' | 'Api' | 'Analytics' | 'Console' | 'Monitoring'): boolean;
 }
 
 let shared: Synthesized | undefined;
+
+/** A stand-in console build (`index.html` + one hashed asset) for synthesis in tests. */
+export const CONSOLE_FIXTURE_DIR = fileURLToPath(new URL('../fixtures/console-dist', import.meta.url));
 
 /**
  * `<tmp>/marketedge-infra`, holding one assembly per test run. Workers are killed rather than exited, so runs older
@@ -41,7 +45,8 @@ export function synthesized(): Synthesized {
   if (shared) return shared;
   const outdir = mkdtempSync(join(scratchDir(), 'synth-'));
   // The real handlers (`lambdas/<name>/handler.ts`), bundled by the local esbuild exactly as `cdk synth` does.
-  const result = synthesizeStages({ outdir, stages: STAGE_NAMES });
+  // A small stand-in for the console build (web/dist exists only after `npm run build:web`).
+  const result = synthesizeStages({ outdir, stages: STAGE_NAMES, consoleAssetDir: CONSOLE_FIXTURE_DIR });
   const templates = new Map<string, Template>();
   const stackName = (stage: StageName, part: string) => `MarketEdge-${stage}-${part}`;
   shared = {
