@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { logoUrlSchema } from '../../lib/config/branding';
 import { TENANT_ID_PATTERN, VERTICALS } from '../../lib/config/data-model';
 import { policySchema } from '../../lib/config/policy';
 import { TIERS } from '../../lib/config/tiers';
@@ -42,10 +43,7 @@ const branding = z
       .string()
       .regex(/^#[0-9a-fA-F]{6}$/, 'must be #RRGGBB')
       .optional(),
-    logoUrl: z
-      .url({ protocol: /^https$/, error: 'must be an https URL' })
-      .max(2048)
-      .optional(),
+    logoUrl: logoUrlSchema.optional(),
   })
   .strict();
 

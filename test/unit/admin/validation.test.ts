@@ -87,6 +87,11 @@ const TABLE: [string, EventOptions, string][] = [
   ['malformed tenant id', tenant({ tenantId: 'Bad_Id' }), 'tenantId'],
   ['missing name', tenant({ name: undefined }), 'name'],
   ['bad logo URL', tenant({ branding: { logoUrl: 'http://x.test/l.png' } }), 'branding.logoUrl'],
+  [
+    'logo data URI over the size cap',
+    tenant({ branding: { logoUrl: `data:image/png;base64,${'iVBORw0KGgo'.padEnd(24 * 1024, 'A')}` } }),
+    'branding.logoUrl',
+  ],
   ['unknown tier (path)', { method: 'GET', path: '/admin/tiers/gold' }, 'path.tier'],
   [
     'unknown tier (PUT path)',

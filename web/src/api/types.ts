@@ -47,7 +47,7 @@ export interface Limits {
   effective: Rule[];
   tenantSpecificLimits: boolean;
   version: number;
-  updatedAt?: string;
+  updatedAt?: string | null;
 }
 
 /** `GET /admin/tiers/{tier}`. */
@@ -56,7 +56,7 @@ export interface TierPolicy {
   rules: Rule[];
   usagePlan: { rateLimit: number; burstLimit: number; quotaPerDay: number };
   version: number;
-  updatedAt?: string;
+  updatedAt?: string | null;
 }
 
 /** An emergency bypass. */

@@ -16,7 +16,8 @@ import { eventBatchSchema } from '../../../lib/config/analytics';
 import { isRole, type Role } from '../../../lib/config/roles';
 import { ROUTES, type Route, routeKey } from '../../../lib/config/routes';
 import type { Tier } from '../../../lib/config/tiers';
-import type { Me, Tenant } from '../../src/api/types';
+import { type GatewayErrorReply, gatewayError } from '../../../local/gateway/gateway-responses';
+import type { Me, Tenant, TierPolicy } from '../../src/api/types';
 import type { MockDb } from './db';
 
 /** Base URL the console talks to in component tests. */
@@ -52,6 +53,10 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   };
+}
+
+function gatewayResponse(r: GatewayErrorReply): HttpResponse<JsonBodyType> {
+  return new HttpResponse(new TextDecoder().decode(r.body), { status: r.status, headers: r.headers });
 }
 
 function toResponse(r: APIGatewayProxyResult): HttpResponse<JsonBodyType> {
@@ -109,6 +114,11 @@ function audit(
     requestId,
     at,
   });
+}
+
+/** A tier policy as the admin API answers it (`updatedAt: null` until the tier is first written). */
+function tierView(t: TierPolicy) {
+  return { ...t, updatedAt: t.updatedAt ?? null };
 }
 
 function limitsView(c: Ctx, tenantId: string) {
@@ -194,11 +204,11 @@ const IMPL: Record<string, Impl> = {
     return json(202, { accepted: parsed.data.events.length, duplicates: 0, dropped: 0 });
   },
   'ANY /v1/market/{proxy+}': (c) => json(200, { path: c.url.pathname }),
-  'GET /admin/tiers': (c) => json(200, { items: [...c.db.tiers.values()] }),
+  'GET /admin/tiers': (c) => json(200, { items: [...c.db.tiers.values()].map(tierView) }),
   'GET /admin/tiers/{tier}': (c) => {
     const t = c.db.tiers.get(c.params.tier as Tier);
     return t
-      ? json(200, t, { etag: `"${t.version}"` })
+      ? json(200, tierView(t), { etag: `"${t.version}"` })
       : badRequest([{ path: 'path.tier', message: 'unknown tier' }]);
   },
   'PUT /admin/tiers/{tier}': async (c) => {
@@ -216,7 +226,7 @@ const IMPL: Record<string, Impl> = {
     };
     c.db.tiers.set(t.tier, next);
     audit(c, 'PLATFORM', 'tier.update', `/admin/tiers/${t.tier}`, t, next);
-    return json(200, next, { etag: `"${next.version}"` });
+    return json(200, tierView(next), { etag: `"${next.version}"` });
   },
   'GET /admin/tenants': (c) => {
     const q = tenantListQuerySchema.safeParse(Object.fromEntries(c.url.searchParams));
@@ -439,11 +449,12 @@ export function createHandlers(getDb: () => MockDb) {
       let caller: Caller | undefined;
       if (route.auth) {
         caller = callerOf(request);
-        if (!caller) return HttpResponse.json({ message: 'Unauthorized' }, { status: 401 });
+        // The gateway's own answers, rendered by the same code as the local gateway (lib/config/gateway.ts).
+        const at = { path: url.pathname, requestId: 'mock-request' };
+        if (!caller) return gatewayResponse(gatewayError('UNAUTHORIZED', 'Unauthorized', at));
         if (!caller.roles.some((r) => route.roles.includes(r))) {
-          return HttpResponse.json(
-            { Message: 'User is not authorized to access this resource' },
-            { status: 403 },
+          return gatewayResponse(
+            gatewayError('ACCESS_DENIED', 'User is not authorized to access this resource', at),
           );
         }
       }

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { LOGO_DATA_URI_MAX_BYTES } from '../../../../lib/config/branding';
 import { TIERS } from '../../../../lib/config/tiers';
 import { type TenantPatch, usePatchTenant, useTenant } from '../../api/admin';
 import { ApiError } from '../../api/errors';
@@ -73,7 +74,11 @@ function Overview({ tenant, etag }: { tenant: Tenant; etag: string | undefined }
             onChange={(e) => setBrand({ ...brand, primaryColor: e.target.value })}
           />
         </Field>
-        <Field label="Logo URL" hint="https URL" error={err?.fieldError('branding.logoUrl')}>
+        <Field
+          label="Logo URL"
+          hint={`https URL, or a PNG/JPEG/WebP/GIF data: URI of at most ${LOGO_DATA_URI_MAX_BYTES / 1024} KiB`}
+          error={err?.fieldError('branding.logoUrl')}
+        >
           <input value={brand.logoUrl} onChange={(e) => setBrand({ ...brand, logoUrl: e.target.value })} />
         </Field>
         <div className="actions">
