@@ -32,6 +32,13 @@ describe('home page', () => {
     expect(document.querySelector('img.logo')?.getAttribute('src')).toBe('https://cdn.example/acme.png');
   });
 
+  it('shows a data-URI logo (inline image, allowed by the CSP img-src data:) as given', async () => {
+    const logo = `data:image/png;base64,${btoa(String.fromCharCode(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0))}`;
+    renderWithTenant(undefined, { theme: { displayName: 'Inline Co', logoUrl: logo } });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Welcome to Inline Co' })).toBeVisible();
+    expect(document.querySelector('img.logo')?.getAttribute('src')).toBe(logo);
+  });
+
   it('shows admin shortcuts only to admins', async () => {
     renderWithTenant(undefined, { roles: ['tenant-admin'] });
     expect(await screen.findByRole('link', { name: 'Manage user limits' })).toBeVisible();
