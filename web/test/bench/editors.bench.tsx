@@ -2,7 +2,7 @@
  * Re-render cost of the two heaviest console views (issue #12): the limits table with 1,000 rules and the audit log
  * with 5,000 entries, in jsdom. Run: `npm run bench:web` (figures and budgets in docs/testing.md).
  *
- * Measured on React's production build (`NODE_ENV=production`, set by the npm script), which is what users run:
+ * Measured on React's production build (`NODE_ENV=production`, set by `scripts/bench-web.mjs`), which is what users run:
  * the development build does per-element debugging work (owner stacks, dev-only checks) that made one memoized
  * re-render of 1,000 rows cost ~250 ms instead of ~1 ms — a figure about React's dev tooling, not the console. React's
  * `act` does not exist in the production build, so the views are rendered with `createRoot` + `flushSync`, which
