@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { HTTP_SETTINGS } from '../lambdas/shared/http/settings';
+import { ANALYTICS_ENV } from '../lib/config/analytics';
 import { loadOrCreateLocalSecret } from './analytics/secret';
 import { LOCAL_CURSOR_SIGNING_KEY, type LocalConfig, localConfig } from './config';
 import { consoleFrontDoor } from './console-wiring';
@@ -272,10 +273,10 @@ function envSeconds(value: string | undefined): number | undefined {
  * unless `FEATURE_FLAGS` sets it — so `npm run analytics -- funnel` shows what you clicked. Values already set win.
  */
 function configureLocalAnalytics(env: NodeJS.ProcessEnv, stateDir: string): void {
-  env.ANALYTICS_SINK ??= 'file';
-  env.ANALYTICS_DIR ??= join(stateDir, 'analytics');
-  if (!env.ANALYTICS_HASH_SECRET && !env.ANALYTICS_HASH_SECRET_NAME) {
-    env.ANALYTICS_HASH_SECRET = loadOrCreateLocalSecret(env);
+  env[ANALYTICS_ENV.sink] ??= 'file';
+  env[ANALYTICS_ENV.dir] ??= join(stateDir, 'analytics');
+  if (!env[ANALYTICS_ENV.secret] && !env[ANALYTICS_ENV.secretName]) {
+    env[ANALYTICS_ENV.secret] = loadOrCreateLocalSecret(env);
   }
   let flagValues: Record<string, unknown> = {};
   try {

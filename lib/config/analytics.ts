@@ -171,6 +171,22 @@ export function analyticsSecretName(stage: string): string {
   return `marketedge/${stage}/analytics-hash-secret`;
 }
 
+/**
+ * Environment contract of the analytics emitters (read by `lambdas/shared/analytics/runtime.ts`; set by CDK in AWS —
+ * `lib/stacks/analytics-stack.ts` — and by `npm start` locally):
+ * - `ANALYTICS_SINK`: `log` (default: marked stdout lines → subscription → Firehose), `file` (local hive layout under
+ *   `ANALYTICS_DIR`) or `none`;
+ * - `ANALYTICS_HASH_SECRET`: the hashing secret itself (local stack, scripts), else `ANALYTICS_HASH_SECRET_NAME`: its
+ *   Secrets Manager name, {@link analyticsSecretName} (AWS; read once per container). Neither set → nothing is
+ *   collected.
+ */
+export const ANALYTICS_ENV = {
+  sink: 'ANALYTICS_SINK',
+  dir: 'ANALYTICS_DIR',
+  secret: 'ANALYTICS_HASH_SECRET',
+  secretName: 'ANALYTICS_HASH_SECRET_NAME',
+} as const;
+
 /** One stored record as the emitters write it (before partitioning: `tenant_id` and `dt` are still fields). */
 export interface AnalyticsRecord {
   event_id: string;

@@ -27,7 +27,9 @@ export const BINARY_MEDIA_TYPES = [
 /**
  * Access-log fields (JSON, one object per request): name → API Gateway `$context` variable. All values are strings:
  * `$context.integrationLatency` is `-` when no integration ran, which a bare number would turn into invalid JSON.
- * The local gateway writes the same keys in the same order (`-` = not applicable).
+ * The local gateway writes the same keys in the same order (`-` = not applicable). `tenantId`, `tier` and `vertical`
+ * come from the authorizer context, so requests can be segmented by tier and vertical (and backfilled into analytics
+ * events: `npm run analytics:backfill`).
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#context-variable-reference
  */
 export const ACCESS_LOG_FIELDS = {
@@ -49,6 +51,7 @@ export const ACCESS_LOG_FIELDS = {
   tenantId: '$context.authorizer.tenantId',
   userId: '$context.authorizer.userId',
   tier: '$context.authorizer.tier',
+  vertical: '$context.authorizer.vertical',
   principalType: '$context.authorizer.principalType',
   apiKeyId: '$context.identity.apiKeyId',
   errorType: '$context.error.responseType',

@@ -1,5 +1,6 @@
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
@@ -7,14 +8,24 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { LOG_MARKER } from '../../lambdas/shared/analytics/log-sink';
-import { ANALYTICS_EVENTS_METRIC, analyticsSecretName, METRICS_NAMESPACE, type StageConfig } from '../config';
+import {
+  ANALYTICS_ENV,
+  ANALYTICS_EVENTS_METRIC,
+  analyticsSecretName,
+  METRICS_NAMESPACE,
+  type StageConfig,
+} from '../config';
 import { AnalyticsPipeline } from '../constructs/analytics-pipeline';
 import { AnalyticsQueries } from '../constructs/analytics-queries';
 import type { LambdaName } from '../constructs/service-function';
 import type { ApiStack } from './api-stack';
 import { statefulRemovalPolicy } from './data-stack';
 
-/** Lambdas that emit analytics records (their log groups are subscribed to the delivery stream). */
+/**
+ * Lambdas that emit analytics records: the reports service (report events, `POST /v1/events`) and every Lambda that
+ * runs the rate-limit step (`limit_hit` on a 429). Their log groups are subscribed to the delivery stream, and they
+ * get the hashing secret's name and read access to it.
+ */
 export const ANALYTICS_EMITTERS: readonly LambdaName[] = ['reports', 'admin', 'edge-proxy'];
 
 /** Props of {@link AnalyticsStack}. */
@@ -30,7 +41,7 @@ export interface AnalyticsStackProps extends StackProps {
  * hashed event records as marked log lines (no network call on the request path); a subscription filter per emitting
  * Lambda (`{ $.analytics_record = 1 }`) feeds the Firehose stream of {@link AnalyticsPipeline}, which writes Parquet
  * partitioned by tenant and day to S3; {@link AnalyticsQueries} exposes it in Athena. Also: the per-stage hashing
- * secret (Secrets Manager, generated; the Lambdas read it by name), a customer managed KMS key with rotation, an
+ * secret (Secrets Manager, generated; the emitting Lambdas get its name and read access, per stage), a customer managed KMS key with rotation, an
  * access-log bucket, and a dashboard of events per minute by vertical and event type (EMF metric
  * `AnalyticsEvents`). Deployed in every stage: collection itself is switched at run time by
  * `business_analytics_enabled`.
@@ -88,6 +99,26 @@ export class AnalyticsStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason:
         'Rotating the hashing key would split every user into two pseudonyms mid-retention; it is rotated deliberately (docs/analytics.md), not on a schedule.',
+    });
+
+    // The emitters read the secret by name (`ANALYTICS_HASH_SECRET_NAME`, a plain string in the Api stack's template,
+    // so no cross-stack reference), once per container. The read permission is a policy of THIS stack attached to
+    // their roles: granting from the Api stack would make it depend on this one, which already depends on it.
+    const emitterRoles: iam.IRole[] = [];
+    for (const name of ANALYTICS_EMITTERS) {
+      const fn = api.functions[name].fn;
+      fn.addEnvironment(ANALYTICS_ENV.secretName, analyticsSecretName(config.name));
+      if (fn.role) emitterRoles.push(fn.role);
+    }
+    new iam.Policy(this, 'EmittersReadHashSecret', {
+      policyName: `marketedge-${config.name}-analytics-hash-secret-read`,
+      roles: emitterRoles,
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          resources: [this.secret.secretArn],
+        }),
+      ],
     });
 
     const destination = new destinations.FirehoseDestination(this.pipeline.stream);

@@ -187,6 +187,7 @@ async function serve(
     log.tenantId = stringOr(ctx.tenantId);
     log.userId = stringOr(ctx.userId);
     log.tier = stringOr(ctx.tier);
+    log.vertical = stringOr(ctx.vertical);
     log.principalType = stringOr(ctx.principalType);
     log.authorizerStatus = outcome.ok
       ? '200'

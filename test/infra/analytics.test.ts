@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ANALYTICS_ENV,
   ANALYTICS_QUERY_NAMES,
   analyticsDatabaseName,
   analyticsSecretName,
@@ -10,9 +11,10 @@ import {
   STAGE_NAMES,
 } from '../../lib/config';
 import { namedQueryText } from '../../lib/constructs/analytics-queries';
+import { LAMBDA_NAMES } from '../../lib/constructs/service-function';
 import { ANALYTICS_EMITTERS } from '../../lib/stacks/analytics-stack';
 import { synthesized } from './support/synth';
-import { flatten, refId, resourcesOf } from './support/template';
+import { flatten, policyStatements, refId, resourcesOf } from './support/template';
 
 type Json = Record<string, unknown>;
 
@@ -143,5 +145,45 @@ describe.each(STAGE_NAMES)('analytics — %s', (stage) => {
     const keys = Object.values(resourcesOf(t(), 'AWS::KMS::Key'));
     expect(keys.every((k) => k.Properties?.EnableKeyRotation === true)).toBe(true);
     expect(Object.keys(resourcesOf(t(), 'AWS::CloudWatch::Dashboard'))).toHaveLength(1);
+  });
+
+  it("wires the stage's hashing secret to every emitting Lambda (name in the environment, read-only access), and to no other", () => {
+    const api = s.template(stage, 'Api');
+    const fns = Object.entries(resourcesOf(api, 'AWS::Lambda::Function'));
+    const byName = (name: string) =>
+      fns.find(([, f]) => f.Properties?.FunctionName === `marketedge-${stage}-${name}`) ?? [];
+    const roleOf = (name: string) => refId(byName(name)[1]?.Properties?.Role);
+    for (const name of LAMBDA_NAMES) {
+      const vars =
+        ((byName(name)[1]?.Properties?.Environment ?? {}) as { Variables?: Record<string, unknown> })
+          .Variables ?? {};
+      if (ANALYTICS_EMITTERS.includes(name)) {
+        expect(vars[ANALYTICS_ENV.secretName], name).toBe(analyticsSecretName(stage));
+      } else expect(vars, name).not.toHaveProperty(ANALYTICS_ENV.secretName);
+      // The secret itself never travels in the environment.
+      expect(vars, name).not.toHaveProperty(ANALYTICS_ENV.secret);
+    }
+    const secretId = Object.keys(resourcesOf(t(), 'AWS::SecretsManager::Secret'))[0];
+    const reads = policyStatements(t()).filter((st) => st.Resource.some((r) => refId(r) === secretId));
+    expect(reads).toHaveLength(1);
+    expect(reads[0]?.Action.sort()).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+    ]);
+    expect(reads[0]?.Effect).toBe('Allow');
+    // Roles are the Api stack's (imported): one per emitter, each the role of that emitter's function.
+    const policy = resourcesOf(t(), 'AWS::IAM::Policy')[String(reads[0]?.policy)];
+    const roles = ((policy?.Properties?.Roles as unknown[]) ?? []).map((r) => flatten(r));
+    expect(roles).toHaveLength(ANALYTICS_EMITTERS.length);
+    for (const name of ANALYTICS_EMITTERS) {
+      const role = roleOf(name);
+      expect(role, name).toBeDefined();
+      expect(
+        roles.some((r) => r.includes(String(role))),
+        name,
+      ).toBe(true);
+    }
+    // No other policy of the stage can read the secret.
+    for (const st of policyStatements(api)) expect(st.Action).not.toContain('secretsmanager:GetSecretValue');
   });
 });

@@ -17,6 +17,7 @@ const REQUIRED_ACCESS_LOG_FIELDS = [
   'tenantId',
   'userId',
   'tier',
+  'vertical',
   'authorizerError',
   'integrationLatency',
 ];
@@ -142,6 +143,8 @@ describe.each(STAGE_NAMES)('gateway — %s', (stage) => {
     for (const field of REQUIRED_ACCESS_LOG_FIELDS) expect(format, field).toHaveProperty(field);
     expect(format.requestId).toBe('$context.requestId');
     expect(format.authorizerError).toBe('$context.authorizer.error');
+    expect(format.tier).toBe('$context.authorizer.tier');
+    expect(format.vertical).toBe('$context.authorizer.vertical');
     const settings = (stageRes.MethodSettings as Array<Record<string, unknown>>)[0] ?? {};
     expect(settings.LoggingLevel).toBe(stage === 'prod' ? 'OFF' : 'INFO');
     expect(settings.DataTraceEnabled).toBe(false);

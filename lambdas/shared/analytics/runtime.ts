@@ -1,4 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { ANALYTICS_ENV } from '../../../lib/config/analytics';
 import { ANALYTICS_EVENTS_METRIC, METRICS_NAMESPACE } from '../../../lib/config/metrics';
 import { flags } from '../flags';
 import { getTenant } from '../tenants/repository';
@@ -7,24 +8,16 @@ import { assertSecret } from './hash';
 import { type AnalyticsSink, createIngestor, type Ingestor } from './ingest';
 import { logSink } from './log-sink';
 
-/**
- * Environment contract of the analytics emitters (set by CDK in AWS, by `npm start` locally):
- * - `ANALYTICS_SINK`: `log` (default: marked stdout lines → subscription → Firehose), `file` (local hive layout
- *   under `ANALYTICS_DIR`) or `none`;
- * - `ANALYTICS_HASH_SECRET`: the hashing secret itself (local), else `ANALYTICS_HASH_SECRET_NAME`: its Secrets
- *   Manager name (AWS; read once per container).
- */
-export const ANALYTICS_ENV = {
-  sink: 'ANALYTICS_SINK',
-  dir: 'ANALYTICS_DIR',
-  secret: 'ANALYTICS_HASH_SECRET',
-  secretName: 'ANALYTICS_HASH_SECRET_NAME',
-} as const;
-
 /** How long a tenant's opt-out setting is cached per container, ms. */
 export const OPT_OUT_CACHE_MS = 30_000;
 
-async function readSecret(env: NodeJS.ProcessEnv): Promise<string> {
+/**
+ * The hashing secret: `ANALYTICS_HASH_SECRET` itself, else the Secrets Manager secret named by
+ * `ANALYTICS_HASH_SECRET_NAME` (the ingestor calls this once per container and keeps the value; a failed read is
+ * retried on the next event).
+ * @throws {Error} when neither is set, the read fails, or the secret is shorter than 32 bytes
+ */
+export async function readSecret(env: NodeJS.ProcessEnv): Promise<string> {
   const inline = env[ANALYTICS_ENV.secret];
   if (inline) return assertSecret(inline);
   const name = env[ANALYTICS_ENV.secretName];

@@ -95,6 +95,16 @@ export function resolveScope(caller: ScopeCaller, requested: unknown, now = Date
   return { tenantId, vertical: r.vertical ?? null, from, to };
 }
 
+/** Options of {@link scopedSql}. */
+export interface ScopedSqlOptions {
+  /**
+   * DuckDB only (Trino has no such keyword): `events AS MATERIALIZED (…)`, so a query that reads `events` several
+   * times scans the Parquet files once.
+   * @default false
+   */
+  readonly materialize?: boolean;
+}
+
 /** SQL text with positional `?` parameters (DuckDB and Athena execution parameters both take them). */
 export interface BoundSql {
   sql: string;
@@ -108,8 +118,14 @@ export interface BoundSql {
  * A body that starts with its own `WITH` gets the scope as its first CTE.
  * @param body a query file's text (comment lines allowed)
  * @param source the unscoped table: `events_all` locally, `"<database>"."events"` in Athena
+ * @param options engine-specific hints (never for Athena text)
  */
-export function scopedSql(body: string, source: string, scope: QueryScope): BoundSql {
+export function scopedSql(
+  body: string,
+  source: string,
+  scope: QueryScope,
+  options: ScopedSqlOptions = {},
+): BoundSql {
   const where = ['dt >= ?', 'dt <= ?'];
   const params = [scope.from, scope.to];
   if (scope.tenantId !== null) {
@@ -120,7 +136,7 @@ export function scopedSql(body: string, source: string, scope: QueryScope): Boun
     where.push('vertical = ?');
     params.push(scope.vertical);
   }
-  const cte = `events AS (SELECT * FROM ${source} WHERE ${where.join(' AND ')})`;
+  const cte = `events AS ${options.materialize ? 'MATERIALIZED ' : ''}(SELECT * FROM ${source} WHERE ${where.join(' AND ')})`;
   const text = stripLeadingComments(body).replace(/;\s*$/, '');
   const m = /^WITH\s+/i.exec(text);
   const sql = m ? `WITH ${cte},\n${text.slice(m[0].length)}` : `WITH ${cte}\n${text}`;

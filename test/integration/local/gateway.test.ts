@@ -75,6 +75,7 @@ describe('local stack: gateway, OIDC issuer, authorizer (in-memory limiter store
       tenantId: 'globex',
       userId: 'bob',
       tier: 'premium',
+      vertical: 'hospitality',
       principalType: 'user',
       apiKeyId: 'local-key-globex',
       authorizerStatus: '200',

@@ -75,5 +75,16 @@ describe('tenant isolation of the analytics read paths', () => {
       to: 'b',
     });
     expect(all.sql).toBe('WITH events AS (SELECT * FROM s WHERE dt >= ? AND dt <= ?)\nSELECT 1 FROM events');
+    const duck = scopedSql(
+      'SELECT 1 FROM events',
+      's',
+      { tenantId: 't1', vertical: null, from: 'a', to: 'b' },
+      {
+        materialize: true,
+      },
+    );
+    expect(duck.sql).toBe(
+      'WITH events AS MATERIALIZED (SELECT * FROM s WHERE dt >= ? AND dt <= ? AND tenant_id = ?)\nSELECT 1 FROM events',
+    );
   });
 });
