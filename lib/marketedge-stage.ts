@@ -6,6 +6,7 @@ import { ApiStack } from './stacks/api-stack';
 import { ConsoleStack } from './stacks/console-stack';
 import { DataStack } from './stacks/data-stack';
 import { MonitoringStack } from './stacks/monitoring-stack';
+import { SecurityStack } from './stacks/security-stack';
 
 /** The stacks of one stage. */
 export interface MarketEdgeStage {
@@ -17,6 +18,8 @@ export interface MarketEdgeStage {
   console: ConsoleStack;
   /** Present when the stage's `apm_monitoring_enabled` flag resolves to true. */
   monitoring?: MonitoringStack;
+  /** Trail, GuardDuty, security rules, responder and security dashboard (every stage). */
+  security: SecurityStack;
 }
 
 /** Options of {@link addStage}. */
@@ -30,7 +33,7 @@ export interface AddStageOptions {
 /** Stack name of a stage part: `MarketEdge-<stage>-<Part>`. */
 export function stackName(
   stage: string,
-  part: 'Data' | 'Api' | 'Analytics' | 'Console' | 'Monitoring',
+  part: 'Data' | 'Api' | 'Analytics' | 'Console' | 'Monitoring' | 'Security',
 ): string {
   return `MarketEdge-${stage}-${part}`;
 }
@@ -39,7 +42,8 @@ export function stackName(
  * Adds every stack of one stage to `scope` (the CDK app, or a `cdk.Stage` of the deploy pipeline): `MarketEdge-<stage>-Data` (VPC, ElastiCache Serverless, DynamoDB),
  * `MarketEdge-<stage>-Api` (Lambdas, REST API, usage plans, WAF, AppConfig flags), `MarketEdge-<stage>-Analytics`
  * (Firehose, S3, Glue, Athena; every stage), `MarketEdge-<stage>-Console` (the web console on S3 + CloudFront with
- * the stage's `config.json`; needs the console build, `npm run build:web`) and, when the stage's
+ * the stage's `config.json`; needs the console build, `npm run build:web`), `MarketEdge-<stage>-Security` (trail,
+ * GuardDuty, EventBridge rules, the responder and security-events Lambdas, dashboard; every stage) and, when the stage's
  * `apm_monitoring_enabled` flag is on, `MarketEdge-<stage>-Monitoring` (dashboard, alarms, alarm topic).
  * Account/region come from the stage config when set; otherwise the stacks are environment-agnostic (synth needs
  * no AWS credentials). Stack names are set explicitly, so a stage deployed by the pipeline (inside a `cdk.Stage`)
@@ -88,7 +92,17 @@ export function addStage(
     description: `MarketEdge ${config.name}: web console (S3, CloudFront, security headers, config.json)`,
     tags,
   });
-  const stage: MarketEdgeStage = { data, api, analytics, console: consoleStack };
+  const security = new SecurityStack(scope, stackName(config.name, 'Security'), {
+    stackName: stackName(config.name, 'Security'),
+    env,
+    config,
+    data,
+    api,
+    analytics,
+    description: `MarketEdge ${config.name}: CloudTrail, GuardDuty, security rules, responder (docs/security-runbooks.md)`,
+    tags,
+  });
+  const stage: MarketEdgeStage = { data, api, analytics, console: consoleStack, security };
   if (MonitoringStack.enabledFor(config)) {
     stage.monitoring = new MonitoringStack(scope, stackName(config.name, 'Monitoring'), {
       stackName: stackName(config.name, 'Monitoring'),

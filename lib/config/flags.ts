@@ -67,7 +67,8 @@ export const FLAGS = {
   security_monitoring_enabled: {
     type: 'boolean',
     defaults: { dev: true, staging: true, prod: true },
-    effect: 'Log auth failures as security events and wire GuardDuty/EventBridge automated response.',
+    effect:
+      'Automated security response: on, the responder blocks addresses in the WAF IP sets (GuardDuty high findings, failed-auth bursts) and clamps tenants; off, detect and alert only (security events, detections, pages and tickets continue; no IP-set or limit change, each skipped action logged as ResponseSuppressed).',
   },
 } as const satisfies Record<string, FlagDefinition>;
 

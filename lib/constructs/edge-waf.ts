@@ -4,11 +4,15 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 
-/** AWS managed rule groups on every stage, in evaluation order (after the automated block list). */
+/**
+ * AWS managed rule groups on every stage, in evaluation order (after the automated block lists). The Amazon IP
+ * reputation and anonymous-IP lists are the threat-intelligence feeds of the edge (docs/security-runbooks.md).
+ */
 export const MANAGED_RULE_GROUPS = [
   'AWSManagedRulesCommonRuleSet',
   'AWSManagedRulesKnownBadInputsRuleSet',
   'AWSManagedRulesAmazonIpReputationList',
+  'AWSManagedRulesAnonymousIpList',
 ] as const;
 
 /** Props of {@link EdgeWaf}. */
@@ -22,15 +26,17 @@ export interface EdgeWafProps {
 }
 
 /**
- * Regional WAFv2 web ACL associated with the REST API stage: first an IP set reserved for automated blocking
- * (GuardDuty/EventBridge responders add addresses; empty at deploy), then the AWS managed rule groups common,
- * known bad inputs and Amazon IP reputation list. Default action allow. Logs to `aws-waf-logs-marketedge-<stage>`
+ * Regional WAFv2 web ACL associated with the REST API stage: first the IPv4 and IPv6 sets reserved for automated
+ * blocking (the security responder adds and expires addresses; empty at deploy), then the AWS managed rule groups
+ * common, known bad inputs, Amazon IP reputation list and anonymous IP list. Default action allow. Logs to `aws-waf-logs-marketedge-<stage>`
  * with the `authorization` header redacted (tokens never reach logs).
  */
 export class EdgeWaf extends Construct {
   readonly webAcl: wafv2.CfnWebACL;
-  /** The automated-blocking IP set (name `marketedge-<stage>-auto-block`). */
+  /** The automated-blocking IPv4 set (name `marketedge-<stage>-auto-block`), owned by the security responder. */
   readonly blockList: wafv2.CfnIPSet;
+  /** The automated-blocking IPv6 set (name `marketedge-<stage>-auto-block-v6`), owned by the security responder. */
+  readonly blockListV6: wafv2.CfnIPSet;
 
   constructor(scope: Construct, id: string, props: EdgeWafProps) {
     super(scope, id);
@@ -47,6 +53,14 @@ export class EdgeWaf extends Construct {
       ipAddressVersion: 'IPV4',
       addresses: [],
     });
+    this.blockListV6 = new wafv2.CfnIPSet(this, 'AutoBlockV6', {
+      name: `marketedge-${config.name}-auto-block-v6`,
+      description:
+        'Reserved for automated blocking of IPv6 addresses - the security responder adds offending addresses',
+      scope: 'REGIONAL',
+      ipAddressVersion: 'IPV6',
+      addresses: [],
+    });
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       name: `marketedge-${config.name}-api`,
       scope: 'REGIONAL',
@@ -60,9 +74,16 @@ export class EdgeWaf extends Construct {
           statement: { ipSetReferenceStatement: { arn: this.blockList.attrArn } },
           visibilityConfig: metric('auto-block'),
         },
+        {
+          name: 'AutoBlockListV6',
+          priority: 1,
+          action: { block: {} },
+          statement: { ipSetReferenceStatement: { arn: this.blockListV6.attrArn } },
+          visibilityConfig: metric('auto-block-v6'),
+        },
         ...MANAGED_RULE_GROUPS.map((name, i) => ({
           name,
-          priority: i + 1,
+          priority: i + 2,
           overrideAction: { none: {} },
           statement: {
             managedRuleGroupStatement: {

@@ -2,6 +2,7 @@ import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -23,13 +24,17 @@ export const LAMBDA_NAMES = [
 ] as const satisfies readonly LambdaHandlerName[];
 /** One of {@link LAMBDA_NAMES}. */
 export type LambdaName = (typeof LAMBDA_NAMES)[number];
+/** The Lambdas of the Security stack (`lambdas/security-*\/handler.ts`). */
+export const SECURITY_LAMBDA_NAMES = ['security-events', 'security-responder'] as const;
+/** One of {@link SECURITY_LAMBDA_NAMES}. */
+export type SecurityLambdaName = (typeof SECURITY_LAMBDA_NAMES)[number];
 
 /** Props of {@link ServiceFunction}. */
 export interface ServiceFunctionProps {
   /** Validated stage config (function name, log level and retention). */
   readonly config: StageConfig;
   /** Which Lambda this is: `marketedge-<stage>-<name>`, the Powertools service name. */
-  readonly name: LambdaName;
+  readonly name: LambdaName | SecurityLambdaName;
   /** Absolute path of the handler module (exports `handler`). */
   readonly entry: string;
   /** Function description shown in the console. */
@@ -52,6 +57,31 @@ export interface ServiceFunctionProps {
    * @default false
    */
   readonly captureResponse?: boolean;
+  /**
+   * The log group: name, retention (days, one of CloudWatch's values) and KMS key. The security Lambdas log to the
+   * security log group with its audit retention.
+   * @default `/aws/lambda/<function name>`, the stage `logRetentionDays`, CloudWatch's own encryption
+   */
+  readonly logs?: ServiceFunctionLogs;
+  /**
+   * Invoked asynchronously (EventBridge, CloudWatch Logs): the caller sets the dead-letter queue; without this the
+   * function is documented as synchronous-only (no DLQ needed).
+   * @default false
+   */
+  readonly asynchronous?: boolean;
+}
+
+/** Log group settings of a {@link ServiceFunction}. */
+export interface ServiceFunctionLogs {
+  /** Log group name. */
+  readonly logGroupName: string;
+  /** Retention, days (a CloudWatch Logs retention value). */
+  readonly retentionDays: number;
+  /**
+   * KMS key of the log group (its policy must admit the CloudWatch Logs service principal).
+   * @default CloudWatch Logs' own encryption
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** Where a VPC-attached {@link ServiceFunction} runs. */
@@ -82,8 +112,9 @@ export class ServiceFunction extends Construct {
     const { config } = props;
     this.functionName = `marketedge-${config.name}-${props.name}`;
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/lambda/${this.functionName}`,
-      retention: config.logRetentionDays as logs.RetentionDays,
+      logGroupName: props.logs?.logGroupName ?? `/aws/lambda/${this.functionName}`,
+      retention: (props.logs?.retentionDays ?? config.logRetentionDays) as logs.RetentionDays,
+      encryptionKey: props.logs?.encryptionKey,
       removalPolicy: props.removalPolicy,
     });
     this.role = new iam.Role(this, 'Role', {
@@ -164,6 +195,7 @@ export class ServiceFunction extends Construct {
       { id: 'AwsSolutions-L1', reason: runtimeReason },
       { id: 'Serverless-LambdaLatestVersion', reason: runtimeReason },
     );
+    if (props.asynchronous) return;
     Validations.of(this.fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason:

@@ -51,6 +51,8 @@ export class AnalyticsStack extends Stack {
   readonly pipeline: AnalyticsPipeline;
   readonly queries: AnalyticsQueries;
   readonly secret: secretsmanager.Secret;
+  /** Server access-log bucket of the analytics buckets (the Security stack's trail records its object events). */
+  readonly accessLogs: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: AnalyticsStackProps) {
     super(scope, id, props);
@@ -70,6 +72,7 @@ export class AnalyticsStack extends Stack {
       removalPolicy,
       lifecycleRules: [{ expiration: Duration.days(config.analytics.resultsRetentionDays + 90) }],
     });
+    this.accessLogs = accessLogs;
     Validations.of(accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
       reason: 'This is the access-log bucket itself; logging it into itself would loop.',

@@ -250,6 +250,7 @@ export class ApiStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.gateway.api.url });
     new CfnOutput(this, 'AutoBlockIpSetArn', { value: this.waf.blockList.attrArn });
+    new CfnOutput(this, 'AutoBlockIpSetV6Arn', { value: this.waf.blockListV6.attrArn });
   }
 
   private logicalIdOf(construct: Construct): string {

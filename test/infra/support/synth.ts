@@ -10,8 +10,14 @@ import { type SynthesisResult, synthesizeStages } from '../../../lib/synth';
 export interface Synthesized extends SynthesisResult {
   outdir: string;
   /** Template of `MarketEdge-<stage>-<part>`; throws when synthesis failed or the stack does not exist. */
-  template(stage: StageName, part: 'Data' | 'Api' | 'Analytics' | 'Console' | 'Monitoring'): Template;
-  hasStack(stage: StageName, part: 'Data' | 'Api' | 'Analytics' | 'Console' | 'Monitoring'): boolean;
+  template(
+    stage: StageName,
+    part: 'Data' | 'Api' | 'Analytics' | 'Console' | 'Monitoring' | 'Security',
+  ): Template;
+  hasStack(
+    stage: StageName,
+    part: 'Data' | 'Api' | 'Analytics' | 'Console' | 'Monitoring' | 'Security',
+  ): boolean;
 }
 
 let shared: Synthesized | undefined;
