@@ -1,5 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { describe, expect, it } from 'vitest';
 import { getStageConfig, STAGE_NAMES } from '../../lib/config';
 import {
@@ -9,7 +12,7 @@ import {
   consoleRuntimeConfigSchema,
 } from '../../lib/config/console';
 import { CONSOLE_HSTS_MAX_AGE_SEC, consoleSecurityHeaders } from '../../lib/config/console-headers';
-import { spaRouteFunction } from '../../lib/stacks/console-stack';
+import { ConsoleStack, spaRouteFunction } from '../../lib/stacks/console-stack';
 import { synthesized } from './support/synth';
 import { type CfnResource, flatten, refId, resourcesOf } from './support/template';
 
@@ -26,6 +29,23 @@ function runSpaFunction(code: string, uri: string): Json {
   const handler = new Function(`${code}\nreturn handler;`)() as (e: Json) => Json;
   return handler({ request: { uri, method: 'GET', headers: {} } });
 }
+
+describe('console stack without a build', () => {
+  it('refuses to synthesize (run npm run build:web first) instead of deploying an empty console', () => {
+    const app = new App();
+    const apiStack = new Stack(app, 'Api');
+    const restApi = new apigw.RestApi(apiStack, 'Api');
+    restApi.root.addMethod('GET', new apigw.MockIntegration());
+    const empty = mkdtempSync(join(tmpdir(), 'console-empty-'));
+    try {
+      expect(
+        () => new ConsoleStack(app, 'Console', { config: getStageConfig('dev'), restApi, assetDir: empty }),
+      ).toThrow(`console build missing: ${empty}/index.html not found (run npm run build:web first)`);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('console routing function (CloudFront viewer request)', () => {
   const code = spaRouteFunction(CONSOLE_BASE_PATH);
