@@ -16,8 +16,8 @@ export interface MarketEdgeStage {
   analytics: AnalyticsStack;
   /** The web console: S3 + CloudFront, security headers, the build with the stage's `config.json`. */
   console: ConsoleStack;
-  /** Present when the stage's `apm_monitoring_enabled` flag resolves to true. */
-  monitoring?: MonitoringStack;
+  /** Dashboards, alarms and their topic (every stage). */
+  monitoring: MonitoringStack;
   /** Trail, GuardDuty, security rules, responder and security dashboard (every stage). */
   security: SecurityStack;
 }
@@ -43,8 +43,8 @@ export function stackName(
  * `MarketEdge-<stage>-Api` (Lambdas, REST API, usage plans, WAF, AppConfig flags), `MarketEdge-<stage>-Analytics`
  * (Firehose, S3, Glue, Athena; every stage), `MarketEdge-<stage>-Console` (the web console on S3 + CloudFront with
  * the stage's `config.json`; needs the console build, `npm run build:web`), `MarketEdge-<stage>-Security` (trail,
- * GuardDuty, EventBridge rules, the responder and security-events Lambdas, dashboard; every stage) and, when the stage's
- * `apm_monitoring_enabled` flag is on, `MarketEdge-<stage>-Monitoring` (dashboard, alarms, alarm topic).
+ * GuardDuty, EventBridge rules, the responder and security-events Lambdas, dashboard; every stage) and
+ * `MarketEdge-<stage>-Monitoring` (dashboard, alarms, alarm topic and its subscriptions; every stage).
  * Account/region come from the stage config when set; otherwise the stacks are environment-agnostic (synth needs
  * no AWS credentials). Stack names are set explicitly, so a stage deployed by the pipeline (inside a `cdk.Stage`)
  * keeps the same CloudFormation stack names as one deployed with `cdk deploy`.
@@ -102,16 +102,13 @@ export function addStage(
     description: `MarketEdge ${config.name}: CloudTrail, GuardDuty, security rules, responder (docs/security-runbooks.md)`,
     tags,
   });
-  const stage: MarketEdgeStage = { data, api, analytics, console: consoleStack, security };
-  if (MonitoringStack.enabledFor(config)) {
-    stage.monitoring = new MonitoringStack(scope, stackName(config.name, 'Monitoring'), {
-      stackName: stackName(config.name, 'Monitoring'),
-      env,
-      config,
-      api,
-      description: `MarketEdge ${config.name}: dashboard and alarms (runbooks in docs/runbooks.md)`,
-      tags,
-    });
-  }
-  return stage;
+  const monitoring = new MonitoringStack(scope, stackName(config.name, 'Monitoring'), {
+    stackName: stackName(config.name, 'Monitoring'),
+    env,
+    config,
+    api,
+    description: `MarketEdge ${config.name}: dashboard and alarms (runbooks in docs/runbooks.md)`,
+    tags,
+  });
+  return { data, api, analytics, console: consoleStack, security, monitoring };
 }

@@ -6,6 +6,7 @@ import { ANALYTICS_ENV } from '../lib/config/analytics';
 import { loadOrCreateLocalSecret } from './analytics/secret';
 import { LOCAL_CURSOR_SIGNING_KEY, type LocalConfig, localConfig } from './config';
 import { consoleFrontDoor } from './console-wiring';
+import { controlPlane } from './control/router';
 import { type DevKey, loadOrCreateDevKey, localStateDir } from './dev-key';
 import { type LocalDynamo, startDynalite, useLocalDynamoEnv } from './dynamo';
 import { type EchoUpstream, startEchoUpstream } from './echo-upstream';
@@ -99,8 +100,10 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     let ready: ReturnType<typeof createGateway> | undefined;
     let front: ReturnType<typeof consoleFrontDoor> | undefined;
     let securityFront: ReturnType<typeof securityFrontDoor> | undefined;
+    let control: ReturnType<typeof controlPlane> | undefined;
     const server: Server = createServer((req, res) => {
       if (securityFront?.(req, res)) return;
+      if (control?.(req, res)) return;
       if (front?.(req, res)) return;
       if (ready) return ready(req, res);
       res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
@@ -163,6 +166,8 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
       await resetRateLimiter();
     });
     const authorizer = new AuthorizerStep(authorize, authorizerCacheTtlSec);
+    const { flags } = await import('../lambdas/shared/flags');
+    control = controlPlane({ flags });
     const directory = new UsagePlanDirectory();
     front = consoleFrontDoor({
       url: `http://localhost:${actualPort}`,

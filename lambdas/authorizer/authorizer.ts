@@ -38,6 +38,8 @@ export interface AuthorizerLogger {
 export interface AuthorizerMetrics {
   singleMetric(): {
     addDimension(name: string, value: string): void;
+    /** Starts another dimension set (`{}` = the default dimensions `service`, `stage` alone). */
+    addDimensions?(dimensions: Record<string, string>): void;
     addMetadata(key: string, value: string): void;
     addMetric(name: string, unit: 'Count', value: number): void;
   };
@@ -198,6 +200,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   function countFailure(reason: UnauthorizedReason | DenyReason, tenantId?: string): void {
     const m = metrics.singleMetric();
     m.addDimension('reason', reason);
+    m.addDimensions?.({}); // also as [service, stage]: the stage-wide series alarms sum (lib/config/alarms.ts)
     if (tenantId) m.addMetadata('tenantId', tenantId);
     m.addMetric(AUTH_FAILURE_METRIC, 'Count', 1);
   }

@@ -1,8 +1,10 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { FlagName } from '../../lib/config/flags';
 import { METRIC } from '../../lib/config/metrics';
 import { type HttpTarget, ROUTES, routeKey } from '../../lib/config/routes';
+import { flags as processFlags } from '../shared/flags';
 import { type CallerRequest, createHttpHandler, requireCaller } from '../shared/http/handler';
 import { problem, validationError } from '../shared/http/problem';
 import type { Endpoint, ProxyHandler, ProxyResult, RequestStep } from '../shared/http/types';
@@ -37,6 +39,11 @@ export interface EdgeProxyOptions {
   xrayTraceHeader?: () => string | undefined;
   /** The rate-limit step (the Lambda passes the shared limiter's; default none). */
   rateLimit?: RequestStep;
+  /**
+   * Flag reader: `apm_monitoring_enabled` gates `UpstreamLatency`, `api_gateway_enabled` is the maintenance switch.
+   * @default the process-wide `flags` (`lambdas/shared/flags.ts`)
+   */
+  flags?: { isEnabled(name: FlagName): Promise<boolean> };
 }
 
 const NO_BODY_METHODS = new Set(['GET', 'HEAD']);
@@ -70,13 +77,15 @@ type Outcome =
  * A client-sent `X-Tenant-Id`/`X-User-Id`/`X-User-Roles`/`X-Tier` is stripped, logged (names only) and counted
  * (`IdentityHeaderSpoofAttempt`). Failures answer RFC 9457 problems that reveal nothing of the upstream: no answer within the route's `timeoutMs`
  * → 504 (`UpstreamTimeout`); connection refused/reset/DNS failure → 502 (`UpstreamUnavailable`); a body larger
- * than `maxResponseBytes` → 502 (`UpstreamResponseTooLarge`). Metrics carry dimension `route`; tenantId is metadata.
+ * than `maxResponseBytes` → 502 (`UpstreamResponseTooLarge`). `UpstreamLatency` (ms) is emitted only while
+ * `apm_monitoring_enabled` is on. Metrics carry dimension `route`; tenantId is metadata.
  */
 export function createEdgeProxy(opts: EdgeProxyOptions): ProxyHandler {
   const { logger, metrics } = opts.obs;
   const backendUrl = opts.backendUrl ?? backendUrlFromEnv;
   const maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const xray = opts.xrayTraceHeader ?? (() => process.env._X_AMZN_TRACE_ID);
+  const flagReader = opts.flags ?? processFlags;
 
   const forward: Endpoint<CallerRequest> = async ({ event, route, tenant, requestId }) => {
     if (route.backend.kind !== 'http') throw new Error('edge proxy given a non-http route');
@@ -126,7 +135,10 @@ export function createEdgeProxy(opts: EdgeProxyOptions): ProxyHandler {
       timeoutMs,
       maxBytes,
     );
-    metrics.addMetric(METRIC.UpstreamLatency, MetricUnit.Milliseconds, performance.now() - started);
+    const upstreamMs = performance.now() - started;
+    if (await flagReader.isEnabled('apm_monitoring_enabled')) {
+      metrics.addMetric(METRIC.UpstreamLatency, MetricUnit.Milliseconds, upstreamMs);
+    }
 
     if (outcome.kind === 'timeout') {
       metrics.addMetric(METRIC.UpstreamTimeout, MetricUnit.Count, 1);
@@ -178,6 +190,7 @@ export function createEdgeProxy(opts: EdgeProxyOptions): ProxyHandler {
       ROUTES.filter((r) => r.backend.kind === 'http').map((r) => [routeKey(r), forward]),
     ),
     authorize: requireCaller,
+    flags: flagReader,
     ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
   });
 }

@@ -1,6 +1,7 @@
 import { AppConfigProvider } from '@aws-lambda-powertools/parameters/appconfig';
 import type { AppConfigDataClient } from '@aws-sdk/client-appconfigdata';
 import { FLAG_NAMES, type FlagName, type Flags } from '../../lib/config/flags';
+import { MAINTENANCE } from '../../lib/config/gateway';
 import type { FlagProvider } from './flags';
 
 /** Where the stage's feature flags live in AppConfig (names or ids; CDK sets names). */
@@ -17,7 +18,7 @@ export interface AppConfigLocation {
 export interface AppConfigFlagOptions extends AppConfigLocation {
   /** Values used before the first fetch succeeds and whenever AppConfig fails (catalog defaults + `FEATURE_FLAGS`). */
   fallback: () => Flags;
-  /** How long fetched values count as fresh, seconds (Powertools cache `maxAge`). Default 30. */
+  /** How long fetched values count as fresh, seconds (Powertools cache `maxAge`). Default `MAINTENANCE.flagMaxAgeSec` (30). */
   maxAgeSec?: number;
   /** The first read of a container waits at most this long for AppConfig before using the fallback, ms. Default 1000. */
   firstFetchTimeoutMs?: number;
@@ -55,7 +56,7 @@ export function createAppConfigFlagProvider(options: AppConfigFlagOptions): Flag
     environment: options.environment,
     ...(options.client ? { awsSdkV3Client: options.client } : {}),
   });
-  const maxAgeSec = options.maxAgeSec ?? 30;
+  const maxAgeSec = options.maxAgeSec ?? MAINTENANCE.flagMaxAgeSec;
   const backoffMs = options.errorBackoffMs ?? 5000;
   const firstFetchTimeoutMs = options.firstFetchTimeoutMs ?? 1000;
   const now = options.now ?? Date.now;

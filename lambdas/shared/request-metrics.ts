@@ -1,7 +1,8 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 
 /**
- * Publishes the metrics one request stored, with the `route` dimension and `tenantId` metadata (never a dimension —
+ * Publishes the metrics one request stored, with the `route` dimension — and a second dimension set of only the
+ * default dimensions `service`, `stage` (the stage-wide series alarms sum) — and `tenantId` metadata (never a dimension —
  * docs/architecture.md, observability conventions), or clears leftovers when it stored none.
  *
  * Dimension and metadata are added only here, synchronously with the publish (which clears them), so a request that
@@ -14,6 +15,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 export function publishRequestMetrics(metrics: Metrics, route: string, tenantId?: string): void {
   if (metrics.hasStoredMetrics()) {
     metrics.addDimension('route', route);
+    metrics.addDimensions({}); // also as [service, stage]: the stage-wide series alarms sum (lib/config/alarms.ts)
     if (tenantId !== undefined) metrics.addMetadata('tenantId', tenantId);
     metrics.publishStoredMetrics();
   } else {

@@ -16,7 +16,11 @@ export const FLAGS = {
   api_gateway_enabled: {
     type: 'boolean',
     defaults: on,
-    effect: 'Serve API routes; off answers every non-health route 503 (maintenance switch).',
+    effect:
+      'Serve API routes. Off (maintenance switch): every route except GET /health answers 503 application/problem+json ' +
+      '(type …/problems/maintenance) with Retry-After, before the limiter or any endpoint runs. Read at run time: ' +
+      'AppConfig in AWS (warm Lambdas within 30 s), PUT /_local/flags locally. A request without a valid token still ' +
+      "gets the authorizer's 401 first.",
   },
   rate_limiting_enabled: {
     type: 'boolean',
@@ -31,7 +35,10 @@ export const FLAGS = {
   gateway_observability_enabled: {
     type: 'boolean',
     defaults: on,
-    effect: 'Emit limiter/authorizer CloudWatch metrics and X-Ray subsegments.',
+    effect:
+      "Emit the rate limiter's decision metrics (RateLimit*, EMF, namespace MarketEdge). Read at run time; off stops " +
+      'them (decision logs stay) and the LimiterMetricsMissing alarm fires while API traffic flows, so the alarms ' +
+      'on those metrics are never silently blind.',
   },
   frontend_testing_enabled: {
     type: 'boolean',
@@ -57,7 +64,10 @@ export const FLAGS = {
   apm_monitoring_enabled: {
     type: 'boolean',
     defaults: { dev: false, staging: true, prod: true },
-    effect: 'Deploy CloudWatch dashboards and alarms (with runbooks) for the stage.',
+    effect:
+      "Emit the edge proxy's per-call upstream latency metric (UpstreamLatency, ms). Read at run time; off stops it " +
+      'and the UpstreamMetricsMissing alarm fires while upstream traffic flows. Dashboards and alarms deploy on ' +
+      'every stage whatever its value.',
   },
   business_analytics_enabled: {
     type: 'boolean',

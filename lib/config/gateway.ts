@@ -178,3 +178,16 @@ export const GATEWAY_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'application/problem+json',
   'Cache-Control': 'no-store',
 };
+
+/**
+ * The maintenance switch (`api_gateway_enabled` off, `lib/config/flags.ts`): every route except these answers 503
+ * with `Retry-After: retryAfterSec` and an RFC 9457 problem (type `…/problems/maintenance`). Route keys are
+ * `"METHOD /path-template"`. Lambdas read the flag from AppConfig (cache `maxAgeSec`, so a change reaches every
+ * container within `maxAgeSec` + one request), the local stack from `PUT /_local/flags` (at once).
+ */
+export const MAINTENANCE = {
+  exemptRouteKeys: ['GET /health'] as readonly string[],
+  retryAfterSec: 120,
+  /** Longest time a flag change takes to reach a warm Lambda, seconds (the AppConfig provider's `maxAgeSec`). */
+  flagMaxAgeSec: 30,
+} as const;

@@ -94,6 +94,20 @@ export const METRIC_CATALOG = {
   },
 } as const satisfies Record<string, MetricSpec>;
 
+/**
+ * The Lambdas (Powertools `service` dimension) behind each emitter family: `rate-limit` and `service` metrics come
+ * from every Lambda that runs the handler wrapper with the limiter. Alarms sum a metric over these services' stage-wide
+ * `[service, stage]` series.
+ */
+export const EMITTER_SERVICES: Readonly<Record<MetricSpec['emitter'], readonly string[]>> = {
+  authorizer: ['authorizer'],
+  'rate-limit': ['reports', 'admin', 'edge-proxy'],
+  service: ['reports', 'admin', 'edge-proxy'],
+  admin: ['admin'],
+  reports: ['reports'],
+  'edge-proxy': ['edge-proxy'],
+};
+
 /** One custom metric name. */
 export type MetricName = keyof typeof METRIC_CATALOG;
 

@@ -132,8 +132,37 @@ export const stageConfigSchema = z
         rateLimitDeniedPerMinute: z.number().int().positive(),
         /** Degraded (Redis unavailable) limiter decisions per minute. */
         rateLimitDegradedPerMinute: z.number().int().positive(),
+        /** Failed upstream calls of the edge proxy (timeouts, unreachable, 5xx, too large) per minute. */
+        upstreamErrorsPerMinute: z.number().int().positive(),
+        /** Unhandled errors (500) in the service Lambdas per 5 minutes above which the alarm fires (0 = any). */
+        unhandledErrorsPer5Min: z.number().int().min(0),
+        /**
+         * Requests per 5 minutes (stage `Count`, resp. the upstream route's) from which missing request-path metrics
+         * (`LimiterMetricsMissing`, `UpstreamMetricsMissing`) count as an incident rather than a quiet stage.
+         */
+        metricsGapMinRequests: z.number().int().positive(),
       })
       .strict(),
+    /**
+     * Who the stage's alarms reach: every alarm and OK transition is published to the SNS topic
+     * `marketedge-<stage>-alarms`, which CDK subscribes these endpoints to. At least one endpoint per stage.
+     */
+    notifications: z
+      .object({
+        /** E-mail addresses (each confirms the SNS subscription once). */
+        emails: z.array(z.string().email()).default([]),
+        /** HTTPS webhooks (paging service, chat relay); SNS posts JSON notifications to them. */
+        httpsEndpoints: z
+          .array(
+            z
+              .string()
+              .url()
+              .refine((u) => u.startsWith('https://'), 'must be an https URL'),
+          )
+          .default([]),
+      })
+      .strict()
+      .refine((n) => n.emails.length + n.httpsEndpoints.length > 0, 'at least one email or https endpoint'),
     /** Base URLs of HTTP backends reached through the edge proxy. */
     httpBackends: z.record(z.enum(HTTP_TARGETS), z.string().url()),
     /** Security monitoring: log retention, trail, GuardDuty, allowlist, detection thresholds, block durations. */
@@ -218,7 +247,11 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       authFailuresPerMinute: 200,
       rateLimitDeniedPerMinute: 1_000,
       rateLimitDegradedPerMinute: 50,
+      upstreamErrorsPerMinute: 50,
+      unhandledErrorsPer5Min: 5,
+      metricsGapMinRequests: 20,
     },
+    notifications: { emails: ['platform-dev-alerts@marketedge.io'] },
     httpBackends: { marketData: 'https://market-data.dev.internal.marketedge.io' },
     security: {
       securityLogRetentionDays: 30,
@@ -271,6 +304,13 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       authFailuresPerMinute: 100,
       rateLimitDeniedPerMinute: 2_000,
       rateLimitDegradedPerMinute: 10,
+      upstreamErrorsPerMinute: 20,
+      unhandledErrorsPer5Min: 0,
+      metricsGapMinRequests: 20,
+    },
+    notifications: {
+      emails: ['platform-alerts@marketedge.io'],
+      httpsEndpoints: ['https://hooks.marketedge.io/alerts/staging'],
     },
     httpBackends: { marketData: 'https://market-data.staging.internal.marketedge.io' },
     security: {
@@ -324,6 +364,13 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       authFailuresPerMinute: 100,
       rateLimitDeniedPerMinute: 5_000,
       rateLimitDegradedPerMinute: 1,
+      upstreamErrorsPerMinute: 20,
+      unhandledErrorsPer5Min: 0,
+      metricsGapMinRequests: 50,
+    },
+    notifications: {
+      emails: ['platform-alerts@marketedge.io', 'oncall@marketedge.io'],
+      httpsEndpoints: ['https://hooks.marketedge.io/alerts/prod', 'https://hooks.marketedge.io/pager/prod'],
     },
     httpBackends: { marketData: 'https://market-data.internal.marketedge.io' },
     security: {

@@ -1,98 +1,51 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { METRIC } from '../config/metrics';
+import { type AlarmDefinition, alarmDefinitions, alarmName, RUNBOOK_PATH } from '../config/alarms';
 import { MetricFactory, type MonitoringTarget } from './metric-factory';
 
-/** Runbook file the alarm descriptions point to (sections by anchor). */
-export const RUNBOOK_PATH = 'docs/runbooks.md';
+export { RUNBOOK_PATH };
 
-/** One alarm of a stage. */
-export interface AlarmSpec {
-  id: string;
-  /** Runbook section anchor in {@link RUNBOOK_PATH} (GitHub heading slug). */
-  runbook: string;
-  summary: string;
-  threshold: number;
-  metric: cw.IMetric;
-  evaluationPeriods: number;
-  datapointsToAlarm: number;
+/** CloudWatch `TreatMissingData` of a definition's missing-data rule. */
+const MISSING: Record<AlarmDefinition['treatMissingData'], cw.TreatMissingData> = {
+  notBreaching: cw.TreatMissingData.NOT_BREACHING,
+  breaching: cw.TreatMissingData.BREACHING,
+  missing: cw.TreatMissingData.MISSING,
+  ignore: cw.TreatMissingData.IGNORE,
+};
+
+const COMPARISON: Record<AlarmDefinition['comparison'], cw.ComparisonOperator> = {
+  GreaterThanThreshold: cw.ComparisonOperator.GREATER_THAN_THRESHOLD,
+  GreaterThanOrEqualToThreshold: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+  LessThanThreshold: cw.ComparisonOperator.LESS_THAN_THRESHOLD,
+};
+
+/** The alarm description: summary, severity, drill, runbook link (`Runbook: docs/runbooks.md#<anchor>`). */
+export function alarmDescription(def: AlarmDefinition): string {
+  const gate = def.gatedBy
+    ? ` Metric gated by ${def.gatedBy.flag} (guarded by ${def.gatedBy.guardedBy}).`
+    : '';
+  return `${def.summary}. Severity: ${def.severity}.${gate} Runbook: ${RUNBOOK_PATH}#${def.runbook}`;
 }
 
 /**
- * The alarms of a stage, thresholds from the stage config `alarms`:
- * - API p99 latency > `p99LatencyMs` (ms) for 3 of 5 minutes;
- * - 5XX > `error5xxPercent` % of requests over 5 minutes;
- * - `AuthFailure` > `authFailuresPerMinute` per minute, 3 minutes running;
- * - `RateLimitDenied` > `rateLimitDeniedPerMinute` per minute, 3 minutes running;
- * - `RateLimitDegraded` > `rateLimitDegradedPerMinute` per minute, 2 minutes running.
+ * Creates one CloudWatch alarm per definition of `lib/config/alarms.ts` (`MarketEdge-<stage>-<name>`), with the
+ * definition's metric (or metric math), statistic, period, threshold, M of N datapoints and missing-data rule.
+ * Actions are added by the caller (the monitoring stack: the stage topic on ALARM and OK).
  */
-export function alarmSpecs(target: MonitoringTarget): AlarmSpec[] {
-  const metrics = new MetricFactory(target);
-  const { alarms } = target.config;
-  const fiveMin = Duration.minutes(5);
-  return [
-    {
-      id: 'ApiLatencyP99',
-      runbook: 'api-p99-latency-high',
-      summary: `API p99 latency above ${alarms.p99LatencyMs} ms`,
-      threshold: alarms.p99LatencyMs,
-      metric: metrics.apiMetric('Latency', 'p99'),
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
-    },
-    {
-      id: 'Api5xxRate',
-      runbook: 'api-5xx-rate-high',
-      summary: `5XX above ${alarms.error5xxPercent} % of requests`,
-      threshold: alarms.error5xxPercent,
-      metric: metrics.api5xxPercent(fiveMin),
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-    },
-    {
-      id: 'AuthFailures',
-      runbook: 'auth-failures-spike',
-      summary: `more than ${alarms.authFailuresPerMinute} authorizer failures per minute`,
-      threshold: alarms.authFailuresPerMinute,
-      metric: metrics.stageSum(METRIC.AuthFailure),
-      evaluationPeriods: 3,
-      datapointsToAlarm: 3,
-    },
-    {
-      id: 'RateLimitDenied',
-      runbook: 'rate-limit-denials-high',
-      summary: `more than ${alarms.rateLimitDeniedPerMinute} rate-limit denials per minute`,
-      threshold: alarms.rateLimitDeniedPerMinute,
-      metric: metrics.stageSum(METRIC.RateLimitDenied),
-      evaluationPeriods: 3,
-      datapointsToAlarm: 3,
-    },
-    {
-      id: 'RateLimitDegraded',
-      runbook: 'rate-limiter-degraded',
-      summary: `more than ${alarms.rateLimitDegradedPerMinute} degraded limiter decisions per minute (Redis unavailable)`,
-      threshold: alarms.rateLimitDegradedPerMinute,
-      metric: metrics.stageSum(METRIC.RateLimitDegraded),
-      evaluationPeriods: 2,
-      datapointsToAlarm: 2,
-    },
-  ];
-}
-
-/** Creates the alarms of {@link alarmSpecs}; each description names its runbook section. */
 export function buildAlarms(scope: Construct, target: MonitoringTarget): cw.Alarm[] {
-  return alarmSpecs(target).map(
-    (spec) =>
-      new cw.Alarm(scope, spec.id, {
-        alarmName: `MarketEdge-${target.config.name}-${spec.id}`,
-        alarmDescription: `${spec.summary}. Runbook: ${RUNBOOK_PATH}#${spec.runbook}`,
-        metric: spec.metric,
-        threshold: spec.threshold,
-        comparisonOperator: cw.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: spec.evaluationPeriods,
-        datapointsToAlarm: spec.datapointsToAlarm,
-        treatMissingData: cw.TreatMissingData.NOT_BREACHING,
+  const metrics = new MetricFactory(target);
+  return alarmDefinitions(target.config).map(
+    (def) =>
+      new cw.Alarm(scope, def.name, {
+        alarmName: alarmName(target.config.name, def.name),
+        alarmDescription: alarmDescription(def),
+        metric: metrics.signalMetric(def.signal, Duration.seconds(def.periodSec), def.name),
+        threshold: def.threshold,
+        comparisonOperator: COMPARISON[def.comparison],
+        evaluationPeriods: def.evaluationPeriods,
+        datapointsToAlarm: def.datapointsToAlarm,
+        treatMissingData: MISSING[def.treatMissingData],
       }),
   );
 }

@@ -2,16 +2,20 @@ import { Duration } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { ROUTES, routeKey } from '../config';
+import { UPSTREAM_ERROR_METRICS } from '../config/alarms';
 import { METRIC, RATE_LIMIT_METRICS } from '../config/metrics';
 import { RUNBOOK_PATH } from './alarms';
 import { MetricFactory, type MonitoringTarget } from './metric-factory';
 
 /**
  * Dashboard widgets of a stage, top to bottom: stage header; API totals (requests, 4XX, 5XX, p50/p99 latency);
- * limiter outcomes (`RateLimit*`) and `AuthFailure`; denials by route; one row per route of the route table
- * (requests/errors and p99 latency); Lambda errors, throttles and p99 duration per function.
+ * limiter outcomes (`RateLimit*`) and `AuthFailure`; denials by route; upstream (edge proxy) latency p50/p99 and
+ * failures; errors and security signals (`UnhandledError`, `IdentityHeaderSpoofAttempt`, `AdminAccessDenied`,
+ * `AdminPolicyBumpFailed`); business (`ReportCreated`, `ReportDeleted`); one row per route of the route table
+ * (requests/errors and p99 latency); Lambda errors, throttles and p99 duration per function. Every metric of the
+ * metric catalog is on it (a test checks).
  */
-export function dashboardWidgets(metrics: MetricFactory): cw.IWidget[][] {
+export function dashboardWidgets(metrics: MetricFactory, alarms: readonly cw.IAlarm[] = []): cw.IWidget[][] {
   const { target, stage } = metrics;
   const rows: cw.IWidget[][] = [];
   rows.push([
@@ -21,6 +25,16 @@ export function dashboardWidgets(metrics: MetricFactory): cw.IWidget[][] {
       height: 2,
     }),
   ]);
+  if (alarms.length > 0) {
+    rows.push([
+      new cw.AlarmStatusWidget({
+        title: 'Alarms (each links its runbook in the description)',
+        alarms: [...alarms],
+        width: 24,
+        height: Math.max(2, Math.ceil(alarms.length / 4) + 1),
+      }),
+    ]);
+  }
   rows.push([
     new cw.GraphWidget({
       title: 'Requests and errors',
@@ -65,6 +79,40 @@ export function dashboardWidgets(metrics: MetricFactory): cw.IWidget[][] {
       width: 24,
     }),
   ]);
+  const ep = (m: Parameters<MetricFactory['serviceMetric']>[0], stat: string) =>
+    metrics.serviceMetric(m, 'edge-proxy', stat, Duration.minutes(1)).with({ label: `${m} ${stat}` });
+  rows.push([
+    new cw.GraphWidget({
+      title: 'Upstream (edge proxy) latency (ms)',
+      left: [ep(METRIC.UpstreamLatency, 'p50'), ep(METRIC.UpstreamLatency, 'p99')],
+      width: 12,
+    }),
+    new cw.GraphWidget({
+      title: 'Upstream failures per minute',
+      left: UPSTREAM_ERROR_METRICS.map((m) => ep(m, 'Sum')),
+      leftAnnotations: [
+        { value: target.config.alarms.upstreamErrorsPerMinute, label: 'UpstreamErrors alarm (sum)' },
+      ],
+      width: 12,
+    }),
+  ]);
+  rows.push([
+    new cw.GraphWidget({
+      title: 'Errors and security signals per minute',
+      left: [
+        metrics.stageSum(METRIC.UnhandledError),
+        metrics.stageSum(METRIC.IdentityHeaderSpoofAttempt),
+        metrics.stageSum(METRIC.AdminAccessDenied),
+        metrics.stageSum(METRIC.AdminPolicyBumpFailed),
+      ],
+      width: 12,
+    }),
+    new cw.GraphWidget({
+      title: 'Reports created and deleted per minute',
+      left: [metrics.stageSum(METRIC.ReportCreated), metrics.stageSum(METRIC.ReportDeleted)],
+      width: 12,
+    }),
+  ]);
   const routeWidgets = ROUTES.map(
     (route) =>
       new cw.GraphWidget({
@@ -99,11 +147,16 @@ export function dashboardWidgets(metrics: MetricFactory): cw.IWidget[][] {
   return rows;
 }
 
-/** Builds the stage dashboard `MarketEdge-<stage>` from {@link dashboardWidgets}. */
-export function buildDashboard(scope: Construct, id: string, target: MonitoringTarget): cw.Dashboard {
+/** Builds the stage dashboard `MarketEdge-<stage>` from {@link dashboardWidgets}, with the stage's alarms on top. */
+export function buildDashboard(
+  scope: Construct,
+  id: string,
+  target: MonitoringTarget,
+  alarms: readonly cw.IAlarm[] = [],
+): cw.Dashboard {
   return new cw.Dashboard(scope, id, {
     dashboardName: `MarketEdge-${target.config.name}`,
     defaultInterval: Duration.hours(3),
-    widgets: dashboardWidgets(new MetricFactory(target)),
+    widgets: dashboardWidgets(new MetricFactory(target), alarms),
   });
 }

@@ -1,6 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
-import type { Route, StageConfig } from '../config';
+import type { StageConfig } from '../config';
+import {
+  type AlarmSignal,
+  type ApiGatewayMetricName,
+  type MetricRef,
+  type Statistic,
+  servicesOf,
+} from '../config/alarms';
 import { METRICS_NAMESPACE, type MetricName } from '../config/metrics';
 
 /** What a dashboard/alarm set is built for. */
@@ -15,8 +22,7 @@ export interface MonitoringTarget {
   readonly functionNames: Readonly<Record<string, string>>;
 }
 
-/** API Gateway REST metrics the dashboards and alarms read (`AWS/ApiGateway`). */
-export type ApiGatewayMetricName = 'Count' | '4XXError' | '5XXError' | 'Latency' | 'IntegrationLatency';
+export type { ApiGatewayMetricName };
 
 /** Lambda metrics the dashboards read (`AWS/Lambda`). */
 export type LambdaMetricName = 'Errors' | 'Throttles' | 'Duration';
@@ -33,7 +39,12 @@ export const DEFAULT_PERIOD = Duration.minutes(1);
  * @param groupBy optional dimension to split by (e.g. `route`)
  */
 export function insightsQuery(metricName: MetricName, stage: string, groupBy?: string): string {
-  const base = `SELECT SUM(${metricName}) FROM ${METRICS_NAMESPACE} WHERE stage = '${stage}'`;
+  // Every emitter also publishes a [service, stage] series (the one alarms sum); the stage-wide query reads only that
+  // schema so no data point is counted twice, the grouped one only series that carry the group key.
+  const from = groupBy
+    ? `${METRICS_NAMESPACE} WHERE stage = '${stage}' AND ${groupBy} != ''`
+    : `SCHEMA(${METRICS_NAMESPACE}, service, stage) WHERE stage = '${stage}'`;
+  const base = `SELECT SUM(${metricName}) FROM ${from}`;
   return groupBy ? `${base} GROUP BY ${groupBy}` : base;
 }
 
@@ -76,7 +87,12 @@ export class MetricFactory {
   }
 
   /** An API Gateway metric of one route (detailed metrics: `ApiName`, `Method`, `Resource`, `Stage`). */
-  routeMetric(route: Route, metricName: ApiGatewayMetricName, statistic: string): cw.Metric {
+  routeMetric(
+    route: { readonly method: string; readonly path: string },
+    metricName: ApiGatewayMetricName,
+    statistic: string,
+    period: Duration = DEFAULT_PERIOD,
+  ): cw.Metric {
     return new cw.Metric({
       namespace: 'AWS/ApiGateway',
       metricName,
@@ -87,7 +103,7 @@ export class MetricFactory {
         Stage: this.target.stageName,
       },
       statistic,
-      period: DEFAULT_PERIOD,
+      period,
       label: `${metricName} ${statistic}`,
     });
   }
@@ -102,6 +118,93 @@ export class MetricFactory {
       period: DEFAULT_PERIOD,
       label: `${functionName} ${metricName}`,
     });
+  }
+
+  /** A custom metric of one emitting service, stage-wide (`[service, stage]` series). */
+  serviceMetric(metricName: MetricName, service: string, statistic: string, period: Duration): cw.Metric {
+    return new cw.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { service, stage: this.stage },
+      statistic,
+      period,
+      label: `${metricName} ${service}`,
+    });
+  }
+
+  /**
+   * The plain metrics behind a {@link MetricRef} (one per emitting service for custom metrics).
+   * @throws {Error} a route that is not `{ method, path }` of the route table is not checked here (data is trusted)
+   */
+  leavesOf(ref: MetricRef, statistic: Statistic, period: Duration): cw.Metric[] {
+    if (ref.source === 'api') {
+      if (!ref.route) return [this.apiMetric(ref.metric, statistic, period)];
+      return [this.routeMetric(ref.route, ref.metric, statistic, period)];
+    }
+    return servicesOf(ref.metric).map((svc) => this.serviceMetric(ref.metric, svc, statistic, period));
+  }
+
+  /**
+   * The CloudWatch metric (or metric-math expression) of an alarm signal (`lib/config/alarms.ts`), one data point per
+   * `period`: a plain metric, or `FILL(…, 0)` sums across emitting services, a percentage, or a telemetry-gap flag.
+   * @throws {Error} a non-additive statistic (percentile, average) over a metric with several emitters
+   */
+  signalMetric(signal: AlarmSignal, period: Duration, label: string): cw.IMetric {
+    const using: Record<string, cw.IMetric> = {};
+    let n = 0;
+    const sumOf = (refs: readonly MetricRef[], statistic: Statistic): string => {
+      const terms: string[] = [];
+      for (const ref of refs) {
+        for (const m of this.leavesOf(ref, statistic, period)) {
+          const id = `m${n++}`;
+          using[id] = m;
+          terms.push(`FILL(${id}, 0)`);
+        }
+      }
+      return terms.length === 1 ? (terms[0] ?? '0') : `(${terms.join(' + ')})`;
+    };
+    switch (signal.kind) {
+      case 'metric': {
+        const leaves = this.leavesOf(signal.metric, signal.statistic, period);
+        if (leaves.length === 1 && leaves[0]) return leaves[0].with({ label });
+        if (signal.statistic !== 'Sum' && signal.statistic !== 'SampleCount') {
+          throw new Error(`${label}: ${signal.statistic} cannot be summed across emitting services`);
+        }
+        return new cw.MathExpression({
+          expression: sumOf([signal.metric], signal.statistic),
+          usingMetrics: using,
+          period,
+          label,
+        });
+      }
+      case 'sum':
+        return new cw.MathExpression({
+          expression: sumOf(signal.metrics, 'Sum'),
+          usingMetrics: using,
+          period,
+          label,
+        });
+      case 'percent': {
+        const num = sumOf([signal.numerator], 'Sum');
+        const den = sumOf([signal.denominator], 'Sum');
+        return new cw.MathExpression({
+          expression: `IF(${den} > 0, 100 * ${num} / ${den}, 0)`,
+          usingMetrics: using,
+          period,
+          label,
+        });
+      }
+      case 'gap': {
+        const traffic = sumOf([signal.traffic], 'Sum');
+        const expected = sumOf(signal.expected, 'SampleCount');
+        return new cw.MathExpression({
+          expression: `IF(${traffic} >= ${signal.minTraffic} AND ${expected} == 0, 1, 0)`,
+          usingMetrics: using,
+          period,
+          label,
+        });
+      }
+    }
   }
 
   /** Stage-wide 5XX share of requests over `period`, percent (0 when there were no requests). */

@@ -1,11 +1,12 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import { accessLogGroupName, restApiName } from '../config/gateway';
-import { resolvedStageFlags } from '../constructs/feature-flags';
 import { LAMBDA_NAMES } from '../constructs/service-function';
 import { buildAlarms } from '../monitoring/alarms';
 import { buildContributorRules } from '../monitoring/contributors';
@@ -24,15 +25,11 @@ export interface MonitoringStackProps extends StackProps {
 /**
  * `MarketEdge-<stage>-Monitoring`: the stage dashboard (generated from the route table and the limiter metrics),
  * the alarms (stage `alarms` thresholds, runbook links), Contributor Insights rules for per-tenant views on the
- * access log, and an encrypted SNS topic the alarms notify
- * (`marketedge-<stage>-alarms`; subscribe on-call to it).
+ * access log, and an encrypted SNS topic (`marketedge-<stage>-alarms`) that every alarm notifies on ALARM and on OK,
+ * subscribed to the stage's `notifications` (e-mail addresses and HTTPS endpoints, `lib/config/stages.ts`).
+ * Deployed for every stage (dev included, with its own thresholds and topic).
  */
 export class MonitoringStack extends Stack {
-  /** Deployed only where the stage's `apm_monitoring_enabled` flag resolves to true (see `lib/config/flags.ts`). */
-  static enabledFor(config: StageConfig): boolean {
-    return resolvedStageFlags(config).apm_monitoring_enabled;
-  }
-
   readonly topic: sns.Topic;
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
@@ -50,11 +47,38 @@ export class MonitoringStack extends Stack {
       enforceSSL: true,
       masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
     });
-    buildDashboard(this, 'Dashboard', target);
     buildContributorRules(this, config.name, accessLogGroupName(config.name));
-    for (const alarm of buildAlarms(this, target)) {
-      alarm.addAlarmAction(new actions.SnsAction(this.topic));
-      alarm.addOkAction(new actions.SnsAction(this.topic));
+    // Notifications SNS could not deliver (a webhook down, a bounced address) wait here 14 days instead of vanishing.
+    const deadLetterQueue = new sqs.Queue(this, 'AlarmDeliveryDlq', {
+      queueName: `marketedge-${config.name}-alarm-delivery-dlq`,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(deadLetterQueue).acknowledge(
+      {
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue IS the dead-letter queue of the alarm topic subscriptions (SNS redrive policy).',
+      },
+      {
+        id: 'Serverless-SQSRedrivePolicy',
+        reason: 'A dead-letter queue of its own would only move undeliverable alarm notifications once more.',
+      },
+    );
+    for (const email of config.notifications.emails) {
+      this.topic.addSubscription(new subs.EmailSubscription(email, { deadLetterQueue }));
     }
+    for (const url of config.notifications.httpsEndpoints) {
+      this.topic.addSubscription(
+        new subs.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS, deadLetterQueue }),
+      );
+    }
+    const action = new actions.SnsAction(this.topic);
+    const alarms = buildAlarms(this, target);
+    for (const alarm of alarms) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+    buildDashboard(this, 'Dashboard', target, alarms);
   }
 }

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { getStageConfig, ROUTES, routeKey, STAGE_NAMES } from '../../lib/config';
+import { alarmDefinitions, alarmName, RUNBOOK_PATH } from '../../lib/config/alarms';
+import { FLAGS } from '../../lib/config/flags';
 import { ACCESS_LOG_FIELDS } from '../../lib/config/gateway';
-import { RATE_LIMIT_METRICS } from '../../lib/config/metrics';
-import { resolvedStageFlags } from '../../lib/constructs/feature-flags';
-import { alarmSpecs, RUNBOOK_PATH } from '../../lib/monitoring/alarms';
+import { METRIC_CATALOG, RATE_LIMIT_METRICS } from '../../lib/config/metrics';
 import { CONTRIBUTOR_RULES } from '../../lib/monitoring/contributors';
 import { insightsQuery } from '../../lib/monitoring/metric-factory';
 import { synthesized } from './support/synth';
-import { flatten, resourcesOf } from './support/template';
+import { flatten, refId, resourcesOf } from './support/template';
 
 /** GitHub-style heading anchors of the runbook file. */
 function runbookAnchors(): Set<string> {
@@ -31,63 +31,101 @@ function runbookAnchors(): Set<string> {
 describe('monitoring helpers', () => {
   it('queries limiter metrics across every dimension set of one stage', () => {
     expect(insightsQuery('RateLimitDenied', 'prod')).toBe(
-      "SELECT SUM(RateLimitDenied) FROM MarketEdge WHERE stage = 'prod'",
+      "SELECT SUM(RateLimitDenied) FROM SCHEMA(MarketEdge, service, stage) WHERE stage = 'prod'",
     );
     expect(insightsQuery('RateLimitDenied', 'dev', 'route')).toMatch(/GROUP BY route$/);
   });
 });
 
-/** Stages whose `apm_monitoring_enabled` flag resolves to true (staging and prod by the catalog defaults). */
-const MONITORED = STAGE_NAMES.filter((st) => resolvedStageFlags(getStageConfig(st)).apm_monitoring_enabled);
-
 describe('monitoring stack per stage', () => {
-  it.each(STAGE_NAMES)('%s: deployed exactly when apm_monitoring_enabled is on', (stage) => {
-    const enabled = resolvedStageFlags(getStageConfig(stage)).apm_monitoring_enabled;
-    expect(synthesized().hasStack(stage, 'Monitoring')).toBe(enabled);
-  });
-
-  it('covers at least prod', () => {
-    expect(MONITORED).toContain('prod');
-  });
+  it.each(STAGE_NAMES)(
+    '%s: deployed whatever apm_monitoring_enabled says (every stage is watched)',
+    (stage) => {
+      expect(synthesized().hasStack(stage, 'Monitoring')).toBe(true);
+    },
+  );
 });
 
-describe.each(MONITORED)('monitoring — %s', (stage) => {
+describe.each(STAGE_NAMES)('monitoring — %s', (stage) => {
   const config = getStageConfig(stage);
   const s = synthesized();
+  const template = () => s.template(stage, 'Monitoring');
+  const alarms = () =>
+    Object.values(resourcesOf(template(), 'AWS::CloudWatch::Alarm')).map((a) => a.Properties ?? {});
 
-  it('builds the dashboard from the route table and the limiter metrics', () => {
-    const dashboards = Object.values(
-      resourcesOf(s.template(stage, 'Monitoring'), 'AWS::CloudWatch::Dashboard'),
-    );
+  it('builds the dashboard from the route table, the limiter metrics and every catalog metric', () => {
+    const dashboards = Object.values(resourcesOf(template(), 'AWS::CloudWatch::Dashboard'));
     expect(dashboards).toHaveLength(1);
     const body = flatten(dashboards[0]?.Properties?.DashboardBody);
     for (const route of ROUTES) expect(body).toContain(routeKey(route));
     for (const m of [...RATE_LIMIT_METRICS, 'AuthFailure']) expect(body).toContain(`SUM(${m})`);
+    for (const m of Object.keys(METRIC_CATALOG)) expect(body, m).toContain(m);
     expect(body).toContain(`marketedge-${stage}`);
   });
 
-  it('alarms on the stage thresholds, each pointing to an existing runbook section', () => {
-    const template = s.template(stage, 'Monitoring');
-    const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map(
-      (a) => a.Properties ?? {},
-    );
+  it('has one alarm per definition, on the stage thresholds, each pointing to an existing runbook section', () => {
     const anchors = runbookAnchors();
-    const specs = alarmSpecs({ config, apiName: `marketedge-${stage}`, stageName: stage, functionNames: {} });
-    expect(alarms).toHaveLength(specs.length);
-    const thresholds = Object.fromEntries(alarms.map((a) => [String(a.AlarmName), a.Threshold]));
-    expect(thresholds[`MarketEdge-${stage}-ApiLatencyP99`]).toBe(config.alarms.p99LatencyMs);
-    expect(thresholds[`MarketEdge-${stage}-Api5xxRate`]).toBe(config.alarms.error5xxPercent);
-    expect(thresholds[`MarketEdge-${stage}-AuthFailures`]).toBe(config.alarms.authFailuresPerMinute);
-    expect(thresholds[`MarketEdge-${stage}-RateLimitDenied`]).toBe(config.alarms.rateLimitDeniedPerMinute);
-    expect(thresholds[`MarketEdge-${stage}-RateLimitDegraded`]).toBe(
+    const defs = alarmDefinitions(config);
+    const byName = new Map(alarms().map((a) => [String(a.AlarmName), a]));
+    expect([...byName.keys()].sort()).toEqual(defs.map((d) => alarmName(stage, d.name)).sort());
+    for (const d of defs) {
+      const a = byName.get(alarmName(stage, d.name)) ?? {};
+      expect(a.Threshold, d.name).toBe(d.threshold);
+      expect(a.EvaluationPeriods, d.name).toBe(d.evaluationPeriods);
+      expect(a.DatapointsToAlarm, d.name).toBe(d.datapointsToAlarm);
+      expect(a.TreatMissingData, d.name).toBe(d.treatMissingData);
+      const match = /Runbook: docs\/runbooks\.md#([a-z0-9-]+)/.exec(String(a.AlarmDescription));
+      expect(match?.[1], d.name).toBe(d.runbook);
+      expect(anchors.has(d.runbook), `runbook section #${d.runbook}`).toBe(true);
+    }
+    expect(byName.get(alarmName(stage, 'ApiLatencyP99'))?.Threshold).toBe(config.alarms.p99LatencyMs);
+    expect(byName.get(alarmName(stage, 'Api5xxRate'))?.Threshold).toBe(config.alarms.error5xxPercent);
+    expect(byName.get(alarmName(stage, 'RateLimitDegraded'))?.Threshold).toBe(
       config.alarms.rateLimitDegradedPerMinute,
     );
-    for (const a of alarms) {
-      const match = /Runbook: docs\/runbooks\.md#([a-z0-9-]+)/.exec(String(a.AlarmDescription));
-      expect(match, String(a.AlarmName)).not.toBeNull();
-      expect(anchors.has(match?.[1] ?? ''), `runbook section #${match?.[1]}`).toBe(true);
-      expect(a.AlarmActions, String(a.AlarmName)).toHaveLength(1);
+  });
+
+  it('every alarm notifies the stage topic on ALARM and on OK', () => {
+    const topicIds = Object.keys(resourcesOf(template(), 'AWS::SNS::Topic'));
+    expect(topicIds).toHaveLength(1);
+    for (const a of alarms()) {
+      for (const key of ['AlarmActions', 'OKActions'] as const) {
+        const actions = (a[key] ?? []) as unknown[];
+        expect(actions.length, `${a.AlarmName} ${key}`).toBeGreaterThan(0);
+        expect(actions.map(refId), `${a.AlarmName} ${key}`).toContain(topicIds[0]);
+      }
     }
+  });
+
+  it('a flag-gated metric never blinds its alarm: the guarding gap alarm exists and alarms on missing data', () => {
+    const defs = alarmDefinitions(config);
+    const gated = defs.filter((d) => d.gatedBy);
+    expect(gated.length).toBeGreaterThan(0);
+    for (const d of gated) {
+      const guard = defs.find((g) => g.name === d.gatedBy?.guardedBy);
+      expect(guard?.signal.kind, d.name).toBe('gap');
+      expect(guard?.treatMissingData).toBe('breaching');
+      const flagText = FLAGS[d.gatedBy?.flag ?? 'api_gateway_enabled'].effect;
+      expect(flagText, d.name).toContain(guard?.name ?? '?');
+    }
+    const upstreamGuard = defs.find((g) => g.name === 'UpstreamMetricsMissing');
+    expect(FLAGS.apm_monitoring_enabled.effect).toContain(upstreamGuard?.name ?? '?');
+    const gap = alarms().find((a) => a.AlarmName === alarmName(stage, 'LimiterMetricsMissing'));
+    expect(flatten(gap?.Metrics)).toMatch(/IF\(FILL\(m0, 0\) >= \d+ AND .* == 0, 1, 0\)/);
+    expect(flatten(gap?.Metrics)).toContain('RateLimitAllowed');
+  });
+
+  it('subscribes the topic to the stage notifications (e-mail and HTTPS)', () => {
+    const subsc = Object.values(resourcesOf(template(), 'AWS::SNS::Subscription')).map(
+      (r) => r.Properties ?? {},
+    );
+    const got = subsc.map((x) => `${x.Protocol}:${x.Endpoint}`).sort();
+    const want = [
+      ...config.notifications.emails.map((e) => `email:${e}`),
+      ...config.notifications.httpsEndpoints.map((u) => `https:${u}`),
+    ].sort();
+    expect(got).toEqual(want);
+    expect(want.length).toBeGreaterThan(0);
   });
 
   it('has Contributor Insights rules for per-tenant views on the access log', () => {

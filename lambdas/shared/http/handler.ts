@@ -3,8 +3,10 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { METRIC } from '../../../lib/config/metrics';
 import { type Route, routeKey } from '../../../lib/config/routes';
+import { flags as processFlags } from '../flags';
 import { publishRequestMetrics } from '../request-metrics';
 import { type TenantContext, tenantContextFromEvent } from '../tenant-context';
+import { type MaintenanceFlags, maintenanceAnswer } from './maintenance';
 import { HttpError, problem } from './problem';
 import { allowedMethods, resolveRoute } from './route';
 import type { Endpoint, HttpRequest, ProxyEvent, ProxyHandler, ProxyResult, RequestStep } from './types';
@@ -28,6 +30,11 @@ export interface HttpHandlerOptions<R extends HttpRequest> {
    * @default none (tests, and callers that wrap the handler themselves)
    */
   readonly rateLimit?: RequestStep;
+  /**
+   * Flag reader for the maintenance switch (`api_gateway_enabled`, see `maintenance.ts`).
+   * @default the process-wide `flags` (AppConfig in AWS, `FEATURE_FLAGS` / `PUT /_local/flags` locally)
+   */
+  readonly flags?: MaintenanceFlags;
 }
 
 /**
@@ -37,7 +44,8 @@ export interface HttpHandlerOptions<R extends HttpRequest> {
  * 2. resolves the route ONCE ({@link resolveRoute}) and the tenant context once (`tenantContextFromEvent`); a route
  *    this Lambda does not serve → 404, or 405 with `Allow` when its path has served routes of other methods;
  * 3. logger: Lambda context, `correlation_id` = request id, keys `route`, `tenantId`, `userId`, `tier`;
- * 4. runs the `rateLimit` step, then `authorize`, then the endpoint of the route key;
+ * 4. the maintenance switch: `api_gateway_enabled` off → 503 with `Retry-After` (every route but `GET /health`);
+ *    then runs the `rateLimit` step, then `authorize`, then the endpoint of the route key;
  * 5. a thrown {@link HttpError} → its problem (RFC 9457) with `requestId`; anything else is logged, counted
  *    (`UnhandledError`) and answered 500 without internals;
  * 6. publishes the metrics the request stored with dimension `route` and metadata `tenantId` (request-metrics.ts).
@@ -45,6 +53,7 @@ export interface HttpHandlerOptions<R extends HttpRequest> {
  */
 export function createHttpHandler<R extends HttpRequest>(opts: HttpHandlerOptions<R>): ProxyHandler {
   const { obs, serves, endpoints, rateLimit } = opts;
+  const flagReader = opts.flags ?? processFlags;
   const authorize = opts.authorize ?? ((req: HttpRequest) => req as R);
   for (const key of Object.keys(endpoints)) {
     const [method = '', path = ''] = key.split(' ');
@@ -83,6 +92,8 @@ export function createHttpHandler<R extends HttpRequest>(opts: HttpHandlerOption
       return endpoint(authorize(req));
     };
     try {
+      const closed = await maintenanceAnswer(flagReader, key, requestId);
+      if (closed) return closed;
       return await (rateLimit ? rateLimit(req, () => run().catch((e) => answer(e, req, obs))) : run());
     } catch (err) {
       return answer(err, req, obs);

@@ -294,3 +294,22 @@ describe('behind the rate-limit step', () => {
     }
   });
 });
+
+describe('apm_monitoring_enabled gates UpstreamLatency', () => {
+  it('emits the upstream latency (ms) only while the flag is on; the answer is the same either way', async () => {
+    for (const on of [true, false]) {
+      const gated = createEdgeProxy({
+        obs,
+        dispatcher: agent,
+        backendUrl: () => upstream.baseUrl,
+        flags: { isEnabled: async (n) => (n === 'apm_monitoring_enabled' ? on : true) },
+      });
+      const spy = vi.spyOn(obs.metrics, 'addMetric');
+      const r = await call(ev('echo'), gated);
+      expect(r.statusCode).toBe(200);
+      const names = spy.mock.calls.map((c) => c[0]);
+      expect(names.includes('UpstreamLatency'), `flag ${on}`).toBe(on);
+      spy.mockRestore();
+    }
+  });
+});

@@ -1,8 +1,11 @@
+import { Stack } from 'aws-cdk-lib';
 import type * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import { describe, expect, it } from 'vitest';
 import { getStageConfig, STAGE_NAMES } from '../../../lib/config';
+import { alarmDefinitions } from '../../../lib/config/alarms';
 import { restApiName } from '../../../lib/config/gateway';
-import { alarmSpecs } from '../../../lib/monitoring/alarms';
+import { METRIC_CATALOG } from '../../../lib/config/metrics';
+import { buildAlarms } from '../../../lib/monitoring/alarms';
 import { dashboardWidgets } from '../../../lib/monitoring/dashboard';
 import { MetricFactory, type MonitoringTarget } from '../../../lib/monitoring/metric-factory';
 
@@ -35,15 +38,11 @@ describe.each(STAGE_NAMES)('metric factory — %s', (stage) => {
       .flat()
       .map((w) => w.toJson()),
   );
-  const rendered = (leaf: string) => {
-    const parts = JSON.parse(leaf) as string[] | string;
-    return typeof parts === 'string' ? JSON.stringify(parts) : JSON.stringify(parts).slice(1, -1);
-  };
 
   it('builds custom metrics as Metrics Insights sums over the stage, API metrics with ApiName/Stage', () => {
     const f = new MetricFactory(target);
     expect(f.stageSum('RateLimitDenied').toMetricConfig().mathExpression?.expression).toBe(
-      `SELECT SUM(RateLimitDenied) FROM MarketEdge WHERE stage = '${stage}'`,
+      `SELECT SUM(RateLimitDenied) FROM SCHEMA(MarketEdge, service, stage) WHERE stage = '${stage}'`,
     );
     expect(f.apiMetric('Latency', 'p99').toMetricConfig().metricStat).toMatchObject({
       namespace: 'AWS/ApiGateway',
@@ -59,13 +58,32 @@ describe.each(STAGE_NAMES)('metric factory — %s', (stage) => {
     );
   });
 
-  it('every alarm watches a signal the dashboard shows (same factory, same metric)', () => {
-    const specs = alarmSpecs(target);
-    expect(specs.length).toBeGreaterThanOrEqual(5);
-    for (const spec of specs) {
-      const ls = leaves(spec.metric);
-      expect(ls.length, spec.id).toBeGreaterThan(0);
-      for (const leaf of ls) expect(dashboardJson, `${spec.id}: ${leaf}`).toContain(rendered(leaf));
+  it('every alarm is on the dashboard (alarm status widget), every catalog metric is shown', () => {
+    const stack = new Stack();
+    const alarms = buildAlarms(stack, target);
+    expect(alarms.map((a) => a.node.id)).toEqual(alarmDefinitions(target.config).map((d) => d.name));
+    const json = stack.resolve(
+      dashboardWidgets(new MetricFactory(target), alarms)
+        .flat()
+        .map((w) => w.toJson()),
+    );
+    const text = JSON.stringify(json);
+    for (const a of alarms) {
+      expect(text, a.node.id).toContain(`"${stack.getLogicalId(a.node.defaultChild as cw.CfnAlarm)}"`);
+    }
+    for (const name of Object.keys(METRIC_CATALOG))
+      expect(dashboardJson, name).toMatch(new RegExp(`\\b${name}\\b`));
+  });
+
+  it('builds custom-metric alarms from the [service, stage] series of every emitter, leaves on this stage', () => {
+    const stack = new Stack();
+    for (const a of buildAlarms(stack, target)) {
+      for (const leaf of leaves(a.metric)) {
+        const parts = JSON.parse(leaf) as string[];
+        if (parts[0] === 'MarketEdge')
+          expect(parts.slice(2)).toEqual(['service', expect.any(String), 'stage', stage]);
+        else expect(parts[0]).toBe('AWS/ApiGateway');
+      }
     }
   });
 });

@@ -607,6 +607,7 @@ describe('telemetry', () => {
     const calls: string[] = [];
     const metrics = {
       addDimension: (k: string, v: string) => calls.push(`dim ${k}=${v}`),
+      addDimensions: (d: Record<string, string>) => calls.push(`dimension set ${JSON.stringify(d)}`),
       addMetadata: (k: string, v: string) => calls.push(`meta ${k}=${v}`),
       addMetric: (n: string) => calls.push(`metric ${n}`),
       publishStoredMetrics: () => calls.push('publish'),
@@ -624,6 +625,7 @@ describe('telemetry', () => {
     expect(calls).toEqual([
       'dim tier=standard',
       'dim route=GET /v1/reports',
+      'dimension set {}',
       'meta tenantId=acme',
       'metric RateLimitDenied',
       'publish',

@@ -82,6 +82,7 @@ export class PowertoolsTelemetry implements RateLimitTelemetry {
       const { metrics } = this.obs;
       metrics.addDimension('tier', d.tier);
       metrics.addDimension('route', d.route);
+      metrics.addDimensions({}); // also as [service, stage]: the stage-wide series alarms sum
       metrics.addMetadata('tenantId', d.tenantId);
       for (const n of names) metrics.addMetric(n, MetricUnit.Count, 1);
       metrics.publishStoredMetrics();

@@ -1,0 +1,344 @@
+/**
+ * Alarm definitions as data: the one home of every alarm of a stage (metric, statistic, period, threshold, datapoints,
+ * missing-data rule, runbook anchor, drill). CDK builds CloudWatch alarms from them (`lib/monitoring/alarms.ts`), the
+ * local stack evaluates the same definitions over the EMF lines it emits (`local/metrics/evaluator.ts`), and
+ * `npm run drill -- <Alarm>` provokes each one (`local/drill/`). Pure data: no `aws-cdk-lib` import.
+ */
+import type { FlagName } from './flags';
+import { EMITTER_SERVICES, METRIC, METRIC_CATALOG, type MetricName } from './metrics';
+import type { StageConfig } from './stages';
+
+/** API Gateway REST metrics the alarms and dashboards read (`AWS/ApiGateway`). */
+export type ApiGatewayMetricName = 'Count' | '4XXError' | '5XXError' | 'Latency' | 'IntegrationLatency';
+
+/** A CloudWatch statistic: `Sum`, `SampleCount`, `Average`, `Maximum`, `Minimum` or a percentile `pNN`. */
+export type Statistic = 'Sum' | 'SampleCount' | 'Average' | 'Maximum' | 'Minimum' | `p${number}`;
+
+/** One metric an alarm reads. */
+export type MetricRef =
+  /**
+   * A custom metric (namespace `MarketEdge`), summed over the Lambdas that emit it (`EMITTER_SERVICES`), read as the
+   * dimension set `[service, stage]` every emitter publishes besides its detailed one.
+   */
+  | { readonly source: 'custom'; readonly metric: MetricName }
+  /** An API Gateway metric of the whole stage (`ApiName`, `Stage`), or of one route (`+ Method`, `Resource`). */
+  | {
+      readonly source: 'api';
+      readonly metric: ApiGatewayMetricName;
+      /** Route as `{ method, path }` of the route table; absent = the whole stage. */
+      readonly route?: { readonly method: string; readonly path: string };
+    };
+
+/** What is compared with the threshold, per period. */
+export type AlarmSignal =
+  /** One metric under one statistic. Missing when the metric has no data point in the period. */
+  | { readonly kind: 'metric'; readonly metric: MetricRef; readonly statistic: Statistic }
+  /** Sum of several metrics' `Sum`s (absent ones count 0); missing only when none has data. */
+  | { readonly kind: 'sum'; readonly metrics: readonly MetricRef[] }
+  /** `100 × Sum(numerator) / Sum(denominator)` (percent); 0 when the denominator is 0, missing when it has no data. */
+  | { readonly kind: 'percent'; readonly numerator: MetricRef; readonly denominator: MetricRef }
+  /**
+   * Telemetry gap: 1 when `traffic` (Sum) reached `minTraffic` in the period while every `expected` metric stayed
+   * at 0 or absent, else 0 — never missing (monitoring that went blind is an incident too).
+   */
+  | {
+      readonly kind: 'gap';
+      readonly traffic: MetricRef;
+      readonly minTraffic: number;
+      readonly expected: readonly MetricRef[];
+    };
+
+/** How periods without data count (CloudWatch `TreatMissingData`). */
+export type MissingData = 'notBreaching' | 'breaching' | 'missing' | 'ignore';
+
+/** Comparison of the signal with the threshold (CloudWatch `ComparisonOperator`, static thresholds). */
+export type Comparison = 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold';
+
+/** Faults the local stack can inject (`PUT /_local/faults`, docs/local.md). */
+export type FaultKind =
+  /** Redis paused (`CLIENT PAUSE ALL`): every limiter call times out. */
+  | 'redis-frozen'
+  /** The echo upstream answers after a delay, ms. */
+  | 'upstream-slow'
+  /** The echo upstream answers 500. */
+  | 'upstream-failing';
+
+/** Request mixes the drill tool sends while the fault is on (and, for recovery, the `healthy` mix). */
+export type TrafficKind =
+  /** `GET /v1/me` with a valid token of the demo tenant. */
+  | 'me'
+  /** `GET /v1/market/quotes` through the edge proxy. */
+  | 'market'
+  /** `GET /v1/me` with a token signed by an unknown key (401 `AuthFailure`). */
+  | 'bad-token'
+  /** Many users of one tenant hammering `GET /v1/me` beyond the tier limits (429). */
+  | 'hammer';
+
+/** How `npm run drill -- <Alarm>` provokes an alarm on the local stack. */
+export interface DrillSpec {
+  /** The fault held while the drill sends traffic (none: the traffic alone is the condition). */
+  readonly fault?: { readonly kind: FaultKind; readonly delayMs?: number };
+  /** Flag values held while the drill runs (restored afterwards), e.g. a metrics flag turned off. */
+  readonly flags?: Partial<Record<FlagName, boolean>>;
+  /** What the drill sends while the fault is on. */
+  readonly traffic: TrafficKind;
+  /** Requests per second it aims at (concurrency adapts). */
+  readonly ratePerSec: number;
+}
+
+/** One alarm of a stage. */
+export interface AlarmDefinition {
+  /** Short name; the CloudWatch alarm is `MarketEdge-<stage>-<name>`. */
+  readonly name: string;
+  /** One line for the alarm description and the drill output. */
+  readonly summary: string;
+  /** Section anchor in docs/runbooks.md. */
+  readonly runbook: string;
+  readonly signal: AlarmSignal;
+  /** Period, seconds (60 or a multiple). */
+  readonly periodSec: number;
+  readonly comparison: Comparison;
+  readonly threshold: number;
+  /** Periods looked at ("N"). */
+  readonly evaluationPeriods: number;
+  /** Breaching periods among them that raise the alarm ("M"). */
+  readonly datapointsToAlarm: number;
+  readonly treatMissingData: MissingData;
+  /** `page` wakes someone (HTTPS endpoints and e-mail), `ticket` is looked at in working hours; both notify the topic. */
+  readonly severity: 'page' | 'ticket';
+  /** The flag that gates the metric this alarm reads, if any; the gap alarm named in `guardedBy` watches it. */
+  readonly gatedBy?: { readonly flag: FlagName; readonly guardedBy: string };
+  /** How the drill provokes it, or why it cannot be drilled locally. */
+  readonly drill: DrillSpec | { readonly reason: string };
+}
+
+const custom = (metric: MetricName): MetricRef => ({ source: 'custom', metric });
+const api = (metric: ApiGatewayMetricName, route?: { method: string; path: string }): MetricRef =>
+  route ? { source: 'api', metric, route } : { source: 'api', metric };
+
+/** The route the edge proxy serves (its requests are the traffic `UpstreamMetricsMissing` compares with). */
+export const UPSTREAM_ROUTE = { method: 'ANY', path: '/v1/market/{proxy+}' } as const;
+
+/** Upstream failure metrics of the edge proxy (summed by `UpstreamErrors`). */
+export const UPSTREAM_ERROR_METRICS = [
+  METRIC.UpstreamTimeout,
+  METRIC.UpstreamUnavailable,
+  METRIC.Upstream5xx,
+  METRIC.UpstreamResponseTooLarge,
+] as const;
+
+/**
+ * Every alarm of a stage, thresholds from the stage config (`alarms`):
+ * - `ApiLatencyP99`: API `Latency` p99 > `p99LatencyMs` for 3 of 5 minutes;
+ * - `Api5xxRate`: 5XX > `error5xxPercent` % of requests over 5 minutes;
+ * - `AuthFailures`: `AuthFailure` > `authFailuresPerMinute` per minute, 3 minutes running;
+ * - `RateLimitDenied`: 429s > `rateLimitDeniedPerMinute` per minute, 3 minutes running;
+ * - `RateLimitDegraded`: decisions without Redis > `rateLimitDegradedPerMinute` per minute, 2 minutes running;
+ * - `UpstreamErrors`: edge-proxy upstream failures > `upstreamErrorsPerMinute` per minute, 3 minutes running;
+ * - `UnhandledErrors`: `UnhandledError` > `unhandledErrorsPer5Min` in 5 minutes;
+ * - `AdminPolicyBumpFailed`: a saved limits change the limiters did not pick up (any, 5 minutes);
+ * - `LimiterMetricsMissing`, `UpstreamMetricsMissing`: traffic without the metrics a flag gates (telemetry gaps).
+ */
+export function alarmDefinitions(config: StageConfig): AlarmDefinition[] {
+  const a = config.alarms;
+  return [
+    {
+      name: 'ApiLatencyP99',
+      summary: `API p99 latency above ${a.p99LatencyMs} ms`,
+      runbook: 'api-p99-latency-high',
+      signal: { kind: 'metric', metric: api('Latency'), statistic: 'p99' },
+      periodSec: 60,
+      comparison: 'GreaterThanThreshold',
+      threshold: a.p99LatencyMs,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      treatMissingData: 'notBreaching',
+      severity: 'page',
+      drill: {
+        fault: { kind: 'upstream-slow', delayMs: a.p99LatencyMs + 500 },
+        traffic: 'market',
+        ratePerSec: 10,
+      },
+    },
+    {
+      name: 'Api5xxRate',
+      summary: `5XX above ${a.error5xxPercent} % of requests`,
+      runbook: 'api-5xx-rate-high',
+      signal: { kind: 'percent', numerator: api('5XXError'), denominator: api('Count') },
+      periodSec: 300,
+      comparison: 'GreaterThanThreshold',
+      threshold: a.error5xxPercent,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: 'notBreaching',
+      severity: 'page',
+      drill: { fault: { kind: 'upstream-failing' }, traffic: 'market', ratePerSec: 20 },
+    },
+    {
+      name: 'AuthFailures',
+      summary: `more than ${a.authFailuresPerMinute} authorizer failures per minute`,
+      runbook: 'auth-failures-spike',
+      signal: { kind: 'metric', metric: custom(METRIC.AuthFailure), statistic: 'Sum' },
+      periodSec: 60,
+      comparison: 'GreaterThanThreshold',
+      threshold: a.authFailuresPerMinute,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      treatMissingData: 'notBreaching',
+      severity: 'page',
+      drill: { traffic: 'bad-token', ratePerSec: Math.ceil((a.authFailuresPerMinute * 1.5) / 60) },
+    },
+    {
+      name: 'RateLimitDenied',
+      summary: `more than ${a.rateLimitDeniedPerMinute} rate-limit denials per minute`,
+      runbook: 'rate-limit-denials-high',
+      signal: { kind: 'metric', metric: custom(METRIC.RateLimitDenied), statistic: 'Sum' },
+      periodSec: 60,
+      comparison: 'GreaterThanThreshold',
+      threshold: a.rateLimitDeniedPerMinute,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      treatMissingData: 'notBreaching',
+      severity: 'ticket',
+      gatedBy: { flag: 'gateway_observability_enabled', guardedBy: 'LimiterMetricsMissing' },
+      drill: { traffic: 'hammer', ratePerSec: Math.ceil((a.rateLimitDeniedPerMinute * 1.5) / 60) },
+    },
+    {
+      name: 'RateLimitDegraded',
+      summary: `more than ${a.rateLimitDegradedPerMinute} degraded limiter decisions per minute (Redis unavailable)`,
+      runbook: 'rate-limiter-degraded',
+      signal: { kind: 'metric', metric: custom(METRIC.RateLimitDegraded), statistic: 'Sum' },
+      periodSec: 60,
+      comparison: 'GreaterThanThreshold',
+      threshold: a.rateLimitDegradedPerMinute,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      treatMissingData: 'notBreaching',
+      severity: 'page',
+      gatedBy: { flag: 'gateway_observability_enabled', guardedBy: 'LimiterMetricsMissing' },
+      drill: {
+        fault: { kind: 'redis-frozen' },
+        traffic: 'me',
+        ratePerSec: Math.max(10, Math.ceil((a.rateLimitDegradedPerMinute * 2) / 60)),
+      },
+    },
+    {
+      name: 'UpstreamErrors',
+      summary: `more than ${a.upstreamErrorsPerMinute} failed upstream calls per minute (timeouts, unreachable, 5xx, too large)`,
+      runbook: 'upstream-errors',
+      signal: { kind: 'sum', metrics: UPSTREAM_ERROR_METRICS.map(custom) },
+      periodSec: 60,
+      comparison: 'GreaterThanThreshold',
+      threshold: a.upstreamErrorsPerMinute,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      treatMissingData: 'notBreaching',
+      severity: 'ticket',
+      drill: {
+        fault: { kind: 'upstream-failing' },
+        traffic: 'market',
+        ratePerSec: Math.max(10, a.upstreamErrorsPerMinute),
+      },
+    },
+    {
+      name: 'UnhandledErrors',
+      summary: `more than ${a.unhandledErrorsPer5Min} unhandled errors (500) in the service Lambdas in 5 minutes`,
+      runbook: 'unhandled-errors',
+      signal: { kind: 'metric', metric: custom(METRIC.UnhandledError), statistic: 'Sum' },
+      periodSec: 300,
+      comparison: 'GreaterThanThreshold',
+      threshold: a.unhandledErrorsPer5Min,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: 'notBreaching',
+      severity: 'ticket',
+      drill: {
+        reason:
+          'An unhandled error is a code defect; no fault of the local stack provokes one without planting a bug. ' +
+          'The handler wrapper counting UnhandledError on a throwing endpoint is tested in ' +
+          'test/unit/shared/http-toolkit.test.ts, and the fuzz suite asserts none occurs.',
+      },
+    },
+    {
+      name: 'AdminPolicyBumpFailed',
+      summary: 'a limits change was saved but the limiters were not told (policy version bump failed)',
+      runbook: 'admin-policy-bump-failed',
+      signal: { kind: 'metric', metric: custom(METRIC.AdminPolicyBumpFailed), statistic: 'Sum' },
+      periodSec: 300,
+      comparison: 'GreaterThanThreshold',
+      threshold: 0,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: 'notBreaching',
+      severity: 'page',
+      drill: {
+        reason:
+          'Needs Redis to fail between the DynamoDB write and the version bump of one admin call; the bump failure ' +
+          'and its metric are tested with a failing limiter port in test/unit/admin (limits operations).',
+      },
+    },
+    {
+      name: 'LimiterMetricsMissing',
+      summary: `API traffic (≥ ${a.metricsGapMinRequests} requests in 5 min) without any limiter decision metric`,
+      runbook: 'limiter-metrics-missing',
+      signal: {
+        kind: 'gap',
+        traffic: api('Count'),
+        minTraffic: a.metricsGapMinRequests,
+        expected: [
+          custom(METRIC.RateLimitAllowed),
+          custom(METRIC.RateLimitDenied),
+          custom(METRIC.RateLimitDegraded),
+        ],
+      },
+      periodSec: 300,
+      comparison: 'GreaterThanOrEqualToThreshold',
+      threshold: 1,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: 'breaching',
+      severity: 'ticket',
+      drill: {
+        flags: { gateway_observability_enabled: false },
+        traffic: 'me',
+        ratePerSec: Math.max(10, Math.ceil((a.metricsGapMinRequests * 2) / 300)),
+      },
+    },
+    {
+      name: 'UpstreamMetricsMissing',
+      summary: `upstream route traffic (≥ ${a.metricsGapMinRequests} requests in 5 min) without UpstreamLatency`,
+      runbook: 'upstream-metrics-missing',
+      signal: {
+        kind: 'gap',
+        traffic: api('Count', UPSTREAM_ROUTE),
+        minTraffic: a.metricsGapMinRequests,
+        expected: [custom(METRIC.UpstreamLatency)],
+      },
+      periodSec: 300,
+      comparison: 'GreaterThanOrEqualToThreshold',
+      threshold: 1,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: 'breaching',
+      severity: 'ticket',
+      drill: {
+        flags: { apm_monitoring_enabled: false },
+        traffic: 'market',
+        ratePerSec: Math.max(10, Math.ceil((a.metricsGapMinRequests * 2) / 300)),
+      },
+    },
+  ];
+}
+
+/** The services whose `[service, stage]` series make up a custom metric (from the metric catalog's emitter). */
+export function servicesOf(metric: MetricName): readonly string[] {
+  return EMITTER_SERVICES[METRIC_CATALOG[metric].emitter];
+}
+
+/** Full CloudWatch alarm name: `MarketEdge-<stage>-<name>`. */
+export function alarmName(stage: string, name: string): string {
+  return `MarketEdge-${stage}-${name}`;
+}
+
+/** Runbook file the alarm descriptions point to (sections by anchor). */
+export const RUNBOOK_PATH = 'docs/runbooks.md';

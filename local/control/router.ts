@@ -1,0 +1,74 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { currentFlags, type LocalFlagTarget, parseFlagUpdate } from './flags';
+
+/** Prefix of the local stack's control plane (not part of the route table, never deployed). */
+export const CONTROL_PREFIX = '/_local/';
+
+/** One control endpoint: resolves with a status and a JSON body. */
+export type ControlHandler = (
+  method: string,
+  body: unknown,
+  query: URLSearchParams,
+) => Promise<{ status: number; body: unknown }>;
+
+/** What the control plane drives. */
+export interface ControlDeps {
+  flags: LocalFlagTarget;
+  /** Further endpoints by path below {@link CONTROL_PREFIX} (e.g. `faults`, `alarms`). */
+  extra?: Readonly<Record<string, ControlHandler>>;
+}
+
+/**
+ * The local stack's control plane, `/_local/*` (docs/local.md): what AppConfig and fault injection are in AWS.
+ * - `GET /_local/flags` → every flag's current value; `PUT /_local/flags` `{ "<flag>": boolean, … }` sets them at
+ *   once for every handler of the process (400 with field paths for unknown names or non-booleans).
+ * - further endpoints from `deps.extra`.
+ * The local stack listens on 127.0.0.1 by default; these endpoints do no authentication.
+ * @returns a request listener that answers `/_local/*` and returns `true`, or returns `false` for other paths
+ */
+export function controlPlane(deps: ControlDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const handlers: Record<string, ControlHandler> = {
+    flags: async (method, body) => {
+      if (method === 'GET') return { status: 200, body: await currentFlags(deps.flags) };
+      if (method !== 'PUT') return { status: 405, body: { title: 'Method Not Allowed' } };
+      const parsed = parseFlagUpdate(body);
+      if (!parsed.ok)
+        return { status: 400, body: { title: 'Bad Request', status: 400, errors: parsed.errors } };
+      deps.flags.set(parsed.values);
+      return { status: 200, body: await currentFlags(deps.flags) };
+    },
+    ...deps.extra,
+  };
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://local');
+    if (!url.pathname.startsWith(CONTROL_PREFIX)) return false;
+    const name = url.pathname.slice(CONTROL_PREFIX.length);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const send = (status: number, body: unknown) => {
+        const text = JSON.stringify(body);
+        res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.end(text);
+      };
+      const raw = Buffer.concat(chunks).toString('utf8');
+      let body: unknown;
+      try {
+        body = raw ? JSON.parse(raw) : undefined;
+      } catch {
+        send(400, { title: 'Bad Request', status: 400, errors: [{ path: '(body)', message: 'not JSON' }] });
+        return;
+      }
+      const handler = handlers[name];
+      if (!handler) {
+        send(404, { title: 'Not Found', status: 404 });
+        return;
+      }
+      handler((req.method ?? 'GET').toUpperCase(), body, url.searchParams).then(
+        (r) => send(r.status, r.body),
+        (e: unknown) => send(500, { title: 'Internal Server Error', detail: String(e) }),
+      );
+    });
+    return true;
+  };
+}
