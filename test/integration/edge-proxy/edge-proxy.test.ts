@@ -300,7 +300,7 @@ describe('apm_monitoring_enabled gates UpstreamLatency', () => {
     for (const on of [true, false]) {
       const gated = createEdgeProxy({
         obs,
-        dispatcher: agent,
+        agent,
         backendUrl: () => upstream.baseUrl,
         flags: { isEnabled: async (n) => (n === 'apm_monitoring_enabled' ? on : true) },
       });
