@@ -61,6 +61,8 @@ export interface LocalSecurityState {
   deadLetters: { eventId: string; error: string }[];
   /** The security log group (newest last, at most {@link LOG_CAPACITY}). */
   events: SecurityEvent[];
+  /** Access-log lines dropped because security-events fell behind by {@link MAX_PENDING_LINES}. */
+  droppedAccessLogLines: number;
   config: Pick<SecurityConfig, 'allowlist' | 'blockTtlSec' | 'failedAuth' | 'anomaly'> & { sweepMs: number };
 }
 
@@ -86,6 +88,8 @@ export interface LocalSecurity {
 const LOG_CAPACITY = 5_000;
 const NOTIFICATION_CAPACITY = 1_000;
 const FLUSH_MS = 200;
+/** Most access-log lines waiting for security-events; beyond it lines are dropped and counted (load tests). */
+const MAX_PENDING_LINES = 50_000;
 /** Loopback never blocked locally: the stack's own tests and browser suites send bad tokens from it. */
 const LOCAL_ALLOWLIST = ['127.0.0.0/8', '::1/128'];
 
@@ -202,13 +206,17 @@ export async function startLocalSecurity(opts: LocalSecurityOptions): Promise<Lo
   let timer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
   let seq = 0;
+  let pending = 0;
+  let dropped = 0;
   const flush = (): Promise<void> => {
     if (timer) clearTimeout(timer);
     timer = undefined;
     const lines = buffer;
     buffer = [];
     if (lines.length > 0) {
+      pending += lines.length;
       chain = chain.then(async () => {
+        pending -= lines.length;
         const now = Date.now();
         const data = {
           messageType: 'DATA_MESSAGE',
@@ -250,6 +258,10 @@ export async function startLocalSecurity(opts: LocalSecurityOptions): Promise<Lo
     waf,
     config,
     observeAccessLog(line) {
+      if (pending + buffer.length >= MAX_PENDING_LINES) {
+        dropped++;
+        return;
+      }
       buffer.push(line);
       timer ??= setTimeout(() => void flush(), FLUSH_MS);
     },
@@ -275,6 +287,7 @@ export async function startLocalSecurity(opts: LocalSecurityOptions): Promise<Lo
         notifications: [...notifications],
         deadLetters: [...deadLetters],
         events: [...log],
+        droppedAccessLogLines: dropped,
         config: {
           allowlist: config.allowlist,
           blockTtlSec: config.blockTtlSec,

@@ -79,4 +79,21 @@ describe('security_monitoring_enabled off: detect and alert only', () => {
     const served = await t.call('GET', '/v1/me', { token, headers: { 'x-forwarded-for': '192.0.2.77' } });
     expect(served.status).toBe(200);
   });
+
+  it('local endpoints refuse bad input; a malformed finding goes to the dead-letter queue, never a crash', async () => {
+    expect((await t.call('POST', '/_local/security/events', { body: { not: 'an array' } })).status).toBe(400);
+    expect((await t.call('POST', '/_local/security/events', { body: '{oops' })).status).toBe(400);
+    expect((await t.call('POST', '/_local/security/schedules/nope', { body: {} })).status).toBe(404);
+    expect(
+      (await t.call('POST', '/_local/security/schedules/expirySweep', { body: { time: 5 } })).status,
+    ).toBe(400);
+    const malformed = { ...networkConnectionFinding, detail: { type: 'Recon:EC2/Portscan', severity: 8 } };
+    const put = await t.call('POST', '/_local/security/events', { body: [malformed] });
+    const d = (put.json?.deliveries ?? []) as { rules: string[]; deadLettered?: string }[];
+    expect(d[0]?.rules).toEqual(['GuardDutyHigh']);
+    expect(d[0]?.deadLettered).toMatch(/malformed GuardDuty Finding/);
+    const s = await state();
+    expect(s.deadLetters.map((x) => x.eventId)).toContain(String(networkConnectionFinding.id));
+    expect(s.droppedAccessLogLines).toBe(0);
+  });
 });
