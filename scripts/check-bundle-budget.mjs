@@ -27,7 +27,8 @@ const visit = (key) => {
   initial.add(chunk.file);
   for (const i of chunk.imports ?? []) visit(i);
 };
-for (const [key, chunk] of Object.entries(manifest)) if (chunk.isEntry) visit(key);
+// The console's entry only: the component gallery (gallery.html, a test harness) is a second entry of the same build.
+for (const [key, chunk] of Object.entries(manifest)) if (chunk.isEntry && key === 'index.html') visit(key);
 
 const rows = [...new Set(Object.values(manifest).map((c) => c.file))]
   .filter((f) => f.endsWith('.js'))

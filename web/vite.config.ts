@@ -21,6 +21,14 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     manifest: true,
+    // Two entries from one build: the console (index.html) and its component gallery (gallery.html), which the
+    // visual and accessibility suites render (docs/visual-testing.md). The gallery's chunks load only on its page.
+    rollupOptions: {
+      input: {
+        index: fileURLToPath(new URL('index.html', import.meta.url)),
+        gallery: fileURLToPath(new URL('gallery.html', import.meta.url)),
+      },
+    },
   },
   server: {
     proxy: { '/console/config.json': api },

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { CONSOLE_BASE_PATH } from '../../lib/config/console';
 import type { Principal } from './tokens';
 
@@ -57,4 +57,24 @@ export async function navigateInApp(page: Page, path: string): Promise<void> {
     w.history.pushState({}, '', target);
     w.dispatchEvent(new w.PopStateEvent('popstate'));
   }, consolePath(path));
+}
+
+/**
+ * Types `value` into a console (React) text field, replacing what it held. Use it instead of `locator.fill` on the
+ * console's forms: over WebDriver BiDi (our Firefox project), Playwright 1.64.1's `fill` inserts text by assigning
+ * `element.value` and dispatching a synthetic `input` event (`bidiInsertText` in playwright-core). React's value
+ * tracker sees that assignment, finds no change when the event arrives, and never calls `onChange`, so the
+ * controlled field re-renders empty (a real user's typing is unaffected). Chromium's `fill` uses CDP
+ * `Input.insertText`, which React sees. Real key presses (`pressSequentially`) work in both; Chromium keeps the
+ * faster `fill`. ASCII only (other characters also fall back to the insert-text path). docs/testing.md.
+ */
+export async function typeInto(field: Locator, value: string): Promise<void> {
+  const browser = field.page().context().browser()?.browserType().name();
+  if (browser !== 'firefox') {
+    await field.fill(value);
+    return;
+  }
+  await field.clear();
+  await field.pressSequentially(value);
+  await expect(field).toHaveValue(value);
 }

@@ -29,7 +29,7 @@ export function outputPaths(suite: Suite) {
  */
 export async function suiteConfig(
   suite: Suite,
-  config: Pick<PlaywrightTestConfig, 'projects' | 'expect' | 'snapshotPathTemplate' | 'timeout'>,
+  config: Pick<PlaywrightTestConfig, 'projects' | 'expect' | 'snapshotPathTemplate' | 'timeout' | 'retries'>,
 ): Promise<PlaywrightTestConfig> {
   if (!process.env.E2E_BASE_URL) process.env.E2E_PORT ??= String(await freePort());
   const out = outputPaths(suite);
@@ -40,7 +40,7 @@ export async function suiteConfig(
     fullyParallel: true,
     forbidOnly: Boolean(process.env.CI),
     workers,
-    retries: Number(process.env.E2E_RETRIES ?? 1),
+    retries: config.retries ?? Number(process.env.E2E_RETRIES ?? 1),
     // Generous: the suites must hold on a busy 2-core machine (several browsers and the stack share it).
     timeout: config.timeout ?? 120_000,
     reporter: [

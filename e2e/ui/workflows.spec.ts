@@ -1,4 +1,4 @@
-import { completeLogin, consolePath, signIn, signOut } from '../support/console';
+import { completeLogin, consolePath, signIn, signOut, typeInto } from '../support/console';
 import { etag, expect, test } from '../support/fixtures';
 import { E2E_VERTICALS, verticalTag } from '../support/verticals';
 
@@ -24,9 +24,9 @@ for (const vertical of E2E_VERTICALS) {
         await page.getByRole('navigation').getByRole('link', { name: 'Reports' }).click();
         await expect(page.getByText('No reports yet. Create the first one.')).toBeVisible();
         await page.getByRole('link', { name: 'New report' }).click();
-        await page.getByLabel('Title').fill(title);
-        await page.getByLabel('Body').fill('Competitor prices fell 4 % in the north.');
-        await page.getByLabel('Tags').fill('prices, north');
+        await typeInto(page.getByLabel('Title'), title);
+        await typeInto(page.getByLabel('Body'), 'Competitor prices fell 4 % in the north.');
+        await typeInto(page.getByLabel('Tags'), 'prices, north');
         await page.getByRole('button', { name: 'Create report' }).click();
         await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
         await expect(page.getByText('Competitor prices fell 4 % in the north.')).toBeVisible();

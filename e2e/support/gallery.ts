@@ -1,0 +1,352 @@
+import { expect, type Page } from '@playwright/test';
+import { getResponse } from 'msw';
+import type { Role } from '../../lib/config/roles';
+import type { AuditEntry, Bypass, Report, Rule, Tenant, UsageEntry } from '../../web/src/api/types';
+import { PAGE_META } from '../../web/src/app/page-meta';
+import { GALLERY_TOKEN_PREFIX } from '../../web/src/gallery/gallery-params';
+import { createMockDb, type MockDb } from '../../web/test/mock-api/db';
+import { createHandlers, TEST_API_URL } from '../../web/test/mock-api/handlers';
+import { consolePath } from './console';
+import { baseUrl } from './env';
+import type { ThemeCase } from './themes';
+import { platformTenantId } from './tokens';
+
+/**
+ * The console's component gallery (`/console/gallery.html`, web/src/gallery) as the visual and accessibility suites
+ * drive it: every page of the real shell, or every major component, as one tenant and role of a {@link ThemeCase},
+ * over the mock API (`web/test/mock-api`, the same MSW handlers and Lambda schemas as the console's unit tests) with
+ * a fixed clock. Why this data source: the real stack's data carries server-made ids, timestamps and live counters,
+ * so screenshots of it cannot be stable; the mock answers every route of the route table from a seeded in-memory
+ * database, deterministically. The console build, stylesheet, fonts and browser are the real ones.
+ */
+
+/** The fixed "now" of every gallery page (browser clock and mock database), epoch ms. */
+export const GALLERY_NOW = Date.parse('2026-01-15T10:00:00.000Z');
+
+/** Tenant ids of the seeded gallery database, per theme case (the platform case is the seed's operator). */
+function tenantIdOf(theme: ThemeCase): string {
+  return theme.tenant ? `gallery-${theme.id}` : platformTenantId();
+}
+
+/** The user the gallery signs in as for a theme case. */
+export function galleryUser(theme: ThemeCase): { tenantId: string; userId: string; roles: Role[] } {
+  return {
+    tenantId: tenantIdOf(theme),
+    userId: theme.role === 'platform-admin' ? 'ops-olu' : 'ada',
+    roles: [theme.role],
+  };
+}
+
+const TENANT_NAMES: Record<string, string> = {
+  retail: 'Harbour Retail',
+  hospitality: 'Lakeside Hotels',
+  leisure: 'Summit Leisure',
+};
+
+const iso = (offsetMin: number) => new Date(GALLERY_NOW + offsetMin * 60_000).toISOString();
+
+/**
+ * A fresh database with one tenant per theme case (plus a suspended one), three reports per tenant, usage, per-user
+ * overrides, a bypass and audit entries — all with fixed ids and times relative to {@link GALLERY_NOW}.
+ */
+export function seedGalleryDb(themes: readonly ThemeCase[]): MockDb {
+  const db = createMockDb();
+  db.now = () => GALLERY_NOW;
+  const tenants: Tenant[] = themes.map((t) => {
+    const tenantId = tenantIdOf(t);
+    const vertical = t.tenant?.vertical ?? 'platform';
+    return {
+      tenantId,
+      name: t.tenant
+        ? (t.tenant.branding?.displayName ?? TENANT_NAMES[vertical] ?? tenantId)
+        : 'MarketEdge (operator)',
+      tier: t.tenant ? 'standard' : 'enterprise',
+      vertical,
+      status: 'active',
+      apiKeyId: `key-${tenantId}`,
+      version: 3,
+      createdAt: iso(-60 * 24 * 30),
+      updatedAt: iso(-60 * 24),
+      ...(t.tenant?.branding ? { branding: { ...t.tenant.branding } } : {}),
+    } as Tenant;
+  });
+  tenants.push({
+    tenantId: 'gallery-suspended',
+    name: 'Old Mill Cinemas',
+    tier: 'free',
+    vertical: 'leisure',
+    status: 'suspended',
+    apiKeyId: 'key-gallery-suspended',
+    version: 5,
+    createdAt: iso(-60 * 24 * 90),
+    updatedAt: iso(-60 * 24 * 2),
+  } as Tenant);
+  for (const t of tenants) {
+    db.tenants.set(t.tenantId, t);
+    db.reports.push(...reportsOf(t.tenantId));
+    db.usage.set(t.tenantId, usageOf());
+    db.limits.set(t.tenantId, { rules: overridesOf(), version: 2, updatedAt: iso(-90) });
+    db.audit.push(...auditOf(`TENANT#${t.tenantId}`, t.tenantId));
+    db.bypasses.set(t.tenantId, [bypassOf()]);
+  }
+  db.audit.push(...auditOf('PLATFORM', platformTenantId()));
+  return db;
+}
+
+function reportsOf(tenantId: string): Report[] {
+  const rows: [string, string, string[]][] = [
+    [
+      'Q1 footfall by region',
+      'Footfall rose 6 % in the north and fell 2 % in the south.',
+      ['footfall', 'q1'],
+    ],
+    ['Competitor price watch', 'Competitor prices fell 4 % in the north.', ['prices', 'north']],
+    ['Weekend demand outlook', 'Demand peaks on Saturdays between 11:00 and 14:00.', []],
+  ];
+  return rows.map(([title, body, tags], i) => ({
+    tenantId,
+    reportId: `01JGALLERY${String(i + 1).padStart(16, '0')}`,
+    title,
+    body,
+    tags,
+    createdBy: i === 0 ? 'ada' : 'grace',
+    createdAt: iso(-60 * (i + 1)),
+  }));
+}
+
+function usageOf(): UsageEntry[] {
+  return [
+    {
+      ruleId: 'tenant-rate',
+      scope: 'tenant',
+      kind: 'rate',
+      mode: 'enforce',
+      limit: 1200,
+      capacity: 1200,
+      remaining: 913,
+      used: 287,
+      resetSec: 12,
+      periodSec: 60,
+    },
+    {
+      ruleId: 'user-rate',
+      scope: 'user',
+      kind: 'rate',
+      mode: 'enforce',
+      limit: 300,
+      capacity: 300,
+      remaining: 0,
+      used: 300,
+      resetSec: 41,
+      periodSec: 60,
+    },
+    {
+      ruleId: 'tenant-daily',
+      scope: 'tenant',
+      kind: 'quota',
+      mode: 'shadow',
+      limit: 20000,
+      capacity: 20000,
+      remaining: 15420,
+      used: 4580,
+      resetSec: 50_400,
+      window: 'day',
+    },
+  ] as UsageEntry[];
+}
+
+function overridesOf(): Rule[] {
+  return [
+    {
+      id: 'user-grace-rate',
+      scope: 'user',
+      subject: 'grace',
+      kind: 'rate',
+      limit: 30,
+      periodSec: 60,
+      mode: 'enforce',
+    },
+    {
+      id: 'user-lin-rate',
+      scope: 'user',
+      subject: 'lin',
+      kind: 'rate',
+      limit: 10,
+      periodSec: 60,
+      mode: 'shadow',
+    },
+  ] as Rule[];
+}
+
+function bypassOf(): Bypass {
+  const expiresAt = Math.floor(GALLERY_NOW / 1000) + 45 * 60;
+  return {
+    bypassId: 'bp-gallery-1',
+    reason: 'incident 42: launch traffic',
+    createdBy: 'ops-olu',
+    createdAt: iso(-15),
+    expiresAt,
+    expiresAtIso: new Date(expiresAt * 1000).toISOString(),
+  };
+}
+
+function auditOf(pk: string, tenantId: string): AuditEntry[] {
+  const actions: [string, string, string][] = [
+    ['limits.update', 'PUT /admin/tenants/{tenantId}/limits', `/admin/tenants/${tenantId}/limits`],
+    ['bypass.create', 'POST /admin/tenants/{tenantId}/bypass', `/admin/tenants/${tenantId}/bypass`],
+    ['tenant.update', 'PATCH /admin/tenants/{tenantId}', `/admin/tenants/${tenantId}`],
+  ];
+  return actions.map(([action, route, resource], i) => {
+    const at = iso(-120 + i * 20);
+    return {
+      pk,
+      sk: `${at}#req-gallery-${i + 1}`,
+      actor: { userId: 'ops-olu', tenantId: platformTenantId(), roles: ['platform-admin'] },
+      action,
+      route,
+      resource,
+      before: i === 0 ? { limit: 60 } : null,
+      after: i === 0 ? { limit: 30 } : { n: i },
+      requestId: `req-gallery-${i + 1}`,
+      at,
+    } as AuditEntry;
+  });
+}
+
+/** One page of the console as the gallery shows it. */
+export interface GalleryPage {
+  /** Name in test titles and screenshot files (`home`, `reports-new`, `report`, `not-found`, `signed-out` …). */
+  id: string;
+  /** Console path inside the shell (`/reports/…`), with any query. */
+  path: string;
+  view: 'page' | 'signed-out';
+}
+
+/** Path of a page definition with its parameters filled from the seeded database. */
+function concretePath(path: string, theme: ThemeCase): string {
+  return `/${path}`
+    .replace(':reportId', reportsOf(tenantIdOf(theme))[0]!.reportId)
+    .replace(':tenantId', 'gallery-retail')
+    .replace(/^\/platform\/usage$/, '/platform/usage?tenant=gallery-retail');
+}
+
+/**
+ * Every page a theme case's role may open (from the console's page table, `web/src/app/pages.ts`), plus "not found",
+ * "not allowed" (a platform page for tenant roles) and the signed-out screen.
+ */
+export function pagesFor(theme: ThemeCase): GalleryPage[] {
+  const allowed = PAGE_META.filter(
+    (p) => !('roles' in p) || (p.roles as readonly Role[]).includes(theme.role),
+  );
+  const pages: GalleryPage[] = allowed.map((p) => ({
+    id: p.path === '' ? 'home' : p.path.replace(/\/:\w+/g, '-item').replace(/\//g, '-'),
+    path: concretePath(p.path, theme),
+    view: 'page',
+  }));
+  pages.push({ id: 'not-found', path: '/no-such-page', view: 'page' });
+  if (theme.role !== 'platform-admin')
+    pages.push({ id: 'forbidden', path: '/platform/tenants', view: 'page' });
+  return pages;
+}
+
+/** The gallery URL for a theme case and a page (or `view=components`). */
+export function galleryUrl(
+  theme: ThemeCase,
+  target: { view: 'page' | 'signed-out' | 'components'; path?: string },
+): string {
+  const u = galleryUser(theme);
+  const q = new URLSearchParams({
+    tenant: u.tenantId,
+    user: u.userId,
+    roles: u.roles.join(','),
+    view: target.view,
+  });
+  if (target.path) q.set('path', target.path);
+  return `${consolePath('gallery.html')}?${q}`;
+}
+
+/**
+ * Answers the gallery's API calls from `db` inside the browser (`page.route`): every request to the API origin
+ * that is not a console file goes to the mock API's MSW handlers (via `getResponse`), with the gallery's stand-in
+ * token read as the mock's test token. Unmatched requests get 501, never the real network.
+ * @returns the API calls made (method and path), for the report
+ */
+export async function routeToMockApi(page: Page, apiOrigin: string, db: MockDb): Promise<string[]> {
+  const handlers = createHandlers(() => db);
+  const calls: string[] = [];
+  await page.route(
+    (url) => url.origin === apiOrigin && !url.pathname.startsWith(consolePath()),
+    async (route) => {
+      const req = route.request();
+      const url = new URL(req.url());
+      calls.push(`${req.method()} ${url.pathname}`);
+      const headers = new Headers(await req.allHeaders());
+      const auth = headers.get('authorization');
+      if (auth?.startsWith(`Bearer ${GALLERY_TOKEN_PREFIX}|`)) {
+        headers.set('authorization', auth.replace(`Bearer ${GALLERY_TOKEN_PREFIX}|`, 'Bearer test|'));
+      }
+      const body = req.postDataBuffer();
+      const request = new Request(`${TEST_API_URL}${url.pathname}${url.search}`, {
+        method: req.method(),
+        headers,
+        ...(body && req.method() !== 'GET' && req.method() !== 'HEAD' ? { body } : {}),
+      });
+      const res = await getResponse(handlers, request);
+      if (!res) {
+        await route.fulfill({
+          status: 501,
+          json: { message: `not mocked: ${req.method()} ${url.pathname}` },
+        });
+        return;
+      }
+      await route.fulfill({
+        status: res.status,
+        headers: {
+          ...Object.fromEntries(res.headers),
+          'access-control-allow-origin': '*',
+          'access-control-expose-headers': '*',
+        },
+        body: Buffer.from(await res.arrayBuffer()),
+      });
+    },
+  );
+  return calls;
+}
+
+let origin: Promise<string> | undefined;
+
+/** Origin of the API the console talks to (`apiUrl` of the stage's `/console/config.json`). */
+function apiOrigin(page: Page): Promise<string> {
+  origin ??= page.request.get(`${baseUrl()}${consolePath('config.json')}`).then(async (res) => {
+    expect(res.status()).toBe(200);
+    return new URL(((await res.json()) as { apiUrl: string }).apiUrl).origin;
+  });
+  return origin;
+}
+
+/** Options of {@link openGallery}. */
+export interface OpenGalleryOptions {
+  theme: ThemeCase;
+  view: 'page' | 'signed-out' | 'components';
+  path?: string;
+  db: MockDb;
+}
+
+/**
+ * Opens a gallery view with the clock fixed at {@link GALLERY_NOW} and the API answered by the mock, then waits until
+ * it is settled: the page's `h1` is shown, nothing is loading, web fonts are ready.
+ */
+export async function openGallery(page: Page, opts: OpenGalleryOptions): Promise<string[]> {
+  await page.clock.setFixedTime(GALLERY_NOW);
+  const calls = await routeToMockApi(page, await apiOrigin(page), opts.db);
+  await page.goto(galleryUrl(opts.theme, opts));
+  await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
+  await expect(page.getByText(/^Loading/)).toHaveCount(0);
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+  await page.evaluate(() =>
+    (globalThis as unknown as { document: { fonts: { ready: Promise<unknown> } } }).document.fonts.ready.then(
+      () => undefined,
+    ),
+  );
+  return calls;
+}
