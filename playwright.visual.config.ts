@@ -16,6 +16,9 @@ export default await suiteConfig('visual', {
   })),
   // A retry that passes would hide a non-deterministic screenshot: none by default (E2E_RETRIES overrides).
   retries: Number(process.env.E2E_RETRIES ?? 0),
+  // The expected / actual / diff images are the evidence of a failure; traces and videos would be recorded for every
+  // test (retain-on-failure records always) and cost more than the screenshots themselves on a 2-core machine.
+  use: { trace: 'off', video: 'off', screenshot: 'off' },
   snapshotPathTemplate: 'e2e/visual/baselines/{projectName}/{arg}{ext}',
   expect: {
     toHaveScreenshot: {

@@ -9,8 +9,10 @@ export interface ApiCall {
   /** Route key from the route table, e.g. `GET /v1/reports/{reportId}` (the concrete path when unmatched). */
   route: string;
   status: number;
-  /** Wall time from request to full response body, ms. */
+  /** Wall time from request to full response body, ms (browser calls: from the request event to `requestfinished`). */
   ms: number;
+  /** Who made it: the test's HTTP client, or the browser (the console's own fetches). */
+  source: 'test' | 'browser';
 }
 
 /** Options of one request. */
@@ -55,6 +57,7 @@ export class ApiClient {
       route: matched ? `${method} ${matched.path}` : `${method} ${path}`,
       status: res.status(),
       ms: performance.now() - started,
+      source: 'test',
     });
     return res;
   }

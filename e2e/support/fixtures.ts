@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { type APIResponse, test as base, expect } from '@playwright/test';
+import { type APIResponse, test as base, expect, type Request } from '@playwright/test';
 import type { Vertical } from '../../lib/config/data-model';
 import type { RuleInput } from '../../lib/config/policy';
 import type { Role } from '../../lib/config/roles';
+import { matchRoute } from '../../lib/config/routes';
 import type { Tier } from '../../lib/config/tier-names';
 import { ApiClient, ApiLog } from './api-client';
+import { baseUrl } from './env';
 import { mintToken, type Principal, platformTenantId } from './tokens';
 
 /** What a test asks {@link Fixtures.provisionTenant} for. */
@@ -39,6 +41,17 @@ export interface Fixtures {
   tokenFor(p: Principal, expiresInSec?: number): Promise<string>;
 }
 
+/** The running test's log (one test at a time per worker), for {@link step}. */
+let currentLog: ApiLog | undefined;
+
+/**
+ * `test.step` that also names the API calls made inside it — by the test's clients and by the browser — so the
+ * report's latency per workflow step (`api-latency` annotations and attachment) has the step's title.
+ */
+export function step<T>(title: string, body: () => Promise<T>): Promise<T> {
+  return test.step(title, () => (currentLog ? currentLog.step(title, body) : body()));
+}
+
 /** A short random suffix for ids: tenants and users of parallel tests never collide. */
 export function uid(): string {
   return randomBytes(4).toString('hex');
@@ -54,8 +67,34 @@ export const test = base.extend<Fixtures>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern
   apiLog: async ({}, use, testInfo) => {
     const log = new ApiLog();
+    currentLog = log;
     await use(log);
+    currentLog = undefined;
     await log.attach(testInfo);
+  },
+
+  // The browser's own API calls (the console's fetches) are recorded too, attributed to the running step.
+  page: async ({ page, apiLog }, use) => {
+    const api = new URL(baseUrl()).origin;
+    const started = new Map<Request, number>();
+    const finish = (req: Request, status: number) => {
+      const t0 = started.get(req);
+      const url = new URL(req.url());
+      if (t0 === undefined || url.origin !== api) return;
+      started.delete(req);
+      const matched = matchRoute(req.method(), url.pathname).route;
+      if (!matched) return; // console files, the local issuer's pages
+      apiLog.record({
+        route: `${req.method()} ${matched.path}`,
+        status,
+        ms: performance.now() - t0,
+        source: 'browser',
+      });
+    };
+    page.on('request', (req) => started.set(req, performance.now()));
+    page.on('requestfinished', async (req) => finish(req, (await req.response())?.status() ?? 0));
+    page.on('requestfailed', (req) => finish(req, 0));
+    await use(page);
   },
 
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern

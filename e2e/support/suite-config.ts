@@ -29,7 +29,10 @@ export function outputPaths(suite: Suite) {
  */
 export async function suiteConfig(
   suite: Suite,
-  config: Pick<PlaywrightTestConfig, 'projects' | 'expect' | 'snapshotPathTemplate' | 'timeout' | 'retries'>,
+  config: Pick<
+    PlaywrightTestConfig,
+    'projects' | 'expect' | 'snapshotPathTemplate' | 'timeout' | 'retries' | 'use'
+  >,
 ): Promise<PlaywrightTestConfig> {
   if (!process.env.E2E_BASE_URL) process.env.E2E_PORT ??= String(await freePort());
   const out = outputPaths(suite);
@@ -56,6 +59,7 @@ export async function suiteConfig(
       video: 'retain-on-failure',
       timezoneId: 'UTC',
       locale: 'en-GB',
+      ...config.use,
     },
     expect: { timeout: 15_000, ...config.expect },
     snapshotPathTemplate: config.snapshotPathTemplate,

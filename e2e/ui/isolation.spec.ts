@@ -1,5 +1,5 @@
 import { completeLogin, consolePath, signIn, signOut } from '../support/console';
-import { expect, test } from '../support/fixtures';
+import { expect, step, test } from '../support/fixtures';
 import { E2E_VERTICALS, verticalTag } from '../support/verticals';
 
 /** Cross-tenant contamination through the console: lists, typed URLs, and switching tenants in one browser. */
@@ -15,13 +15,13 @@ for (const [i, vertical] of E2E_VERTICALS.entries()) {
     expect(created.status()).toBe(201);
     const { reportId } = (await created.json()) as { reportId: string };
 
-    await test.step('A sees its report, then signs out', async () => {
+    await step('A sees its report, then signs out', async () => {
       await signIn(page, a.principal('user'), { path: 'reports' });
       await expect(page.getByRole('link', { name: title })).toBeVisible();
       await signOut(page);
     });
 
-    await test.step('B, in the same browser, sees none of it', async () => {
+    await step('B, in the same browser, sees none of it', async () => {
       await page.goto(consolePath('reports'));
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await completeLogin(page, b.principal('tenant-admin'));
@@ -31,7 +31,7 @@ for (const [i, vertical] of E2E_VERTICALS.entries()) {
       await expect(page.getByRole('banner')).not.toContainText(a.name);
     });
 
-    await test.step("B types A's report URL: not found, nothing of A shown", async () => {
+    await step("B types A's report URL: not found, nothing of A shown", async () => {
       await page.goto(consolePath(`reports/${reportId}`));
       // A reload ends the in-memory session: sign in again, returning to the typed URL.
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();

@@ -1,5 +1,5 @@
 import { completeLogin, consolePath, signIn, signOut, typeInto } from '../support/console';
-import { etag, expect, test } from '../support/fixtures';
+import { etag, expect, step, test } from '../support/fixtures';
 import { E2E_VERTICALS, verticalTag } from '../support/verticals';
 
 /** Critical console workflows, once per vertical, each in a tenant of its own. */
@@ -13,14 +13,14 @@ for (const vertical of E2E_VERTICALS) {
       const user = t.principal('user');
       const title = `${vertical} price watch ${t.tenantId.slice(-4)}`;
 
-      await test.step('sign in lands on the vertical home in the tenant theme', async () => {
+      await step('sign in lands on the vertical home in the tenant theme', async () => {
         await signIn(page, user);
         await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome to ${t.name}`);
         await expect(page.getByText(`Vertical ${vertical}`)).toBeVisible();
         await expect(page.locator('html')).toHaveAttribute('data-theme', new RegExp(vertical));
       });
 
-      await test.step('create a report', async () => {
+      await step('create a report', async () => {
         await page.getByRole('navigation').getByRole('link', { name: 'Reports' }).click();
         await expect(page.getByText('No reports yet. Create the first one.')).toBeVisible();
         await page.getByRole('link', { name: 'New report' }).click();
@@ -35,20 +35,20 @@ for (const vertical of E2E_VERTICALS) {
         await expect(page.getByRole('button', { name: 'Delete report' })).toHaveCount(0);
       });
 
-      await test.step('list and view it', async () => {
+      await step('list and view it', async () => {
         await page.getByRole('link', { name: 'Back to reports' }).click();
         await page.getByRole('link', { name: title }).click();
         await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
       });
 
-      await test.step('my limits shows the rules that apply', async () => {
+      await step('my limits shows the rules that apply', async () => {
         await page.getByRole('navigation').getByRole('link', { name: 'My limits' }).click();
         await expect(page.getByRole('heading', { level: 1 })).toHaveText('My limits and usage');
         await expect(page.getByRole('rowheader', { name: 'user-rate' })).toBeVisible();
         await expect(page.getByRole('rowheader', { name: 'tenant-rate' })).toBeVisible();
       });
 
-      await test.step('a tenant admin deletes it', async () => {
+      await step('a tenant admin deletes it', async () => {
         const reportUrl = page.url();
         await signOut(page);
         await page.goto(reportUrl.replace(/\/limits$/, '/reports'));
