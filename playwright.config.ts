@@ -3,12 +3,25 @@ import { suiteConfig } from './e2e/support/suite-config';
 
 /**
  * End-to-end suite (`npm run test:e2e`): `api` tests talk HTTP only (no browser); `chromium` and `firefox` run the
- * console workflows. The visual suite has its own config (`playwright.visual.config.ts`). docs/testing.md.
+ * console workflows; `quality-chromium` and `quality-firefox` run axe and Web Vitals budgets on every page per theme. The visual suite has its own config (`playwright.visual.config.ts`). docs/testing.md.
  */
 export default await suiteConfig('e2e', {
   projects: [
     { name: 'api', testDir: 'e2e/api' },
     { name: 'chromium', testDir: 'e2e/ui', use: BROWSERS.chromium, metadata: { browser: 'chromium' } },
     { name: 'firefox', testDir: 'e2e/ui', use: BROWSERS.firefox, metadata: { browser: 'firefox' } },
+    // axe and Web Vitals of every page in every theme (e2e/quality/quality.spec.ts), per browser.
+    {
+      name: 'quality-chromium',
+      testDir: 'e2e/quality',
+      use: BROWSERS.chromium,
+      metadata: { browser: 'chromium' },
+    },
+    {
+      name: 'quality-firefox',
+      testDir: 'e2e/quality',
+      use: BROWSERS.firefox,
+      metadata: { browser: 'firefox' },
+    },
   ],
 });

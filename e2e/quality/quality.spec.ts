@@ -28,7 +28,9 @@ async function checkPage(
   await recordWebVitals(page);
   await openGallery(page, { theme, view: target.view, path: target.path, db: seedGalleryDb(THEME_CASES) });
 
-  const vitals = await readWebVitals(page);
+  // The component gallery is a harness page (its specimens load together): axe only, no page-load budgets.
+  const vitals =
+    target.view === 'components' ? { lcpMs: null, cls: null, tbtMs: null } : await readWebVitals(page);
   testInfo.annotations.push({
     type: 'web-vitals',
     description: `${theme.id} ${target.id}: LCP ${vitals.lcpMs ?? 'n/a'} ms, CLS ${vitals.cls ?? 'n/a'}, TBT ${vitals.tbtMs ?? 'n/a'} ms`,
@@ -64,7 +66,7 @@ async function checkPage(
   if (vitals.tbtMs !== null)
     expect.soft(vitals.tbtMs, 'TBT, ms').toBeLessThanOrEqual(WEB_VITALS_BUDGETS.tbtMs);
   // LCP is measured in both browsers; a browser without it would make the budget untestable.
-  expect(vitals.lcpMs, 'the browser reported no LCP').not.toBeNull();
+  if (target.view !== 'components') expect(vitals.lcpMs, 'the browser reported no LCP').not.toBeNull();
 }
 
 for (const theme of THEME_CASES) {
