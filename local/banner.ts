@@ -1,3 +1,4 @@
+import { httpBackendSetting } from '../lib/config/settings';
 import { describeRedis } from './redis';
 import type { RunningStack } from './stack';
 
@@ -21,7 +22,7 @@ export function banner(stack: RunningStack, readyMs: number): string {
     `  OIDC        ${stack.issuer}.well-known/openid-configuration  (dev key in ${stack.stateDir})`,
     `  DynamoDB    dynalite in memory at ${stack.dynamo.endpoint}, seeded from local/fixtures/seed.json`,
     `  limiter     ${describeRedis(stack.redis)}`,
-    `  upstream    echo server at ${stack.upstream.url}  (HTTP_BACKEND_MARKETDATA, route /v1/market/{proxy+})`,
+    `  upstream    echo server at ${stack.upstream.url}  (${httpBackendSetting('marketData').name}, route /v1/market/{proxy+})`,
     '',
     '  demo tenants (tenant     tier       vertical    status    users):',
     ...rows,

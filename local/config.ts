@@ -1,3 +1,4 @@
+import { SETTINGS, settingOrDefault } from '../lib/config/settings';
 import { isStageName, type StageName } from '../lib/config/stage-names';
 import { getStageConfig, type StageConfig } from '../lib/config/stages';
 
@@ -28,7 +29,8 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new Error(`PORT must be an integer 0-65535, got "${env.PORT}"`);
   }
-  const stage = env.STAGE ?? 'dev';
-  if (!isStageName(stage)) throw new Error(`STAGE must be dev, staging or prod, got "${stage}"`);
+  const stage = settingOrDefault(env, SETTINGS.stage);
+  if (!isStageName(stage))
+    throw new Error(`${SETTINGS.stage.name} must be dev, staging or prod, got "${stage}"`);
   return { port, host: env.HOST || '127.0.0.1', stage, stageConfig: getStageConfig(stage) };
 }

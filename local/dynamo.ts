@@ -1,6 +1,7 @@
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { TABLES, type TableName } from '../lib/config/data-model';
+import { SETTINGS } from '../lib/config/settings';
 import { startTransactionProxy } from './dynamo-transactions';
 
 /** An in-memory DynamoDB (dynalite) with the project's tables created. */
@@ -98,7 +99,7 @@ export async function createTables(
  * @param env environment to write (default `process.env`)
  */
 export function useLocalDynamoEnv(db: LocalDynamo, env: NodeJS.ProcessEnv = process.env): void {
-  env.DYNAMODB_ENDPOINT = db.endpoint;
+  env[SETTINGS.dynamodbEndpoint.name] = db.endpoint;
   for (const [logical, name] of Object.entries(db.tables) as [TableName, string][]) {
     env[TABLES[logical].envVar] = name;
   }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { SETTINGS, settingOrDefault } from '../lib/config/settings';
 import { launchRedisCluster } from './redis-cluster';
 import { freePort, launchRedisServer } from './redis-server';
 
@@ -7,7 +8,7 @@ import { freePort, launchRedisServer } from './redis-server';
  * Cluster client (`REDIS_CLUSTER=true`), as in AWS (ElastiCache Serverless is cluster mode).
  */
 export type RedisChoice =
-  | { kind: 'url'; url: string; source: 'REDIS_URL'; cluster: boolean }
+  | { kind: 'url'; url: string; source: string; cluster: boolean }
   | { kind: 'spawned'; url: string; version: string; pid: number; stop: () => Promise<void> }
   | {
       kind: 'spawned-cluster';
@@ -35,8 +36,14 @@ const BIN = () => process.env.REDIS_SERVER_BIN ?? 'redis-server';
  * @throws {Error} `LOCAL_REDIS=cluster` and the cluster does not start (missing `redis-cli`, not healthy in time)
  */
 export async function chooseRedis(env: NodeJS.ProcessEnv = process.env): Promise<RedisChoice> {
-  if (env.REDIS_URL)
-    return { kind: 'url', url: env.REDIS_URL, source: 'REDIS_URL', cluster: env.REDIS_CLUSTER === 'true' };
+  const url = env[SETTINGS.redisUrl.name];
+  if (url)
+    return {
+      kind: 'url',
+      url,
+      source: SETTINGS.redisUrl.name,
+      cluster: settingOrDefault(env, SETTINGS.redisCluster),
+    };
   if (env.LOCAL_REDIS === 'memory') return { kind: 'memory', reason: 'LOCAL_REDIS=memory' };
   if (env.LOCAL_REDIS === 'cluster') {
     const c = await launchRedisCluster({ primaries: 3, replicasPerPrimary: 1 });
@@ -87,14 +94,14 @@ export function describeRedis(c: RedisChoice): string {
   switch (c.kind) {
     case 'url':
       return c.cluster
-        ? `Redis Cluster via seed ${redactUrl(c.url)} (from REDIS_URL, REDIS_CLUSTER=true)`
-        : `Redis at ${redactUrl(c.url)} (from REDIS_URL)`;
+        ? `Redis Cluster via seed ${redactUrl(c.url)} (from ${SETTINGS.redisUrl.name}, ${SETTINGS.redisCluster.name}=true)`
+        : `Redis at ${redactUrl(c.url)} (from ${SETTINGS.redisUrl.name})`;
     case 'spawned-cluster':
       return `Redis Cluster of 3 primaries + 3 replicas on 127.0.0.1 ports ${c.ports.join(',')} (started by the stack, LOCAL_REDIS=cluster; stops with it)`;
     case 'spawned':
       return `redis-server ${c.version} at ${c.url} (started by the stack, pid ${c.pid}; stops with it)`;
     case 'memory':
-      return `in-memory limiter store (${c.reason}; set REDIS_URL to use Redis)`;
+      return `in-memory limiter store (${c.reason}; set ${SETTINGS.redisUrl.name} to use Redis)`;
   }
 }
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { HTTP_SETTINGS } from '../lambdas/shared/http/settings';
 import { ANALYTICS_ENV } from '../lib/config/analytics';
+import { httpBackendSetting, SETTINGS } from '../lib/config/settings';
 import { loadOrCreateLocalSecret } from './analytics/secret';
 import { LOCAL_CURSOR_SIGNING_KEY, type LocalConfig, localConfig } from './config';
 import { consoleFrontDoor } from './console-wiring';
@@ -236,27 +237,27 @@ interface HandlerEnv {
  * for Powertools (log level, metrics) are kept.
  */
 function configureHandlerEnv(env: NodeJS.ProcessEnv, h: HandlerEnv): void {
-  env.STAGE = h.stage;
-  env.AWS_REGION ??= 'us-east-1';
+  env[SETTINGS.stage.name] = h.stage;
+  env[SETTINGS.awsRegion.name] ??= SETTINGS.awsRegion.default;
   useLocalDynamoEnv(h.dynamo, env);
-  if (h.redis.kind === 'memory') delete env.REDIS_URL;
-  else env.REDIS_URL = h.redis.url;
-  if (isCluster(h.redis)) env.REDIS_CLUSTER = 'true';
-  else delete env.REDIS_CLUSTER;
-  env.AUTH0_ISSUER = h.issuer;
-  env.AUTH0_AUDIENCE = h.audience;
-  env.AUTH0_CLAIMS_NAMESPACE = h.namespace;
-  env.AUTH0_CLOCK_TOLERANCE_SEC = String(h.clockToleranceSec);
-  env.TENANT_CACHE_TTL_SEC = String(h.tenantCacheTtlSec);
-  env.RATE_LIMIT_TIMEOUT_MS ??= String(h.rateLimiter.commandTimeoutMs);
-  env.RATE_LIMIT_BREAKER_THRESHOLD ??= String(h.rateLimiter.breakerFailureThreshold);
-  env.RATE_LIMIT_BREAKER_COOLDOWN_MS ??= String(h.rateLimiter.breakerCooldownMs);
-  env.HTTP_BACKEND_MARKETDATA = h.upstream;
+  if (h.redis.kind === 'memory') delete env[SETTINGS.redisUrl.name];
+  else env[SETTINGS.redisUrl.name] = h.redis.url;
+  if (isCluster(h.redis)) env[SETTINGS.redisCluster.name] = 'true';
+  else delete env[SETTINGS.redisCluster.name];
+  env[SETTINGS.auth0Issuer.name] = h.issuer;
+  env[SETTINGS.auth0Audience.name] = h.audience;
+  env[SETTINGS.auth0ClaimsNamespace.name] = h.namespace;
+  env[SETTINGS.auth0ClockToleranceSec.name] = String(h.clockToleranceSec);
+  env[SETTINGS.tenantCacheTtlSec.name] = String(h.tenantCacheTtlSec);
+  env[SETTINGS.rateLimitTimeoutMs.name] ??= String(h.rateLimiter.commandTimeoutMs);
+  env[SETTINGS.rateLimitBreakerThreshold.name] ??= String(h.rateLimiter.breakerFailureThreshold);
+  env[SETTINGS.rateLimitBreakerCooldownMs.name] ??= String(h.rateLimiter.breakerCooldownMs);
+  env[httpBackendSetting('marketData').name] = h.upstream;
   env[HTTP_SETTINGS.cursorSigningKey.env] ??= LOCAL_CURSOR_SIGNING_KEY;
-  env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  env.POWERTOOLS_TRACE_ENABLED ??= 'false';
-  env.POWERTOOLS_SERVICE_NAME ??= 'marketedge-local';
+  env[SETTINGS.logLevel.name] ??= 'WARN';
+  env[SETTINGS.metricsDisabled.name] ??= 'true';
+  env[SETTINGS.traceEnabled.name] ??= 'false';
+  env[SETTINGS.serviceName.name] ??= 'marketedge-local';
 }
 
 /**
@@ -285,11 +286,12 @@ function configureLocalAnalytics(env: NodeJS.ProcessEnv, stateDir: string): void
   }
   let flagValues: Record<string, unknown> = {};
   try {
-    flagValues = env.FEATURE_FLAGS ? (JSON.parse(env.FEATURE_FLAGS) as Record<string, unknown>) : {};
+    const overlay = env[SETTINGS.featureFlags.name];
+    flagValues = overlay ? (JSON.parse(overlay) as Record<string, unknown>) : {};
   } catch {
     flagValues = {};
   }
   if (typeof flagValues.business_analytics_enabled !== 'boolean') {
-    env.FEATURE_FLAGS = JSON.stringify({ ...flagValues, business_analytics_enabled: true });
+    env[SETTINGS.featureFlags.name] = JSON.stringify({ ...flagValues, business_analytics_enabled: true });
   }
 }

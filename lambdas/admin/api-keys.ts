@@ -8,6 +8,7 @@ import {
   UpdateApiKeyCommand,
   UpdateUsagePlanCommand,
 } from '@aws-sdk/client-api-gateway';
+import { SETTINGS } from '../../lib/config/settings';
 import { isTier, TIERS, type Tier, type UsagePlanLimits } from '../../lib/config/tiers';
 
 /** A tenant's API Gateway API key. `value` is a secret: stored for the authorizer, never logged or returned. */
@@ -45,18 +46,19 @@ export function parseUsagePlanIds(raw: string): Record<Tier, string> {
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new Error('USAGE_PLAN_IDS is not JSON');
+    throw new Error(`${SETTINGS.usagePlanIds.name} is not JSON`);
   }
-  if (!parsed || typeof parsed !== 'object') throw new Error('USAGE_PLAN_IDS must be a JSON object');
+  if (!parsed || typeof parsed !== 'object')
+    throw new Error(`${SETTINGS.usagePlanIds.name} must be a JSON object`);
   const out = {} as Record<Tier, string>;
   for (const [k, v] of Object.entries(parsed)) {
     if (!isTier(k) || typeof v !== 'string' || v === '') {
-      throw new Error(`USAGE_PLAN_IDS: bad entry "${k}"`);
+      throw new Error(`${SETTINGS.usagePlanIds.name}: bad entry "${k}"`);
     }
     out[k] = v;
   }
   const missing = TIERS.filter((t) => !out[t]);
-  if (missing.length) throw new Error(`USAGE_PLAN_IDS: missing ${missing.join(', ')}`);
+  if (missing.length) throw new Error(`${SETTINGS.usagePlanIds.name}: missing ${missing.join(', ')}`);
   return out;
 }
 
@@ -83,12 +85,14 @@ export class ApiGatewayKeyPort implements ApiKeyPort {
 
   /** From env `USAGE_PLAN_IDS` and `REST_API_ID`. @throws {Error} when either is missing or malformed */
   static fromEnv(env: NodeJS.ProcessEnv = process.env): ApiGatewayKeyPort {
-    if (!env.USAGE_PLAN_IDS || !env.REST_API_ID)
-      throw new Error('USAGE_PLAN_IDS and REST_API_ID must be set');
+    const usagePlanIds = env[SETTINGS.usagePlanIds.name];
+    const restApiId = env[SETTINGS.restApiId.name];
+    if (!usagePlanIds || !restApiId)
+      throw new Error(`${SETTINGS.usagePlanIds.name} and ${SETTINGS.restApiId.name} must be set`);
     return new ApiGatewayKeyPort(
       new APIGatewayClient({ maxAttempts: 3 }),
-      parseUsagePlanIds(env.USAGE_PLAN_IDS),
-      env.REST_API_ID,
+      parseUsagePlanIds(usagePlanIds),
+      restApiId,
     );
   }
 
@@ -205,5 +209,5 @@ export class InMemoryApiKeyPort implements ApiKeyPort {
 
 /** The port for this process: API Gateway when `REST_API_ID` is set, else the in-memory fake (local stack). */
 export function apiKeyPortFromEnv(env: NodeJS.ProcessEnv = process.env): ApiKeyPort {
-  return env.REST_API_ID ? ApiGatewayKeyPort.fromEnv(env) : new InMemoryApiKeyPort();
+  return env[SETTINGS.restApiId.name] ? ApiGatewayKeyPort.fromEnv(env) : new InMemoryApiKeyPort();
 }

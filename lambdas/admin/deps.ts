@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { SETTINGS } from '../../lib/config/settings';
 import { documentClient } from '../shared/aws/dynamodb';
 import { flags } from '../shared/flags';
 import { cursorKeySource } from '../shared/http/cursor-key';
@@ -39,8 +40,8 @@ export function defaultDeps(
     limiter: sharedLimiter,
     probes: [
       dynamoProbe(() => repo.ping()),
-      redisProbe(env.REDIS_URL),
-      elasticacheProbe(env.ELASTICACHE_CACHE_NAME),
+      redisProbe(env[SETTINGS.redisUrl.name]),
+      elasticacheProbe(env[SETTINGS.elastiCacheCacheName.name]),
     ],
     flags,
     logger,

@@ -1,5 +1,6 @@
 import { DescribeServerlessCachesCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { Redis } from 'ioredis';
+import { SETTINGS } from '../../lib/config/settings';
 
 /** Result of one dependency check. */
 export interface ProbeResult {
@@ -96,7 +97,7 @@ export function redisProbe(
   return {
     name: 'redis',
     async check() {
-      if (!url) return { skipped: 'REDIS_URL unset: in-memory limiter store' };
+      if (!url) return { skipped: `${SETTINGS.redisUrl.name} unset: in-memory limiter store` };
       client ??= factory(url);
       const pong = await client.ping();
       if (pong !== 'PONG') throw new Error(`unexpected PING reply`);
@@ -128,7 +129,7 @@ export function elasticacheProbe(
   return {
     name: 'elasticache',
     async check() {
-      if (!cacheName) return { skipped: 'ELASTICACHE_CACHE_NAME unset' };
+      if (!cacheName) return { skipped: `${SETTINGS.elastiCacheCacheName.name} unset` };
       const out = await client().send(
         new DescribeServerlessCachesCommand({ ServerlessCacheName: cacheName }),
       );

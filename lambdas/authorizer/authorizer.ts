@@ -9,6 +9,7 @@ import type {
 } from 'aws-lambda';
 import { AUTH_FAILURE_METRIC } from '../../lib/config/metrics';
 import type { Route } from '../../lib/config/routes';
+import { type IntSetting, intRule, SETTINGS } from '../../lib/config/settings';
 import { isTier } from '../../lib/config/tier-names';
 import {
   buildSecurityEvent,
@@ -53,14 +54,21 @@ export interface AuthorizerOptions {
   audience: string | readonly string[];
   /** Auth0 custom-claim namespace with trailing `/` (e.g. `https://marketedge.io/`). */
   claimsNamespace: string;
-  /** Allowed clock skew for `exp`/`nbf`, seconds (0–300, default 0). */
+  /**
+   * Allowed clock skew for `exp`/`nbf`/`iat`, seconds (bounds: `SETTINGS.auth0ClockToleranceSec`, 0–300).
+   * @default 10 (`SETTINGS.auth0ClockToleranceSec.default`, as the deployed handler reads it)
+   */
   clockToleranceSec?: number;
   /**
-   * Longest accepted token lifetime `exp − iat`, seconds (default 86,400 = Auth0's default maximum access-token
-   * lifetime). Longer-lived tokens are refused with `token_lifetime_exceeded`.
+   * Longest accepted token lifetime `exp − iat`, seconds (Auth0's default maximum access-token lifetime; bounds:
+   * `SETTINGS.auth0MaxTokenLifetimeSec`). Longer-lived tokens are refused with `token_lifetime_exceeded`.
+   * @default 86,400
    */
   maxTokenLifetimeSec?: number;
-  /** In-memory tenant cache TTL, seconds (default 5; 0 = no cache). */
+  /**
+   * In-memory tenant cache TTL, seconds (0 = no cache; bounds: `SETTINGS.tenantCacheTtlSec`, 0–300).
+   * @default 5
+   */
   tenantCacheTtlSec?: number;
   /** JWKS URL (default `<issuer>.well-known/jwks.json`, Auth0's location). */
   jwksUri?: string;
@@ -111,18 +119,16 @@ function validateOptions(o: AuthorizerOptions): void {
   const aud = typeof o.audience === 'string' ? [o.audience] : o.audience;
   if (aud.length === 0 || aud.some((a) => a.length === 0)) problems.push('audience: must be non-empty');
   if (!/^\S+\/$/.test(o.claimsNamespace)) problems.push('claimsNamespace: must end with "/"');
-  const tol = o.clockToleranceSec ?? 0;
-  if (!Number.isInteger(tol) || tol < 0 || tol > 300) problems.push('clockToleranceSec: integer 0–300');
-  const ttl = o.tenantCacheTtlSec ?? 5;
-  if (!Number.isFinite(ttl) || ttl < 0 || ttl > 3600) problems.push('tenantCacheTtlSec: 0–3600');
-  const life = o.maxTokenLifetimeSec ?? DEFAULT_MAX_TOKEN_LIFETIME_SEC;
-  if (!Number.isInteger(life) || life < 60) problems.push('maxTokenLifetimeSec: integer ≥ 60');
+  const check = (option: string, value: number | undefined, s: IntSetting) => {
+    const v = value ?? s.default;
+    if (!Number.isInteger(v) || v < s.min || v > s.max) problems.push(`${option}: ${intRule(s)}`);
+  };
+  check('clockToleranceSec', o.clockToleranceSec, SETTINGS.auth0ClockToleranceSec);
+  check('tenantCacheTtlSec', o.tenantCacheTtlSec, SETTINGS.tenantCacheTtlSec);
+  check('maxTokenLifetimeSec', o.maxTokenLifetimeSec, SETTINGS.auth0MaxTokenLifetimeSec);
   if (problems.length > 0)
     throw new AuthorizerConfigError(`authorizer config invalid: ${problems.join('; ')}`);
 }
-
-/** Default {@link AuthorizerOptions.maxTokenLifetimeSec}: 24 h, Auth0's default maximum access-token lifetime. */
-export const DEFAULT_MAX_TOKEN_LIFETIME_SEC = 86_400;
 
 /**
  * Time checks aws-jwt-verify does not make (after the signature verified): `iat` required, not in the future beyond
@@ -177,17 +183,17 @@ function precheckHeader(token: string): void {
 export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   validateOptions(options);
   const { logger, metrics } = options;
-  const ttlMs = (options.tenantCacheTtlSec ?? 5) * 1000;
+  const ttlMs = (options.tenantCacheTtlSec ?? SETTINGS.tenantCacheTtlSec.default) * 1000;
   const lookupTenant = options.getTenant ?? getTenantFromTable;
   const parsePrincipal = createPrincipalParser(options.claimsNamespace);
-  const toleranceSec = options.clockToleranceSec ?? 0;
-  const maxLifetimeSec = options.maxTokenLifetimeSec ?? DEFAULT_MAX_TOKEN_LIFETIME_SEC;
+  const toleranceSec = options.clockToleranceSec ?? SETTINGS.auth0ClockToleranceSec.default;
+  const maxLifetimeSec = options.maxTokenLifetimeSec ?? SETTINGS.auth0MaxTokenLifetimeSec.default;
   const verifier = JwtVerifier.create(
     {
       issuer: options.issuer,
       audience: typeof options.audience === 'string' ? options.audience : [...options.audience],
       ...(options.jwksUri ? { jwksUri: options.jwksUri } : {}),
-      graceSeconds: options.clockToleranceSec ?? 0,
+      graceSeconds: toleranceSec,
       customJwtCheck: ({ header }) => {
         if (header.alg !== ALLOWED_ALG) {
           throw new JwtInvalidSignatureAlgorithmError('only RS256 is accepted', header.alg, ALLOWED_ALG);

@@ -4,6 +4,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { FlagName } from '../../lib/config/flags';
 import { METRIC } from '../../lib/config/metrics';
 import { type HttpTarget, ROUTES, routeKey } from '../../lib/config/routes';
+import { httpBackendSetting, SETTINGS } from '../../lib/config/settings';
 import { flags as processFlags } from '../shared/flags';
 import { type CallerRequest, createHttpHandler, requireCaller } from '../shared/http/handler';
 import { problem, validationError } from '../shared/http/problem';
@@ -50,7 +51,7 @@ const NO_BODY_METHODS = new Set(['GET', 'HEAD']);
 
 /** Reads `HTTP_BACKEND_<TARGET>` (the contract's env var per HTTP target). */
 export function backendUrlFromEnv(target: HttpTarget): string | undefined {
-  return process.env[`HTTP_BACKEND_${target.toUpperCase()}`] || undefined;
+  return process.env[httpBackendSetting(target).name] || undefined;
 }
 
 type Outcome =
@@ -84,7 +85,7 @@ export function createEdgeProxy(opts: EdgeProxyOptions): ProxyHandler {
   const { logger, metrics } = opts.obs;
   const backendUrl = opts.backendUrl ?? backendUrlFromEnv;
   const maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const xray = opts.xrayTraceHeader ?? (() => process.env._X_AMZN_TRACE_ID);
+  const xray = opts.xrayTraceHeader ?? (() => process.env[SETTINGS.traceId.name]);
   const flagReader = opts.flags ?? processFlags;
 
   const forward: Endpoint<CallerRequest> = async ({ event, route, tenant, requestId }) => {

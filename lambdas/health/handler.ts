@@ -1,4 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { SETTINGS, settingOrDefault } from '../../lib/config/settings';
 
 const startedAt = Date.now();
 
@@ -12,7 +13,7 @@ export async function handler(): Promise<APIGatewayProxyResult> {
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
     body: JSON.stringify({
       status: 'ok',
-      stage: process.env.STAGE ?? 'dev',
+      stage: settingOrDefault(process.env, SETTINGS.stage),
       uptimeSec: Math.floor((Date.now() - startedAt) / 1000),
     }),
   };

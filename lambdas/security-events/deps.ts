@@ -1,5 +1,6 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SecurityConfig } from '../../lib/config/security';
+import { SETTINGS, settingOrDefault } from '../../lib/config/settings';
 import { getStageConfig } from '../../lib/config/stages';
 import { createRedisClient } from '../shared/rate-limit';
 import {
@@ -61,12 +62,16 @@ export function getPipeline(logSink: SecurityEventSink, metric: PipelineMetric):
         extra(e);
       }
     : logSink;
-  const config = overrides.config ?? getStageConfig(env.STAGE ?? 'dev').security;
+  const config = overrides.config ?? getStageConfig(settingOrDefault(env, SETTINGS.stage)).security;
   let windows: SlidingWindowStore;
   let activity: ActivityStore;
   let baselines: BaselineStore;
-  if (env.REDIS_URL) {
-    const client = createRedisClient({ url: env.REDIS_URL, cluster: env.REDIS_CLUSTER === 'true' });
+  const redisUrl = settingOrDefault(env, SETTINGS.redisUrl);
+  if (redisUrl) {
+    const client = createRedisClient({
+      url: redisUrl,
+      cluster: settingOrDefault(env, SETTINGS.redisCluster),
+    });
     redis = client;
     windows = new RedisWindowStore(client as unknown as RedisEvalClient);
     activity = new RedisActivityStore(client as unknown as AnomalyRedis);
@@ -84,7 +89,10 @@ export function getPipeline(logSink: SecurityEventSink, metric: PipelineMetric):
     sink,
     publish:
       overrides.publish ??
-      eventBridgePublisher(new EventBridgeClient({ maxAttempts: 3 }), env.SECURITY_EVENT_BUS ?? 'default'),
+      eventBridgePublisher(
+        new EventBridgeClient({ maxAttempts: 3 }),
+        settingOrDefault(env, SETTINGS.securityEventBus),
+      ),
     metric,
   });
   return built;

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { matchRoute } from '../../lib/config/routes';
 import type { SecurityConfig } from '../../lib/config/security';
+import { SETTINGS, settingOrDefault } from '../../lib/config/settings';
 import type { BlockStore } from './block-store';
 import type { TenantClampPort } from './responder';
 
@@ -134,7 +135,7 @@ export class AdminClampPort implements TenantClampPort {
         requestTimeEpoch: Date.now(),
         resourceId: '-',
         resourcePath: m.route?.path ?? path,
-        stage: process.env.STAGE ?? 'dev',
+        stage: settingOrDefault(process.env, SETTINGS.stage),
       },
     } as unknown as APIGatewayProxyEvent;
     return this.api(event, lambdaContext);

@@ -1,6 +1,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { WAFV2Client } from '@aws-sdk/client-wafv2';
 import { SECURITY_DETAIL_TYPES } from '../../lib/config/security';
+import { SETTINGS, settingOrDefault } from '../../lib/config/settings';
 import { getStageConfig } from '../../lib/config/stages';
 import { documentClient, tableName } from '../shared/aws/dynamodb';
 import { flags } from '../shared/flags';
@@ -58,12 +59,15 @@ async function build(logSink: SecurityEventSink, metric: ResponderMetric): Promi
         extra(e);
       }
     : logSink;
-  const config = overrides.config ?? getStageConfig(env.STAGE ?? 'dev').security;
+  const config = overrides.config ?? getStageConfig(settingOrDefault(env, SETTINGS.stage)).security;
   const ipSets = overrides.ipSets ?? wafIpSets(env);
   const store = overrides.store ?? new DynamoBlockStore(documentClient, () => tableName('security'));
   const publish =
     overrides.publish ??
-    eventBridgePublisher(new EventBridgeClient({ maxAttempts: 3 }), env.SECURITY_EVENT_BUS ?? 'default');
+    eventBridgePublisher(
+      new EventBridgeClient({ maxAttempts: 3 }),
+      settingOrDefault(env, SETTINGS.securityEventBus),
+    );
   let clamp = overrides.clamp === null ? undefined : overrides.clamp;
   if (clamp === undefined && overrides.clamp !== null) {
     const [{ createAdminApi }, { defaultDeps }] = await Promise.all([
@@ -86,9 +90,10 @@ async function build(logSink: SecurityEventSink, metric: ResponderMetric): Promi
 }
 
 function wafIpSets(env: NodeJS.ProcessEnv): Record<4 | 6, IpSetPort> {
-  const v4 = env.WAF_IPSET_V4_ARN;
-  const v6 = env.WAF_IPSET_V6_ARN;
-  if (!v4 || !v6) throw new Error('WAF_IPSET_V4_ARN and WAF_IPSET_V6_ARN must be set');
+  const v4 = env[SETTINGS.wafIpSetV4Arn.name];
+  const v6 = env[SETTINGS.wafIpSetV6Arn.name];
+  if (!v4 || !v6)
+    throw new Error(`${SETTINGS.wafIpSetV4Arn.name} and ${SETTINGS.wafIpSetV6Arn.name} must be set`);
   const client = new WAFV2Client({ maxAttempts: 3 });
   return { 4: new WafIpSet(client, parseIpSetArn(v4), 4), 6: new WafIpSet(client, parseIpSetArn(v6), 6) };
 }

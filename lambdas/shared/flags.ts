@@ -1,4 +1,5 @@
 import { FLAG_NAMES, type FlagName, type Flags, flagDefaults } from '../../lib/config/flags';
+import { SETTINGS, settingOrDefault } from '../../lib/config/settings';
 import { isStageName } from '../../lib/config/stage-names';
 import type { AppConfigLocation } from './appconfig-flags';
 
@@ -10,11 +11,13 @@ import type { AppConfigLocation } from './appconfig-flags';
  * In AWS the AppConfig feature-flag profile is the live source (`appconfig-flags.ts`); these values are its fallback.
  */
 export function staticFlags(env: NodeJS.ProcessEnv = process.env): Flags {
-  const stage = isStageName(env.STAGE) ? env.STAGE : 'dev';
+  const named = settingOrDefault(env, SETTINGS.stage);
+  const stage = isStageName(named) ? named : 'dev';
   const flags = flagDefaults(stage);
-  if (env.FEATURE_FLAGS) {
+  const overlay = env[SETTINGS.featureFlags.name];
+  if (overlay) {
     try {
-      const raw = JSON.parse(env.FEATURE_FLAGS) as Record<string, unknown>;
+      const raw = JSON.parse(overlay) as Record<string, unknown>;
       for (const name of FLAG_NAMES) {
         const v = raw[name];
         if (typeof v === 'boolean') flags[name] = v;
@@ -44,11 +47,9 @@ let remote: Promise<FlagProvider | null> | undefined;
 export function appConfigLocationFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): AppConfigLocation | undefined {
-  const {
-    APPCONFIG_APPLICATION: application,
-    APPCONFIG_ENVIRONMENT: environment,
-    APPCONFIG_PROFILE: profile,
-  } = env;
+  const application = env[SETTINGS.appConfigApplication.name];
+  const environment = env[SETTINGS.appConfigEnvironment.name];
+  const profile = env[SETTINGS.appConfigProfile.name];
   return application && environment && profile ? { application, environment, profile } : undefined;
 }
 

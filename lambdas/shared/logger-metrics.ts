@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { METRICS_NAMESPACE } from '../../lib/config/metrics';
+import { SETTINGS, settingOrDefault } from '../../lib/config/settings';
 
 /** Powertools Logger and Metrics of one Lambda, without the Tracer (see {@link createLoggerAndMetrics}). */
 export interface LoggerAndMetrics {
@@ -16,10 +17,10 @@ export interface LoggerAndMetrics {
  * @param serviceName e.g. `authorizer`, `reports`, `admin`, `edge-proxy`
  */
 export function createLoggerAndMetrics(serviceName: string): LoggerAndMetrics {
-  const stage = process.env.STAGE ?? 'dev';
+  const stage = settingOrDefault(process.env, SETTINGS.stage);
   const logger = new Logger({ serviceName, persistentKeys: { stage } });
   const metrics = new Metrics({
-    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
+    namespace: process.env[SETTINGS.metricsNamespace.name] ?? METRICS_NAMESPACE,
     serviceName,
     defaultDimensions: { stage },
   });

@@ -5,6 +5,7 @@
  * the local stack and the tests. Every field is described in docs/analytics.md.
  */
 import * as z from 'zod';
+import { SETTINGS } from './settings';
 
 /** Version of the stored record layout; bump when a column changes meaning (`schema_version` column). */
 export const ANALYTICS_SCHEMA_VERSION = 1;
@@ -181,10 +182,10 @@ export function analyticsSecretName(stage: string): string {
  *   collected.
  */
 export const ANALYTICS_ENV = {
-  sink: 'ANALYTICS_SINK',
-  dir: 'ANALYTICS_DIR',
-  secret: 'ANALYTICS_HASH_SECRET',
-  secretName: 'ANALYTICS_HASH_SECRET_NAME',
+  sink: SETTINGS.analyticsSink.name,
+  dir: SETTINGS.analyticsDir.name,
+  secret: SETTINGS.analyticsHashSecret.name,
+  secretName: SETTINGS.analyticsHashSecretName.name,
 } as const;
 
 /** One stored record as the emitters write it (before partitioning: `tenant_id` and `dt` are still fields). */

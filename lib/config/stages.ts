@@ -2,12 +2,16 @@ import * as z from 'zod';
 import { FLAG_NAMES } from './flags';
 import { HTTP_TARGETS } from './routes';
 import { securityConfigSchema } from './security';
+import { type IntSetting, SETTINGS } from './settings';
 import { isStageName, STAGE_NAMES, type StageName } from './stage-names';
 
 /** CloudWatch Logs retention values accepted by `AWS::Logs::LogGroup` (days). */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
+
+/** An integer within a setting's bounds (`settings.ts`): the stage value CDK puts into that variable. */
+const within = (s: IntSetting) => z.number().int().min(s.min).max(s.max);
 
 const httpsUrlWithSlash = z
   .string()
@@ -38,13 +42,15 @@ export const stageConfigSchema = z
         audience: z.string().min(1),
         /** Prefix of custom claims set by an Auth0 Action, e.g. `https://marketedge.io/` → `https://marketedge.io/tenant_id`. */
         claimsNamespace: httpsUrlWithSlash,
-        /** Allowed clock skew for `exp`/`nbf`, seconds. */
-        clockToleranceSec: z.number().int().min(0).max(300),
+        /** Allowed clock skew for `exp`/`nbf`, seconds (`AUTH0_CLOCK_TOLERANCE_SEC`). */
+        clockToleranceSec: within(SETTINGS.auth0ClockToleranceSec),
         /**
          * Longest accepted access-token lifetime (`exp − iat`), seconds, as set on the Auth0 API ("Maximum Access
          * Token Lifetime"). Longer-lived tokens are refused (401 `token_lifetime_exceeded`). Default 24 h.
          */
-        maxAccessTokenLifetimeSec: z.number().int().min(60).max(2_592_000).default(86_400),
+        maxAccessTokenLifetimeSec: within(SETTINGS.auth0MaxTokenLifetimeSec).default(
+          SETTINGS.auth0MaxTokenLifetimeSec.default,
+        ),
       })
       .strict(),
     authorizer: z
@@ -53,20 +59,26 @@ export const stageConfigSchema = z
         cacheTtlSec: z.number().int().min(0).max(3600),
         /** Provisioned concurrency for the authorizer alias; 0 = none. */
         provisionedConcurrency: z.number().int().min(0).max(100),
-        /** In-memory tenant lookup cache TTL in the authorizer, seconds. */
-        tenantCacheTtlSec: z.number().int().min(0).max(300),
+        /** In-memory tenant lookup cache TTL in the authorizer, seconds (`TENANT_CACHE_TTL_SEC`). */
+        tenantCacheTtlSec: within(SETTINGS.tenantCacheTtlSec),
       })
       .strict(),
+    /** Rate limiter store settings; each defaults to its `settings.ts` default (unset in every stage today). */
     rateLimiter: z
       .object({
-        /** Redis command timeout, ms. A request never waits longer than this for a decision. */
-        commandTimeoutMs: z.number().int().min(1).max(1000),
-        /** Consecutive failures that open the circuit breaker. */
-        breakerFailureThreshold: z.number().int().min(1).max(100),
-        /** How long the breaker stays open before a trial request, ms. */
-        breakerCooldownMs: z.number().int().min(100).max(60_000),
+        /** Redis command timeout, ms (`RATE_LIMIT_TIMEOUT_MS`). A request never waits longer for a decision. */
+        commandTimeoutMs: within(SETTINGS.rateLimitTimeoutMs).default(SETTINGS.rateLimitTimeoutMs.default),
+        /** Consecutive failures that open the circuit breaker (`RATE_LIMIT_BREAKER_THRESHOLD`). */
+        breakerFailureThreshold: within(SETTINGS.rateLimitBreakerThreshold).default(
+          SETTINGS.rateLimitBreakerThreshold.default,
+        ),
+        /** How long the breaker stays open before a trial request, ms (`RATE_LIMIT_BREAKER_COOLDOWN_MS`). */
+        breakerCooldownMs: within(SETTINGS.rateLimitBreakerCooldownMs).default(
+          SETTINGS.rateLimitBreakerCooldownMs.default,
+        ),
       })
-      .strict(),
+      .strict()
+      .prefault({}),
     /**
      * What CloudFormation does with stateful resources (tables, cache, log groups, buckets, keys, secrets) when
      * they leave the stack: `destroy` (dev: stacks come and go) or `retain` (staging/prod keep their data).
@@ -226,7 +238,6 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       clockToleranceSec: 30,
     },
     authorizer: { cacheTtlSec: 60, provisionedConcurrency: 0, tenantCacheTtlSec: 5 },
-    rateLimiter: { commandTimeoutMs: 25, breakerFailureThreshold: 5, breakerCooldownMs: 2_000 },
     removalPolicy: 'destroy',
     deletionProtection: false,
     pointInTimeRecovery: true,
@@ -283,7 +294,6 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       clockToleranceSec: 30,
     },
     authorizer: { cacheTtlSec: 300, provisionedConcurrency: 1, tenantCacheTtlSec: 10 },
-    rateLimiter: { commandTimeoutMs: 25, breakerFailureThreshold: 5, breakerCooldownMs: 2_000 },
     removalPolicy: 'retain',
     deletionProtection: false,
     pointInTimeRecovery: true,
@@ -343,7 +353,6 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       clockToleranceSec: 10,
     },
     authorizer: { cacheTtlSec: 300, provisionedConcurrency: 5, tenantCacheTtlSec: 10 },
-    rateLimiter: { commandTimeoutMs: 25, breakerFailureThreshold: 5, breakerCooldownMs: 2_000 },
     removalPolicy: 'retain',
     deletionProtection: true,
     pointInTimeRecovery: true,

@@ -3,6 +3,7 @@ import * as appconfig from 'aws-cdk-lib/aws-appconfig';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { FLAG_NAMES, FLAGS, type Flags, flagDefaults, type StageConfig } from '../config';
+import { SETTINGS } from '../config/settings';
 
 /**
  * The `AWS.AppConfig.FeatureFlags` document (schema version 1) for a stage: one boolean flag per catalog entry
@@ -40,10 +41,7 @@ export function appConfigNames(stage: string): { application: string; environmen
  */
 export class FeatureFlags extends Construct {
   /** Env vars for a Lambda reading the flags through Powertools `AppConfigProvider`. */
-  readonly environment: Record<
-    'APPCONFIG_APPLICATION' | 'APPCONFIG_ENVIRONMENT' | 'APPCONFIG_PROFILE',
-    string
-  >;
+  readonly environment: Readonly<Record<string, string>>;
   private readonly configurationArn: string;
 
   constructor(scope: Construct, id: string, config: StageConfig) {
@@ -95,9 +93,9 @@ export class FeatureFlags extends Construct {
       description: 'Deploys the generated flag catalog',
     });
     this.environment = {
-      APPCONFIG_APPLICATION: names.application,
-      APPCONFIG_ENVIRONMENT: names.environment,
-      APPCONFIG_PROFILE: names.profile,
+      [SETTINGS.appConfigApplication.name]: names.application,
+      [SETTINGS.appConfigEnvironment.name]: names.environment,
+      [SETTINGS.appConfigProfile.name]: names.profile,
     };
     this.configurationArn = Stack.of(this).formatArn({
       service: 'appconfig',

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import type { LambdaHandlerName } from '../config/budgets';
 import { METRICS_NAMESPACE } from '../config/metrics';
+import { SETTINGS } from '../config/settings';
 import { LAMBDA_BUNDLING } from './lambda-bundling';
 
 export { ESM_REQUIRE_BANNER } from './lambda-bundling';
@@ -151,13 +152,13 @@ export class ServiceFunction extends Construct {
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
       environment: {
-        STAGE: config.name,
-        POWERTOOLS_SERVICE_NAME: props.name,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        POWERTOOLS_LOG_LEVEL: config.logLevel,
-        POWERTOOLS_LOGGER_LOG_EVENT: 'false',
-        POWERTOOLS_TRACER_CAPTURE_RESPONSE: String(props.captureResponse ?? false),
-        NODE_OPTIONS: '--enable-source-maps',
+        [SETTINGS.stage.name]: config.name,
+        [SETTINGS.serviceName.name]: props.name,
+        [SETTINGS.metricsNamespace.name]: METRICS_NAMESPACE,
+        [SETTINGS.logLevel.name]: config.logLevel,
+        [SETTINGS.logEvent.name]: 'false',
+        [SETTINGS.tracerCaptureResponse.name]: String(props.captureResponse ?? false),
+        [SETTINGS.nodeOptions.name]: '--enable-source-maps',
         ...props.environment,
       },
       ...(props.network

@@ -15,6 +15,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { cursorSigningSecretName, HTTP_SETTINGS } from '../../lambdas/shared/http/settings';
 import { HTTP_TARGETS, ROUTES, type Route, type StageConfig, TABLES, type TableName, TIERS } from '../config';
+import { httpBackendSetting, SETTINGS } from '../config/settings';
 import { EdgeWaf } from '../constructs/edge-waf';
 import { FeatureFlags } from '../constructs/feature-flags';
 import { SUBNETS } from '../constructs/network';
@@ -40,11 +41,6 @@ export interface ApiStackProps extends StackProps {
   readonly entries?: Partial<Record<LambdaName, string>>;
 }
 
-/** Env var of an HTTP backend base URL: `HTTP_BACKEND_<TARGET uppercased>`. */
-export function httpBackendEnvVar(target: string): string {
-  return `HTTP_BACKEND_${target.toUpperCase()}`;
-}
-
 /**
  * `MarketEdge-<stage>-Api`: the five Lambdas, the REST API (routes, authorizer, usage plans), the WAF web ACL and the
  * AppConfig feature flags. Only reports, edge-proxy and admin (the Redis talkers) are VPC-attached.
@@ -68,14 +64,17 @@ export class ApiStack extends Stack {
     const tableEnv = (names: TableName[]): Record<string, string> =>
       Object.fromEntries(names.map((n) => [TABLES[n].envVar, data.tables[n].tableName]));
     const limiterEnv = {
-      REDIS_URL: data.cache.redisUrl,
+      [SETTINGS.redisUrl.name]: data.cache.redisUrl,
       // ElastiCache Serverless is cluster mode: the limiter uses ioredis' cluster client.
-      REDIS_CLUSTER: 'true',
-      RATE_LIMIT_TIMEOUT_MS: String(config.rateLimiter.commandTimeoutMs),
-      RATE_LIMIT_BREAKER_THRESHOLD: String(config.rateLimiter.breakerFailureThreshold),
-      RATE_LIMIT_BREAKER_COOLDOWN_MS: String(config.rateLimiter.breakerCooldownMs),
+      [SETTINGS.redisCluster.name]: 'true',
+      [SETTINGS.rateLimitTimeoutMs.name]: String(config.rateLimiter.commandTimeoutMs),
+      [SETTINGS.rateLimitBreakerThreshold.name]: String(config.rateLimiter.breakerFailureThreshold),
+      [SETTINGS.rateLimitBreakerCooldownMs.name]: String(config.rateLimiter.breakerCooldownMs),
     };
-    const flagEnv = { FEATURE_FLAGS: JSON.stringify(config.flagOverrides), ...this.flags.environment };
+    const flagEnv = {
+      [SETTINGS.featureFlags.name]: JSON.stringify(config.flagOverrides),
+      ...this.flags.environment,
+    };
     const network = {
       vpc: data.vpc,
       securityGroup: data.lambdaSecurityGroup,
@@ -101,11 +100,11 @@ export class ApiStack extends Stack {
       timeout: Duration.seconds(5),
       environment: {
         ...tableEnv(['tenants']),
-        AUTH0_ISSUER: config.auth0.issuer,
-        AUTH0_AUDIENCE: config.auth0.audience,
-        AUTH0_CLAIMS_NAMESPACE: config.auth0.claimsNamespace,
-        AUTH0_CLOCK_TOLERANCE_SEC: String(config.auth0.clockToleranceSec),
-        TENANT_CACHE_TTL_SEC: String(config.authorizer.tenantCacheTtlSec),
+        [SETTINGS.auth0Issuer.name]: config.auth0.issuer,
+        [SETTINGS.auth0Audience.name]: config.auth0.audience,
+        [SETTINGS.auth0ClaimsNamespace.name]: config.auth0.claimsNamespace,
+        [SETTINGS.auth0ClockToleranceSec.name]: String(config.auth0.clockToleranceSec),
+        [SETTINGS.tenantCacheTtlSec.name]: String(config.authorizer.tenantCacheTtlSec),
         ...flagEnv,
       },
     });
@@ -133,7 +132,9 @@ export class ApiStack extends Stack {
         ...limiterEnv,
         ...flagEnv,
         ...Object.fromEntries(
-          HTTP_TARGETS.map((t) => [httpBackendEnvVar(t), config.httpBackends[t] ?? '']).filter(([, v]) => v),
+          HTTP_TARGETS.map((t) => [httpBackendSetting(t).name, config.httpBackends[t] ?? '']).filter(
+            ([, v]) => v,
+          ),
         ),
       },
     });
@@ -149,7 +150,7 @@ export class ApiStack extends Stack {
         ...tableEnv(['tenants', 'limits', 'audit']),
         ...limiterEnv,
         ...flagEnv,
-        ELASTICACHE_CACHE_NAME: data.cache.cacheName,
+        [SETTINGS.elastiCacheCacheName.name]: data.cache.cacheName,
       },
     });
     const health = new ServiceFunction(this, 'Health', {
@@ -237,9 +238,9 @@ export class ApiStack extends Stack {
       }
     }
 
-    admin.fn.addEnvironment('REST_API_ID', this.gateway.api.restApiId);
+    admin.fn.addEnvironment(SETTINGS.restApiId.name, this.gateway.api.restApiId);
     admin.fn.addEnvironment(
-      'USAGE_PLAN_IDS',
+      SETTINGS.usagePlanIds.name,
       Stack.of(this).toJsonString(
         Object.fromEntries(TIERS.map((t) => [t, this.gateway.usagePlans[t].usagePlanId])),
       ),

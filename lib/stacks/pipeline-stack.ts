@@ -12,6 +12,7 @@ import {
 import type { Construct } from 'constructs';
 import { getStageConfig, type StageConfig, type StageName } from '../config';
 import { PIPELINE, type PipelineConfig } from '../config/pipeline';
+import { SETTINGS } from '../config/settings';
 import { resolvedStageFlags } from '../constructs/feature-flags';
 import { MarketEdgeAppStage, type StageBuilder } from '../pipeline/app-stage';
 import { type JUnitReport, type TestStepSpec, testStepsFor } from '../pipeline/test-steps';
@@ -215,7 +216,7 @@ function testStep(
   return new CodeBuildStep(`${spec.id}-${stageName}`, {
     input: source,
     commands: [...spec.commands],
-    env: { CI: 'true', STAGE: stageName },
+    env: { CI: 'true', [SETTINGS.stage.name]: stageName },
     envFromCfnOutputs: spec.needsStageUrl ? { E2E_BASE_URL: stage.apiUrl } : undefined,
     partialBuildSpec: junitReports(spec.reports),
     timeout: Duration.minutes(30),

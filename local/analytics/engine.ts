@@ -9,6 +9,7 @@ import {
   EVENTS_TABLE,
   PARTITION_KEYS,
 } from '../../lib/config/analytics';
+import { SETTINGS } from '../../lib/config/settings';
 import { localStateDir } from '../dev-key';
 import { repoRoot } from '../paths';
 
@@ -20,7 +21,7 @@ export type Row = Record<string, unknown>;
  * `events/tenant_id=<t>/dt=<d>/` as in S3: NDJSON from the local sink, Parquet after conversion.
  */
 export function analyticsRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env.ANALYTICS_DIR ? env.ANALYTICS_DIR : join(localStateDir(env), 'analytics');
+  return env[SETTINGS.analyticsDir.name] || join(localStateDir(env), 'analytics');
 }
 
 /** Text of `analytics/queries/<name>.sql`. */

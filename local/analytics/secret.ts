@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertSecret } from '../../lambdas/shared/analytics/hash';
+import { SETTINGS } from '../../lib/config/settings';
 import { localStateDir } from '../dev-key';
 
 /**
@@ -10,7 +11,8 @@ import { localStateDir } from '../dev-key';
  * 0600), created atomically on first use so `npm start` and the analytics scripts agree.
  */
 export function loadOrCreateLocalSecret(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.ANALYTICS_HASH_SECRET) return assertSecret(env.ANALYTICS_HASH_SECRET);
+  const inline = env[SETTINGS.analyticsHashSecret.name];
+  if (inline) return assertSecret(inline);
   const dir = localStateDir(env);
   const file = join(dir, 'analytics-hash-secret');
   if (!existsSync(file)) {

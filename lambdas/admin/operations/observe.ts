@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { auditKeys } from '../../../lib/config/data-model';
+import { SETTINGS, settingOrDefault } from '../../../lib/config/settings';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { parse } from '../../shared/http/validate';
 import type { Operation } from '../context';
@@ -56,7 +57,7 @@ export const getAudit: Operation = async (req) => {
 export const deepHealth: Operation = async (req) => {
   const result = await runProbes(req.deps.probes);
   return json(
-    { ...result, stage: process.env.STAGE ?? 'dev', at: req.now.toISOString() },
+    { ...result, stage: settingOrDefault(process.env, SETTINGS.stage), at: req.now.toISOString() },
     { status: result.status === 'ok' ? 200 : 503 },
   );
 };

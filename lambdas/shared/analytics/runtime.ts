@@ -1,6 +1,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ANALYTICS_ENV } from '../../../lib/config/analytics';
 import { ANALYTICS_EVENTS_METRIC, METRICS_NAMESPACE } from '../../../lib/config/metrics';
+import { SETTINGS, settingOrDefault } from '../../../lib/config/settings';
 import { flags } from '../flags';
 import { getTenant } from '../tenants/repository';
 import { fileSink } from './file-sink';
@@ -28,7 +29,7 @@ export async function readSecret(env: NodeJS.ProcessEnv): Promise<string> {
 }
 
 function sinkFromEnv(env: NodeJS.ProcessEnv): AnalyticsSink & { flush?: () => void } {
-  const kind = env[ANALYTICS_ENV.sink] ?? 'log';
+  const kind = settingOrDefault(env, SETTINGS.analyticsSink);
   if (kind === 'none') return { write: () => undefined };
   if (kind === 'file') {
     const root = env[ANALYTICS_ENV.dir];
@@ -51,7 +52,7 @@ export function analytics(env: NodeJS.ProcessEnv = process.env): Ingestor {
   let errors = 0;
   const metrics = new Metrics({
     namespace: METRICS_NAMESPACE,
-    serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'analytics',
+    serviceName: env[SETTINGS.serviceName.name] ?? 'analytics',
   });
   const ingestor = createIngestor({
     sink,

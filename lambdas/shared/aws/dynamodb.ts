@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLES, type TableName } from '../../../lib/config/data-model';
+import { SETTINGS, settingOrDefault } from '../../../lib/config/settings';
 
 let client: DynamoDBDocumentClient | undefined;
 
@@ -10,10 +11,10 @@ let client: DynamoDBDocumentClient | undefined;
  */
 export function documentClient(): DynamoDBDocumentClient {
   if (!client) {
-    const endpoint = process.env.DYNAMODB_ENDPOINT;
+    const endpoint = settingOrDefault(process.env, SETTINGS.dynamodbEndpoint);
     const base = new DynamoDBClient({
       ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-      region: process.env.AWS_REGION ?? 'us-east-1',
+      region: settingOrDefault(process.env, SETTINGS.awsRegion),
       maxAttempts: 3,
     });
     client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });

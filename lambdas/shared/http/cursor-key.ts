@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SETTINGS } from '../../../lib/config/settings';
 import { HttpError } from './problem';
 import { HTTP_SETTINGS } from './settings';
 
@@ -45,7 +46,7 @@ export function cursorKeySource(options: CursorKeyOptions = {}): CursorKeySource
   }
   const secretName = env[secretVar];
   if (secretName) return secretKeySource(secretName, options.client);
-  if (env.AWS_LAMBDA_FUNCTION_NAME) {
+  if (env[SETTINGS.lambdaFunctionName.name]) {
     throw new Error(`${keyVar} or ${secretVar} must be set: cursors need one key per stage`);
   }
   processRandomKey ??= randomBytes(minBytes);

@@ -1,3 +1,4 @@
+import { SETTINGS } from '../../../lib/config/settings';
 /**
  * Settings of the HTTP toolkit (every REST proxy Lambda that pages), by environment variable. CDK sets the same names
  * (`lib/stacks/api-stack.ts`), the local stack sets the inline key (`local/config.ts`); `cursor-key.ts` reads them.
@@ -7,12 +8,12 @@ export const HTTP_SETTINGS = {
    * `CURSOR_SIGNING_KEY`: the HMAC-SHA256 key of pagination cursors (`cursor.ts`) given inline, at least 32 bytes of
    * UTF-8 text. Set by the local stack (a fixed, non-secret local key) and by tests; never in AWS.
    */
-  cursorSigningKey: { env: 'CURSOR_SIGNING_KEY', minBytes: 32 },
+  cursorSigningKey: { env: SETTINGS.cursorSigningKey.name, minBytes: 32 },
   /**
    * `CURSOR_SIGNING_KEY_SECRET_NAME`: name of the stage's Secrets Manager secret holding the cursor key (AWS; see
    * {@link cursorSigningSecretName}). Read once per container. Ignored when `CURSOR_SIGNING_KEY` is set.
    */
-  cursorSigningKeySecretName: { env: 'CURSOR_SIGNING_KEY_SECRET_NAME' },
+  cursorSigningKeySecretName: { env: SETTINGS.cursorSigningKeySecretName.name },
 } as const;
 
 /**

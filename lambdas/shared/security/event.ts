@@ -1,3 +1,4 @@
+import { SETTINGS, settingOrDefault } from '../../../lib/config/settings';
 import type { SecurityEvent } from './event-schema';
 
 /**
@@ -61,7 +62,7 @@ export function buildSecurityEvent(input: SecurityEventInput, now: Date = new Da
     userAgent: field('userAgent'),
     route: field('route'),
     requestId: field('requestId'),
-    stage: scrub(input.stage ?? process.env.STAGE ?? 'dev', MAX.stage ?? 16),
+    stage: scrub(input.stage ?? settingOrDefault(process.env, SETTINGS.stage), MAX.stage ?? 16),
     details,
   };
 }

@@ -32,8 +32,8 @@ describe('limiter settings', () => {
     });
   });
 
-  it('ignores unusable numbers (empty, non-numeric, zero, negative) and an empty REDIS_URL', () => {
-    for (const bad of ['', 'abc', '0', '-5']) {
+  it('ignores unusable numbers (empty, non-numeric, zero, negative, fractional, above 1000 ms) and an empty REDIS_URL', () => {
+    for (const bad of ['', 'abc', '0', '-5', '2.5', '1001']) {
       const s = rateLimitSettingsFromEnv({ REDIS_URL: '', RATE_LIMIT_TIMEOUT_MS: bad });
       expect(s.timeoutMs).toBe(LIMITER_DEFAULTS.timeoutMs);
       expect(s.redisUrl).toBeUndefined();

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { SETTINGS } from '../../../../lib/config/settings';
 import { flags as processFlags } from '../../flags';
 import type { LoggerAndMetrics } from '../../logger-metrics';
 import { type FlagReader, RateLimiter, type RateLimiterDeps } from '../core/limiter';
@@ -114,7 +115,8 @@ export class RateLimitRuntime {
       store = new RedisStore({ url: redisUrl, cluster: opts.redisCluster ?? settings.redisCluster });
       owned.push(store);
     } else {
-      if (opts.store === 'redis') throw new Error('store "redis" needs redisUrl or REDIS_URL');
+      if (opts.store === 'redis')
+        throw new Error(`store "redis" needs redisUrl or ${SETTINGS.redisUrl.name}`);
       store = new MemoryStore(clock);
       owned.push(store);
     }

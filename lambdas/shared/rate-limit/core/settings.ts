@@ -1,7 +1,11 @@
+import { TABLES } from '../../../../lib/config/data-model';
+import { type Env, SETTINGS, settingOrDefault } from '../../../../lib/config/settings';
+
 /**
- * The limiter's tuning defaults and its environment settings — the one home of each value (the 25 ms store timeout,
- * breaker threshold and cooldown, cache ages, poll interval). The CDK stage config (`lib/config/stages.ts`,
- * `rateLimiter`) sets the same environment variables per stage.
+ * The limiter's tuning defaults and its environment settings. The environment variables (store timeout, breaker
+ * threshold and cooldown: names, defaults, bounds) live in `lib/config/settings.ts`, which the CDK stage config
+ * (`lib/config/stages.ts`, `rateLimiter`) and the local stack use too; the in-process tuning (cache ages, poll
+ * interval) lives here.
  */
 
 /** Tuning of a `RateLimiter` (defaults: {@link LIMITER_DEFAULTS}). */
@@ -28,9 +32,9 @@ export interface LimiterTuning {
 
 /** The default of every {@link LimiterTuning} value. */
 export const LIMITER_DEFAULTS: Readonly<LimiterTuning> = {
-  timeoutMs: 25,
-  breakerThreshold: 5,
-  breakerCooldownMs: 2_000,
+  timeoutMs: SETTINGS.rateLimitTimeoutMs.default,
+  breakerThreshold: SETTINGS.rateLimitBreakerThreshold.default,
+  breakerCooldownMs: SETTINGS.rateLimitBreakerCooldownMs.default,
   overLimitCacheMs: 1_000,
   overLimitCacheSize: 10_000,
   tierVersionPollMs: 500,
@@ -47,33 +51,26 @@ export interface RateLimitSettings {
   redisCluster: boolean;
   /** `LIMITS_TABLE` set → policies from DynamoDB; unset → tier defaults from `TIER_TABLE`, no overrides. */
   limitsTable: boolean;
-  /** `RATE_LIMIT_TIMEOUT_MS`, positive number, default {@link LIMITER_DEFAULTS}`.timeoutMs`. */
+  /** `RATE_LIMIT_TIMEOUT_MS` (`SETTINGS.rateLimitTimeoutMs`: integer 1–1000, default 25). */
   timeoutMs: number;
-  /** `RATE_LIMIT_BREAKER_THRESHOLD`, positive number, default {@link LIMITER_DEFAULTS}`.breakerThreshold`. */
+  /** `RATE_LIMIT_BREAKER_THRESHOLD` (`SETTINGS.rateLimitBreakerThreshold`: integer 1–100, default 5). */
   breakerThreshold: number;
-  /** `RATE_LIMIT_BREAKER_COOLDOWN_MS`, positive number, default {@link LIMITER_DEFAULTS}`.breakerCooldownMs`. */
+  /** `RATE_LIMIT_BREAKER_COOLDOWN_MS` (`SETTINGS.rateLimitBreakerCooldownMs`: integer 100–60000, default 2000). */
   breakerCooldownMs: number;
 }
 
-/** A positive number from the environment, else the default (unset, empty, non-numeric, zero or negative). */
-function positive(value: string | undefined, fallback: number): number {
-  const v = Number(value);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-}
-
 /**
- * Reads the limiter's settings from an environment (the only place the limiter reads environment variables).
+ * Reads the limiter's settings from an environment (the only place the limiter reads environment variables). A
+ * value outside its bounds (or not an integer) falls back to the default, as an unset one does.
  * @param env e.g. `process.env`
  */
-export function rateLimitSettingsFromEnv(
-  env: Readonly<Record<string, string | undefined>>,
-): RateLimitSettings {
+export function rateLimitSettingsFromEnv(env: Env): RateLimitSettings {
   return {
-    redisUrl: env.REDIS_URL || undefined,
-    redisCluster: env.REDIS_CLUSTER === 'true',
-    limitsTable: Boolean(env.LIMITS_TABLE),
-    timeoutMs: positive(env.RATE_LIMIT_TIMEOUT_MS, LIMITER_DEFAULTS.timeoutMs),
-    breakerThreshold: positive(env.RATE_LIMIT_BREAKER_THRESHOLD, LIMITER_DEFAULTS.breakerThreshold),
-    breakerCooldownMs: positive(env.RATE_LIMIT_BREAKER_COOLDOWN_MS, LIMITER_DEFAULTS.breakerCooldownMs),
+    redisUrl: settingOrDefault(env, SETTINGS.redisUrl) || undefined,
+    redisCluster: settingOrDefault(env, SETTINGS.redisCluster),
+    limitsTable: Boolean(env[TABLES.limits.envVar]),
+    timeoutMs: settingOrDefault(env, SETTINGS.rateLimitTimeoutMs),
+    breakerThreshold: settingOrDefault(env, SETTINGS.rateLimitBreakerThreshold),
+    breakerCooldownMs: settingOrDefault(env, SETTINGS.rateLimitBreakerCooldownMs),
   };
 }
