@@ -11,6 +11,7 @@ import {
   type SecurityScheduleName,
   type SecurityTarget,
 } from '../../lib/config/security';
+import { SETTINGS, settingOrDefault } from '../../lib/config/settings';
 import { matchesPattern } from './event-pattern';
 import { LocalWaf } from './ip-sets';
 
@@ -130,7 +131,7 @@ export async function startLocalSecurity(opts: LocalSecurityOptions): Promise<Lo
     log.push(e);
     if (log.length > LOG_CAPACITY) log.splice(0, log.length - LOG_CAPACITY);
   };
-  const region = opts.env.AWS_REGION ?? 'us-east-1';
+  const region = settingOrDefault(opts.env, SETTINGS.awsRegion);
   const envelope = (source: string, detailType: string, detail: unknown, time = new Date()) => ({
     version: '0',
     id: randomUUID(),
