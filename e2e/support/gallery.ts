@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Page, type Route } from '@playwright/test';
 import { getResponse } from 'msw';
 import type { Role } from '../../lib/config/roles';
 import type { AuditEntry, Bypass, Report, Rule, Tenant, UsageEntry } from '../../web/src/api/types';
@@ -271,46 +271,60 @@ export function galleryUrl(
  * token read as the mock's test token. Unmatched requests get 501, never the real network.
  * @returns the API calls made (method and path), for the report
  */
-export async function routeToMockApi(page: Page, apiOrigin: string, db: MockDb): Promise<string[]> {
+export async function routeToMockApi(
+  page: Page,
+  apiOrigin: string,
+  db: MockDb,
+): Promise<{ calls: string[]; inFlight: () => number }> {
   const handlers = createHandlers(() => db);
   const calls: string[] = [];
+  let pending = 0;
   await page.route(
     (url) => url.origin === apiOrigin && !url.pathname.startsWith(consolePath()),
     async (route) => {
       const req = route.request();
       const url = new URL(req.url());
       calls.push(`${req.method()} ${url.pathname}`);
-      const headers = new Headers(await req.allHeaders());
-      const auth = headers.get('authorization');
-      if (auth?.startsWith(`Bearer ${GALLERY_TOKEN_PREFIX}|`)) {
-        headers.set('authorization', auth.replace(`Bearer ${GALLERY_TOKEN_PREFIX}|`, 'Bearer test|'));
+      pending += 1;
+      try {
+        await answer(route, req, url);
+      } finally {
+        pending -= 1;
       }
-      const body = req.postDataBuffer();
-      const request = new Request(`${TEST_API_URL}${url.pathname}${url.search}`, {
-        method: req.method(),
-        headers,
-        ...(body && req.method() !== 'GET' && req.method() !== 'HEAD' ? { body } : {}),
-      });
-      const res = await getResponse(handlers, request);
-      if (!res) {
-        await route.fulfill({
-          status: 501,
-          json: { message: `not mocked: ${req.method()} ${url.pathname}` },
-        });
-        return;
-      }
-      await route.fulfill({
-        status: res.status,
-        headers: {
-          ...Object.fromEntries(res.headers),
-          'access-control-allow-origin': '*',
-          'access-control-expose-headers': '*',
-        },
-        body: Buffer.from(await res.arrayBuffer()),
-      });
     },
   );
-  return calls;
+  return { calls, inFlight: () => pending };
+
+  async function answer(route: Route, req: ReturnType<Route['request']>, url: URL): Promise<void> {
+    const headers = new Headers(await req.allHeaders());
+    const auth = headers.get('authorization');
+    if (auth?.startsWith(`Bearer ${GALLERY_TOKEN_PREFIX}|`)) {
+      headers.set('authorization', auth.replace(`Bearer ${GALLERY_TOKEN_PREFIX}|`, 'Bearer test|'));
+    }
+    const body = req.postDataBuffer();
+    const request = new Request(`${TEST_API_URL}${url.pathname}${url.search}`, {
+      method: req.method(),
+      headers,
+      ...(body && req.method() !== 'GET' && req.method() !== 'HEAD' ? { body } : {}),
+    });
+    const res = await getResponse(handlers, request);
+    if (!res) {
+      await route.fulfill({
+        status: 501,
+        json: { message: `not mocked: ${req.method()} ${url.pathname}` },
+      });
+      return;
+    }
+    await route.fulfill({
+      status: res.status,
+      headers: {
+        ...Object.fromEntries(res.headers),
+        'access-control-allow-origin': '*',
+        'access-control-expose-headers': '*',
+      },
+      body: Buffer.from(await res.arrayBuffer()),
+    });
+  }
 }
 
 let origin: Promise<string> | undefined;
@@ -338,9 +352,15 @@ export interface OpenGalleryOptions {
  */
 export async function openGallery(page: Page, opts: OpenGalleryOptions): Promise<string[]> {
   await page.clock.setFixedTime(GALLERY_NOW);
-  const calls = await routeToMockApi(page, await apiOrigin(page), opts.db);
+  const { calls, inFlight } = await routeToMockApi(page, await apiOrigin(page), opts.db);
   await page.goto(galleryUrl(opts.theme, opts));
   await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
+  // Settled = no API call in flight and none started for 500 ms (pages chain queries: tenant, then its limits …).
+  for (let seen = -1; seen !== calls.length; ) {
+    seen = calls.length;
+    await expect.poll(inFlight).toBe(0);
+    await page.waitForTimeout(500);
+  }
   // Nothing loading (the components view shows one Loading specimen on purpose).
   await expect(page.locator('.loading')).toHaveCount(opts.view === 'components' ? 1 : 0);
   await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
