@@ -18,7 +18,7 @@ npm run --silent lint
 npm run --silent typecheck
 # Web console: production build (prints chunk sizes) and the initial-JavaScript budget (fails above 200 KiB gzipped).
 npm run --silent build:web
-node scripts/check-bundle-budget.mjs
+npx tsx scripts/check-bundle-budget.ts
 # Lambda bundles as deployed: minified size per Lambda against lib/config/budgets.ts (authorizer 150 KiB, others
 # 500 KiB); fails above budget or when a bundle does not load. COLD_RUNS=1: the cold-start figures are reported only.
 COLD_RUNS=1 npx tsx scripts/check-lambda-bundles.ts

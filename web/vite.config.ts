@@ -5,7 +5,7 @@ import { CONSOLE_BASE_PATH } from '../lib/config/console.ts';
 
 /**
  * The console build: `web/` → `web/dist/`, served under `/console/` (local stack and CloudFront). Routes are split
- * into lazy chunks; the initial JavaScript budget is checked by `scripts/check-bundle-budget.mjs`.
+ * into lazy chunks; the initial JavaScript budget is checked by `scripts/check-bundle-budget.ts`.
  * `npm run dev:web` proxies the API and the local issuer to a running `npm start` (`CONSOLE_API`, default
  * http://localhost:3000).
  */

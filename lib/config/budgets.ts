@@ -1,8 +1,8 @@
 /**
  * Performance budgets: the single home of every size and speed target of the platform (issue #17). Pure data, no
  * AWS or CDK imports. Each budget is checked where it lives:
- * - build sizes by `npm run verify` (`scripts/check-lambda-bundles.ts`, `scripts/check-bundle-budget.mjs`);
- * - runtime budgets (Lambda p99 duration, authorizer p99) as CloudWatch alarms built from this file;
+ * - build sizes by `npm run verify` (`scripts/check-lambda-bundles.ts`, `scripts/check-bundle-budget.ts`);
+ * - runtime budgets (Lambda p99 duration, authorizer p99): CloudWatch alarms still to be wired (see below);
  * - benchmark budgets (authorizer warm p99, gateway overhead) in the benchmarks' `RESULT {json}` line.
  */
 
@@ -35,8 +35,8 @@ export const LAMBDA_BUNDLE_BUDGET_KIB: Readonly<Record<LambdaHandlerName, number
 };
 
 /**
- * p99 of the CloudWatch `AWS/Lambda` `Duration` metric per deployed Lambda, ms. An alarm per function fires when the
- * 5-minute p99 stays above it (see `lib/monitoring/budget-alarms.ts`).
+ * p99 of the CloudWatch `AWS/Lambda` `Duration` metric per deployed Lambda, ms. Meant to become one alarm per
+ * function (not wired yet: the alarm catalog `lib/config/alarms.ts` reads custom and API Gateway metrics only).
  */
 export const LAMBDA_P99_DURATION_BUDGET_MS = {
   authorizer: 100,

@@ -4,6 +4,7 @@
  */
 
 export * from './analytics';
+export * from './apm';
 export * from './data-model';
 export * from './experiments';
 export * from './flags';

@@ -92,6 +92,17 @@ export const METRIC_CATALOG = {
     emitter: 'service',
     description: 'an unexpected error in a service handler (500)',
   },
+  DynamoDbLatency: {
+    unit: 'Milliseconds',
+    emitter: 'service',
+    description:
+      'one DynamoDB call as the caller waited for it (retries included), dimension `operation` (e.g. `GetItem`)',
+  },
+  RedisLatency: {
+    unit: 'Milliseconds',
+    emitter: 'service',
+    description: 'one Redis command from send to reply, dimension `operation` (the command, e.g. `evalsha`)',
+  },
 } as const satisfies Record<string, MetricSpec>;
 
 /**
@@ -115,6 +126,9 @@ export type MetricName = keyof typeof METRIC_CATALOG;
 export const METRIC = Object.fromEntries(Object.keys(METRIC_CATALOG).map((k) => [k, k])) as {
   readonly [K in MetricName]: K;
 };
+
+/** Dependency latency metrics (APM): one data point per call, dimension `operation` (`lambdas/shared/apm`). */
+export const DEPENDENCY_LATENCY_METRICS = [METRIC.DynamoDbLatency, METRIC.RedisLatency] as const;
 
 /** Limiter outcome metrics, emitted by the rate-limit middleware (count, dimensions `tier`, `route`). */
 export const RATE_LIMIT_METRICS = [

@@ -8,6 +8,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
+import { LAMBDA_INSIGHTS_VERSION } from '../config/apm';
 import type { LambdaHandlerName } from '../config/budgets';
 import { METRICS_NAMESPACE } from '../config/metrics';
 import { SETTINGS } from '../config/settings';
@@ -29,6 +30,19 @@ export type LambdaName = (typeof LAMBDA_NAMES)[number];
 export const SECURITY_LAMBDA_NAMES = ['security-events', 'security-responder'] as const;
 /** One of {@link SECURITY_LAMBDA_NAMES}. */
 export type SecurityLambdaName = (typeof SECURITY_LAMBDA_NAMES)[number];
+
+/**
+ * CDK's Lambda Insights version object for a version string (`1.0.498.0` → `VERSION_1_0_498_0`), which resolves the
+ * extension's layer ARN per region and architecture from CDK's region table.
+ * @throws {Error} when this aws-cdk-lib does not know the version
+ */
+export function lambdaInsightsVersion(version: string): lambda.LambdaInsightsVersion {
+  const known = (
+    lambda.LambdaInsightsVersion as unknown as Record<string, lambda.LambdaInsightsVersion | undefined>
+  )[`VERSION_${version.replaceAll('.', '_')}`];
+  if (!known) throw new Error(`Lambda Insights ${version} is not known to this aws-cdk-lib`);
+  return known;
+}
 
 /** Props of {@link ServiceFunction}. */
 export interface ServiceFunctionProps {
@@ -151,6 +165,8 @@ export class ServiceFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
+      // APM: Lambda Insights extension (layer ARN per region and architecture from CDK's region table).
+      insightsVersion: lambdaInsightsVersion(LAMBDA_INSIGHTS_VERSION),
       environment: {
         [SETTINGS.stage.name]: config.name,
         [SETTINGS.serviceName.name]: props.name,
@@ -184,6 +200,11 @@ export class ServiceFunction extends Construct {
           '--alias': Object.entries(LAMBDA_BUNDLING.alias).map(([from, to]) => `${from}=${to}`),
         },
       },
+    });
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/CloudWatchLambdaInsightsExecutionRolePolicy]',
+      reason:
+        'Lambda Insights (APM): the extension writes to /aws/lambda-insights only; AWS maintains this policy with the extension.',
     });
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -5,6 +5,7 @@ import { ROUTES, routeKey } from '../config';
 import { UPSTREAM_ERROR_METRICS } from '../config/alarms';
 import { METRIC, RATE_LIMIT_METRICS } from '../config/metrics';
 import { RUNBOOK_PATH } from './alarms';
+import { apmWidgets } from './apm-widgets';
 import { MetricFactory, type MonitoringTarget } from './metric-factory';
 
 /**
@@ -144,6 +145,8 @@ export function dashboardWidgets(metrics: MetricFactory, alarms: readonly cw.IAl
       width: 12,
     }),
   ]);
+  // APM: dependency latency per operation and Lambda Insights (apm-widgets.ts).
+  rows.push(...apmWidgets(metrics));
   return rows;
 }
 

@@ -18,6 +18,7 @@ import { type BuildOptions, build } from 'esbuild';
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import { createAuthorizer } from '../../lambdas/authorizer/authorizer';
 import { createFetchJwksCache } from '../../lambdas/authorizer/jwks';
+import { AUTHORIZER_BUDGET } from '../../lib/config/budgets';
 import { AUDIENCE, NS, startIssuer } from '../integration/authorizer/issuer';
 import { DEMO_TENANTS } from '../integration/authorizer/tenants';
 import { authorizerEvent } from '../unit/authorizer/support';
@@ -212,6 +213,13 @@ async function main(): Promise<void> {
         cold_verify_ms: round(med(cold.verifyOurs, 'totalMs'), 1),
         peer_cold_verify_ms: round(med(cold.verifyPeer, 'totalMs'), 1),
         cold_ratio: round(med(cold.verifyOurs, 'totalMs') / med(cold.verifyPeer, 'totalMs'), 2),
+        authorizer_call_p99_us: round(f.p99 * 1000, 1),
+        // Budgets from lib/config/budgets.ts (AUTHORIZER_BUDGET).
+        budget_call_p99_ms: AUTHORIZER_BUDGET.warmCallP99Ms,
+        budget_cold_verify_ms: AUTHORIZER_BUDGET.coldVerifyMs,
+        within_budget:
+          f.p99 <= AUTHORIZER_BUDGET.warmCallP99Ms &&
+          med(cold.verifyOurs, 'totalMs') <= AUTHORIZER_BUDGET.coldVerifyMs,
       };
       console.log(`RESULT ${JSON.stringify(result)}`);
     } finally {

@@ -15,6 +15,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import autocannon, { type Result } from 'autocannon';
+import { GATEWAY_BUDGET } from '../../lib/config/budgets';
 import { getStageConfig } from '../../lib/config/stages';
 import { loadOrCreateDevKey } from '../../local/dev-key';
 import { localIssuer, signAccessToken } from '../../local/oidc';
@@ -259,6 +260,11 @@ async function main(): Promise<void> {
       full_rps: Math.round(sf.rps),
       bare_rps: Math.round(sb.rps),
       errors: phases.reduce((n, p) => n + p.errors, 0),
+      // Budgets from lib/config/budgets.ts (GATEWAY_BUDGET).
+      budget_overhead_p50_ms: GATEWAY_BUDGET.overheadP50Ms,
+      budget_overhead_p99_ms: GATEWAY_BUDGET.overheadP99Ms,
+      within_budget:
+        ff.p50 - fb.p50 <= GATEWAY_BUDGET.overheadP50Ms && ff.p99 - fb.p99 <= GATEWAY_BUDGET.overheadP99Ms,
     };
     process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
   } finally {

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLES, type TableName } from '../../../lib/config/data-model';
 import { SETTINGS, settingOrDefault } from '../../../lib/config/settings';
+import { timeSdkClient } from '../apm/dependency-latency';
 
 let client: DynamoDBDocumentClient | undefined;
 
@@ -17,6 +18,8 @@ export function documentClient(): DynamoDBDocumentClient {
       region: settingOrDefault(process.env, SETTINGS.awsRegion),
       maxAttempts: 3,
     });
+    // APM: every call's latency as DynamoDbLatency (dimension operation), published after each request.
+    timeSdkClient(base, 'dynamodb');
     client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
   }
   return client;

@@ -3,6 +3,8 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { METRIC } from '../../../lib/config/metrics';
 import { type Route, routeKey } from '../../../lib/config/routes';
+import { publishDependencyLatency } from '../apm/dependency-latency';
+import { type RequestTracer, traceRequest } from '../apm/trace';
 import { flags as processFlags } from '../flags';
 import { publishRequestMetrics } from '../request-metrics';
 import { type TenantContext, tenantContextFromEvent } from '../tenant-context';
@@ -13,8 +15,11 @@ import type { Endpoint, HttpRequest, ProxyEvent, ProxyHandler, ProxyResult, Requ
 
 /** Options of {@link createHttpHandler}. */
 export interface HttpHandlerOptions<R extends HttpRequest> {
-  /** The Lambda's Powertools logger and metrics (one per container). */
-  readonly obs: { readonly logger: Logger; readonly metrics: Metrics };
+  /**
+   * The Lambda's Powertools logger and metrics (one per container), and its Tracer when it has one: each request then
+   * runs in an X-Ray subsegment annotated with `route`, `tier` and `outcome` (`apm/trace.ts`).
+   */
+  readonly obs: { readonly logger: Logger; readonly metrics: Metrics; readonly tracer?: RequestTracer };
   /** Which route-table entries this Lambda serves (others answer 404). */
   readonly serves: (route: Route) => boolean;
   /** The endpoints, by route key (`"METHOD /path-template"`); each must be a served route of the table. */
@@ -48,7 +53,8 @@ export interface HttpHandlerOptions<R extends HttpRequest> {
  *    then runs the `rateLimit` step, then `authorize`, then the endpoint of the route key;
  * 5. a thrown {@link HttpError} → its problem (RFC 9457) with `requestId`; anything else is logged, counted
  *    (`UnhandledError`) and answered 500 without internals;
- * 6. publishes the metrics the request stored with dimension `route` and metadata `tenantId` (request-metrics.ts).
+ * 6. publishes the metrics the request stored with dimension `route` and metadata `tenantId` (request-metrics.ts),
+ *    then the DynamoDB and Redis call latencies held since the last request (`apm/dependency-latency.ts`).
  * @throws {Error} at construction when an endpoint key is not a served route of the table (a programming error)
  */
 export function createHttpHandler<R extends HttpRequest>(opts: HttpHandlerOptions<R>): ProxyHandler {
@@ -92,13 +98,18 @@ export function createHttpHandler<R extends HttpRequest>(opts: HttpHandlerOption
       return endpoint(authorize(req));
     };
     try {
-      const closed = await maintenanceAnswer(flagReader, key, requestId);
-      if (closed) return closed;
-      return await (rateLimit ? rateLimit(req, () => run().catch((e) => answer(e, req, obs))) : run());
-    } catch (err) {
-      return answer(err, req, obs);
+      return await traceRequest(obs.tracer, key, tenant?.tier, async () => {
+        try {
+          const closed = await maintenanceAnswer(flagReader, key, requestId);
+          if (closed) return closed;
+          return await (rateLimit ? rateLimit(req, () => run().catch((e) => answer(e, req, obs))) : run());
+        } catch (err) {
+          return answer(err, req, obs);
+        }
+      });
     } finally {
       publishRequestMetrics(metrics, key, tenant?.tenantId);
+      publishDependencyLatency(metrics);
       logger.resetKeys();
     }
   };

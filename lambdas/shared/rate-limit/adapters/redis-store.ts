@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
+import { timeRedisClient } from '../../apm/dependency-latency';
 import { keySlot, TIER_VERSIONS_KEY } from '../core/keys';
 import {
   type CheckResult,
@@ -115,7 +116,8 @@ export function createRedisClient(opts: RedisStoreOptions & { url: string }): Re
     client = new Redis(opts.url, { ...common, retryStrategy: reconnectDelayMs });
   }
   client.on('error', (e: Error) => opts.onError?.(e));
-  return client;
+  // APM: every command's latency as RedisLatency (dimension operation), published after each request.
+  return timeRedisClient(client);
 }
 
 /**
