@@ -29,6 +29,13 @@ export type ConsoleRuntimeConfig = z.output<typeof consoleRuntimeConfigSchema>;
 /** Path prefix the console is served under (local stack and CloudFront alike). */
 export const CONSOLE_BASE_PATH = '/console/';
 
+/**
+ * Files of the console build that exist for the test suites only and are never deployed: the component gallery
+ * (`web/gallery.html`, rendered by the visual and accessibility suites with a stand-in token and a mock API).
+ * Its hashed chunks under `assets/` are unreachable without it.
+ */
+export const CONSOLE_TEST_ONLY_FILES: readonly string[] = ['gallery.html'];
+
 /** Scopes the console requests: OpenID Connect identity plus a refresh token for silent renew (tokens stay in memory). */
 export const CONSOLE_SCOPE = 'openid profile offline_access';
 

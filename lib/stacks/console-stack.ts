@@ -13,6 +13,7 @@ import {
   CONSOLE_BASE_PATH,
   CONSOLE_CLIENT_IDS,
   CONSOLE_SCOPE,
+  CONSOLE_TEST_ONLY_FILES,
   type ConsoleRuntimeConfig,
 } from '../config/console';
 import { CONSOLE_HSTS_MAX_AGE_SEC, consoleSecurityHeaders } from '../config/console-headers';
@@ -188,7 +189,7 @@ export class ConsoleStack extends Stack {
       destinationBucket: this.bucket,
       destinationKeyPrefix: prefix,
       sources: [
-        s3deploy.Source.asset(assetDir, { exclude: ['assets', 'assets/**'] }),
+        s3deploy.Source.asset(assetDir, { exclude: ['assets', 'assets/**', ...CONSOLE_TEST_ONLY_FILES] }),
         s3deploy.Source.jsonData('config.json', runtimeConfig),
       ],
       cacheControl: [s3deploy.CacheControl.noCache()],

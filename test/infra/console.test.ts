@@ -195,7 +195,8 @@ describe.each(STAGE_NAMES)('console hosting — %s', (stage) => {
     expect(i).toBeGreaterThanOrEqual(0);
     const assetDir = (k: string) => join(s.outdir, `asset.${k.replace(/\.zip$/, '')}`);
     const dir = assetDir(keys[i]!);
-    // The build itself: index.html in the entry deployment, hashed files only in the assets one.
+    // The build itself: index.html in the entry deployment (the fixture's gallery.html, test-only, is left out),
+    // hashed files only in the assets one.
     expect(readdirSync(assetDir(keys[1 - i]!)).sort()).toEqual(['index.html']);
     expect(readdirSync(assetDir(flatten((assets.SourceObjectKeys as unknown[])[0])))).toEqual([
       'index-fixture.js',
