@@ -10,7 +10,7 @@ import {
   MemoryBaselineStore,
 } from '../shared/security/anomaly';
 import { type AnomalyRedis, RedisActivityStore, RedisBaselineStore } from '../shared/security/anomaly-redis';
-import type { SecurityEventSink } from '../shared/security/event';
+import { type SecurityEventSink, teeSink } from '../shared/security/event';
 import { FailedAuthDetector } from '../shared/security/failed-auth';
 import { eventBridgePublisher, type SecurityPublisher } from '../shared/security/publisher';
 import {
@@ -55,13 +55,7 @@ export async function closeSecurityEvents(): Promise<void> {
 export function getPipeline(logSink: SecurityEventSink, metric: PipelineMetric): SecurityPipeline {
   if (built) return built;
   const env = process.env;
-  const extra = overrides.sink;
-  const sink: SecurityEventSink = extra
-    ? (e) => {
-        logSink(e);
-        extra(e);
-      }
-    : logSink;
+  const sink = teeSink(logSink, overrides.sink);
   const config = overrides.config ?? getStageConfig(settingOrDefault(env, SETTINGS.stage)).security;
   let windows: SlidingWindowStore;
   let activity: ActivityStore;

@@ -5,8 +5,7 @@ import { SETTINGS, settingOrDefault } from '../../lib/config/settings';
 import { getStageConfig } from '../../lib/config/stages';
 import { documentClient, tableName } from '../shared/aws/dynamodb';
 import { flags } from '../shared/flags';
-import type { SecurityEventSink } from '../shared/security/event';
-import { buildSecurityEvent } from '../shared/security/event';
+import { buildSecurityEvent, type SecurityEventSink, teeSink } from '../shared/security/event';
 import { eventBridgePublisher, type SecurityPublisher } from '../shared/security/publisher';
 import { type BlockStore, DynamoBlockStore } from './block-store';
 import { AdminClampPort } from './clamp';
@@ -52,13 +51,7 @@ export function getResponder(sink: SecurityEventSink, metric: ResponderMetric): 
 
 async function build(logSink: SecurityEventSink, metric: ResponderMetric): Promise<Responder> {
   const env = process.env;
-  const extra = overrides.sink;
-  const sink: SecurityEventSink = extra
-    ? (e) => {
-        logSink(e);
-        extra(e);
-      }
-    : logSink;
+  const sink = teeSink(logSink, overrides.sink);
   const config = overrides.config ?? getStageConfig(settingOrDefault(env, SETTINGS.stage)).security;
   const ipSets = overrides.ipSets ?? wafIpSets(env);
   const store = overrides.store ?? new DynamoBlockStore(documentClient, () => tableName('security'));

@@ -70,6 +70,16 @@ export function buildSecurityEvent(input: SecurityEventInput, now: Date = new Da
 /** Where security events go: a structured log line in AWS (picked up by the subscription), a list in tests. */
 export type SecurityEventSink = (event: SecurityEvent) => void;
 
+/** A sink that writes each event to `primary`, then to `extra` when given (e.g. the local stack's tap). */
+export function teeSink(primary: SecurityEventSink, extra?: SecurityEventSink): SecurityEventSink {
+  return extra
+    ? (e) => {
+        primary(e);
+        extra(e);
+      }
+    : primary;
+}
+
 /** Minimal structured logger a sink writes through (a Powertools `Logger` fits). */
 export interface SecurityLogger {
   info(message: string, ...extra: Record<string, unknown>[]): void;
