@@ -116,6 +116,46 @@ const custom = (metric: MetricName): MetricRef => ({ source: 'custom', metric })
 const api = (metric: ApiGatewayMetricName, route?: { method: string; path: string }): MetricRef =>
   route ? { source: 'api', metric, route } : { source: 'api', metric };
 
+/** What differs between two telemetry-gap guards (see {@link metricsGapAlarm}). */
+interface MetricsGapSpec {
+  readonly name: string;
+  /** The traffic, in words (summary). */
+  readonly what: string;
+  /** The metrics expected with it, in words (summary). */
+  readonly missing: string;
+  readonly runbook: string;
+  readonly traffic: MetricRef;
+  readonly expected: readonly MetricRef[];
+  /** The flag whose "off" the drill sets to make the metrics stop. */
+  readonly flag: FlagName;
+  readonly drillTraffic: TrafficKind;
+}
+
+/**
+ * A telemetry-gap guard: ≥ `minRequests` requests of `traffic` in 5 minutes while none of `expected` arrived (missing
+ * data is breaching, so a blind alarm pages too). Its drill turns `flag` off and sends twice the minimum traffic.
+ */
+function metricsGapAlarm(minRequests: number, g: MetricsGapSpec): AlarmDefinition {
+  return {
+    name: g.name,
+    summary: `${g.what} (≥ ${minRequests} requests in 5 min) without ${g.missing}`,
+    runbook: g.runbook,
+    signal: { kind: 'gap', traffic: g.traffic, minTraffic: minRequests, expected: g.expected },
+    periodSec: 300,
+    comparison: 'GreaterThanOrEqualToThreshold',
+    threshold: 1,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: 'breaching',
+    severity: 'ticket',
+    drill: {
+      flags: { [g.flag]: false },
+      traffic: g.drillTraffic,
+      ratePerSec: Math.max(10, Math.ceil((minRequests * 2) / 300)),
+    },
+  };
+}
+
 /** The route the edge proxy serves (its requests are the traffic `UpstreamMetricsMissing` compares with). */
 export const UPSTREAM_ROUTE = { method: 'ANY', path: '/v1/market/{proxy+}' } as const;
 
@@ -277,56 +317,30 @@ export function alarmDefinitions(config: StageConfig): AlarmDefinition[] {
           'and its metric are tested with a failing limiter port in test/unit/admin (limits operations).',
       },
     },
-    {
+    metricsGapAlarm(a.metricsGapMinRequests, {
       name: 'LimiterMetricsMissing',
-      summary: `API traffic (≥ ${a.metricsGapMinRequests} requests in 5 min) without any limiter decision metric`,
+      what: 'API traffic',
+      missing: 'any limiter decision metric',
       runbook: 'limiter-metrics-missing',
-      signal: {
-        kind: 'gap',
-        traffic: api('Count'),
-        minTraffic: a.metricsGapMinRequests,
-        expected: [
-          custom(METRIC.RateLimitAllowed),
-          custom(METRIC.RateLimitDenied),
-          custom(METRIC.RateLimitDegraded),
-        ],
-      },
-      periodSec: 300,
-      comparison: 'GreaterThanOrEqualToThreshold',
-      threshold: 1,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      treatMissingData: 'breaching',
-      severity: 'ticket',
-      drill: {
-        flags: { gateway_observability_enabled: false },
-        traffic: 'me',
-        ratePerSec: Math.max(10, Math.ceil((a.metricsGapMinRequests * 2) / 300)),
-      },
-    },
-    {
+      traffic: api('Count'),
+      expected: [
+        custom(METRIC.RateLimitAllowed),
+        custom(METRIC.RateLimitDenied),
+        custom(METRIC.RateLimitDegraded),
+      ],
+      flag: 'gateway_observability_enabled',
+      drillTraffic: 'me',
+    }),
+    metricsGapAlarm(a.metricsGapMinRequests, {
       name: 'UpstreamMetricsMissing',
-      summary: `upstream route traffic (≥ ${a.metricsGapMinRequests} requests in 5 min) without UpstreamLatency`,
+      what: 'upstream route traffic',
+      missing: 'UpstreamLatency',
       runbook: 'upstream-metrics-missing',
-      signal: {
-        kind: 'gap',
-        traffic: api('Count', UPSTREAM_ROUTE),
-        minTraffic: a.metricsGapMinRequests,
-        expected: [custom(METRIC.UpstreamLatency)],
-      },
-      periodSec: 300,
-      comparison: 'GreaterThanOrEqualToThreshold',
-      threshold: 1,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      treatMissingData: 'breaching',
-      severity: 'ticket',
-      drill: {
-        flags: { apm_monitoring_enabled: false },
-        traffic: 'market',
-        ratePerSec: Math.max(10, Math.ceil((a.metricsGapMinRequests * 2) / 300)),
-      },
-    },
+      traffic: api('Count', UPSTREAM_ROUTE),
+      expected: [custom(METRIC.UpstreamLatency)],
+      flag: 'apm_monitoring_enabled',
+      drillTraffic: 'market',
+    }),
   ];
 }
 
