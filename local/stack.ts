@@ -18,6 +18,7 @@ import { createGateway } from './gateway/server';
 import { UsagePlanThrottle } from './gateway/usage-plan';
 import { UsagePlanDirectory } from './gateway/usage-plans';
 import { loadAuthorizer, loadIntegrations } from './integrations';
+import { type LocalMetrics, startLocalMetrics } from './metrics/runtime';
 import { DISCOVERY_PATH, discoveryDocument, JWKS_PATH, jwksDocument, localIssuer } from './oidc';
 import { chooseRedis, isCluster, type RedisChoice } from './redis';
 import { securityFrontDoor } from './security/front-door';
@@ -59,6 +60,8 @@ export interface RunningStack {
   throttle: UsagePlanThrottle;
   /** WAF IP sets, security bus, responder and security-events (docs/local.md, `npm run drill:security`). */
   security: LocalSecurity;
+  /** Metric store (EMF lines + access log) and the alarm evaluator (`GET /_local/alarms`, `npm run drill`). */
+  metrics: LocalMetrics;
   /** Start-up time, ms (process-relative work inside `startStack`). */
   startupMs: number;
   /** Stops the HTTP server, the echo upstream, dynalite and a spawned redis-server or Redis Cluster. Idempotent. */
@@ -143,6 +146,8 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
       upstream: upstream.url,
     });
     configureLocalAnalytics(env, stateDir);
+    const metrics = startLocalMetrics(config.stageConfig, env);
+    cleanups.push(async () => metrics.stop());
     cleanups.push(async () => {
       const { resetAnalytics } = await import('../lambdas/shared/analytics/runtime');
       resetAnalytics();
@@ -168,7 +173,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     });
     const authorizer = new AuthorizerStep(authorize, authorizerCacheTtlSec);
     const { flags } = await import('../lambdas/shared/flags');
-    control = controlPlane({ flags });
+    control = controlPlane({ flags, extra: { ...metrics.control } });
     const directory = new UsagePlanDirectory();
     front = consoleFrontDoor({
       url: `http://localhost:${actualPort}`,
@@ -191,6 +196,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
       wellKnown: (path) => (path === DISCOVERY_PATH ? discovery : path === JWKS_PATH ? jwks : undefined),
       accessLog: (line) => {
         accessLog(line);
+        metrics.observeAccessLog(line);
         security.observeAccessLog(line);
       },
       onError,
@@ -210,6 +216,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
       authorizer,
       throttle,
       security,
+      metrics,
       startupMs: performance.now() - t0,
       stop: stopAll,
     };
@@ -255,7 +262,8 @@ function configureHandlerEnv(env: NodeJS.ProcessEnv, h: HandlerEnv): void {
   env[httpBackendSetting('marketData').name] = h.upstream;
   env[HTTP_SETTINGS.cursorSigningKey.env] ??= LOCAL_CURSOR_SIGNING_KEY;
   env[SETTINGS.logLevel.name] ??= 'WARN';
-  env[SETTINGS.metricsDisabled.name] ??= 'true';
+  // EMF lines go to the local metric store (`local/metrics/`), not to the terminal (`LOCAL_EMF_ECHO=1` prints them).
+  env[SETTINGS.metricsDisabled.name] ??= 'false';
   env[SETTINGS.traceEnabled.name] ??= 'false';
   env[SETTINGS.serviceName.name] ??= 'marketedge-local';
 }

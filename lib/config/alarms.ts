@@ -356,3 +356,8 @@ export function alarmName(stage: string, name: string): string {
 
 /** Runbook file the alarm descriptions point to (sections by anchor). */
 export const RUNBOOK_PATH = 'docs/runbooks.md';
+
+/** Link to a runbook section: `docs/runbooks.md#<anchor>` (alarm descriptions, `GET /_local/alarms`, drills). */
+export function runbookRef(anchor: string): string {
+  return `${RUNBOOK_PATH}#${anchor}`;
+}

@@ -87,7 +87,10 @@ export const SETTINGS = {
   logLevel: text('POWERTOOLS_LOG_LEVEL', "Powertools log level (the stage's `logLevel`)."),
   logEvent: text('POWERTOOLS_LOGGER_LOG_EVENT', 'Powertools: log the incoming event (`false` everywhere).'),
   tracerCaptureResponse: text('POWERTOOLS_TRACER_CAPTURE_RESPONSE', 'Powertools Tracer: record responses.'),
-  metricsDisabled: text('POWERTOOLS_METRICS_DISABLED', 'Powertools: `true` = emit no EMF (local stack).'),
+  metricsDisabled: text(
+    'POWERTOOLS_METRICS_DISABLED',
+    'Powertools: `true` = emit no EMF (unit tests; the local stack keeps it `false` and reads the EMF lines).',
+  ),
   traceEnabled: text('POWERTOOLS_TRACE_ENABLED', 'Powertools Tracer on/off (`false` in the local stack).'),
   nodeOptions: text('NODE_OPTIONS', 'Node.js options (CDK: `--enable-source-maps`).'),
   dynamodbEndpoint: text('DYNAMODB_ENDPOINT', 'DynamoDB endpoint override (dynalite locally); unset in AWS.'),

@@ -1,0 +1,367 @@
+/**
+ * The local stack's CloudWatch alarms: the alarm definitions of `lib/config/alarms.ts` evaluated over what the local
+ * stack measured — custom metrics from the Lambdas' EMF lines, API Gateway metrics (`Count`, `4XXError`, `5XXError`,
+ * `Latency`, `IntegrationLatency`, per stage and per route) from the local gateway's access log (see
+ * {@link MetricStore}). State at `GET /_local/alarms` (`./control.ts`); `npm run drill -- <Alarm>` drives it.
+ *
+ * Time scale `k` (default 1, `PUT /_local/alarms {"timeScale": k}`, `LOCAL_ALARM_TIME_SCALE`): a period of `P`
+ * seconds lasts `P / k` seconds of the clock, and thresholds that count events per period (`Sum` and `SampleCount`
+ * signals, `sum` signals, a gap alarm's minimum traffic) are divided by `k`, so the alarm reads the same rate per
+ * clock second as in AWS; ratios (`percent`), latencies (percentiles, averages) and the gap flag are scale-free.
+ * With `k = 60` a 1-minute period lasts 1 s and "more than 200 per minute" becomes "more than 3.33 per second".
+ *
+ * Semantics as CloudWatch documents them for static thresholds: periods are aligned to the evaluator's origin (its
+ * start or last reset); after each complete period the last `evaluationPeriods` datapoints are taken, missing ones
+ * per `treatMissingData` (`notBreaching` good, `breaching` bad, `missing`/`ignore` left out — all left out gives
+ * `INSUFFICIENT_DATA` for `missing` and keeps the state for `ignore`), and the alarm is `ALARM` when at least
+ * `datapointsToAlarm` of them breach, else `OK`. Periods before the origin have no data.
+ */
+import {
+  type AlarmDefinition,
+  type AlarmSignal,
+  type Comparison,
+  type MetricRef,
+  runbookRef,
+  servicesOf,
+} from '../../lib/config/alarms';
+import { METRICS_NAMESPACE } from '../../lib/config/metrics';
+import { statistic, sum } from './statistics';
+import type { MetricStore } from './store';
+
+/** CloudWatch alarm states, plus `UNSUPPORTED` for a signal kind the local evaluator cannot compute. */
+export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA' | 'UNSUPPORTED';
+
+/** One alarm as `GET /_local/alarms` shows it. */
+export interface AlarmStatus {
+  name: string;
+  summary: string;
+  severity: AlarmDefinition['severity'];
+  /** `docs/runbooks.md#<anchor>`. */
+  runbook: string;
+  state: AlarmStateValue;
+  /** Why it is in this state (which datapoints breached), like CloudWatch's state reason. */
+  reason: string;
+  /** When it entered this state, ISO 8601. */
+  since: string;
+  comparison: Comparison;
+  /** Threshold of the definition. */
+  threshold: number;
+  /** Threshold as evaluated at the current time scale (count thresholds divided by it). */
+  effectiveThreshold: number;
+  /** Period of the definition, s. */
+  periodSec: number;
+  /** Period as evaluated at the current time scale, ms of the clock. */
+  effectivePeriodMs: number;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+  treatMissingData: AlarmDefinition['treatMissingData'];
+  /** The last `evaluationPeriods` datapoints, oldest first (`null` = missing); empty before the first period ends. */
+  datapoints: (number | null)[];
+  /** `true` when a drill exists (`npm run drill -- <name>`), else the written reason there is none. */
+  drill: true | string;
+}
+
+/** One state change. */
+export interface AlarmTransition {
+  alarm: string;
+  from: AlarmStateValue;
+  to: AlarmStateValue;
+  /** ISO 8601. */
+  at: string;
+  reason: string;
+}
+
+/** Options of {@link AlarmEvaluator}. */
+export interface EvaluatorOptions {
+  definitions: readonly AlarmDefinition[];
+  /** Where the measurements are; its clock is the evaluator's clock. */
+  store: MetricStore;
+  /** Time scale `k` ≥ 1 (default 1): see the module documentation. */
+  timeScale?: number;
+}
+
+/** Largest time scale accepted (1 s of clock = 1 h of alarm time). */
+export const MAX_TIME_SCALE = 3_600;
+
+interface Slot {
+  def: AlarmDefinition;
+  state: AlarmStateValue;
+  reason: string;
+  since: number;
+  /** Index of the last complete period evaluated (-1: none yet). */
+  lastPeriod: number;
+  datapoints: (number | null)[];
+}
+
+/** Evaluates alarm definitions over a {@link MetricStore}; call {@link evaluate} or {@link start} a timer. */
+export class AlarmEvaluator {
+  private readonly store: MetricStore;
+  private readonly slots: Slot[];
+  private readonly transitions: AlarmTransition[] = [];
+  private k: number;
+  private origin: number;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(opts: EvaluatorOptions) {
+    this.store = opts.store;
+    this.k = checkScale(opts.timeScale ?? 1);
+    this.origin = this.store.clock();
+    this.slots = opts.definitions.map((def) => ({
+      def,
+      state: 'INSUFFICIENT_DATA',
+      reason: 'no period has ended yet',
+      since: this.origin,
+      lastPeriod: -1,
+      datapoints: [],
+    }));
+    for (const s of this.slots) {
+      if (!isSupported(s.def.signal)) {
+        s.state = 'UNSUPPORTED';
+        s.reason = `signal kind "${(s.def.signal as { kind: string }).kind}" is not evaluated locally`;
+      }
+    }
+  }
+
+  /** Current time scale. */
+  get timeScale(): number {
+    return this.k;
+  }
+
+  /** Start (or last reset) of period alignment, epoch ms of the clock. */
+  get originMs(): number {
+    return this.origin;
+  }
+
+  /**
+   * Starts over at time scale `k`: the origin moves to now, every alarm is `INSUFFICIENT_DATA` until its first
+   * period ends (transitions are recorded). Data already stored stays but lies before the origin.
+   * @throws {RangeError} `k` is not a number in 1–{@link MAX_TIME_SCALE}
+   */
+  reset(k: number = this.k): void {
+    this.k = checkScale(k);
+    this.origin = this.store.clock();
+    for (const s of this.slots) {
+      if (s.state === 'UNSUPPORTED') continue;
+      this.transition(s, 'INSUFFICIENT_DATA', `reset at time scale ${this.k}`, this.origin);
+      s.lastPeriod = -1;
+      s.datapoints = [];
+    }
+    this.restartTimer();
+  }
+
+  /** Evaluates every alarm whose period ended since the last call. @returns the transitions this call made */
+  evaluate(): AlarmTransition[] {
+    const now = this.store.clock();
+    const before = this.transitions.length;
+    for (const s of this.slots) {
+      if (s.state === 'UNSUPPORTED') continue;
+      const periodMs = this.periodMs(s.def);
+      const last = Math.floor((now - this.origin) / periodMs) - 1;
+      if (last < 0 || last === s.lastPeriod) continue;
+      s.lastPeriod = last;
+      this.evaluateSlot(s, last, periodMs, this.origin + (last + 1) * periodMs);
+    }
+    return this.transitions.slice(before);
+  }
+
+  /** Every alarm's status. */
+  statuses(): AlarmStatus[] {
+    return this.slots.map((s) => ({
+      name: s.def.name,
+      summary: s.def.summary,
+      severity: s.def.severity,
+      runbook: runbookRef(s.def.runbook),
+      state: s.state,
+      reason: s.reason,
+      since: new Date(s.since).toISOString(),
+      comparison: s.def.comparison,
+      threshold: s.def.threshold,
+      effectiveThreshold: this.threshold(s.def),
+      periodSec: s.def.periodSec,
+      effectivePeriodMs: this.periodMs(s.def),
+      evaluationPeriods: s.def.evaluationPeriods,
+      datapointsToAlarm: s.def.datapointsToAlarm,
+      treatMissingData: s.def.treatMissingData,
+      datapoints: s.datapoints,
+      drill: 'reason' in s.def.drill ? s.def.drill.reason : true,
+    }));
+  }
+
+  /** State changes, oldest first (the last 500). */
+  history(): AlarmTransition[] {
+    return [...this.transitions];
+  }
+
+  /** Evaluates on a timer (unref'd) every quarter of the shortest effective period, at least every 5 s. */
+  start(): void {
+    this.restartTimer(true);
+  }
+
+  /** Stops the timer. Idempotent. */
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Period of a definition in ms of the clock at the current scale. */
+  periodMs(def: AlarmDefinition): number {
+    return (def.periodSec * 1000) / this.k;
+  }
+
+  /** Threshold of a definition at the current scale. */
+  threshold(def: AlarmDefinition): number {
+    return countsEvents(def.signal) ? def.threshold / this.k : def.threshold;
+  }
+
+  private restartTimer(force = false): void {
+    if (!this.timer && !force) return;
+    this.stop();
+    const shortest = Math.min(...this.slots.map((s) => this.periodMs(s.def)));
+    const every = Math.min(5_000, Math.max(25, Math.floor(shortest / 4)));
+    this.timer = setInterval(() => this.evaluate(), every);
+    this.timer.unref();
+  }
+
+  private evaluateSlot(s: Slot, last: number, periodMs: number, at: number): void {
+    const def = s.def;
+    const values: (number | undefined)[] = [];
+    for (let i = last - def.evaluationPeriods + 1; i <= last; i++) {
+      if (i < 0) values.push(undefined);
+      else {
+        const from = this.origin + i * periodMs;
+        values.push(this.signalValue(def.signal, from, from + periodMs));
+      }
+    }
+    s.datapoints = values.map((v) => (v === undefined ? null : round(v)));
+    const threshold = this.threshold(def);
+    let breaching = 0;
+    let counted = 0;
+    for (const v of values) {
+      if (v === undefined) {
+        if (def.treatMissingData === 'breaching') {
+          breaching++;
+          counted++;
+        } else if (def.treatMissingData === 'notBreaching') counted++;
+      } else {
+        counted++;
+        if (compare(v, def.comparison, threshold)) breaching++;
+      }
+    }
+    const shown = s.datapoints.map((v) => (v === null ? '–' : String(v))).join(', ');
+    const words = `${breaching} of the last ${def.evaluationPeriods} datapoints [${shown}] ${COMPARISON_WORDS[def.comparison]} the threshold (${round(threshold)})`;
+    if (!counted) {
+      if (def.treatMissingData === 'missing')
+        this.transition(
+          s,
+          'INSUFFICIENT_DATA',
+          `no datapoints in the last ${def.evaluationPeriods} periods`,
+          at,
+        );
+      return;
+    }
+    if (breaching >= def.datapointsToAlarm) this.transition(s, 'ALARM', `Threshold crossed: ${words}`, at);
+    else this.transition(s, 'OK', `${words}; ${def.datapointsToAlarm} needed to alarm`, at);
+  }
+
+  private transition(s: Slot, to: AlarmStateValue, reason: string, at: number): void {
+    s.reason = reason;
+    if (s.state === to) return;
+    this.transitions.push({ alarm: s.def.name, from: s.state, to, at: new Date(at).toISOString(), reason });
+    if (this.transitions.length > 500) this.transitions.splice(0, this.transitions.length - 500);
+    s.state = to;
+    s.since = at;
+  }
+
+  private signalValue(signal: AlarmSignal, from: number, to: number): number | undefined {
+    switch (signal.kind) {
+      case 'metric':
+        return statistic(this.values(signal.metric, from, to), signal.statistic);
+      case 'sum': {
+        const parts = signal.metrics.map((m) => this.values(m, from, to));
+        return parts.some((p) => p.length) ? sum(parts.map(sum)) : undefined;
+      }
+      case 'percent': {
+        const den = this.values(signal.denominator, from, to);
+        if (!den.length) return undefined;
+        const d = sum(den);
+        return d === 0 ? 0 : (100 * sum(this.values(signal.numerator, from, to))) / d;
+      }
+      case 'gap': {
+        const traffic = sum(this.values(signal.traffic, from, to));
+        const seen = signal.expected.some((m) => sum(this.values(m, from, to)) > 0);
+        return traffic >= signal.minTraffic / this.k && !seen ? 1 : 0;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** The values one metric reference had in `[from, to)`. */
+  private values(ref: MetricRef, from: number, to: number): number[] {
+    if (ref.source === 'custom') {
+      const services = servicesOf(ref.metric);
+      return this.store
+        .points(ref.metric, from, to)
+        .filter((p) => p.namespace === METRICS_NAMESPACE && services.includes(p.dimensions.service ?? ''))
+        .map((p) => p.value);
+    }
+    let reqs = this.store.requests(from, to);
+    const route = ref.route;
+    if (route)
+      reqs = reqs.filter(
+        (r) => r.route === route.path && (route.method === 'ANY' || r.method === route.method),
+      );
+    switch (ref.metric) {
+      case 'Count':
+        return reqs.map(() => 1);
+      case '4XXError':
+        return reqs.map((r) => (r.status >= 400 && r.status < 500 ? 1 : 0));
+      case '5XXError':
+        return reqs.map((r) => (r.status >= 500 ? 1 : 0));
+      case 'Latency':
+        return reqs.map((r) => r.latencyMs);
+      case 'IntegrationLatency':
+        return reqs.flatMap((r) => (r.integrationLatencyMs === undefined ? [] : [r.integrationLatencyMs]));
+    }
+  }
+}
+
+const COMPARISON_WORDS: Record<Comparison, string> = {
+  GreaterThanThreshold: 'were greater than',
+  GreaterThanOrEqualToThreshold: 'were greater than or equal to',
+  LessThanThreshold: 'were less than',
+};
+
+function compare(v: number, c: Comparison, threshold: number): boolean {
+  switch (c) {
+    case 'GreaterThanThreshold':
+      return v > threshold;
+    case 'GreaterThanOrEqualToThreshold':
+      return v >= threshold;
+    case 'LessThanThreshold':
+      return v < threshold;
+  }
+}
+
+/** True when the signal's value is a number of events per period (its threshold scales with the period). */
+export function countsEvents(signal: AlarmSignal): boolean {
+  return (
+    signal.kind === 'sum' ||
+    (signal.kind === 'metric' && (signal.statistic === 'Sum' || signal.statistic === 'SampleCount'))
+  );
+}
+
+function isSupported(signal: AlarmSignal): boolean {
+  return ['metric', 'sum', 'percent', 'gap'].includes((signal as { kind: string }).kind);
+}
+
+function checkScale(k: number): number {
+  if (typeof k !== 'number' || !Number.isFinite(k) || k < 1 || k > MAX_TIME_SCALE) {
+    throw new RangeError(`time scale must be a number from 1 to ${MAX_TIME_SCALE}, got ${String(k)}`);
+  }
+  return k;
+}
+
+function round(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}

@@ -1,0 +1,82 @@
+import { alarmDefinitions } from '../../lib/config/alarms';
+import type { StageConfig } from '../../lib/config/stages';
+import type { ControlHandler } from '../control/router';
+import { tapEmf } from './emf-tap';
+import { AlarmEvaluator, MAX_TIME_SCALE } from './evaluator';
+import { MetricStore } from './store';
+
+/** The local stack's metrics and alarms (docs/local.md, "Metrics and alarms"). */
+export interface LocalMetrics {
+  store: MetricStore;
+  evaluator: AlarmEvaluator;
+  /** Feed for the gateway's access log (the API Gateway metrics). */
+  observeAccessLog(line: string): void;
+  /** `/_local/alarms`. */
+  control: Readonly<Record<string, ControlHandler>>;
+  /** Stops the evaluator's timer and the stdout tap. Idempotent. */
+  stop(): void;
+}
+
+/**
+ * Starts collecting: the EMF lines the handlers of this process write to stdout and the access-log lines handed to
+ * `observeAccessLog` go into one {@link MetricStore}; the stage's alarm definitions are evaluated over it on a timer.
+ * `LOCAL_ALARM_TIME_SCALE` sets the initial time scale (default 1); `LOCAL_EMF_ECHO=1` also prints the EMF lines.
+ * @throws {RangeError} `LOCAL_ALARM_TIME_SCALE` out of 1–3600
+ */
+export function startLocalMetrics(stage: StageConfig, env: NodeJS.ProcessEnv): LocalMetrics {
+  const store = new MetricStore();
+  const scale = env.LOCAL_ALARM_TIME_SCALE ? Number(env.LOCAL_ALARM_TIME_SCALE) : 1;
+  const evaluator = new AlarmEvaluator({ definitions: alarmDefinitions(stage), store, timeScale: scale });
+  const untap = tapEmf((line) => store.addEmfLine(line), { echo: env.LOCAL_EMF_ECHO === '1' });
+  evaluator.start();
+  return {
+    store,
+    evaluator,
+    observeAccessLog: (line) => store.addAccessLog(line),
+    control: { alarms: alarmsControl(evaluator, store) },
+    stop() {
+      evaluator.stop();
+      untap();
+    },
+  };
+}
+
+/**
+ * `GET /_local/alarms` → `{ timeScale, origin, store, alarms, history }` (every alarm's state, reason, datapoints,
+ * effective period and threshold, runbook link; the last 100 transitions). `PUT /_local/alarms` with
+ * `{ "timeScale": k }` (1–3600, optional; `"clear": true` also empties the store) starts the evaluation over.
+ */
+export function alarmsControl(evaluator: AlarmEvaluator, store: MetricStore): ControlHandler {
+  const view = () => {
+    evaluator.evaluate();
+    return {
+      timeScale: evaluator.timeScale,
+      origin: new Date(evaluator.originMs).toISOString(),
+      store: store.stats(),
+      alarms: evaluator.statuses(),
+      history: evaluator.history().slice(-100),
+    };
+  };
+  return async (method, body) => {
+    if (method === 'GET') return { status: 200, body: view() };
+    if (method !== 'PUT') return { status: 405, body: { title: 'Method Not Allowed', status: 405 } };
+    const b = (body ?? {}) as Record<string, unknown>;
+    const errors: { path: string; message: string }[] = [];
+    if (typeof b !== 'object' || Array.isArray(b))
+      errors.push({ path: '(body)', message: 'must be a JSON object' });
+    else {
+      for (const k of Object.keys(b)) {
+        if (k !== 'timeScale' && k !== 'clear') errors.push({ path: k, message: 'unknown field' });
+      }
+      const k = b.timeScale;
+      if (k !== undefined && (typeof k !== 'number' || !(k >= 1 && k <= MAX_TIME_SCALE)))
+        errors.push({ path: 'timeScale', message: `must be a number from 1 to ${MAX_TIME_SCALE}` });
+      if (b.clear !== undefined && typeof b.clear !== 'boolean')
+        errors.push({ path: 'clear', message: 'must be a boolean' });
+    }
+    if (errors.length) return { status: 400, body: { title: 'Bad Request', status: 400, errors } };
+    if (b.clear === true) store.clear();
+    evaluator.reset(typeof b.timeScale === 'number' ? b.timeScale : evaluator.timeScale);
+    return { status: 200, body: view() };
+  };
+}

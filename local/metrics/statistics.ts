@@ -1,0 +1,50 @@
+import type { Statistic } from '../../lib/config/alarms';
+
+/**
+ * One CloudWatch statistic over the values of a period; `undefined` when there are none (missing data).
+ * Percentiles (`pNN`, `pNN.N`) use the nearest rank of the sorted values (CloudWatch estimates them; on the small
+ * samples of the local stack the nearest rank is exact).
+ * @throws {Error} an unknown statistic name
+ */
+export function statistic(values: readonly number[], stat: Statistic): number | undefined {
+  if (!values.length) return undefined;
+  switch (stat) {
+    case 'Sum':
+      return sum(values);
+    case 'SampleCount':
+      return values.length;
+    case 'Average':
+      return sum(values) / values.length;
+    case 'Maximum':
+      return Math.max(...values);
+    case 'Minimum':
+      return Math.min(...values);
+    default:
+      return percentile(values, percentileOf(stat));
+  }
+}
+
+/** Sum of the values (0 for none). */
+export function sum(values: readonly number[]): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return s;
+}
+
+/**
+ * The `p`-th percentile (0 < p ≤ 100) by nearest rank: the smallest value with at least `p` % of the values at or
+ * below it; `undefined` for no values.
+ */
+export function percentile(values: readonly number[], p: number): number | undefined {
+  if (!values.length) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1];
+}
+
+function percentileOf(stat: string): number {
+  const m = /^p(\d{1,2}(?:\.\d+)?|100)$/.exec(stat);
+  const p = m ? Number(m[1]) : Number.NaN;
+  if (!(p > 0 && p <= 100)) throw new Error(`unknown statistic "${stat}"`);
+  return p;
+}

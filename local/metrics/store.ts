@@ -1,0 +1,184 @@
+import type { AccessLogRecord } from '../gateway/access-log';
+import { type EmfPoint, parseEmfLine } from './emf';
+
+/** A custom-metric value with the store's receive time. */
+export interface StoredPoint extends EmfPoint {
+  /** Receive time, epoch ms (the store's clock). */
+  t: number;
+}
+
+/**
+ * One request as API Gateway counts it (from the access log): the source of the `AWS/ApiGateway` metrics `Count`,
+ * `4XXError`, `5XXError`, `Latency`, `IntegrationLatency`, per stage and per route.
+ */
+export interface ApiRequest {
+  /** Receive time, epoch ms (the store's clock). */
+  t: number;
+  method: string;
+  /** Route path of the route table (`$context.resourcePath`); `-` when no route matched. */
+  route: string;
+  status: number;
+  /** Gateway response latency, ms. */
+  latencyMs: number;
+  /** Integration (Lambda) latency, ms; absent when no integration ran. */
+  integrationLatencyMs?: number;
+  tenantId?: string;
+  /** `user` or `service` (authorizer context); absent without authorization. */
+  principalType?: string;
+  tier?: string;
+  /** Gateway response type (`THROTTLED`, `UNAUTHORIZED`, …) when the gateway answered itself. */
+  errorType?: string;
+}
+
+/** Options of {@link MetricStore}. */
+export interface MetricStoreOptions {
+  /** Clock stamping what arrives, epoch ms (default `Date.now`; tests inject one). */
+  clock?: () => number;
+  /** How long data is kept, ms (default 1 h). */
+  retentionMs?: number;
+  /** Most custom-metric points kept, and most requests kept (default 200,000 each; the oldest go first). */
+  maxEntries?: number;
+}
+
+/**
+ * The local stack's in-memory CloudWatch: custom-metric points from EMF lines and API requests from access-log
+ * lines, stamped with the store's clock when they arrive (the EMF `Timestamp` is wall time and is ignored, so an
+ * injected clock applies to everything), kept for `retentionMs`. Queries take half-open windows `[from, to)`.
+ */
+export class MetricStore {
+  readonly clock: () => number;
+  private readonly retentionMs: number;
+  private readonly maxEntries: number;
+  private readonly byName = new Map<string, StoredPoint[]>();
+  private reqs: ApiRequest[] = [];
+  private pointCount = 0;
+  private emfLines = 0;
+
+  constructor(opts: MetricStoreOptions = {}) {
+    this.clock = opts.clock ?? Date.now;
+    this.retentionMs = opts.retentionMs ?? 3_600_000;
+    this.maxEntries = opts.maxEntries ?? 200_000;
+  }
+
+  /** Takes one stdout line: the metric values of an EMF line are stored, other lines ignored. @returns points stored */
+  addEmfLine(line: string): number {
+    const points = parseEmfLine(line);
+    if (points.length) this.emfLines++;
+    for (const p of points) this.addPoint(p);
+    return points.length;
+  }
+
+  /** Stores one custom-metric value at the store's current time. */
+  addPoint(p: EmfPoint): void {
+    const t = this.clock();
+    let list = this.byName.get(p.name);
+    if (!list) {
+      list = [];
+      this.byName.set(p.name, list);
+    }
+    list.push({ ...p, t });
+    this.pointCount++;
+    if (this.pointCount > this.maxEntries || (this.pointCount & 1023) === 0) this.prune(t);
+  }
+
+  /** Stores the request of one access-log line (a JSON line or a parsed record); malformed lines are ignored. */
+  addAccessLog(line: string | Readonly<Partial<AccessLogRecord>>): void {
+    let r: Readonly<Partial<AccessLogRecord>>;
+    try {
+      r = typeof line === 'string' ? (JSON.parse(line) as Partial<AccessLogRecord>) : line;
+    } catch {
+      return;
+    }
+    const status = Number(r.status);
+    if (!Number.isInteger(status)) return;
+    const opt = (v: string | undefined) => (v === undefined || v === '-' || v === '' ? undefined : v);
+    const num = (v: string | undefined) => {
+      const n = Number(opt(v));
+      return opt(v) !== undefined && Number.isFinite(n) ? n : undefined;
+    };
+    const tenantId = opt(r.tenantId);
+    const principalType = opt(r.principalType);
+    const tier = opt(r.tier);
+    const errorType = opt(r.errorType);
+    const integrationLatencyMs = num(r.integrationLatency);
+    const t = this.clock();
+    this.reqs.push({
+      t,
+      method: r.method ?? '-',
+      route: r.route ?? '-',
+      status,
+      latencyMs: num(r.latency) ?? 0,
+      ...(integrationLatencyMs !== undefined ? { integrationLatencyMs } : {}),
+      ...(tenantId ? { tenantId } : {}),
+      ...(principalType ? { principalType } : {}),
+      ...(tier ? { tier } : {}),
+      ...(errorType ? { errorType } : {}),
+    });
+    if (this.reqs.length > this.maxEntries || (this.reqs.length & 1023) === 0) this.prune(t);
+  }
+
+  /** Custom-metric points named `name` received in `[from, to)`, oldest first. */
+  points(name: string, from: number, to: number): StoredPoint[] {
+    const list = this.byName.get(name);
+    return list ? list.slice(lowerBound(list, from), lowerBound(list, to)) : [];
+  }
+
+  /** Requests received in `[from, to)`, oldest first. */
+  requests(from: number, to: number): ApiRequest[] {
+    return this.reqs.slice(lowerBound(this.reqs, from), lowerBound(this.reqs, to));
+  }
+
+  /** What the store holds (for `GET /_local/alarms`). */
+  stats(): { points: number; requests: number; emfLines: number; metrics: string[] } {
+    return {
+      points: this.pointCount,
+      requests: this.reqs.length,
+      emfLines: this.emfLines,
+      metrics: [...this.byName.keys()].sort(),
+    };
+  }
+
+  /** Drops everything (a fresh start, e.g. between drills). */
+  clear(): void {
+    this.byName.clear();
+    this.reqs = [];
+    this.pointCount = 0;
+    this.emfLines = 0;
+  }
+
+  private prune(now: number): void {
+    const cutoff = now - this.retentionMs;
+    const keep = Math.floor(this.maxEntries * 0.9);
+    let count = 0;
+    for (const [name, list] of this.byName) {
+      const drop = lowerBound(list, cutoff);
+      if (drop) list.splice(0, drop);
+      if (!list.length) this.byName.delete(name);
+      else count += list.length;
+    }
+    // Over the cap: drop the oldest points of every metric in proportion.
+    if (count > this.maxEntries) {
+      for (const list of this.byName.values()) list.splice(0, Math.ceil(list.length * (1 - keep / count)));
+      count = 0;
+      for (const list of this.byName.values()) count += list.length;
+    }
+    this.pointCount = count;
+    const dropReqs = Math.max(
+      lowerBound(this.reqs, cutoff),
+      this.reqs.length > this.maxEntries ? this.reqs.length - keep : 0,
+    );
+    if (dropReqs > 0) this.reqs.splice(0, dropReqs);
+  }
+}
+
+/** First index whose `t` is ≥ `t` (entries sorted by `t`). */
+function lowerBound(list: readonly { t: number }[], t: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as { t: number }).t < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

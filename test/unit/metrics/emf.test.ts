@@ -1,0 +1,87 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { publishRequestMetrics } from '../../../lambdas/shared/request-metrics';
+import { parseEmfLine } from '../../../local/metrics/emf';
+import { tapEmf } from '../../../local/metrics/emf-tap';
+import { AlarmEvaluator } from '../../../local/metrics/evaluator';
+import { alarmsControl } from '../../../local/metrics/runtime';
+import { MetricStore } from '../../../local/metrics/store';
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+describe('EMF lines from Powertools Metrics reach the local store', () => {
+  it('the stdout tap takes the EMF lines a handler publishes (values, dimensions, tenantId metadata), not other output', () => {
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    const written: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const store = new MetricStore();
+    const untap = tapEmf((line) => store.addEmfLine(line));
+    try {
+      const metrics = new Metrics({
+        namespace: 'MarketEdge',
+        serviceName: 'reports',
+        defaultDimensions: { stage: 'dev' },
+      });
+      metrics.addMetric('RateLimitAllowed', MetricUnit.Count, 1);
+      metrics.addMetric('DynamoDbLatency', MetricUnit.Milliseconds, 4);
+      metrics.addMetric('DynamoDbLatency', MetricUnit.Milliseconds, 6);
+      publishRequestMetrics(metrics, 'GET /v1/me', 'acme');
+      process.stdout.write('plain line\n');
+    } finally {
+      untap();
+    }
+    const now = Date.now() + 1;
+    expect(store.points('RateLimitAllowed', 0, now)).toEqual([
+      expect.objectContaining({
+        namespace: 'MarketEdge',
+        value: 1,
+        unit: 'Count',
+        dimensions: { service: 'reports', stage: 'dev', route: 'GET /v1/me' },
+        tenantId: 'acme',
+      }),
+    ]);
+    expect(store.points('DynamoDbLatency', 0, now).map((p) => p.value)).toEqual([4, 6]);
+    expect(written).toEqual(['plain line\n']); // EMF lines are not printed
+  });
+
+  it('ignores lines that are not EMF or are malformed', () => {
+    expect(parseEmfLine('{"level":"WARN","message":"x"}')).toEqual([]);
+    expect(parseEmfLine('{"_aws": nope')).toEqual([]);
+    expect(
+      parseEmfLine('{"_aws":{"CloudWatchMetrics":[{"Namespace":"N","Metrics":[{"Name":"M"}]}]},"M":"x"}'),
+    ).toEqual([]);
+  });
+});
+
+describe('GET/PUT /_local/alarms', () => {
+  const rig = () => {
+    const store = new MetricStore();
+    return alarmsControl(new AlarmEvaluator({ definitions: [], store }), store);
+  };
+
+  it('PUT refuses a bad time scale or unknown fields with field paths (400)', async () => {
+    const control = rig();
+    const bad = await control('PUT', { timeScale: 0, speed: 2 }, new URLSearchParams());
+    expect(bad.status).toBe(400);
+    expect((bad.body as { errors: { path: string }[] }).errors.map((e) => e.path).sort()).toEqual([
+      'speed',
+      'timeScale',
+    ]);
+    expect((await control('PUT', [], new URLSearchParams())).status).toBe(400);
+    expect((await control('DELETE', undefined, new URLSearchParams())).status).toBe(405);
+  });
+
+  it('PUT sets the time scale and GET shows it', async () => {
+    const control = rig();
+    const ok = await control('PUT', { timeScale: 120, clear: true }, new URLSearchParams());
+    expect(ok.status).toBe(200);
+    const got = await control('GET', undefined, new URLSearchParams());
+    expect(got.body).toMatchObject({ timeScale: 120, alarms: [], store: { points: 0, requests: 0 } });
+  });
+});
