@@ -69,8 +69,17 @@ export interface FailoverResult {
   degradedHealthy: number;
   /** ms from the kill to the replica's promotion (cluster-side failover time). */
   promotedAfterMs: number;
-  /** ms from the kill to the last degraded decision of a victim tenant (after it, Redis decides again). */
+  /**
+   * ms from the kill until limits are enforced again: the first victim decision answered by Redis from which on, for
+   * {@link RECOVERY_SPAN_MS}, at least {@link RECOVERY_SHARE} of the victims' decisions are answered by Redis (the end
+   * of the outage, not of every later stall).
+   */
   enforcedAgainAfterMs: number;
+  /** ms from the kill to the last degraded decision of a victim tenant (an isolated later timeout counts too). */
+  lastDegradedVictimMs: number;
+  /** Degraded decisions after {@link FailoverResult.enforcedAgainAfterMs}: victims / healthy (machine stalls). */
+  strayDegradedVictim: number;
+  strayDegradedHealthy: number;
   /** ms from the kill to the last degraded decision of a tenant on a healthy shard (0 = none). */
   healthyDegradedUntilMs: number;
   /** Allowed minus what the limit allows over the window, summed over victim tenants (≥ 0 = over-admission). */
@@ -153,6 +162,12 @@ export async function failoverScenario(
   const healthy = tenants.filter((t) => !victims.has(t));
   const lastDegraded = (pred: (r: LoadRecord) => boolean) =>
     records.filter((r) => r.degraded && pred(r)).reduce((m, r) => Math.max(m, r.atMs - killAt), 0);
+  const enforcedAgainAfterMs = recoveredAfterMs(
+    records.filter((r) => victims.has(r.tenantId) && r.atMs >= killAt),
+    killAt,
+  );
+  const stray = (pred: (r: LoadRecord) => boolean) =>
+    records.filter((r) => r.degraded && r.atMs - killAt > enforcedAgainAfterMs && pred(r)).length;
   return {
     decisions: records.length,
     maxDecisionMs: Math.max(...records.map((r) => r.ms)),
@@ -166,7 +181,10 @@ export async function failoverScenario(
     degradedVictim: records.filter((r) => r.degraded && victims.has(r.tenantId)).length,
     degradedHealthy: records.filter((r) => r.degraded && !victims.has(r.tenantId)).length,
     promotedAfterMs,
-    enforcedAgainAfterMs: lastDegraded((r) => victims.has(r.tenantId)),
+    enforcedAgainAfterMs,
+    lastDegradedVictimMs: lastDegraded((r) => victims.has(r.tenantId)),
+    strayDegradedVictim: stray((r) => victims.has(r.tenantId)),
+    strayDegradedHealthy: stray((r) => !victims.has(r.tenantId)),
     healthyDegradedUntilMs: lastDegraded((r) => !victims.has(r.tenantId)),
     overAdmission: victimOver.reduce((a, b) => a + b, 0),
     overAdmissionMaxPerTenant: Math.max(...victimOver),
@@ -177,6 +195,37 @@ export async function failoverScenario(
     errorKinds: errorKinds(records),
     crossslotErrors: records.filter((r) => r.error?.includes('CROSSSLOT')).length,
   };
+}
+
+/** Span over which recovery is judged, ms. */
+export const RECOVERY_SPAN_MS = 1_000;
+/** Share of decisions answered by Redis that counts as recovered over {@link RECOVERY_SPAN_MS}. */
+export const RECOVERY_SHARE = 0.95;
+
+/**
+ * ms from `killAt` to the first decision answered by Redis that starts a {@link RECOVERY_SPAN_MS} span in which at
+ * least {@link RECOVERY_SHARE} of `records` (sorted or not) are answered by Redis; `Infinity` if none does.
+ */
+export function recoveredAfterMs(records: readonly LoadRecord[], killAt: number): number {
+  const rs = [...records].sort((a, b) => a.atMs - b.atMs);
+  let end = 0;
+  let degradedInSpan = 0;
+  for (let i = 0; i < rs.length; i++) {
+    const start = rs[i]!;
+    while (end < rs.length && rs[end]!.atMs < start.atMs + RECOVERY_SPAN_MS) {
+      if (rs[end]!.degraded) degradedInSpan++;
+      end++;
+    }
+    const lastAt = rs[rs.length - 1]!.atMs;
+    if (
+      !start.degraded &&
+      start.atMs + RECOVERY_SPAN_MS <= lastAt &&
+      degradedInSpan <= (end - i) * (1 - RECOVERY_SHARE)
+    )
+      return start.atMs - killAt;
+    if (start.degraded) degradedInSpan--;
+  }
+  return Number.POSITIVE_INFINITY;
 }
 
 /** Figures of {@link reshardScenario}. */

@@ -115,6 +115,8 @@ async function main(): Promise<void> {
     failover_victim_tenants: failover.victimTenants,
     failover_promoted_ms: Math.round(failover.promotedAfterMs),
     failover_enforced_again_ms: Math.round(failover.enforcedAgainAfterMs),
+    failover_last_degraded_victim_ms: Math.round(failover.lastDegradedVictimMs),
+    failover_stray_degraded: [failover.strayDegradedVictim, failover.strayDegradedHealthy],
     failover_degraded_victim: failover.degradedVictim,
     failover_degraded_healthy: failover.degradedHealthy,
     failover_decisions: failover.decisions,

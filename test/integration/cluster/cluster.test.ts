@@ -139,10 +139,13 @@ describe('limiter on a 3-primary, 3-replica Redis Cluster', () => {
     // every decision; the margin is this shared machine's scheduling delay (the benchmark reports the real figure).
     expect(r.maxDecisionMs).toBeLessThan(1_000);
     expect(r.degradedVictim).toBeGreaterThan(0); // the kill really hit the victims' shard
-    // The 5 s recovery figure is measured by bench:cluster; this loaded machine's noise timeouts late in the window
-    // make a tight bound here flaky (5.8 s seen at load average 24), so the test asserts recovery within the window.
     expect(r.overAdmissionMaxPerTenant).toBeLessThanOrEqual(r.overAdmissionBoundPerTenant);
-    // The client follows the new topology without a restart: after the window every victim decision uses Redis.
-    expect(r.enforcedAgainAfterMs).toBeLessThan(r.windowSec * 1000);
+    // The client follows the new topology without a restart: limits are enforced again (≥ 95 % of the victims'
+    // decisions answered by Redis for 1 s) within 5 s of the kill — the promotion (≈ 2.5 s) plus at most one breaker
+    // cooldown; later isolated timeouts (this shared machine's stalls) do not count (docs/rate-limiting.md).
+    expect(r.enforcedAgainAfterMs).toBeLessThan(5_000);
+    // Only the killed shard's tenants were degraded by the outage (`cluster-require-full-coverage no`, as ElastiCache):
+    // with `yes` the healthy shards answer CLUSTERDOWN until the promotion and this fails.
+    expect(r.degradedHealthy).toBeLessThan(r.degradedVictim);
   });
 });

@@ -265,6 +265,10 @@ describe('RateLimiter', () => {
     /** Two "shards" by tenant name; shard b fails. */
     class ShardedStore extends FlakyStore {
       down = new Set<string>();
+      refreshes = 0;
+      refreshShardMap(): void {
+        this.refreshes++;
+      }
       shardOf(key: string): string {
         return key.includes('{b-') ? 'b:6379' : 'a:6379';
       }
@@ -297,6 +301,12 @@ describe('RateLimiter', () => {
     const onA = await check('a-2', POST);
     expect(onA).toMatchObject({ status: 'allowed', degraded: false });
     expect((await check('b-2', POST)).status).toBe('unavailable');
+    // Each failed store call (open circuit included) asked the store for a fresh shard map (an open circuit sends
+    // nothing that would reveal a promoted replica); healthy decisions do not.
+    expect(store.refreshes).toBeGreaterThanOrEqual(4);
+    const refreshes = store.refreshes;
+    await check('a-3');
+    expect(store.refreshes).toBe(refreshes);
     // The replica takes over under another name: a fresh circuit, the store is used again at once.
     store.down.clear();
     store.shardOf = (key: string) => (key.includes('{b-') ? 'b2:6379' : 'a:6379');

@@ -47,6 +47,12 @@ export function reconnectDelayMs(times: number): number {
 }
 
 /**
+ * Shortest interval between two slot-map reloads asked by the limiter on store failures, ms: while a primary is down
+ * the map is re-read about 4×/s, so its promoted replica is used within ~250 ms of the promotion.
+ */
+export const SHARD_MAP_REFRESH_MIN_INTERVAL_MS = 250;
+
+/**
  * Redis Cluster client options (ioredis `ClusterOptions`), chosen for a limiter whose every call is bounded by a
  * 25 ms timeout and falls back (or answers 503) beyond it — retrying later than that only produces late writes for
  * decisions already made without Redis:
@@ -272,6 +278,20 @@ export class RedisStore implements LimiterStore {
   shardOf(key: string): string {
     if (!(this.client instanceof Cluster)) return '';
     return this.client.slots[keySlot(key)]?.[0] ?? '';
+  }
+
+  private lastShardMapRefresh = Number.NEGATIVE_INFINITY;
+
+  /**
+   * Cluster client: starts a slot-map reload (`CLUSTER SLOTS` on a known node) unless one started in the last
+   * {@link SHARD_MAP_REFRESH_MIN_INTERVAL_MS}; errors are ignored (the periodic refresh still runs). Standalone: no-op.
+   */
+  refreshShardMap(): void {
+    if (!(this.client instanceof Cluster)) return;
+    const now = performance.now();
+    if (now - this.lastShardMapRefresh < SHARD_MAP_REFRESH_MIN_INTERVAL_MS) return;
+    this.lastShardMapRefresh = now;
+    this.client.refreshSlotsCache(() => undefined);
   }
 
   async warmUp(maxMs: number): Promise<void> {

@@ -238,6 +238,7 @@ export class RateLimiter {
       return { res: await breaker.exec(() => this.d.store.evaluate(request), budgetMs) };
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
+      this.d.store.refreshShardMap?.();
       if (!failOpen) return { error };
       const { versionKey, checks, bypassUntilMs } = request;
       return {

@@ -107,6 +107,13 @@ export interface LimiterStore {
    * changes when a replica takes over or its slot moves. Stores without shards omit it (one breaker).
    */
   shardOf?(key: string): string;
+  /**
+   * Optional: reload the shard map now (Redis Cluster: `CLUSTER SLOTS`); cheap to call often — the store rate-limits
+   * it. The limiter calls it whenever a store call fails: a shard whose circuit is open sends no command that could
+   * teach the client that a replica took over, so without it the promoted replica is found only at the next periodic
+   * refresh (up to 5 s later; measured in `npm run bench:cluster`).
+   */
+  refreshShardMap?(): void;
 }
 
 /** Version tokens live 30 days (refreshed on every bump); an expired token only causes one extra policy read. */
