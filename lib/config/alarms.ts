@@ -11,8 +11,18 @@ import type { StageConfig } from './stages';
 /** API Gateway REST metrics the alarms and dashboards read (`AWS/ApiGateway`). */
 export type ApiGatewayMetricName = 'Count' | '4XXError' | '5XXError' | 'Latency' | 'IntegrationLatency';
 
-/** A CloudWatch statistic: `Sum`, `SampleCount`, `Average`, `Maximum`, `Minimum` or a percentile `pNN`. */
-export type Statistic = 'Sum' | 'SampleCount' | 'Average' | 'Maximum' | 'Minimum' | `p${number}`;
+/**
+ * A CloudWatch statistic: `Sum`, `SampleCount`, `Average`, `Maximum`, `Minimum`, a percentile `pNN`, or a percentile
+ * rank `PR(:N)` (percent of data points ≤ N).
+ */
+export type Statistic =
+  | 'Sum'
+  | 'SampleCount'
+  | 'Average'
+  | 'Maximum'
+  | 'Minimum'
+  | `p${number}`
+  | `PR(:${number})`;
 
 /** One metric an alarm reads. */
 export type MetricRef =

@@ -156,6 +156,19 @@ export const stageConfigSchema = z
       })
       .strict(),
     /**
+     * Service level objectives (`lib/config/slos.ts` builds the SLOs, their burn-rate alarms and error-budget widgets).
+     */
+    slo: z
+      .object({
+        /** Compliance window (error-budget period), days. */
+        windowDays: z.number().int().min(7).max(90),
+        /** Availability: share of API requests answered without a 5XX, percent. */
+        availabilityPercent: z.number().min(90).max(99.999),
+        /** Latency: share of API requests answered within `alarms.p99LatencyMs`, percent. */
+        latencyPercent: z.number().min(90).max(99.99),
+      })
+      .strict(),
+    /**
      * Who the stage's alarms reach: every alarm and OK transition is published to the SNS topic
      * `marketedge-<stage>-alarms`, which CDK subscribes these endpoints to. At least one endpoint per stage.
      */
@@ -262,6 +275,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       unhandledErrorsPer5Min: 5,
       metricsGapMinRequests: 20,
     },
+    slo: { windowDays: 30, availabilityPercent: 99, latencyPercent: 99 },
     notifications: { emails: ['platform-dev-alerts@marketedge.io'] },
     httpBackends: { marketData: 'https://market-data.dev.internal.marketedge.io' },
     security: {
@@ -318,6 +332,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       unhandledErrorsPer5Min: 0,
       metricsGapMinRequests: 20,
     },
+    slo: { windowDays: 30, availabilityPercent: 99.5, latencyPercent: 99 },
     notifications: {
       emails: ['platform-alerts@marketedge.io'],
       httpsEndpoints: ['https://hooks.marketedge.io/alerts/staging'],
@@ -377,6 +392,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       unhandledErrorsPer5Min: 0,
       metricsGapMinRequests: 50,
     },
+    slo: { windowDays: 30, availabilityPercent: 99.9, latencyPercent: 99 },
     notifications: {
       emails: ['platform-alerts@marketedge.io', 'oncall@marketedge.io'],
       httpsEndpoints: ['https://hooks.marketedge.io/alerts/prod', 'https://hooks.marketedge.io/pager/prod'],

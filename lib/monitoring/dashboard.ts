@@ -7,9 +7,11 @@ import { METRIC, RATE_LIMIT_METRICS } from '../config/metrics';
 import { RUNBOOK_PATH } from './alarms';
 import { apmWidgets } from './apm-widgets';
 import { MetricFactory, type MonitoringTarget } from './metric-factory';
+import { sloWidgets } from './slo-widgets';
 
 /**
- * Dashboard widgets of a stage, top to bottom: stage header; API totals (requests, 4XX, 5XX, p50/p99 latency);
+ * Dashboard widgets of a stage, top to bottom: stage header; alarm status; SLOs (error budget remaining, SLI, burn
+ * rate); API totals (requests, 4XX, 5XX, p50/p99 latency);
  * limiter outcomes (`RateLimit*`) and `AuthFailure`; denials by route; upstream (edge proxy) latency p50/p99 and
  * failures; errors and security signals (`UnhandledError`, `IdentityHeaderSpoofAttempt`, `AdminAccessDenied`,
  * `AdminPolicyBumpFailed`); business (`ReportCreated`, `ReportDeleted`); one row per route of the route table
@@ -36,6 +38,8 @@ export function dashboardWidgets(metrics: MetricFactory, alarms: readonly cw.IAl
       }),
     ]);
   }
+  // SLOs: error budget remaining, SLI and burn rate per SLO (slo-widgets.ts).
+  rows.push(...sloWidgets(metrics));
   rows.push([
     new cw.GraphWidget({
       title: 'Requests and errors',

@@ -1,4 +1,5 @@
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -12,6 +13,7 @@ import { buildAlarms } from '../monitoring/alarms';
 import { buildContributorRules } from '../monitoring/contributors';
 import { buildDashboard } from '../monitoring/dashboard';
 import type { MonitoringTarget } from '../monitoring/metric-factory';
+import { buildSloAlarms } from '../monitoring/slo-alarms';
 import type { ApiStack } from './api-stack';
 
 /** Props of {@link MonitoringStack}. */
@@ -24,7 +26,7 @@ export interface MonitoringStackProps extends StackProps {
 
 /**
  * `MarketEdge-<stage>-Monitoring`: the stage dashboard (generated from the route table and the limiter metrics),
- * the alarms (stage `alarms` thresholds, runbook links), Contributor Insights rules for per-tenant views on the
+ * the alarms (stage `alarms` thresholds, runbook links), the SLO burn-rate composite alarms (stage `slo`), Contributor Insights rules for per-tenant views on the
  * access log, and an encrypted SNS topic (`marketedge-<stage>-alarms`) that every alarm notifies on ALARM and on OK,
  * subscribed to the stage's `notifications` (e-mail addresses and HTTPS endpoints, `lib/config/stages.ts`).
  * Deployed for every stage (dev included, with its own thresholds and topic).
@@ -74,11 +76,13 @@ export class MonitoringStack extends Stack {
       );
     }
     const action = new actions.SnsAction(this.topic);
-    const alarms = buildAlarms(this, target);
-    for (const alarm of alarms) {
+    // Window alarms of the SLO burn-rate rules are inputs of their composites: only the composites notify.
+    const slo = buildSloAlarms(this, target);
+    const notifying: cw.AlarmBase[] = [...buildAlarms(this, target), ...slo.composites];
+    for (const alarm of notifying) {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
     }
-    buildDashboard(this, 'Dashboard', target, alarms);
+    buildDashboard(this, 'Dashboard', target, notifying);
   }
 }

@@ -5,6 +5,7 @@ import { alarmDefinitions, alarmName, RUNBOOK_PATH } from '../../lib/config/alar
 import { FLAGS } from '../../lib/config/flags';
 import { ACCESS_LOG_FIELDS } from '../../lib/config/gateway';
 import { METRIC_CATALOG, RATE_LIMIT_METRICS } from '../../lib/config/metrics';
+import { BURN_RATE_WINDOWS, burnRateAlarmNames, errorBudget, sloDefinitions } from '../../lib/config/slos';
 import { CONTRIBUTOR_RULES } from '../../lib/monitoring/contributors';
 import { insightsQuery } from '../../lib/monitoring/metric-factory';
 import { synthesized } from './support/synth';
@@ -52,6 +53,16 @@ describe.each(STAGE_NAMES)('monitoring — %s', (stage) => {
   const template = () => s.template(stage, 'Monitoring');
   const alarms = () =>
     Object.values(resourcesOf(template(), 'AWS::CloudWatch::Alarm')).map((a) => a.Properties ?? {});
+  const composites = () =>
+    Object.values(resourcesOf(template(), 'AWS::CloudWatch::CompositeAlarm')).map((a) => a.Properties ?? {});
+  /** Short names of the SLO window alarms (inputs of the burn-rate composites). */
+  const sloWindowNames = () =>
+    sloDefinitions(config).flatMap((slo) =>
+      BURN_RATE_WINDOWS.flatMap((w) => {
+        const n = burnRateAlarmNames(slo.name, w);
+        return [n.long, n.short];
+      }),
+    );
 
   it('builds the dashboard from the route table, the limiter metrics and every catalog metric', () => {
     const dashboards = Object.values(resourcesOf(template(), 'AWS::CloudWatch::Dashboard'));
@@ -67,7 +78,9 @@ describe.each(STAGE_NAMES)('monitoring — %s', (stage) => {
     const anchors = runbookAnchors();
     const defs = alarmDefinitions(config);
     const byName = new Map(alarms().map((a) => [String(a.AlarmName), a]));
-    expect([...byName.keys()].sort()).toEqual(defs.map((d) => alarmName(stage, d.name)).sort());
+    expect([...byName.keys()].sort()).toEqual(
+      [...defs.map((d) => d.name), ...sloWindowNames()].map((n) => alarmName(stage, n)).sort(),
+    );
     for (const d of defs) {
       const a = byName.get(alarmName(stage, d.name)) ?? {};
       expect(a.Threshold, d.name).toBe(d.threshold);
@@ -85,16 +98,96 @@ describe.each(STAGE_NAMES)('monitoring — %s', (stage) => {
     );
   });
 
-  it('every alarm notifies the stage topic on ALARM and on OK', () => {
+  it('every alarm notifies the stage topic on ALARM and on OK (SLO window alarms through their composite)', () => {
     const topicIds = Object.keys(resourcesOf(template(), 'AWS::SNS::Topic'));
     expect(topicIds).toHaveLength(1);
-    for (const a of alarms()) {
+    const windows = new Set(sloWindowNames().map((n) => alarmName(stage, n)));
+    const notifying = [...alarms().filter((a) => !windows.has(String(a.AlarmName))), ...composites()];
+    expect(notifying.length).toBe(alarmDefinitions(config).length + composites().length);
+    expect(composites().length).toBeGreaterThan(0);
+    for (const a of notifying) {
       for (const key of ['AlarmActions', 'OKActions'] as const) {
         const actions = (a[key] ?? []) as unknown[];
         expect(actions.length, `${a.AlarmName} ${key}`).toBeGreaterThan(0);
         expect(actions.map(refId), `${a.AlarmName} ${key}`).toContain(topicIds[0]);
       }
     }
+    // A window alarm has no actions of its own, so it must feed a composite that has them.
+    const ids = resourcesOf(template(), 'AWS::CloudWatch::Alarm');
+    const rules = composites().map((c) => flatten(c.AlarmRule));
+    for (const [id, a] of Object.entries(ids)) {
+      if (!windows.has(String(a.Properties?.AlarmName))) continue;
+      expect(a.Properties?.AlarmActions, String(a.Properties?.AlarmName)).toBeUndefined();
+      expect(
+        rules.some((r) => r.includes(`\${${id}}`)),
+        `${a.Properties?.AlarmName} feeds a composite`,
+      ).toBe(true);
+    }
+  });
+
+  it('has multi-window, multi-burn-rate SLO alarms: each rule a composite of its long and short window', () => {
+    const slos = sloDefinitions(config);
+    expect(slos.map((s) => s.objectivePercent)).toEqual([
+      config.slo.availabilityPercent,
+      config.slo.latencyPercent,
+    ]);
+    expect(BURN_RATE_WINDOWS.map((w) => [w.burnRate, w.longWindowMin, w.shortWindowMin])).toEqual([
+      [14.4, 60, 5],
+      [6, 360, 30],
+      [3, 1_440, 120],
+    ]);
+    const byId = resourcesOf(template(), 'AWS::CloudWatch::Alarm');
+    const idOf = (name: string) =>
+      Object.entries(byId).find(([, a]) => a.Properties?.AlarmName === alarmName(stage, name))?.[0];
+    const compositeByName = new Map(composites().map((c) => [String(c.AlarmName), c]));
+    const anchors = runbookAnchors();
+    for (const slo of slos) {
+      expect(anchors.has(slo.runbook), slo.runbook).toBe(true);
+      for (const w of BURN_RATE_WINDOWS) {
+        const n = burnRateAlarmNames(slo.name, w);
+        const composite = compositeByName.get(alarmName(stage, n.composite));
+        expect(composite, n.composite).toBeDefined();
+        expect(String(composite?.AlarmDescription)).toContain(`#${slo.runbook}`);
+        expect(String(composite?.AlarmDescription)).toContain(`Severity: ${w.severity}`);
+        expect(flatten(composite?.AlarmRule)).toBe(
+          `(ALARM("\${${idOf(n.long)}}") AND ALARM("\${${idOf(n.short)}}"))`,
+        );
+        for (const [name, minutes] of [
+          [n.long, w.longWindowMin],
+          [n.short, w.shortWindowMin],
+        ] as const) {
+          const a = byId[idOf(name) ?? '']?.Properties ?? {};
+          expect(a.Threshold, name).toBe(w.burnRate);
+          expect(a.ComparisonOperator, name).toBe('GreaterThanThreshold');
+          expect(a.EvaluationPeriods, name).toBe(1);
+          expect(a.TreatMissingData, name).toBe('notBreaching');
+          const queries = a.Metrics as Array<{ Expression?: string; MetricStat?: Record<string, unknown> }>;
+          const expr = queries.find((q) => q.Expression)?.Expression ?? '';
+          expect(expr, name).toMatch(new RegExp(`/ ${errorBudget(slo)}$`));
+          const stats = queries.filter((q) => q.MetricStat).map((q) => q.MetricStat ?? {});
+          for (const st of stats) expect(st.Period, name).toBe(minutes * 60);
+          const metricNames = stats.map((st) => (st.Metric as { MetricName: string }).MetricName).sort();
+          if (slo.sli.kind === 'errorRatio') {
+            expect(metricNames).toEqual(['5XXError', 'Count']);
+          } else {
+            expect(metricNames).toEqual(['Latency']);
+            expect(stats[0]?.Stat).toBe(`PR(:${config.alarms.p99LatencyMs})`);
+          }
+        }
+      }
+    }
+  });
+
+  it('shows error budget remaining, the SLI and the burn rate of every SLO on the dashboard', () => {
+    const body = flatten(
+      Object.values(resourcesOf(template(), 'AWS::CloudWatch::Dashboard'))[0]?.Properties?.DashboardBody,
+    );
+    for (const slo of sloDefinitions(config)) {
+      expect(body).toContain(`${slo.name}: error budget remaining (${slo.windowDays} d)`);
+      expect(body).toContain(`${slo.name} burn rate 1h`);
+      expect(body).toContain(`/ ${errorBudget(slo)})`);
+    }
+    expect(body).toContain(`"start":"-P${config.slo.windowDays}D"`);
   });
 
   it('a flag-gated metric never blinds its alarm: the guarding gap alarm exists and alarms on missing data', () => {
