@@ -21,6 +21,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 export interface TransactionProxy {
   /** `http://127.0.0.1:<port>` — use as `DYNAMODB_ENDPOINT`. */
   endpoint: string;
+  /**
+   * Fault injection (`PUT /_local/faults` `dynamodb-failing`): while `true`, every call is answered 500
+   * `InternalServerError` (retryable, as DynamoDB answers an internal failure) without reaching dynalite.
+   */
+  setFailing(on: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -39,6 +44,8 @@ class DynamoError extends Error {
     super(String(body.message ?? body.__type));
   }
 }
+
+const INTERNAL_ERROR = 'com.amazonaws.dynamodb.v20120810#InternalServerError';
 
 const AUTH =
   'AWS4-HMAC-SHA256 Credential=local/20240101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
@@ -171,6 +178,7 @@ export async function startTransactionProxy(target: string): Promise<Transaction
     return { Responses: responses };
   };
 
+  let failing = false;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -182,6 +190,10 @@ export async function startTransactionProxy(target: string): Promise<Transaction
         res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
         res.end(body);
       };
+      if (failing) {
+        send(500, JSON.stringify({ __type: INTERNAL_ERROR, message: 'local fault: dynamodb-failing' }));
+        return;
+      }
       void locked(async () => {
         try {
           if (op === 'TransactWriteItems' || op === 'TransactGetItems') {
@@ -206,14 +218,7 @@ export async function startTransactionProxy(target: string): Promise<Transaction
           );
         } catch (err) {
           if (err instanceof DynamoError) send(err.status, JSON.stringify(err.body));
-          else
-            send(
-              500,
-              JSON.stringify({
-                __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
-                message: String(err),
-              }),
-            );
+          else send(500, JSON.stringify({ __type: INTERNAL_ERROR, message: String(err) }));
         }
       });
     });
@@ -223,6 +228,9 @@ export async function startTransactionProxy(target: string): Promise<Transaction
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    setFailing(on) {
+      failing = on;
+    },
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

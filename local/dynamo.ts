@@ -14,6 +14,8 @@ export interface LocalDynamo {
   client: DynamoDBClient;
   /** Physical table name per logical table (exported to `process.env` by {@link useLocalDynamoEnv}). */
   tables: Record<TableName, string>;
+  /** With the transaction proxy: makes every call through {@link endpoint} fail (500) or work again. */
+  setFailing?: (on: boolean) => void;
   /** Destroys the client and closes the server. */
   stop(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export async function startDynalite(
     endpoint,
     client,
     tables,
+    ...(proxy ? { setFailing: (on: boolean) => proxy.setFailing(on) } : {}),
     async stop() {
       client.destroy();
       await proxy?.stop();

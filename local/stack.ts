@@ -11,6 +11,7 @@ import { controlPlane } from './control/router';
 import { type DevKey, loadOrCreateDevKey, localStateDir } from './dev-key';
 import { type LocalDynamo, startDynalite, useLocalDynamoEnv } from './dynamo';
 import { type EchoUpstream, startEchoUpstream } from './echo-upstream';
+import { faultsControl, LocalFaults } from './faults/controller';
 import type { AccessLogSink } from './gateway/access-log';
 import { AuthorizerStep } from './gateway/authorizer-step';
 import { answerClientError } from './gateway/client-error';
@@ -62,6 +63,8 @@ export interface RunningStack {
   security: LocalSecurity;
   /** Metric store (EMF lines + access log) and the alarm evaluator (`GET /_local/alarms`, `npm run drill`). */
   metrics: LocalMetrics;
+  /** Fault injection (`/_local/faults`): Redis frozen, upstream slow/failing, DynamoDB failing, limits clamped. */
+  faults: LocalFaults;
   /** Start-up time, ms (process-relative work inside `startStack`). */
   startupMs: number;
   /** Stops the HTTP server, the echo upstream, dynalite and a spawned redis-server or Redis Cluster. Idempotent. */
@@ -173,7 +176,11 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     });
     const authorizer = new AuthorizerStep(authorize, authorizerCacheTtlSec);
     const { flags } = await import('../lambdas/shared/flags');
-    control = controlPlane({ flags, extra: { ...metrics.control } });
+    const faults = new LocalFaults({ upstream, dynamo, redis, admin: integrations.lambda.admin });
+    cleanups.push(async () => {
+      await faults.remove();
+    });
+    control = controlPlane({ flags, extra: { ...metrics.control, faults: faultsControl(faults) } });
     const directory = new UsagePlanDirectory();
     front = consoleFrontDoor({
       url: `http://localhost:${actualPort}`,
@@ -217,6 +224,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
       throttle,
       security,
       metrics,
+      faults,
       startupMs: performance.now() - t0,
       stop: stopAll,
     };

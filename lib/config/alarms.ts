@@ -64,16 +64,28 @@ export type MissingData = 'notBreaching' | 'breaching' | 'missing' | 'ignore';
 /** Comparison of the signal with the threshold (CloudWatch `ComparisonOperator`, static thresholds). */
 export type Comparison = 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold';
 
-/** Faults the local stack can inject (`PUT /_local/faults`, docs/local.md). */
-export type FaultKind =
-  /** Redis paused (`CLIENT PAUSE ALL`): every limiter call times out. */
-  | 'redis-frozen'
-  /** The echo upstream answers after a delay, ms. */
-  | 'upstream-slow'
-  /** The echo upstream answers 500. */
-  | 'upstream-failing';
+/**
+ * Faults the local stack can inject (`PUT /_local/faults`, docs/local.md; never part of a Lambda bundle), with what
+ * each does. An auth-failure burst needs no fault: it is the drill's `bad-token` traffic.
+ */
+export const FAULTS = {
+  'redis-frozen':
+    'Redis frozen (the spawned redis-server stopped with SIGSTOP, else CLIENT PAUSE ALL renewed): every Redis call hangs',
+  'upstream-slow': 'the echo upstream (HTTP backend of the edge proxy) answers after delayMs',
+  'upstream-failing': 'the echo upstream answers 500',
+  'dynamodb-failing':
+    'DynamoDB answers 500 InternalServerError to every call: routes that read or write it fail with 500',
+  'limits-clamped':
+    "tenantId's limits get a tenant-wide rule of 1 request per minute through the admin API (a 429 storm); removing the fault restores its rules",
+} as const;
 
-/** Request mixes the drill tool sends while the fault is on (and, for recovery, the `healthy` mix). */
+/** One fault kind of {@link FAULTS}. */
+export type FaultKind = keyof typeof FAULTS;
+
+/**
+ * Request mixes the drill tool sends while the fault is on (with a fault, the same mix goes on while the alarm
+ * recovers; without one the traffic is the condition and stops). Identities are the drill's (`local/drill/`).
+ */
 export type TrafficKind =
   /** `GET /v1/me` with a valid token of the demo tenant. */
   | 'me'
@@ -81,12 +93,19 @@ export type TrafficKind =
   | 'market'
   /** `GET /v1/me` with a token signed by an unknown key (401 `AuthFailure`). */
   | 'bad-token'
-  /** Many users of one tenant hammering `GET /v1/me` beyond the tier limits (429). */
-  | 'hammer';
+  /** One user of one tenant hammering `GET /v1/me` (429 once its limits are clamped). */
+  | 'hammer'
+  /** `GET /v1/reports` (the reports Lambda, which reads DynamoDB). */
+  | 'reports'
+  /** A platform admin re-saving a tenant's limit overrides (`PUT /admin/tenants/{id}/limits`, If-Match). */
+  | 'admin-limits';
 
 /** How `npm run drill -- <Alarm>` provokes an alarm on the local stack. */
 export interface DrillSpec {
-  /** The fault held while the drill sends traffic (none: the traffic alone is the condition). */
+  /**
+   * The fault held while the drill sends traffic (none: the traffic alone is the condition). `limits-clamped` applies
+   * to the tenant the drill's traffic uses.
+   */
   readonly fault?: { readonly kind: FaultKind; readonly delayMs?: number };
   /** Flag values held while the drill runs (restored afterwards), e.g. a metrics flag turned off. */
   readonly flags?: Partial<Record<FlagName, boolean>>;
@@ -251,7 +270,11 @@ export function alarmDefinitions(config: StageConfig): AlarmDefinition[] {
       treatMissingData: 'notBreaching',
       severity: 'ticket',
       gatedBy: { flag: 'gateway_observability_enabled', guardedBy: 'LimiterMetricsMissing' },
-      drill: { traffic: 'hammer', ratePerSec: Math.ceil((a.rateLimitDeniedPerMinute * 1.5) / 60) },
+      drill: {
+        fault: { kind: 'limits-clamped' },
+        traffic: 'hammer',
+        ratePerSec: Math.ceil((a.rateLimitDeniedPerMinute * 1.5) / 60),
+      },
     },
     {
       name: 'RateLimitDegraded',
@@ -287,7 +310,7 @@ export function alarmDefinitions(config: StageConfig): AlarmDefinition[] {
       drill: {
         fault: { kind: 'upstream-failing' },
         traffic: 'market',
-        ratePerSec: Math.max(10, a.upstreamErrorsPerMinute),
+        ratePerSec: Math.max(10, Math.ceil((a.upstreamErrorsPerMinute * 1.5) / 60)),
       },
     },
     {
@@ -303,10 +326,9 @@ export function alarmDefinitions(config: StageConfig): AlarmDefinition[] {
       treatMissingData: 'notBreaching',
       severity: 'ticket',
       drill: {
-        reason:
-          'An unhandled error is a code defect; no fault of the local stack provokes one without planting a bug. ' +
-          'The handler wrapper counting UnhandledError on a throwing endpoint is tested in ' +
-          'test/unit/shared/http-toolkit.test.ts, and the fuzz suite asserts none occurs.',
+        fault: { kind: 'dynamodb-failing' },
+        traffic: 'reports',
+        ratePerSec: Math.max(2, Math.ceil((a.unhandledErrorsPer5Min * 2) / 300)),
       },
     },
     {
@@ -321,11 +343,7 @@ export function alarmDefinitions(config: StageConfig): AlarmDefinition[] {
       datapointsToAlarm: 1,
       treatMissingData: 'notBreaching',
       severity: 'page',
-      drill: {
-        reason:
-          'Needs Redis to fail between the DynamoDB write and the version bump of one admin call; the bump failure ' +
-          'and its metric are tested with a failing limiter port in test/unit/admin (limits operations).',
-      },
+      drill: { fault: { kind: 'redis-frozen' }, traffic: 'admin-limits', ratePerSec: 1 },
     },
     metricsGapAlarm(a.metricsGapMinRequests, {
       name: 'LimiterMetricsMissing',

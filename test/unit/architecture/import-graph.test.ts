@@ -65,4 +65,12 @@ describe('import graph: run-time code never loads the CDK', () => {
       expect(cdkSources).toEqual([]);
     },
   );
+
+  it.each(handlers)(
+    '%s contains nothing of local/ (fault injection, drills and the metric store never reach a Lambda bundle)',
+    (entry) => {
+      const local = Object.keys(graphs.get(entry)!.inputs).filter((f) => f.startsWith('local/'));
+      expect(local).toEqual([]);
+    },
+  );
 });

@@ -12,7 +12,11 @@ import { MemoryStore } from '../../../lambdas/shared/rate-limit/adapters/memory-
 import { metricsFor, PowertoolsTelemetry } from '../../../lambdas/shared/rate-limit/adapters/telemetry';
 import type { Decision } from '../../../lambdas/shared/rate-limit/core/decision';
 import { policyVersionKey } from '../../../lambdas/shared/rate-limit/core/keys';
-import { RateLimiter, type RateLimiterDeps } from '../../../lambdas/shared/rate-limit/core/limiter';
+import {
+  BUMP_TIMEOUT_MS,
+  RateLimiter,
+  type RateLimiterDeps,
+} from '../../../lambdas/shared/rate-limit/core/limiter';
 import { StaticPolicySource } from '../../../lambdas/shared/rate-limit/core/policy-source';
 import type { EvaluateRequest, LimiterStore } from '../../../lambdas/shared/rate-limit/core/store';
 import { toAuthorizerContext } from '../../../lambdas/shared/tenant-context';
@@ -311,6 +315,26 @@ describe('RateLimiter', () => {
     store.down.clear();
     store.shardOf = (key: string) => (key.includes('{b-') ? 'b2:6379' : 'a:6379');
     expect(await check('b-1', GET, 'v')).toMatchObject({ status: 'allowed', degraded: false });
+  });
+
+  it('a policy-version bump on a hanging store fails within BUMP_TIMEOUT_MS, and at once once the breaker is open', async () => {
+    vi.useFakeTimers();
+    try {
+      const s = setup(small, { now: Date.now, breakerThreshold: 2 });
+      s.store.mode = 'hang';
+      const first = s.limiter.bumpPolicyVersion(s.tenantId);
+      const failed = expect(first).rejects.toThrow(/timed out after 1000 ms/);
+      await vi.advanceTimersByTimeAsync(BUMP_TIMEOUT_MS);
+      await failed;
+      const second = expect(s.limiter.bumpTierVersion('free')).rejects.toThrow(/timed out/);
+      await vi.advanceTimersByTimeAsync(BUMP_TIMEOUT_MS);
+      await second;
+      const calls = s.store.calls;
+      await expect(s.limiter.bumpPolicyVersion(s.tenantId)).rejects.toThrow(/circuit/i); // open: no store call
+      expect(s.store.calls).toBe(calls);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a hanging store costs at most the timeout', async () => {

@@ -10,7 +10,7 @@ import {
   ruleOutcomes,
   unavailableDecision,
 } from './decision';
-import { policyVersionKey } from './keys';
+import { policyVersionKey, TIER_VERSIONS_KEY } from './keys';
 import { cachedDenialDecision, OverLimitCache } from './over-limit-cache';
 import { PolicyCache, type TenantEntry } from './policy-cache';
 import type { PolicySource } from './policy-source';
@@ -18,6 +18,12 @@ import { applicableRules, bypassUntilMs, effectivePolicy, toCheck } from './reso
 import { LIMITER_DEFAULTS, type LimiterTuning } from './settings';
 import type { EvaluateRequest, EvaluateResult, LimitCheck, LimiterStore } from './store';
 import { type UsageEntry, usageEntry, usageRules } from './usage';
+
+/**
+ * Longest wait for a policy-version bump, ms (admin changes; not on the request path, so longer than the decision
+ * timeout, but bounded: a frozen Redis fails the bump and the admin API reports `x-policy-propagation: delayed`).
+ */
+export const BUMP_TIMEOUT_MS = 1_000;
 
 /** Minimal flag reader (satisfied by `flags` in `lambdas/shared/flags.ts`). */
 export interface FlagReader {
@@ -289,21 +295,26 @@ export class RateLimiter {
    * Publishes a tenant policy change: writes a fresh version token to the tenant's version key (every limiter's next
    * decision for the tenant gets `stale` from the script — nothing counted — re-reads the policy and decides on the
    * new one) and drops this process's cache.
-   * @throws store errors (the caller should retry or report; cached policies still expire after `policyMaxAgeMs`)
+   * Goes through the shard's circuit breaker with {@link BUMP_TIMEOUT_MS}: a frozen or unreachable Redis fails the
+   * bump within that time (or at once while the breaker is open) instead of holding the admin call until it answers.
+   * @throws store errors, `StoreTimeoutError`, `CircuitOpenError` (the caller should retry or report; cached
+   *   policies still expire after `policyMaxAgeMs`)
    */
   async bumpPolicyVersion(tenantId: string): Promise<void> {
     this.invalidate(tenantId);
-    await this.d.store.bumpVersion(policyVersionKey(tenantId));
+    const key = policyVersionKey(tenantId);
+    await this.breakerFor(key).exec(() => this.d.store.bumpVersion(key), BUMP_TIMEOUT_MS);
   }
 
   /**
    * Publishes a tier policy change: writes a fresh token to the tier-versions hash, which limiters poll every
-   * `tierVersionPollMs` (default 500 ms); drops this process's cached tier policy.
-   * @throws store errors
+   * `tierVersionPollMs` (default 500 ms); drops this process's cached tier policy. Bounded like
+   * {@link bumpPolicyVersion}.
+   * @throws store errors, `StoreTimeoutError`, `CircuitOpenError`
    */
   async bumpTierVersion(tier: Tier): Promise<void> {
     this.policies.invalidateTier(tier);
-    await this.d.store.bumpTierVersion(tier);
+    await this.breakerFor(TIER_VERSIONS_KEY).exec(() => this.d.store.bumpTierVersion(tier), BUMP_TIMEOUT_MS);
   }
 
   /** Drops cached policies (one tenant, or everything) and cached denials. */

@@ -1,0 +1,100 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { ProxyHandler } from '../../lambdas/shared/http/types';
+import { matchRoute } from '../../lib/config/routes';
+import { SETTINGS, settingOrDefault } from '../../lib/config/settings';
+import { lambdaContext } from '../gateway/lambda-context';
+
+/** Id of the override rule the `limits-clamped` fault adds (and removes). */
+export const FAULT_RULE_ID = 'local-fault-429-storm';
+
+/** The caller the admin API sees (and audits): a platform-admin service principal of the local stack. */
+const ACTOR = {
+  tenantId: 'marketedge',
+  userId: 'local-faults',
+  roles: 'platform-admin',
+  permissions: '',
+  tier: 'enterprise',
+  vertical: 'platform',
+  principalType: 'service',
+  apiKeyId: '-',
+  principalId: 'local-faults',
+} as const;
+
+/**
+ * Clamps a tenant to 1 request per minute (a tenant-wide rate rule {@link FAULT_RULE_ID} added to its overrides)
+ * through the admin API handler, as a human change would go: validated, audited, picked up by the limiters within
+ * 1 s. `unclamp` removes that rule again, keeping any other change made meanwhile.
+ * @throws {Error} the tenant does not exist, or the admin API refused the change (status and body in the message)
+ */
+export async function clampLimits(admin: ProxyHandler, tenantId: string): Promise<void> {
+  await editRules(admin, tenantId, (rules) => [
+    ...rules,
+    { id: FAULT_RULE_ID, kind: 'rate', scope: 'tenant', limit: 1, periodSec: 60 },
+  ]);
+}
+
+/** Removes the {@link FAULT_RULE_ID} rule from a tenant's overrides (no-op when absent). */
+export async function unclampLimits(admin: ProxyHandler, tenantId: string): Promise<void> {
+  await editRules(admin, tenantId, (rules) => rules);
+}
+
+async function editRules(
+  admin: ProxyHandler,
+  tenantId: string,
+  edit: (rules: { id: string }[]) => unknown[],
+): Promise<void> {
+  const path = `/admin/tenants/${encodeURIComponent(tenantId)}/limits`;
+  const current = await call(admin, 'GET', path);
+  if (current.statusCode !== 200)
+    throw new Error(`GET ${path} answered ${current.statusCode}: ${current.body}`);
+  const { overrides } = JSON.parse(current.body) as { overrides: { id: string }[] };
+  const etag = Object.entries(current.headers ?? {}).find(([k]) => k.toLowerCase() === 'etag')?.[1];
+  const rules = edit(overrides.filter((r) => r.id !== FAULT_RULE_ID));
+  const put = await call(admin, 'PUT', path, { rules }, etag === undefined ? undefined : String(etag));
+  if (put.statusCode !== 200) throw new Error(`PUT ${path} answered ${put.statusCode}: ${put.body}`);
+}
+
+let seq = 0;
+
+async function call(
+  admin: ProxyHandler,
+  method: string,
+  path: string,
+  body?: unknown,
+  ifMatch?: string,
+): Promise<APIGatewayProxyResult> {
+  const m = matchRoute(method, path);
+  const requestId = `local-faults-${Date.now()}-${++seq}`;
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    ...(ifMatch ? { 'if-match': ifMatch } : {}),
+  };
+  const event = {
+    httpMethod: method,
+    path,
+    resource: m.route?.path ?? path,
+    pathParameters: Object.keys(m.pathParameters).length ? m.pathParameters : null,
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+    body: body === undefined ? null : JSON.stringify(body),
+    isBase64Encoded: false,
+    stageVariables: null,
+    requestContext: {
+      accountId: '-',
+      apiId: '-',
+      authorizer: { ...ACTOR },
+      httpMethod: method,
+      identity: { sourceIp: '127.0.0.1', userAgent: 'local-faults' },
+      path,
+      protocol: 'HTTP/1.1',
+      requestId,
+      requestTimeEpoch: Date.now(),
+      resourceId: '-',
+      resourcePath: m.route?.path ?? path,
+      stage: settingOrDefault(process.env, SETTINGS.stage),
+    },
+  } as unknown as APIGatewayProxyEvent;
+  return admin(event, lambdaContext('marketedge-local-admin', requestId, 10_000));
+}
