@@ -15,6 +15,11 @@
  * per `treatMissingData` (`notBreaching` good, `breaching` bad, `missing`/`ignore` left out — all left out gives
  * `INSUFFICIENT_DATA` for `missing` and keeps the state for `ignore`), and the alarm is `ALARM` when at least
  * `datapointsToAlarm` of them breach, else `OK`. Periods before the origin have no data.
+ *
+ * SLO burn-rate alarms (`lib/config/slos.ts`, one composite per SLO × burn-rate rule, as `lib/monitoring/slo-alarms.ts`
+ * builds them): on every evaluation the bad share of the SLO's requests over the sliding long and short windows
+ * (scaled like periods, not reaching back before the origin; no request = 0) divided by the error budget; the
+ * composite is `ALARM` when both burn rates are above the rule's, else `OK`.
  */
 import {
   type AlarmDefinition,
@@ -25,6 +30,14 @@ import {
   servicesOf,
 } from '../../lib/config/alarms';
 import { METRICS_NAMESPACE } from '../../lib/config/metrics';
+import {
+  BURN_RATE_WINDOWS,
+  type BurnRateWindow,
+  burnRateAlarmNames,
+  errorBudget,
+  type SloDefinition,
+  windowLabel,
+} from '../../lib/config/slos';
 import { statistic, sum } from './statistics';
 import type { MetricStore } from './store';
 
@@ -34,6 +47,8 @@ export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA' | 'UNSUPPORTE
 /** One alarm as `GET /_local/alarms` shows it. */
 export interface AlarmStatus {
   name: string;
+  /** `metric`: an alarm of `alarmDefinitions`; `burn-rate`: an SLO burn-rate composite of `sloDefinitions`. */
+  kind: 'metric' | 'burn-rate';
   summary: string;
   severity: AlarmDefinition['severity'];
   /** `docs/runbooks.md#<anchor>`. */
@@ -55,8 +70,13 @@ export interface AlarmStatus {
   evaluationPeriods: number;
   datapointsToAlarm: number;
   treatMissingData: AlarmDefinition['treatMissingData'];
-  /** The last `evaluationPeriods` datapoints, oldest first (`null` = missing); empty before the first period ends. */
+  /**
+   * Metric alarms: the last `evaluationPeriods` datapoints, oldest first (`null` = missing; empty before the first
+   * period ends). Burn-rate composites: the burn rates of the long and the short window.
+   */
   datapoints: (number | null)[];
+  /** Burn-rate composites: the two windows (label of the definition, e.g. `1h`, and length at the time scale, ms). */
+  windows?: { long: { label: string; effectiveMs: number }; short: { label: string; effectiveMs: number } };
   /** `true` when a drill exists (`npm run drill -- <name>`), else the written reason there is none. */
   drill: true | string;
 }
@@ -74,6 +94,8 @@ export interface AlarmTransition {
 /** Options of {@link AlarmEvaluator}. */
 export interface EvaluatorOptions {
   definitions: readonly AlarmDefinition[];
+  /** SLOs whose burn-rate composites ({@link BURN_RATE_WINDOWS}) are evaluated too (default none). */
+  slos?: readonly SloDefinition[];
   /** Where the measurements are; its clock is the evaluator's clock. */
   store: MetricStore;
   /** Time scale `k` ≥ 1 (default 1): see the module documentation. */
@@ -82,6 +104,16 @@ export interface EvaluatorOptions {
 
 /** Largest time scale accepted (1 s of clock = 1 h of alarm time). */
 export const MAX_TIME_SCALE = 3_600;
+
+interface BurnSlot {
+  slo: SloDefinition;
+  rule: BurnRateWindow;
+  name: string;
+  state: AlarmStateValue;
+  reason: string;
+  since: number;
+  rates: (number | null)[];
+}
 
 interface Slot {
   def: AlarmDefinition;
@@ -97,6 +129,7 @@ interface Slot {
 export class AlarmEvaluator {
   private readonly store: MetricStore;
   private readonly slots: Slot[];
+  private readonly burns: BurnSlot[];
   private readonly transitions: AlarmTransition[] = [];
   private k: number;
   private origin: number;
@@ -114,6 +147,17 @@ export class AlarmEvaluator {
       lastPeriod: -1,
       datapoints: [],
     }));
+    this.burns = (opts.slos ?? []).flatMap((slo) =>
+      BURN_RATE_WINDOWS.map((rule) => ({
+        slo,
+        rule,
+        name: burnRateAlarmNames(slo.name, rule).composite,
+        state: 'INSUFFICIENT_DATA' as AlarmStateValue,
+        reason: 'not evaluated yet',
+        since: this.origin,
+        rates: [],
+      })),
+    );
     for (const s of this.slots) {
       if (!isSupported(s.def.signal)) {
         s.state = 'UNSUPPORTED';
@@ -134,17 +178,21 @@ export class AlarmEvaluator {
 
   /**
    * Starts over at time scale `k`: the origin moves to now, every alarm is `INSUFFICIENT_DATA` until its first
-   * period ends (transitions are recorded). Data already stored stays but lies before the origin.
+   * evaluation (not recorded as a transition). Data already stored stays but lies before the origin.
    * @throws {RangeError} `k` is not a number in 1–{@link MAX_TIME_SCALE}
    */
   reset(k: number = this.k): void {
     this.k = checkScale(k);
     this.origin = this.store.clock();
-    for (const s of this.slots) {
+    for (const s of [...this.slots, ...this.burns]) {
       if (s.state === 'UNSUPPORTED') continue;
-      this.transition(s, 'INSUFFICIENT_DATA', `reset at time scale ${this.k}`, this.origin);
-      s.lastPeriod = -1;
-      s.datapoints = [];
+      s.state = 'INSUFFICIENT_DATA';
+      s.reason = `reset at time scale ${this.k}`;
+      s.since = this.origin;
+      if ('def' in s) {
+        s.lastPeriod = -1;
+        s.datapoints = [];
+      } else s.rates = [];
     }
     this.restartTimer();
   }
@@ -161,30 +209,67 @@ export class AlarmEvaluator {
       s.lastPeriod = last;
       this.evaluateSlot(s, last, periodMs, this.origin + (last + 1) * periodMs);
     }
+    for (const b of this.burns) this.evaluateBurn(b, now);
     return this.transitions.slice(before);
   }
 
-  /** Every alarm's status. */
+  /** Every alarm's status: the metric alarms, then the burn-rate composites. */
   statuses(): AlarmStatus[] {
-    return this.slots.map((s) => ({
-      name: s.def.name,
-      summary: s.def.summary,
-      severity: s.def.severity,
-      runbook: runbookRef(s.def.runbook),
-      state: s.state,
-      reason: s.reason,
-      since: new Date(s.since).toISOString(),
-      comparison: s.def.comparison,
-      threshold: s.def.threshold,
-      effectiveThreshold: this.threshold(s.def),
-      periodSec: s.def.periodSec,
-      effectivePeriodMs: this.periodMs(s.def),
-      evaluationPeriods: s.def.evaluationPeriods,
-      datapointsToAlarm: s.def.datapointsToAlarm,
-      treatMissingData: s.def.treatMissingData,
-      datapoints: s.datapoints,
-      drill: 'reason' in s.def.drill ? s.def.drill.reason : true,
-    }));
+    const metric = this.slots.map(
+      (s): AlarmStatus => ({
+        name: s.def.name,
+        kind: 'metric',
+        summary: s.def.summary,
+        severity: s.def.severity,
+        runbook: runbookRef(s.def.runbook),
+        state: s.state,
+        reason: s.reason,
+        since: new Date(s.since).toISOString(),
+        comparison: s.def.comparison,
+        threshold: s.def.threshold,
+        effectiveThreshold: this.threshold(s.def),
+        periodSec: s.def.periodSec,
+        effectivePeriodMs: this.periodMs(s.def),
+        evaluationPeriods: s.def.evaluationPeriods,
+        datapointsToAlarm: s.def.datapointsToAlarm,
+        treatMissingData: s.def.treatMissingData,
+        datapoints: s.datapoints,
+        drill: 'reason' in s.def.drill ? s.def.drill.reason : true,
+      }),
+    );
+    const burn = this.burns.map(
+      (b): AlarmStatus => ({
+        name: b.name,
+        kind: 'burn-rate',
+        summary: `${b.slo.name} SLO (${b.slo.summary}) burning its error budget at more than ${b.rule.burnRate}× over ${windowLabel(b.rule.longWindowMin)} and ${windowLabel(b.rule.shortWindowMin)}`,
+        severity: b.rule.severity,
+        runbook: runbookRef(b.slo.runbook),
+        state: b.state,
+        reason: b.reason,
+        since: new Date(b.since).toISOString(),
+        comparison: 'GreaterThanThreshold',
+        threshold: b.rule.burnRate,
+        effectiveThreshold: b.rule.burnRate,
+        periodSec: b.rule.longWindowMin * 60,
+        effectivePeriodMs: this.windowMs(b.rule.longWindowMin),
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        treatMissingData: 'notBreaching',
+        datapoints: b.rates,
+        windows: {
+          long: {
+            label: windowLabel(b.rule.longWindowMin),
+            effectiveMs: this.windowMs(b.rule.longWindowMin),
+          },
+          short: {
+            label: windowLabel(b.rule.shortWindowMin),
+            effectiveMs: this.windowMs(b.rule.shortWindowMin),
+          },
+        },
+        drill: 'reason' in b.slo.drill ? b.slo.drill.reason : true,
+      }),
+    );
+    return [...metric, ...burn];
   }
 
   /** State changes, oldest first (the last 500). */
@@ -208,6 +293,11 @@ export class AlarmEvaluator {
     return (def.periodSec * 1000) / this.k;
   }
 
+  /** A window of `minutes` in ms of the clock at the current scale. */
+  windowMs(minutes: number): number {
+    return (minutes * 60_000) / this.k;
+  }
+
   /** Threshold of a definition at the current scale. */
   threshold(def: AlarmDefinition): number {
     return countsEvents(def.signal) ? def.threshold / this.k : def.threshold;
@@ -216,7 +306,10 @@ export class AlarmEvaluator {
   private restartTimer(force = false): void {
     if (!this.timer && !force) return;
     this.stop();
-    const shortest = Math.min(...this.slots.map((s) => this.periodMs(s.def)));
+    const shortest = Math.min(
+      ...this.slots.map((s) => this.periodMs(s.def)),
+      ...this.burns.map((b) => this.windowMs(b.rule.shortWindowMin)),
+    );
     const every = Math.min(5_000, Math.max(25, Math.floor(shortest / 4)));
     this.timer = setInterval(() => this.evaluate(), every);
     this.timer.unref();
@@ -263,10 +356,37 @@ export class AlarmEvaluator {
     else this.transition(s, 'OK', `${words}; ${def.datapointsToAlarm} needed to alarm`, at);
   }
 
-  private transition(s: Slot, to: AlarmStateValue, reason: string, at: number): void {
+  private evaluateBurn(b: BurnSlot, now: number): void {
+    const rate = (minutes: number) => {
+      const from = Math.max(this.origin, now - this.windowMs(minutes));
+      return this.badShare(b.slo, from, now) / errorBudget(b.slo);
+    };
+    const long = rate(b.rule.longWindowMin);
+    const short = rate(b.rule.shortWindowMin);
+    b.rates = [round(long), round(short)];
+    const limit = b.rule.burnRate;
+    const words = `burn rate ${round(long)} over ${windowLabel(b.rule.longWindowMin)}, ${round(short)} over ${windowLabel(b.rule.shortWindowMin)}`;
+    if (long > limit && short > limit)
+      this.transition(b, 'ALARM', `Both windows above ${limit}×: ${words}`, now);
+    else this.transition(b, 'OK', `${words} (alarm needs both above ${limit}×)`, now);
+  }
+
+  /** Share (0–1) of an SLO's requests in `[from, to)` that were bad; 0 without requests. */
+  private badShare(slo: SloDefinition, from: number, to: number): number {
+    const sli = slo.sli;
+    if (sli.kind === 'errorRatio') {
+      const total = sum(this.values(sli.total, from, to));
+      return total > 0 ? sum(this.values(sli.bad, from, to)) / total : 0;
+    }
+    const latencies = this.values(sli.latency, from, to);
+    return latencies.length ? latencies.filter((v) => v > sli.thresholdMs).length / latencies.length : 0;
+  }
+
+  private transition(s: Slot | BurnSlot, to: AlarmStateValue, reason: string, at: number): void {
     s.reason = reason;
     if (s.state === to) return;
-    this.transitions.push({ alarm: s.def.name, from: s.state, to, at: new Date(at).toISOString(), reason });
+    const alarm = 'def' in s ? s.def.name : s.name;
+    this.transitions.push({ alarm, from: s.state, to, at: new Date(at).toISOString(), reason });
     if (this.transitions.length > 500) this.transitions.splice(0, this.transitions.length - 500);
     s.state = to;
     s.since = at;

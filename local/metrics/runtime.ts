@@ -1,4 +1,5 @@
 import { alarmDefinitions } from '../../lib/config/alarms';
+import { sloDefinitions } from '../../lib/config/slos';
 import type { StageConfig } from '../../lib/config/stages';
 import type { ControlHandler } from '../control/router';
 import { tapEmf } from './emf-tap';
@@ -19,14 +20,20 @@ export interface LocalMetrics {
 
 /**
  * Starts collecting: the EMF lines the handlers of this process write to stdout and the access-log lines handed to
- * `observeAccessLog` go into one {@link MetricStore}; the stage's alarm definitions are evaluated over it on a timer.
+ * `observeAccessLog` go into one {@link MetricStore}; the stage's alarm definitions and SLO burn-rate composites are
+ * evaluated over it on a timer.
  * `LOCAL_ALARM_TIME_SCALE` sets the initial time scale (default 1); `LOCAL_EMF_ECHO=1` also prints the EMF lines.
  * @throws {RangeError} `LOCAL_ALARM_TIME_SCALE` out of 1–3600
  */
 export function startLocalMetrics(stage: StageConfig, env: NodeJS.ProcessEnv): LocalMetrics {
   const store = new MetricStore();
   const scale = env.LOCAL_ALARM_TIME_SCALE ? Number(env.LOCAL_ALARM_TIME_SCALE) : 1;
-  const evaluator = new AlarmEvaluator({ definitions: alarmDefinitions(stage), store, timeScale: scale });
+  const evaluator = new AlarmEvaluator({
+    definitions: alarmDefinitions(stage),
+    slos: sloDefinitions(stage),
+    store,
+    timeScale: scale,
+  });
   const untap = tapEmf((line) => store.addEmfLine(line), { echo: env.LOCAL_EMF_ECHO === '1' });
   evaluator.start();
   return {

@@ -3,7 +3,7 @@ import type { Statistic } from '../../lib/config/alarms';
 /**
  * One CloudWatch statistic over the values of a period; `undefined` when there are none (missing data).
  * Percentiles (`pNN`, `pNN.N`) use the nearest rank of the sorted values (CloudWatch estimates them; on the small
- * samples of the local stack the nearest rank is exact).
+ * samples of the local stack the nearest rank is exact); a percentile rank `PR(:N)` is the percent of values ≤ N.
  * @throws {Error} an unknown statistic name
  */
 export function statistic(values: readonly number[], stat: Statistic): number | undefined {
@@ -19,8 +19,11 @@ export function statistic(values: readonly number[], stat: Statistic): number | 
       return Math.max(...values);
     case 'Minimum':
       return Math.min(...values);
-    default:
+    default: {
+      const rank = /^PR\(:(-?\d+(?:\.\d+)?)\)$/.exec(stat);
+      if (rank) return (100 * values.filter((v) => v <= Number(rank[1])).length) / values.length;
       return percentile(values, percentileOf(stat));
+    }
   }
 }
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type AlarmDefinition, alarmDefinitions } from '../../../lib/config/alarms';
+import { sloDefinitions } from '../../../lib/config/slos';
 import { getStageConfig } from '../../../lib/config/stages';
 import { AlarmEvaluator, type AlarmStateValue } from '../../../local/metrics/evaluator';
+import { statistic } from '../../../local/metrics/statistics';
 import { MetricStore } from '../../../local/metrics/store';
 
 const dev = getStageConfig('dev');
@@ -13,10 +15,10 @@ const def = (name: string): AlarmDefinition => {
 };
 
 /** A store and evaluator on a hand-moved clock (epoch ms). */
-function rig(definitions: AlarmDefinition[], timeScale = 1) {
+function rig(definitions: AlarmDefinition[], timeScale = 1, slos: ReturnType<typeof sloDefinitions> = []) {
   let now = 1_700_000_000_000;
   const store = new MetricStore({ clock: () => now });
-  const ev = new AlarmEvaluator({ definitions, store, timeScale });
+  const ev = new AlarmEvaluator({ definitions, store, timeScale, slos });
   return {
     store,
     ev,
@@ -238,5 +240,54 @@ describe('local alarm evaluator (same definitions as CloudWatch, injected clock)
     const r = rig([odd]);
     r.advance(600_000);
     expect(r.state('Odd')).toBe('UNSUPPORTED');
+  });
+
+  it('percentile rank PR(:N) is the percent of values at or below N', () => {
+    expect(statistic([100, 200, 300, 400], 'PR(:250)')).toBe(50);
+    expect(statistic([100, 200], 'PR(:200)')).toBe(100);
+    expect(statistic([], 'PR(:200)')).toBeUndefined();
+    expect(() => statistic([1], 'p0' as never)).toThrow(/unknown statistic/);
+  });
+
+  it('SLO burn rate: the composite alarms only when both sliding windows burn above the rule, and clears with the short one', () => {
+    const [availability] = sloDefinitions(dev); // dev: 99 % → budget 1 %, Fast rule 14.4× = 14.4 % bad
+    const r = rig([], 1, [availability!]);
+    const fast = 'SloAvailabilityFastBurn';
+    const minute = (ok: number, bad: number) => {
+      for (let i = 0; i < ok; i++) r.request({});
+      for (let i = 0; i < bad; i++) r.request({ status: '502' });
+      return r.advance(60_000);
+    };
+    for (let i = 0; i < 55; i++) minute(100, 0); // 55 healthy minutes fill most of the 1 h window
+    expect(r.state(fast)).toBe('OK');
+    minute(70, 30); // 5m: 30/500 = 6 % (6×); 1h: 30/5600 (0.5×)
+    expect(r.state(fast)).toBe('OK');
+    for (let i = 0; i < 4; i++) minute(0, 100); // 5m: 430/500 bad (86×); 1h: 430/6000 = 7.2 % (7.2×)
+    expect(r.state(fast)).toBe('OK'); // the long window is below 14.4×
+    expect(r.state('SloAvailabilityMediumBurn')).toBe('ALARM'); // 6× over 6 h (here: since the origin) and 30 min
+    for (let i = 0; i < 8; i++) minute(0, 100);
+    expect(r.state(fast)).toBe('ALARM');
+    const status = r.ev.statuses().find((x) => x.name === fast);
+    expect(status).toMatchObject({
+      kind: 'burn-rate',
+      threshold: 14.4,
+      runbook: 'docs/runbooks.md#slo-availability-burn',
+    });
+    expect(status?.windows?.short.label).toBe('5m');
+    for (let i = 0; i < 5; i++) minute(100, 0);
+    expect(r.state(fast)).toBe('OK'); // 5 healthy minutes: the short window is clean again
+  });
+
+  it('SLO latency burn reads the share of requests slower than the threshold; windows scale with the time scale', () => {
+    const [, latency] = sloDefinitions(dev);
+    const r = rig([], 720, [latency!]); // 1 h → 5 s, 5 min → 0.417 s
+    const fast = r.ev.statuses().find((x) => x.name === 'SloLatencyFastBurn');
+    expect(fast?.windows?.long.effectiveMs).toBe(5_000);
+    for (let i = 0; i < 10; i++) r.request({ latency: String(dev.alarms.p99LatencyMs + 1) });
+    r.advance(100);
+    expect(r.state('SloLatencyFastBurn')).toBe('ALARM');
+    for (let i = 0; i < 10; i++) r.request({ latency: '5' });
+    r.advance(500); // the slow requests left the short window
+    expect(r.state('SloLatencyFastBurn')).toBe('OK');
   });
 });

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drillCatalog } from '../../../local/drill/catalog';
+import { runDrill } from '../../../local/drill/drill';
+import type { TrafficTarget } from '../../../local/drill/traffic';
+import { startTestStack, type TestStack } from './stack-harness';
+
+let t: TestStack;
+let target: TrafficTarget;
+const entry = (name: string) => {
+  const e = drillCatalog(t.stack.config.stageConfig).find((x) => x.name === name);
+  if (!e) throw new Error(name);
+  return e;
+};
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  t = await startTestStack('memory');
+  const auth0 = t.stack.config.stageConfig.auth0;
+  target = {
+    url: t.url,
+    devKey: t.stack.devKey,
+    claimsNamespace: auth0.claimsNamespace,
+    audience: auth0.audience,
+  };
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('npm run drill: alarms provoked on the local stack enter ALARM with their runbook and recover', () => {
+  it.each(['AuthFailures', 'UnhandledErrors', 'SloAvailabilityFastBurn'])('%s', async (name) => {
+    const lines: string[] = [];
+    const r = await runDrill({ entry: entry(name), target, print: (l) => lines.push(l) });
+    expect(r).toMatchObject({ alarm: name, reached_alarm: true, recovered: true, passed: true });
+    expect(r.seconds_to_alarm).toBeGreaterThan(0);
+    expect(r.seconds).toBeLessThan(20);
+    expect(lines.join('\n')).toMatch(/ALARM {2}.*\n\s+runbook: docs\/runbooks\.md#[a-z-]+/);
+    // The stack is left as found: no fault, time scale back to 1, flags unchanged.
+    expect((await t.call('GET', '/_local/faults')).json?.active).toEqual([]);
+    expect((await t.call('GET', '/_local/alarms')).json?.timeScale).toBe(1);
+  });
+
+  it("the alarm history of the stack shows each drill's transitions", async () => {
+    const history = (await t.call('GET', '/_local/alarms')).json?.history as { alarm: string; to: string }[];
+    for (const name of ['AuthFailures', 'UnhandledErrors', 'SloAvailabilityFastBurn']) {
+      const states = history.filter((h) => h.alarm === name).map((h) => h.to);
+      expect(states).toEqual(expect.arrayContaining(['ALARM', 'OK']));
+    }
+  });
+});
