@@ -39,14 +39,26 @@ export type MetricRef =
       readonly route?: { readonly method: string; readonly path: string };
     };
 
+/** One metric under one statistic. Missing when the metric has no data point in the period. */
+export interface MetricSignal {
+  readonly kind: 'metric';
+  readonly metric: MetricRef;
+  readonly statistic: Statistic;
+}
+
+/** `100 × Sum(numerator) / Sum(denominator)` (percent); 0 when the denominator is 0, missing when it has no data. */
+export interface PercentSignal {
+  readonly kind: 'percent';
+  readonly numerator: MetricRef;
+  readonly denominator: MetricRef;
+}
+
 /** What is compared with the threshold, per period. */
 export type AlarmSignal =
-  /** One metric under one statistic. Missing when the metric has no data point in the period. */
-  | { readonly kind: 'metric'; readonly metric: MetricRef; readonly statistic: Statistic }
+  | MetricSignal
   /** Sum of several metrics' `Sum`s (absent ones count 0); missing only when none has data. */
   | { readonly kind: 'sum'; readonly metrics: readonly MetricRef[] }
-  /** `100 × Sum(numerator) / Sum(denominator)` (percent); 0 when the denominator is 0, missing when it has no data. */
-  | { readonly kind: 'percent'; readonly numerator: MetricRef; readonly denominator: MetricRef }
+  | PercentSignal
   /**
    * Telemetry gap: 1 when `traffic` (Sum) reached `minTraffic` in the period while every `expected` metric stayed
    * at 0 or absent, else 0 — never missing (monitoring that went blind is an incident too).
@@ -56,13 +68,29 @@ export type AlarmSignal =
       readonly traffic: MetricRef;
       readonly minTraffic: number;
       readonly expected: readonly MetricRef[];
-    };
+    }
+  /**
+   * Anomaly: the value of `of` compared with CloudWatch's anomaly-detection band of that same series
+   * (`ANOMALY_DETECTION_BAND(of, threshold)`): the definition's `threshold` is the band width in standard deviations
+   * and its comparison one of the band comparisons. The model learns the series' own daily and weekly pattern
+   * (trained on up to two weeks of history; until then the band is wide).
+   */
+  | { readonly kind: 'anomaly'; readonly of: MetricSignal | PercentSignal };
 
 /** How periods without data count (CloudWatch `TreatMissingData`). */
 export type MissingData = 'notBreaching' | 'breaching' | 'missing' | 'ignore';
 
-/** Comparison of the signal with the threshold (CloudWatch `ComparisonOperator`, static thresholds). */
-export type Comparison = 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold';
+/** Comparison of the signal with a static threshold (CloudWatch `ComparisonOperator`). */
+export type StaticComparison = 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold';
+
+/** Comparison of an `anomaly` signal with its band (CloudWatch's anomaly-detection operators). */
+export type BandComparison =
+  | 'GreaterThanUpperThreshold'
+  | 'LessThanLowerThreshold'
+  | 'LessThanLowerOrGreaterThanUpperThreshold';
+
+/** Comparison of the signal with the threshold: static, or with the anomaly band for `anomaly` signals. */
+export type Comparison = StaticComparison | BandComparison;
 
 /**
  * Faults the local stack can inject (`PUT /_local/faults`, docs/local.md; never part of a Lambda bundle), with what
@@ -126,7 +154,9 @@ export interface AlarmDefinition {
   readonly signal: AlarmSignal;
   /** Period, seconds (60 or a multiple). */
   readonly periodSec: number;
+  /** A static comparison, or a band comparison for `anomaly` signals. */
   readonly comparison: Comparison;
+  /** Static threshold, in the signal's unit; for `anomaly` signals the band width in standard deviations. */
   readonly threshold: number;
   /** Periods looked at ("N"). */
   readonly evaluationPeriods: number;
@@ -185,6 +215,38 @@ function metricsGapAlarm(minRequests: number, g: MetricsGapSpec): AlarmDefinitio
   };
 }
 
+/**
+ * An anomaly alarm: `signal` per 5 minutes outside CloudWatch's anomaly band of `bandStdDevs` standard deviations, 3
+ * periods running (15 minutes; a single odd period is noise). A ticket: the static alarms page for hard limits.
+ */
+function anomalyAlarm(
+  name: string,
+  summary: string,
+  of: MetricSignal | PercentSignal,
+  comparison: BandComparison,
+  bandStdDevs: number,
+): AlarmDefinition {
+  return {
+    name,
+    summary,
+    runbook: 'request-and-error-rate-anomalies',
+    signal: { kind: 'anomaly', of },
+    periodSec: 300,
+    comparison,
+    threshold: bandStdDevs,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 3,
+    treatMissingData: 'notBreaching',
+    severity: 'ticket',
+    drill: {
+      reason:
+        "CloudWatch's anomaly model learns from up to two weeks of the metric's history, which the local stack " +
+        'does not have; the band expression, width and comparison are asserted on every stage template ' +
+        '(test/infra/monitoring.test.ts).',
+    },
+  };
+}
+
 /** The route the edge proxy serves (its requests are the traffic `UpstreamMetricsMissing` compares with). */
 export const UPSTREAM_ROUTE = { method: 'ANY', path: '/v1/market/{proxy+}' } as const;
 
@@ -206,6 +268,8 @@ export const UPSTREAM_ERROR_METRICS = [
  * - `UpstreamErrors`: edge-proxy upstream failures > `upstreamErrorsPerMinute` per minute, 3 minutes running;
  * - `UnhandledErrors`: `UnhandledError` > `unhandledErrorsPer5Min` in 5 minutes;
  * - `AdminPolicyBumpFailed`: a saved limits change the limiters did not pick up (any, 5 minutes);
+ * - `RequestCountAnomaly`, `Api4xxRateAnomaly`, `Api5xxRateAnomaly`: requests per 5 minutes outside, 4XX/5XX share
+ *   above, their anomaly band (`anomalyBandStdDevs`) for 15 minutes;
  * - `LimiterMetricsMissing`, `UpstreamMetricsMissing`: traffic without the metrics a flag gates (telemetry gaps).
  */
 export function alarmDefinitions(config: StageConfig): AlarmDefinition[] {
@@ -345,6 +409,27 @@ export function alarmDefinitions(config: StageConfig): AlarmDefinition[] {
       severity: 'page',
       drill: { fault: { kind: 'redis-frozen' }, traffic: 'admin-limits', ratePerSec: 1 },
     },
+    anomalyAlarm(
+      'RequestCountAnomaly',
+      'API requests per 5 minutes outside their expected band (a traffic spike or drop)',
+      { kind: 'metric', metric: api('Count'), statistic: 'Sum' },
+      'LessThanLowerOrGreaterThanUpperThreshold',
+      a.anomalyBandStdDevs,
+    ),
+    anomalyAlarm(
+      'Api4xxRateAnomaly',
+      '4XX share of requests above its expected band',
+      { kind: 'percent', numerator: api('4XXError'), denominator: api('Count') },
+      'GreaterThanUpperThreshold',
+      a.anomalyBandStdDevs,
+    ),
+    anomalyAlarm(
+      'Api5xxRateAnomaly',
+      '5XX share of requests above its expected band',
+      { kind: 'percent', numerator: api('5XXError'), denominator: api('Count') },
+      'GreaterThanUpperThreshold',
+      a.anomalyBandStdDevs,
+    ),
     metricsGapAlarm(a.metricsGapMinRequests, {
       name: 'LimiterMetricsMissing',
       what: 'API traffic',

@@ -153,6 +153,8 @@ export const stageConfigSchema = z
          * (`LimiterMetricsMissing`, `UpstreamMetricsMissing`) count as an incident rather than a quiet stage.
          */
         metricsGapMinRequests: z.number().int().positive(),
+        /** Width of the anomaly-detection band of the request-count and 4XX/5XX-rate anomaly alarms, standard deviations. */
+        anomalyBandStdDevs: z.number().positive().max(10),
       })
       .strict(),
     /**
@@ -274,6 +276,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       upstreamErrorsPerMinute: 50,
       unhandledErrorsPer5Min: 5,
       metricsGapMinRequests: 20,
+      anomalyBandStdDevs: 4,
     },
     slo: { windowDays: 30, availabilityPercent: 99, latencyPercent: 99 },
     notifications: { emails: ['platform-dev-alerts@marketedge.io'] },
@@ -331,6 +334,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       upstreamErrorsPerMinute: 20,
       unhandledErrorsPer5Min: 0,
       metricsGapMinRequests: 20,
+      anomalyBandStdDevs: 3,
     },
     slo: { windowDays: 30, availabilityPercent: 99.5, latencyPercent: 99 },
     notifications: {
@@ -391,6 +395,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       upstreamErrorsPerMinute: 20,
       unhandledErrorsPer5Min: 0,
       metricsGapMinRequests: 50,
+      anomalyBandStdDevs: 3,
     },
     slo: { windowDays: 30, availabilityPercent: 99.9, latencyPercent: 99 },
     notifications: {

@@ -18,6 +18,10 @@ const COMPARISON: Record<AlarmDefinition['comparison'], cw.ComparisonOperator> =
   GreaterThanThreshold: cw.ComparisonOperator.GREATER_THAN_THRESHOLD,
   GreaterThanOrEqualToThreshold: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
   LessThanThreshold: cw.ComparisonOperator.LESS_THAN_THRESHOLD,
+  GreaterThanUpperThreshold: cw.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
+  LessThanLowerThreshold: cw.ComparisonOperator.LESS_THAN_LOWER_THRESHOLD,
+  LessThanLowerOrGreaterThanUpperThreshold:
+    cw.ComparisonOperator.LESS_THAN_LOWER_OR_GREATER_THAN_UPPER_THRESHOLD,
 };
 
 /** The alarm description: summary, severity, drill, runbook link (`Runbook: docs/runbooks.md#<anchor>`). */
@@ -35,17 +39,20 @@ export function alarmDescription(def: AlarmDefinition): string {
  */
 export function buildAlarms(scope: Construct, target: MonitoringTarget): cw.Alarm[] {
   const metrics = new MetricFactory(target);
-  return alarmDefinitions(target.config).map(
-    (def) =>
-      new cw.Alarm(scope, def.name, {
-        alarmName: alarmName(target.config.name, def.name),
-        alarmDescription: alarmDescription(def),
-        metric: metrics.signalMetric(def.signal, Duration.seconds(def.periodSec), def.name),
-        threshold: def.threshold,
-        comparisonOperator: COMPARISON[def.comparison],
-        evaluationPeriods: def.evaluationPeriods,
-        datapointsToAlarm: def.datapointsToAlarm,
-        treatMissingData: MISSING[def.treatMissingData],
-      }),
-  );
+  return alarmDefinitions(target.config).map((def) => {
+    const common = {
+      alarmName: alarmName(target.config.name, def.name),
+      alarmDescription: alarmDescription(def),
+      metric: metrics.signalMetric(def.signal, Duration.seconds(def.periodSec), def.name),
+      comparisonOperator: COMPARISON[def.comparison],
+      evaluationPeriods: def.evaluationPeriods,
+      datapointsToAlarm: def.datapointsToAlarm,
+      treatMissingData: MISSING[def.treatMissingData],
+    };
+    // Anomaly signals: the threshold is the band width (ANOMALY_DETECTION_BAND(signal, stdDevs), ThresholdMetricId).
+    if (def.signal.kind === 'anomaly') {
+      return new cw.AnomalyDetectionAlarm(scope, def.name, { ...common, stdDevs: def.threshold });
+    }
+    return new cw.Alarm(scope, def.name, { ...common, threshold: def.threshold });
+  });
 }

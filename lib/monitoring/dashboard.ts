@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { ROUTES, routeKey } from '../config';
-import { UPSTREAM_ERROR_METRICS } from '../config/alarms';
+import { alarmDefinitions, UPSTREAM_ERROR_METRICS } from '../config/alarms';
 import { METRIC, RATE_LIMIT_METRICS } from '../config/metrics';
 import { RUNBOOK_PATH } from './alarms';
 import { apmWidgets } from './apm-widgets';
@@ -11,7 +11,7 @@ import { sloWidgets } from './slo-widgets';
 
 /**
  * Dashboard widgets of a stage, top to bottom: stage header; alarm status; SLOs (error budget remaining, SLI, burn
- * rate); API totals (requests, 4XX, 5XX, p50/p99 latency);
+ * rate); API totals (requests, 4XX, 5XX, p50/p99 latency); request count and 4XX/5XX share with their anomaly bands;
  * limiter outcomes (`RateLimit*`) and `AuthFailure`; denials by route; upstream (edge proxy) latency p50/p99 and
  * failures; errors and security signals (`UnhandledError`, `IdentityHeaderSpoofAttempt`, `AdminAccessDenied`,
  * `AdminPolicyBumpFailed`); business (`ReportCreated`, `ReportDeleted`); one row per route of the route table
@@ -61,6 +61,7 @@ export function dashboardWidgets(metrics: MetricFactory, alarms: readonly cw.IAl
       width: 12,
     }),
   ]);
+  rows.push(anomalyWidgets(metrics));
   rows.push([
     new cw.GraphWidget({
       title: 'Rate limiter decisions per minute',
@@ -152,6 +153,35 @@ export function dashboardWidgets(metrics: MetricFactory, alarms: readonly cw.IAl
   // APM: dependency latency per operation and Lambda Insights (apm-widgets.ts).
   rows.push(...apmWidgets(metrics));
   return rows;
+}
+
+/**
+ * One graph per anomaly alarm of the catalog (`RequestCountAnomaly`, `Api4xxRateAnomaly`, `Api5xxRateAnomaly`): the
+ * alarm's 5-minute series with its anomaly-detection band (the band width of the alarm).
+ */
+export function anomalyWidgets(metrics: MetricFactory): cw.IWidget[] {
+  const defs = alarmDefinitions(metrics.target.config);
+  return defs.flatMap((def) => {
+    if (def.signal.kind !== 'anomaly') return [];
+    const period = Duration.seconds(def.periodSec);
+    const series = metrics.signalMetric(def.signal, period, def.name);
+    return [
+      new cw.GraphWidget({
+        title: `${def.name}: ${def.summary}`,
+        left: [
+          series,
+          cw.Metric.anomalyDetectionFor({
+            metric: series,
+            stdDevs: def.threshold,
+            label: `expected band (${def.threshold} σ)`,
+            period,
+          }),
+        ],
+        width: 8,
+        height: 6,
+      }),
+    ];
+  });
 }
 
 /** Builds the stage dashboard `MarketEdge-<stage>` from {@link dashboardWidgets}, with the stage's alarms on top. */

@@ -149,14 +149,14 @@ export class MetricFactory {
    * `period`: a plain metric, or `FILL(…, 0)` sums across emitting services, a percentage, or a telemetry-gap flag.
    * @throws {Error} a non-additive statistic (percentile, average) over a metric with several emitters
    */
-  signalMetric(signal: AlarmSignal, period: Duration, label: string): cw.IMetric {
+  signalMetric(signal: AlarmSignal, period: Duration, label: string, idPrefix = 'm'): cw.IMetric {
     const using: Record<string, cw.IMetric> = {};
     let n = 0;
     const sumOf = (refs: readonly MetricRef[], statistic: Statistic): string => {
       const terms: string[] = [];
       for (const ref of refs) {
         for (const m of this.leavesOf(ref, statistic, period)) {
-          const id = `m${n++}`;
+          const id = `${idPrefix}${n++}`;
           using[id] = m;
           terms.push(`FILL(${id}, 0)`);
         }
@@ -194,6 +194,9 @@ export class MetricFactory {
           label,
         });
       }
+      case 'anomaly':
+        // The band is added by the alarm (ANOMALY_DETECTION_BAND over this series, which takes the id `m0`).
+        return this.signalMetric(signal.of, period, label, 'a');
       case 'gap': {
         const traffic = sumOf([signal.traffic], 'Sum');
         const expected = sumOf(signal.expected, 'SampleCount');

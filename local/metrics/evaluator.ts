@@ -450,6 +450,10 @@ const COMPARISON_WORDS: Record<Comparison, string> = {
   GreaterThanThreshold: 'were greater than',
   GreaterThanOrEqualToThreshold: 'were greater than or equal to',
   LessThanThreshold: 'were less than',
+  // Band comparisons belong to `anomaly` signals, which are UNSUPPORTED here (no anomaly model locally).
+  GreaterThanUpperThreshold: 'were above the anomaly band of',
+  LessThanLowerThreshold: 'were below the anomaly band of',
+  LessThanLowerOrGreaterThanUpperThreshold: 'were outside the anomaly band of',
 };
 
 function compare(v: number, c: Comparison, threshold: number): boolean {
@@ -460,6 +464,8 @@ function compare(v: number, c: Comparison, threshold: number): boolean {
       return v >= threshold;
     case 'LessThanThreshold':
       return v < threshold;
+    default:
+      throw new Error(`${c} compares with an anomaly band, which the local evaluator does not model`);
   }
 }
 

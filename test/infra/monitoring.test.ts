@@ -83,7 +83,17 @@ describe.each(STAGE_NAMES)('monitoring — %s', (stage) => {
     );
     for (const d of defs) {
       const a = byName.get(alarmName(stage, d.name)) ?? {};
-      expect(a.Threshold, d.name).toBe(d.threshold);
+      expect(a.ComparisonOperator, d.name).toBe(d.comparison);
+      if (d.signal.kind === 'anomaly') {
+        // Band alarms: the threshold is the ANOMALY_DETECTION_BAND query, of width `threshold` σ.
+        expect(a.Threshold, d.name).toBeUndefined();
+        const band = (a.Metrics as Array<{ Id: string; Expression?: string }>).find(
+          (q) => q.Id === a.ThresholdMetricId,
+        );
+        expect(band?.Expression, d.name).toBe(`ANOMALY_DETECTION_BAND(m0, ${d.threshold})`);
+      } else {
+        expect(a.Threshold, d.name).toBe(d.threshold);
+      }
       expect(a.EvaluationPeriods, d.name).toBe(d.evaluationPeriods);
       expect(a.DatapointsToAlarm, d.name).toBe(d.datapointsToAlarm);
       expect(a.TreatMissingData, d.name).toBe(d.treatMissingData);
@@ -176,6 +186,49 @@ describe.each(STAGE_NAMES)('monitoring — %s', (stage) => {
         }
       }
     }
+  });
+
+  it('has anomaly-band alarms on request count (both ways) and on the 4XX and 5XX share (upwards)', () => {
+    const byName = new Map(alarms().map((a) => [String(a.AlarmName), a]));
+    const cases = [
+      ['RequestCountAnomaly', 'LessThanLowerOrGreaterThanUpperThreshold', /^Count$/, undefined],
+      [
+        'Api4xxRateAnomaly',
+        'GreaterThanUpperThreshold',
+        /^(4XXError|Count)$/,
+        '100 * FILL(a0, 0) / FILL(a1, 0)',
+      ],
+      [
+        'Api5xxRateAnomaly',
+        'GreaterThanUpperThreshold',
+        /^(5XXError|Count)$/,
+        '100 * FILL(a0, 0) / FILL(a1, 0)',
+      ],
+    ] as const;
+    for (const [name, op, metricNames, ratio] of cases) {
+      const a = byName.get(alarmName(stage, name));
+      expect(a?.ComparisonOperator, name).toBe(op);
+      const queries = (a?.Metrics ?? []) as Array<{
+        Id: string;
+        Expression?: string;
+        MetricStat?: { Metric: { Namespace: string; MetricName: string }; Period: number };
+      }>;
+      expect(queries.find((q) => q.Id === a?.ThresholdMetricId)?.Expression).toBe(
+        `ANOMALY_DETECTION_BAND(m0, ${config.alarms.anomalyBandStdDevs})`,
+      );
+      const stats = queries.flatMap((q) => (q.MetricStat ? [q.MetricStat] : []));
+      expect(stats.length, name).toBeGreaterThan(0);
+      for (const st of stats) {
+        expect(st.Metric.Namespace).toBe('AWS/ApiGateway');
+        expect(st.Metric.MetricName).toMatch(metricNames);
+        expect(st.Period).toBe(300);
+      }
+      if (ratio) expect(queries.find((q) => q.Id === 'm0')?.Expression).toContain(ratio);
+    }
+    const body = flatten(
+      Object.values(resourcesOf(template(), 'AWS::CloudWatch::Dashboard'))[0]?.Properties?.DashboardBody,
+    );
+    expect(body.match(/ANOMALY_DETECTION_BAND\(m0, /g)?.length).toBe(cases.length);
   });
 
   it('shows error budget remaining, the SLI and the burn rate of every SLO on the dashboard', () => {
