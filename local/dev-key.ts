@@ -1,4 +1,4 @@
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   type CryptoKey,
@@ -8,7 +8,7 @@ import {
   importJWK,
   type JWK,
 } from 'jose';
-import { repoRoot } from './paths';
+import { createFileOnce, repoRoot } from './paths';
 
 /** Signing algorithm of the local issuer (Auth0's default for APIs). */
 export const DEV_KEY_ALG = 'RS256';
@@ -40,18 +40,9 @@ export function localStateDir(env: NodeJS.ProcessEnv = process.env): string {
 export async function loadOrCreateDevKey(dir: string = localStateDir()): Promise<DevKey> {
   const file = join(dir, 'dev-signing-key.json');
   if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const { privateKey } = await generateKeyPair(DEV_KEY_ALG, { modulusLength: 2048, extractable: true });
-    const jwk = await exportJWK(privateKey);
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(jwk), { mode: 0o600 });
-    try {
-      linkSync(tmp, file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    } finally {
-      unlinkSync(tmp);
-    }
+    const created = JSON.stringify(await exportJWK(privateKey));
+    createFileOnce(file, () => created);
   }
   const jwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
   if (jwk.kty !== 'RSA' || !jwk.d)

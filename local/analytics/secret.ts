@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertSecret } from '../../lambdas/shared/analytics/hash';
 import { SETTINGS } from '../../lib/config/settings';
 import { localStateDir } from '../dev-key';
+import { createFileOnce } from '../paths';
 
 /**
  * The local analytics hashing secret (the stand-in for the stage secret in Secrets Manager):
@@ -15,17 +16,6 @@ export function loadOrCreateLocalSecret(env: NodeJS.ProcessEnv = process.env): s
   if (inline) return assertSecret(inline);
   const dir = localStateDir(env);
   const file = join(dir, 'analytics-hash-secret');
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, randomBytes(32).toString('hex'), { mode: 0o600 });
-    try {
-      linkSync(tmp, file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    } finally {
-      unlinkSync(tmp);
-    }
-  }
+  createFileOnce(file, () => randomBytes(32).toString('hex'));
   return assertSecret(readFileSync(file, 'utf8').trim());
 }

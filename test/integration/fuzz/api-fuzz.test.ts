@@ -112,6 +112,11 @@ describe("the local gateway's own rejections follow the contract", () => {
   it('oversized headers → 431, unknown method → 405, malformed HTTP → 400, body over 6 MB → 413', async () => {
     const big = problemOf(await raw(`GET /v1/me HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}`));
     expect([big.status, big.p.status]).toEqual([431, 431]);
+    // HEAD: the same status and headers, no body (the fuzz suite found one sent: "data after Connection: close").
+    const headReply = await raw(`HEAD /v1/me?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x`);
+    expect(headReply).toMatch(/^HTTP\/1\.1 431 /);
+    expect(headReply.toLowerCase()).toContain('content-type: application/problem+json');
+    expect(headReply.split('\r\n\r\n')[1]).toBe('');
     const method = problemOf(await raw('FOO /v1/me HTTP/1.1\r\nHost: x'));
     expect([method.status, method.p.status]).toEqual([405, 405]);
     const junk = problemOf(await raw('GET /v1/me HTTP/1.1\r\nHost: x\r\nBad Header Name: y'));

@@ -108,6 +108,11 @@ describe('platform: one tenant', () => {
     await waitFor(() => expect(db.tenants.get('acme')?.status).toBe('suspended'));
     expect(await screen.findByRole('button', { name: 'Reactivate tenant' })).toBeVisible();
     const brand = screen.getByRole('form', { name: 'Branding' });
+    // No display-name override: the field is empty and says the tenant's name is shown instead.
+    const tenantName = db.tenants.get('acme')?.name ?? '';
+    expect(tenantName).not.toBe('');
+    expect(within(brand).getByLabelText('Display name')).toHaveAttribute('placeholder', tenantName);
+    expect(within(brand).getByLabelText('Display name')).toHaveAccessibleDescription(new RegExp(tenantName));
     await user.type(within(brand).getByLabelText('Primary colour'), 'red');
     await user.click(within(brand).getByRole('button', { name: 'Save branding' }));
     await waitFor(() =>

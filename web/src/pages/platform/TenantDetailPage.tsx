@@ -62,8 +62,13 @@ function Overview({ tenant, etag }: { tenant: Tenant; etag: string | undefined }
       </form>
       <form className="form" aria-label="Branding" onSubmit={saveBrand} noValidate>
         <h3>Branding</h3>
-        <Field label="Display name" error={err?.fieldError('branding.displayName')}>
+        <Field
+          label="Display name"
+          hint={`Shown in the console header; empty = the tenant name (${tenant.name})`}
+          error={err?.fieldError('branding.displayName')}
+        >
           <input
+            placeholder={tenant.name}
             value={brand.displayName}
             onChange={(e) => setBrand({ ...brand, displayName: e.target.value })}
           />
