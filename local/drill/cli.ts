@@ -11,6 +11,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { SETTINGS, settingOrDefault } from '../../lib/config/settings';
 import { isStageName } from '../../lib/config/stage-names';
 import { getStageConfig } from '../../lib/config/stages';
 import { loadOrCreateDevKey } from '../dev-key';
@@ -45,7 +46,7 @@ async function main(): Promise<number> {
       stage: { type: 'string' },
     },
   });
-  const stageName = values.stage ?? process.env.STAGE ?? 'dev';
+  const stageName = values.stage ?? settingOrDefault(process.env, SETTINGS.stage);
   if (!isStageName(stageName)) throw new Usage(`unknown stage ${stageName}`);
   const catalog = drillCatalog(getStageConfig(stageName));
   if (values.list) {
@@ -78,8 +79,8 @@ async function main(): Promise<number> {
       audience: stage.auth0.audience,
     };
   } else {
-    process.env.STAGE = stageName;
-    process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+    process.env[SETTINGS.stage.name] = stageName;
+    process.env[SETTINGS.logLevel.name] ??= 'SILENT';
     const { startStack } = await import('../stack');
     const stack = await startStack({ port: 0, accessLog: () => undefined, onError: () => undefined });
     url = stack.url;
