@@ -1,6 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { CONSOLE_BASE_PATH, CONSOLE_SCOPE, LOCAL_CONSOLE_CLIENT_ID } from '../lib/config/console';
+import {
+  CONSOLE_BASE_PATH,
+  CONSOLE_SCOPE,
+  LOCAL_CONSOLE_CLIENT_ID,
+  LOCAL_OPERATIONS_PATH,
+} from '../lib/config/console';
 import { createConsoleServer } from './console-server';
 import type { DevKey } from './dev-key';
 import { type DemoUser, LocalLoginServer } from './oidc-login';
@@ -63,6 +68,7 @@ export function consoleFrontDoor(w: ConsoleWiring): (req: IncomingMessage, res: 
       clientId: LOCAL_CONSOLE_CLIENT_ID,
       audience: w.audience,
       scope: CONSOLE_SCOPE,
+      operationsPath: LOCAL_OPERATIONS_PATH,
     },
   });
 }

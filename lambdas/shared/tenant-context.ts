@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { isRole, type Role } from '../../lib/config/roles';
+import { isRole, type Role, type UserType, userTypeOf } from '../../lib/config/roles';
 import { isTier, type Tier } from '../../lib/config/tier-names';
 
 /**
@@ -17,6 +17,8 @@ export interface AuthorizerContext {
   tier: Tier;
   vertical: string;
   principalType: 'user' | 'service';
+  /** `user`, `service` or `admin` (`userTypeOf`): the access log's `userType`, for per-user-type views. */
+  userType: UserType;
   /** API Gateway API key id of the tenant (never the key value). */
   apiKeyId: string;
 }
@@ -42,6 +44,7 @@ export function toAuthorizerContext(ctx: TenantContext, apiKeyId: string): Autho
     tier: ctx.tier,
     vertical: ctx.vertical,
     principalType: ctx.principalType,
+    userType: userTypeOf(ctx.principalType, ctx.roles),
     apiKeyId,
   };
 }

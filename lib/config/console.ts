@@ -20,6 +20,11 @@ export const consoleRuntimeConfigSchema = z
     audience: z.string().min(1),
     /** OAuth scopes requested at sign-in. */
     scope: z.string().min(1),
+    /**
+     * Path under `apiUrl` of the operations summary the Operations page charts (the local stack's metric store:
+     * `/_local/operations`). Absent on deployed stages, whose operations views are the CloudWatch dashboard.
+     */
+    operationsPath: z.string().startsWith('/').optional(),
   })
   .strict();
 
@@ -38,6 +43,9 @@ export const CONSOLE_TEST_ONLY_FILES: readonly string[] = ['gallery.html'];
 
 /** Scopes the console requests: OpenID Connect identity plus a refresh token for silent renew (tokens stay in memory). */
 export const CONSOLE_SCOPE = 'openid profile offline_access';
+
+/** What the local stack serves the Operations page from (`operationsPath` of its `config.json`). */
+export const LOCAL_OPERATIONS_PATH = '/_local/operations';
 
 /** OAuth client id of the console against the local issuer (`npm start`). */
 export const LOCAL_CONSOLE_CLIENT_ID = 'marketedge-console-local';

@@ -29,7 +29,8 @@ export const BINARY_MEDIA_TYPES = [
  * `$context.integrationLatency` is `-` when no integration ran, which a bare number would turn into invalid JSON.
  * The local gateway writes the same keys in the same order (`-` = not applicable). `tenantId`, `tier` and `vertical`
  * come from the authorizer context, so requests can be segmented by tier and vertical (and backfilled into analytics
- * events: `npm run analytics:backfill`).
+ * events: `npm run analytics:backfill`); so do `principalType` and `userType` (`user`, `service`, `admin`:
+ * `userTypeOf` in `lib/config/roles.ts`), the per-user-type segment.
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#context-variable-reference
  */
 export const ACCESS_LOG_FIELDS = {
@@ -53,6 +54,7 @@ export const ACCESS_LOG_FIELDS = {
   tier: '$context.authorizer.tier',
   vertical: '$context.authorizer.vertical',
   principalType: '$context.authorizer.principalType',
+  userType: '$context.authorizer.userType',
   apiKeyId: '$context.identity.apiKeyId',
   errorType: '$context.error.responseType',
   wafStatus: '$context.waf.status',

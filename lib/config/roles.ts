@@ -16,3 +16,22 @@ export type Role = (typeof ROLES)[number];
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
+
+/**
+ * User types the operations views and the access log (`userType`) segment requests by: service accounts
+ * (client-credentials tokens), administrators (`platform-admin` or `tenant-admin`) and ordinary users.
+ */
+export const USER_TYPES = ['user', 'service', 'admin'] as const;
+
+/** One of {@link USER_TYPES}. */
+export type UserType = (typeof USER_TYPES)[number];
+
+/**
+ * The user type of a caller: `service` for a service principal (or the `service` role), `admin` for a holder of an
+ * admin role, else `user`.
+ */
+export function userTypeOf(principalType: 'user' | 'service', roles: readonly string[]): UserType {
+  if (principalType === 'service' || roles.includes('service')) return 'service';
+  if (roles.includes('platform-admin') || roles.includes('tenant-admin')) return 'admin';
+  return 'user';
+}

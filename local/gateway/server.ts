@@ -189,6 +189,7 @@ async function serve(
     log.tier = stringOr(ctx.tier);
     log.vertical = stringOr(ctx.vertical);
     log.principalType = stringOr(ctx.principalType);
+    log.userType = stringOr(ctx.userType);
     log.authorizerStatus = outcome.ok
       ? '200'
       : outcome.type === 'UNAUTHORIZED'

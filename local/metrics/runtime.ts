@@ -1,9 +1,11 @@
 import { alarmDefinitions } from '../../lib/config/alarms';
+import { LOCAL_OPERATIONS_PATH } from '../../lib/config/console';
 import { sloDefinitions } from '../../lib/config/slos';
 import type { StageConfig } from '../../lib/config/stages';
-import type { ControlHandler } from '../control/router';
+import { CONTROL_PREFIX, type ControlHandler } from '../control/router';
 import { tapEmf } from './emf-tap';
 import { AlarmEvaluator, MAX_TIME_SCALE } from './evaluator';
+import { MAX_OPERATIONS_MINUTES, summarizeOperations } from './operations';
 import { MetricStore } from './store';
 
 /** The local stack's metrics and alarms (docs/local.md, "Metrics and alarms"). */
@@ -12,7 +14,7 @@ export interface LocalMetrics {
   evaluator: AlarmEvaluator;
   /** Feed for the gateway's access log (the API Gateway metrics). */
   observeAccessLog(line: string): void;
-  /** `/_local/alarms`. */
+  /** `/_local/alarms` and `/_local/operations`. */
   control: Readonly<Record<string, ControlHandler>>;
   /** Stops the evaluator's timer and the stdout tap. Idempotent. */
   stop(): void;
@@ -40,7 +42,10 @@ export function startLocalMetrics(stage: StageConfig, env: NodeJS.ProcessEnv): L
     store,
     evaluator,
     observeAccessLog: (line) => store.addAccessLog(line),
-    control: { alarms: alarmsControl(evaluator, store) },
+    control: {
+      alarms: alarmsControl(evaluator, store),
+      [LOCAL_OPERATIONS_PATH.slice(CONTROL_PREFIX.length)]: operationsControl(store, evaluator),
+    },
     stop() {
       evaluator.stop();
       untap();
@@ -85,5 +90,38 @@ export function alarmsControl(evaluator: AlarmEvaluator, store: MetricStore): Co
     if (b.clear === true) store.clear();
     evaluator.reset(typeof b.timeScale === 'number' ? b.timeScale : evaluator.timeScale);
     return { status: 200, body: view() };
+  };
+}
+
+/**
+ * `GET /_local/operations?minutes=15` → the {@link summarizeOperations} view of the last `minutes` (1–60, default 15)
+ * and, with an evaluator, every alarm's state: what the console's Operations page charts. 400 with the field path
+ * for a bad `minutes`.
+ */
+export function operationsControl(store: MetricStore, evaluator?: AlarmEvaluator): ControlHandler {
+  return async (method, _body, query) => {
+    if (method !== 'GET') return { status: 405, body: { title: 'Method Not Allowed', status: 405 } };
+    const raw = query.get('minutes') ?? '15';
+    const minutes = Number(raw);
+    if (!/^\d+$/.test(raw) || minutes < 1 || minutes > MAX_OPERATIONS_MINUTES)
+      return {
+        status: 400,
+        body: {
+          title: 'Bad Request',
+          status: 400,
+          errors: [
+            { path: 'query.minutes', message: `must be an integer from 1 to ${MAX_OPERATIONS_MINUTES}` },
+          ],
+        },
+      };
+    evaluator?.evaluate();
+    const alarms = evaluator?.statuses().map(({ name, state, severity, runbook, reason }) => ({
+      name,
+      state,
+      severity,
+      runbook,
+      reason,
+    }));
+    return { status: 200, body: { ...summarizeOperations(store, minutes), ...(alarms ? { alarms } : {}) } };
   };
 }

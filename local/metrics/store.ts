@@ -25,6 +25,8 @@ export interface ApiRequest {
   tenantId?: string;
   /** `user` or `service` (authorizer context); absent without authorization. */
   principalType?: string;
+  /** `user`, `service` or `admin` (authorizer context, `userTypeOf`); absent without authorization. */
+  userType?: string;
   tier?: string;
   /** Gateway response type (`THROTTLED`, `UNAUTHORIZED`, …) when the gateway answered itself. */
   errorType?: string;
@@ -98,6 +100,7 @@ export class MetricStore {
     };
     const tenantId = opt(r.tenantId);
     const principalType = opt(r.principalType);
+    const userType = opt(r.userType);
     const tier = opt(r.tier);
     const errorType = opt(r.errorType);
     const integrationLatencyMs = num(r.integrationLatency);
@@ -111,6 +114,7 @@ export class MetricStore {
       ...(integrationLatencyMs !== undefined ? { integrationLatencyMs } : {}),
       ...(tenantId ? { tenantId } : {}),
       ...(principalType ? { principalType } : {}),
+      ...(userType ? { userType } : {}),
       ...(tier ? { tier } : {}),
       ...(errorType ? { errorType } : {}),
     });

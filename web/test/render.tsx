@@ -3,6 +3,7 @@ import userEvent, { type UserEvent } from '@testing-library/user-event';
 import { configureAxe } from 'jest-axe';
 import type { ReactElement } from 'react';
 import { MemoryRouter } from 'react-router';
+import { LOCAL_OPERATIONS_PATH } from '../../lib/config/console';
 import type { Role } from '../../lib/config/roles';
 import type { Branding, Tenant } from '../src/api/types';
 import { ConsoleCore } from '../src/app/ConsoleCore';
@@ -27,6 +28,8 @@ export interface RenderWithTenantOptions {
   route?: string;
   /** Auth status to simulate (default `signed-in`). */
   auth?: Partial<AuthState>;
+  /** `operationsPath` of the console's config (default the local stack's; `null` = a stage without one). */
+  operationsPath?: string | null;
 }
 
 /** What {@link renderWithTenant} returns. */
@@ -67,7 +70,13 @@ export function renderWithTenant(ui?: ReactElement, opts: RenderWithTenantOption
   const result = render(
     <AuthStateContext.Provider value={auth}>
       <MemoryRouter initialEntries={[opts.route ?? '/']}>
-        <ConsoleCore apiUrl={TEST_API_URL} queryClient={createQueryClient()}>
+        <ConsoleCore
+          apiUrl={TEST_API_URL}
+          operationsPath={
+            opts.operationsPath === null ? undefined : (opts.operationsPath ?? LOCAL_OPERATIONS_PATH)
+          }
+          queryClient={createQueryClient()}
+        >
           {ui}
         </ConsoleCore>
       </MemoryRouter>

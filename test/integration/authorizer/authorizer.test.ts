@@ -85,6 +85,7 @@ describe('valid tokens → Allow with tenant context', () => {
       tier: 'standard',
       vertical: 'retail',
       principalType: 'user',
+      userType: 'user',
       apiKeyId: 'key-id-acme',
     });
     for (const v of Object.values(out.result?.context ?? {})) expect(typeof v).toBe('string');
@@ -188,6 +189,7 @@ describe('valid tokens → Allow with tenant context', () => {
       tier: 'enterprise',
       vertical: 'retail',
       principalType: 'service',
+      userType: 'service',
       apiKeyId: 'key-id-umbrella',
     });
     const policy = out.result?.policyDocument;

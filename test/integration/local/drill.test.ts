@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drillCatalog } from '../../../local/drill/catalog';
 import { runDrill } from '../../../local/drill/drill';
 import type { TrafficTarget } from '../../../local/drill/traffic';
+import type { OperationsSummary } from '../../../local/metrics/operations';
 import { startTestStack, type TestStack } from './stack-harness';
 
 let t: TestStack;
@@ -46,5 +47,21 @@ describe('npm run drill: alarms provoked on the local stack enter ALARM with the
       const states = history.filter((h) => h.alarm === name).map((h) => h.to);
       expect(states).toEqual(expect.arrayContaining(['ALARM', 'OK']));
     }
+  });
+
+  it('GET /_local/operations summarizes what the drills sent: routes, tenants, user types, limiter decisions, alarms', async () => {
+    const res = await t.call('GET', '/_local/operations?minutes=5');
+    expect(res.status).toBe(200);
+    const body = res.json as unknown as OperationsSummary;
+    const market = body.routes.find((r) => r.key === 'GET /v1/market/{proxy+}');
+    expect(market?.status5xx).toBeGreaterThan(0); // SloAvailabilityFastBurn's failing upstream
+    expect(body.routes.find((r) => r.key === 'GET /v1/me')?.requests).toBeGreaterThan(0); // AuthFailures' bad tokens
+    expect(body.tenants.map((r) => r.key)).toContain('umbrella');
+    expect(body.userTypes.map((r) => r.key)).toEqual(expect.arrayContaining(['user', '-']));
+    expect(body.limiter.RateLimitAllowed).toBeGreaterThan(0);
+    expect(body.alarms?.map((a) => a.name)).toContain('AuthFailures');
+    expect((await t.call('GET', '/_local/operations?minutes=0')).status).toBe(400);
+    const config = await t.call('GET', '/console/config.json');
+    expect(config.json?.operationsPath).toBe('/_local/operations');
   });
 });

@@ -11,7 +11,11 @@ export function App({ config }: { config: ConsoleRuntimeConfig }) {
   return (
     <OidcAuth config={config}>
       <BrowserRouter basename={import.meta.env.BASE_URL.replace(/\/$/, '')}>
-        <ConsoleCore apiUrl={config.apiUrl} queryClient={queryClient} />
+        <ConsoleCore
+          apiUrl={config.apiUrl}
+          operationsPath={config.operationsPath}
+          queryClient={queryClient}
+        />
       </BrowserRouter>
     </OidcAuth>
   );

@@ -1,6 +1,7 @@
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { ApiProvider } from '../api/api-context';
+import { OperationsPathContext } from '../api/operations';
 import { AuthGate } from '../auth/AuthGate';
 import { SessionProvider } from '../session/session';
 import { Shell } from './Shell';
@@ -11,11 +12,14 @@ import { Shell } from './Shell';
  */
 export function ConsoleCore({
   apiUrl,
+  operationsPath,
   queryClient,
   fetchFn,
   children,
 }: {
   apiUrl: string;
+  /** `operationsPath` of `config.json` (the Operations page's data), when the stage has one. */
+  operationsPath?: string;
   queryClient: QueryClient;
   fetchFn?: typeof fetch;
   children?: ReactNode;
@@ -23,9 +27,11 @@ export function ConsoleCore({
   return (
     <QueryClientProvider client={queryClient}>
       <ApiProvider baseUrl={apiUrl} fetchFn={fetchFn}>
-        <AuthGate>
-          <SessionProvider>{children ?? <Shell />}</SessionProvider>
-        </AuthGate>
+        <OperationsPathContext.Provider value={operationsPath}>
+          <AuthGate>
+            <SessionProvider>{children ?? <Shell />}</SessionProvider>
+          </AuthGate>
+        </OperationsPathContext.Provider>
       </ApiProvider>
     </QueryClientProvider>
   );

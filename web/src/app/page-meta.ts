@@ -88,6 +88,12 @@ export const PAGE_META = [
     nav: { label: 'Live usage', section: 'platform' },
     roles: PLATFORM,
   },
+  {
+    path: 'platform/operations',
+    title: 'Operations',
+    nav: { label: 'Operations', section: 'platform' },
+    roles: PLATFORM,
+  },
 ] as const satisfies readonly PageMeta[];
 
 /** A page path of {@link PAGE_META}. */

@@ -22,6 +22,7 @@ const COMPONENTS: Record<PagePath, LazyExoticComponent<ComponentType>> = {
   'platform/tenants/:tenantId': lazy(() => import('../pages/platform/TenantDetailPage')),
   'platform/tiers': lazy(() => import('../pages/platform/TiersPage')),
   'platform/usage': lazy(() => import('../pages/platform/LiveUsagePage')),
+  'platform/operations': lazy(() => import('../pages/platform/OperationsPage')),
 };
 
 /** The console's pages (`page-meta.ts`) with their components: the router, navigation and role guard read this. */

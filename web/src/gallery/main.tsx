@@ -16,7 +16,15 @@ import { type GalleryParams, galleryToken, parseGalleryParams } from './gallery-
  * over deterministic data. It sends a stand-in token that real APIs refuse; the suites answer its API calls from the
  * mock API (`web/test/mock-api`) by intercepting them in the browser. docs/visual-testing.md.
  */
-function Gallery({ params, apiUrl }: { params: GalleryParams; apiUrl: string }) {
+function Gallery({
+  params,
+  apiUrl,
+  operationsPath,
+}: {
+  params: GalleryParams;
+  apiUrl: string;
+  operationsPath?: string;
+}) {
   const [queryClient] = useState(createQueryClient);
   const auth: AuthState = {
     status: params.view === 'signed-out' ? 'signed-out' : 'signed-in',
@@ -28,7 +36,7 @@ function Gallery({ params, apiUrl }: { params: GalleryParams; apiUrl: string }) 
   return (
     <AuthStateContext.Provider value={auth}>
       <MemoryRouter initialEntries={[params.path]}>
-        <ConsoleCore apiUrl={apiUrl} queryClient={queryClient}>
+        <ConsoleCore apiUrl={apiUrl} operationsPath={operationsPath} queryClient={queryClient}>
           {params.view === 'components' ? <ComponentGallery /> : undefined}
         </ConsoleCore>
       </MemoryRouter>
@@ -41,7 +49,11 @@ loadRuntimeConfig().then(
   (config) =>
     root.render(
       <StrictMode>
-        <Gallery params={parseGalleryParams(window.location.search)} apiUrl={config.apiUrl} />
+        <Gallery
+          params={parseGalleryParams(window.location.search)}
+          apiUrl={config.apiUrl}
+          operationsPath={config.operationsPath}
+        />
       </StrictMode>,
     ),
   (e: unknown) => root.render(<p role="alert">The gallery could not load its configuration: {String(e)}</p>),

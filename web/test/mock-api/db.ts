@@ -1,4 +1,5 @@
 import { TIER_TABLE, TIERS, type Tier } from '../../../lib/config/tiers';
+import type { OperationsSummary } from '../../../local/metrics/operations';
 import type { AuditEntry, Bypass, Report, Rule, Tenant, TierPolicy, UsageEntry } from '../../src/api/types';
 
 /** The in-memory state behind the mock API (one per test; reset in `setup.ts`). */
@@ -28,6 +29,8 @@ export interface MockDb {
   }[];
   /** Clock, ms (tests may move it). */
   now: () => number;
+  /** What `GET <operationsPath>` answers (default: `sampleOperations(now())`). */
+  operations?: OperationsSummary;
 }
 
 /** A fresh database with the tier defaults and no tenants. */

@@ -13,12 +13,14 @@ import { createReportSchema, listQuerySchema } from '../../../lambdas/reports/sc
 import { badRequest, fieldErrors, problem } from '../../../lambdas/shared/http/problem';
 import { effectivePolicy } from '../../../lambdas/shared/rate-limit/core/resolve';
 import { eventBatchSchema } from '../../../lib/config/analytics';
+import { LOCAL_OPERATIONS_PATH } from '../../../lib/config/console';
 import { isRole, type Role } from '../../../lib/config/roles';
 import { ROUTES, type Route, routeKey } from '../../../lib/config/routes';
 import type { Tier } from '../../../lib/config/tiers';
 import { type GatewayErrorReply, gatewayError } from '../../../local/gateway/gateway-responses';
 import type { Me, Tenant, TierPolicy } from '../../src/api/types';
 import type { MockDb } from './db';
+import { sampleOperations } from './operations';
 
 /** Base URL the console talks to in component tests. */
 export const TEST_API_URL = 'http://api.test';
@@ -424,6 +426,29 @@ function callerOf(request: Request): Caller | undefined {
  * Bodies and queries are validated with the Lambdas' own zod schemas and errors built with their problem helpers.
  */
 export function createHandlers(getDb: () => MockDb) {
+  return [...routeHandlers(getDb), operationsHandler(getDb)];
+}
+
+/**
+ * The local stack's `GET /_local/operations` (not a route of the table: the Operations page's data source where the
+ * console has an `operationsPath`): `db.operations`, else a sample built by the stack's own summarizer; 400 with the
+ * field path for a bad `minutes`, as the stack answers.
+ */
+function operationsHandler(getDb: () => MockDb) {
+  return http.get(`${TEST_API_URL}${LOCAL_OPERATIONS_PATH}`, ({ request }) => {
+    const db = getDb();
+    const minutes = new URL(request.url).searchParams.get('minutes') ?? '15';
+    if (!/^\d+$/.test(minutes) || Number(minutes) < 1 || Number(minutes) > 60) {
+      return toResponse(badRequest([{ path: 'query.minutes', message: 'must be an integer from 1 to 60' }]));
+    }
+    const forced = db.failNext.findIndex((f) => f.method === 'GET' && f.path === LOCAL_OPERATIONS_PATH);
+    const [f] = forced >= 0 ? db.failNext.splice(forced, 1) : [];
+    if (f) return toResponse(json(f.status, f.body ?? {}, f.headers));
+    return HttpResponse.json({ ...(db.operations ?? sampleOperations(db.now())), minutes: Number(minutes) });
+  });
+}
+
+function routeHandlers(getDb: () => MockDb) {
   return ROUTES.map((route) => {
     const method =
       route.method === 'ANY'
