@@ -4,6 +4,9 @@
  * local stack evaluates the same definitions over the EMF lines it emits (`local/metrics/evaluator.ts`), and
  * `npm run drill -- <Alarm>` provokes each one (`local/drill/`). Pure data: no `aws-cdk-lib` import.
  */
+import type { LambdaHandlerName } from './budgets';
+import { capacityAlarmDefinitions } from './capacity-alarms';
+import type { TableName } from './data-model';
 import type { FlagName } from './flags';
 import { EMITTER_SERVICES, METRIC, METRIC_CATALOG, type MetricName } from './metrics';
 import type { StageConfig } from './stages';
@@ -37,7 +40,59 @@ export type MetricRef =
       readonly metric: ApiGatewayMetricName;
       /** Route as `{ method, path }` of the route table; absent = the whole stage. */
       readonly route?: { readonly method: string; readonly path: string };
-    };
+    }
+  /** A Lambda metric (`AWS/Lambda`) of one deployed function (`FunctionName`), or account-wide when absent. */
+  | { readonly source: 'lambda'; readonly metric: LambdaMetricName; readonly function?: LambdaHandlerName }
+  /** A metric of the stage's rate-limit cache (`AWS/ElastiCache`, ElastiCache Serverless, dimension `clusterId`). */
+  | { readonly source: 'cache'; readonly metric: CacheMetricName }
+  /** A DynamoDB metric of one table of the data model (`AWS/DynamoDB`, `TableName`). */
+  | { readonly source: 'table'; readonly metric: TableMetricName; readonly table: TableName }
+  /**
+   * A Contributor Insights rule metric (`INSIGHT_RULE_METRIC`) of the stage's rule `MarketEdge-<stage>-<rule>`
+   * (`lib/config/contributors.ts`); the signal's statistic is not used (the rule metric names its own).
+   */
+  | { readonly source: 'contributors'; readonly rule: string; readonly metric: ContributorMetricName };
+
+/** AWS/Lambda metrics the alarms and dashboards read. */
+export type LambdaMetricName = 'ConcurrentExecutions' | 'Duration' | 'Errors' | 'Throttles';
+
+/** ElastiCache Serverless metrics: ECPUs consumed, bytes stored. */
+export type CacheMetricName = 'ElastiCacheProcessingUnits' | 'BytesUsedForCache' | 'ThrottledCmds';
+
+/** DynamoDB table metrics (on-demand tables: consumed request units, throttle events). */
+export type TableMetricName =
+  | 'ConsumedReadCapacityUnits'
+  | 'ConsumedWriteCapacityUnits'
+  | 'ReadThrottleEvents'
+  | 'WriteThrottleEvents';
+
+/** Contributor Insights rule metrics: the top contributor's value, the number of distinct contributors. */
+export type ContributorMetricName = 'MaxContributorValue' | 'UniqueContributors';
+
+/** The metric references a signal reads (every leaf, in signal order). */
+export function signalRefs(signal: AlarmSignal): MetricRef[] {
+  switch (signal.kind) {
+    case 'metric':
+      return [signal.metric];
+    case 'sum':
+    case 'max':
+      return [...signal.metrics];
+    case 'percent':
+      return [signal.numerator, signal.denominator];
+    case 'gap':
+      return [signal.traffic, ...signal.expected];
+    case 'anomaly':
+      return signalRefs(signal.of);
+  }
+}
+
+/**
+ * True when the local stack measures the metric (custom metrics from its EMF lines, API Gateway metrics from its access
+ * log); AWS service metrics (Lambda, ElastiCache, DynamoDB, Contributor Insights) exist only in AWS.
+ */
+export function measuredLocally(ref: MetricRef): boolean {
+  return ref.source === 'custom' || ref.source === 'api';
+}
 
 /** One metric under one statistic. Missing when the metric has no data point in the period. */
 export interface MetricSignal {
@@ -58,6 +113,8 @@ export type AlarmSignal =
   | MetricSignal
   /** Sum of several metrics' `Sum`s (absent ones count 0); missing only when none has data. */
   | { readonly kind: 'sum'; readonly metrics: readonly MetricRef[] }
+  /** The largest of several metrics under one statistic, per period (absent ones count 0): `MAX([…])`. */
+  | { readonly kind: 'max'; readonly metrics: readonly MetricRef[]; readonly statistic: Statistic }
   | PercentSignal
   /**
    * Telemetry gap: 1 when `traffic` (Sum) reached `minTraffic` in the period while every `expected` metric stayed
@@ -454,6 +511,7 @@ export function alarmDefinitions(config: StageConfig): AlarmDefinition[] {
       flag: 'apm_monitoring_enabled',
       drillTraffic: 'market',
     }),
+    ...capacityAlarmDefinitions(config),
   ];
 }
 

@@ -158,6 +158,25 @@ export const stageConfigSchema = z
       })
       .strict(),
     /**
+     * Capacity limits the capacity alarms compare with (`lib/config/capacity-alarms.ts`), besides those set elsewhere
+     * (`cache` usage limits, usage-plan quotas in `tiers.ts`, the stage throttle in `gateway.ts`). Account quotas are
+     * per region: raise them in Service Quotas first, then here.
+     */
+    capacity: z
+      .object({
+        /** Share of a limit at which the capacity alarms fire, percent. */
+        alarmPercent: z.number().min(50).max(100),
+        /** Lambda concurrent executions quota of the account in the stage's region (Service Quotas L-B99A9384). */
+        lambdaConcurrentExecutions: z.number().int().min(10),
+        /** API Gateway account-level throttle in the region, requests per second (shared by every API). */
+        apiGatewayAccountRps: z.number().int().positive(),
+        /** DynamoDB on-demand throughput quota per table, read request units per second. */
+        dynamoDbTableReadUnitsPerSec: z.number().int().positive(),
+        /** DynamoDB on-demand throughput quota per table, write request units per second. */
+        dynamoDbTableWriteUnitsPerSec: z.number().int().positive(),
+      })
+      .strict(),
+    /**
      * Service level objectives (`lib/config/slos.ts` builds the SLOs, their burn-rate alarms and error-budget widgets).
      */
     slo: z
@@ -278,6 +297,13 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       metricsGapMinRequests: 20,
       anomalyBandStdDevs: 4,
     },
+    capacity: {
+      alarmPercent: 80,
+      lambdaConcurrentExecutions: 1_000,
+      apiGatewayAccountRps: 10_000,
+      dynamoDbTableReadUnitsPerSec: 40_000,
+      dynamoDbTableWriteUnitsPerSec: 40_000,
+    },
     slo: { windowDays: 30, availabilityPercent: 99, latencyPercent: 99 },
     notifications: { emails: ['platform-dev-alerts@marketedge.io'] },
     httpBackends: { marketData: 'https://market-data.dev.internal.marketedge.io' },
@@ -335,6 +361,13 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       unhandledErrorsPer5Min: 0,
       metricsGapMinRequests: 20,
       anomalyBandStdDevs: 3,
+    },
+    capacity: {
+      alarmPercent: 80,
+      lambdaConcurrentExecutions: 1_000,
+      apiGatewayAccountRps: 10_000,
+      dynamoDbTableReadUnitsPerSec: 40_000,
+      dynamoDbTableWriteUnitsPerSec: 40_000,
     },
     slo: { windowDays: 30, availabilityPercent: 99.5, latencyPercent: 99 },
     notifications: {
@@ -396,6 +429,13 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       unhandledErrorsPer5Min: 0,
       metricsGapMinRequests: 50,
       anomalyBandStdDevs: 3,
+    },
+    capacity: {
+      alarmPercent: 80,
+      lambdaConcurrentExecutions: 3_000,
+      apiGatewayAccountRps: 10_000,
+      dynamoDbTableReadUnitsPerSec: 40_000,
+      dynamoDbTableWriteUnitsPerSec: 40_000,
     },
     slo: { windowDays: 30, availabilityPercent: 99.9, latencyPercent: 99 },
     notifications: {

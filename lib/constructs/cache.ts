@@ -8,6 +8,11 @@ import { SUBNETS } from './network';
 /** Ports of an ElastiCache Serverless cache: 6379 primary (read/write), 6380 reader endpoint. */
 export const CACHE_PORTS = { primary: 6379, reader: 6380 } as const;
 
+/** Name of a stage's rate-limit cache (`ServerlessCacheName`; the `clusterId` dimension of its metrics). */
+export function rateLimitCacheName(stage: string): string {
+  return `marketedge-${stage}-ratelimit`;
+}
+
 /** Props of {@link RateLimitCache}. */
 export interface RateLimitCacheProps {
   /** Validated stage config (`cache` usage limits and snapshots). */
@@ -46,7 +51,7 @@ export class RateLimitCache extends Construct {
       ec2.Port.tcpRange(CACHE_PORTS.primary, CACHE_PORTS.reader),
       'Redis over TLS from the Lambdas (primary + reader endpoint)',
     );
-    this.cacheName = `marketedge-${config.name}-ratelimit`;
+    this.cacheName = rateLimitCacheName(config.name);
     this.cache = new elasticache.CfnServerlessCache(this, 'Cache', {
       serverlessCacheName: this.cacheName,
       description: `MarketEdge ${config.name} rate limiter state (GCRA TATs, quota counters, policy versions)`,

@@ -1,27 +1,12 @@
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
+import { CONTRIBUTOR_RULES, type ContributorRuleSpec, contributorRuleName } from '../config/contributors';
 
-/** One Contributor Insights rule over the JSON access log: top `keys` among requests matching `filter`. */
-export interface ContributorRuleSpec {
-  id: string;
-  keys: string[];
-  /** Access-log `status` values the rule counts (all requests when absent). */
-  statuses?: string[];
-}
+export { CONTRIBUTOR_RULES, type ContributorRuleSpec };
 
 /**
- * Per-tenant views without tenantId as a metric dimension (docs/architecture.md, observability conventions): Contributor Insights over the access
- * log — top tenants by requests, by 429s, by 5XX, and top users within tenants by 429s.
- */
-export const CONTRIBUTOR_RULES: readonly ContributorRuleSpec[] = [
-  { id: 'TopTenants', keys: ['$.tenantId'] },
-  { id: 'TopThrottledTenants', keys: ['$.tenantId'], statuses: ['429'] },
-  { id: 'TopThrottledUsers', keys: ['$.tenantId', '$.userId'], statuses: ['429'] },
-  { id: 'TopFailingTenantRoutes', keys: ['$.tenantId', '$.route'], statuses: ['500', '502', '503', '504'] },
-];
-
-/**
- * The rule body (CloudWatchLogRule schema v1) of a {@link ContributorRuleSpec} on `logGroupName`.
+ * The rule body (CloudWatchLogRule schema v1) of a {@link ContributorRuleSpec} on `logGroupName`: JSON log format,
+ * keys and filters as `$.<field>`, counting matching log events.
  * See https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights-RuleSyntax.html
  */
 export function contributorRuleBody(spec: ContributorRuleSpec, logGroupName: string): string {
@@ -30,8 +15,10 @@ export function contributorRuleBody(spec: ContributorRuleSpec, logGroupName: str
     LogGroupNames: [logGroupName],
     LogFormat: 'JSON',
     Contribution: {
-      Keys: spec.keys,
-      ...(spec.statuses ? { Filters: [{ Match: '$.status', In: spec.statuses }] } : {}),
+      Keys: spec.keys.map((k) => `$.${k}`),
+      ...(spec.filters
+        ? { Filters: spec.filters.map((f) => ({ Match: `$.${f.field}`, In: [...f.in] })) }
+        : {}),
     },
     AggregateOn: 'Count',
   });
@@ -46,7 +33,7 @@ export function buildContributorRules(
   return CONTRIBUTOR_RULES.map(
     (spec) =>
       new cw.CfnInsightRule(scope, spec.id, {
-        ruleName: `MarketEdge-${stage}-${spec.id}`,
+        ruleName: contributorRuleName(stage, spec.id),
         ruleState: 'ENABLED',
         ruleBody: contributorRuleBody(spec, logGroupName),
       }),

@@ -6,6 +6,7 @@ import { alarmDefinitions, UPSTREAM_ERROR_METRICS } from '../config/alarms';
 import { METRIC, RATE_LIMIT_METRICS } from '../config/metrics';
 import { RUNBOOK_PATH } from './alarms';
 import { apmWidgets } from './apm-widgets';
+import { capacityWidgets } from './capacity-widgets';
 import { MetricFactory, type MonitoringTarget } from './metric-factory';
 import { sloWidgets } from './slo-widgets';
 
@@ -15,7 +16,7 @@ import { sloWidgets } from './slo-widgets';
  * limiter outcomes (`RateLimit*`) and `AuthFailure`; denials by route; upstream (edge proxy) latency p50/p99 and
  * failures; errors and security signals (`UnhandledError`, `IdentityHeaderSpoofAttempt`, `AdminAccessDenied`,
  * `AdminPolicyBumpFailed`); business (`ReportCreated`, `ReportDeleted`); one row per route of the route table
- * (requests/errors and p99 latency); Lambda errors, throttles and p99 duration per function. Every metric of the
+ * (requests/errors and p99 latency); Lambda errors, throttles and p99 duration per function; APM; capacity. Every metric of the
  * metric catalog is on it (a test checks).
  */
 export function dashboardWidgets(metrics: MetricFactory, alarms: readonly cw.IAlarm[] = []): cw.IWidget[][] {
@@ -152,6 +153,8 @@ export function dashboardWidgets(metrics: MetricFactory, alarms: readonly cw.IAl
   ]);
   // APM: dependency latency per operation and Lambda Insights (apm-widgets.ts).
   rows.push(...apmWidgets(metrics));
+  // Capacity planning: every capacity alarm's resource against its limit (capacity-widgets.ts).
+  rows.push(...capacityWidgets(metrics));
   return rows;
 }
 

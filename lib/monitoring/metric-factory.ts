@@ -8,7 +8,10 @@ import {
   type Statistic,
   servicesOf,
 } from '../config/alarms';
+import { contributorRuleName } from '../config/contributors';
 import { METRICS_NAMESPACE, type MetricName } from '../config/metrics';
+import { rateLimitCacheName } from '../constructs/cache';
+import { physicalTableName } from '../constructs/tables';
 
 /** What a dashboard/alarm set is built for. */
 export interface MonitoringTarget {
@@ -25,7 +28,7 @@ export interface MonitoringTarget {
 export type { ApiGatewayMetricName };
 
 /** Lambda metrics the dashboards read (`AWS/Lambda`). */
-export type LambdaMetricName = 'Errors' | 'Throttles' | 'Duration';
+export type LambdaMetricName = 'Errors' | 'Throttles' | 'Duration' | 'ConcurrentExecutions';
 
 /** The default metric period: one minute. */
 export const DEFAULT_PERIOD = Duration.minutes(1);
@@ -132,16 +135,98 @@ export class MetricFactory {
     });
   }
 
+  /** An AWS service metric of the stage (`AWS/Lambda`, `AWS/ElastiCache`, `AWS/DynamoDB`). */
+  awsMetric(
+    namespace: string,
+    metricName: string,
+    dimensionsMap: Record<string, string>,
+    statistic: string,
+    period: Duration = DEFAULT_PERIOD,
+    label = `${metricName} ${statistic}`,
+  ): cw.Metric {
+    return new cw.Metric({ namespace, metricName, dimensionsMap, statistic, period, label });
+  }
+
+  /** A Contributor Insights rule metric of the stage (`INSIGHT_RULE_METRIC('MarketEdge-<stage>-<rule>', metric)`). */
+  ruleMetric(
+    rule: string,
+    metric: string,
+    period: Duration = DEFAULT_PERIOD,
+    label = `${rule} ${metric}`,
+  ): cw.MathExpression {
+    return new cw.MathExpression({
+      expression: `INSIGHT_RULE_METRIC('${contributorRuleName(this.stage, rule)}', '${metric}')`,
+      period,
+      label,
+    });
+  }
+
   /**
-   * The plain metrics behind a {@link MetricRef} (one per emitting service for custom metrics).
-   * @throws {Error} a route that is not `{ method, path }` of the route table is not checked here (data is trusted)
+   * The one metric behind a {@link MetricRef} that is not a custom metric (see {@link leavesOf}).
+   * @throws {Error} a custom metric with several emitters (use {@link leavesOf})
    */
-  leavesOf(ref: MetricRef, statistic: Statistic, period: Duration): cw.Metric[] {
-    if (ref.source === 'api') {
-      if (!ref.route) return [this.apiMetric(ref.metric, statistic, period)];
-      return [this.routeMetric(ref.route, ref.metric, statistic, period)];
+  leafOf(
+    ref: MetricRef,
+    statistic: Statistic,
+    period: Duration = DEFAULT_PERIOD,
+  ): cw.Metric | cw.MathExpression {
+    const leaves = this.leavesOf(ref, statistic, period);
+    if (leaves.length !== 1 || !leaves[0])
+      throw new Error(`${ref.metric}: ${leaves.length} series, expected one`);
+    return leaves[0];
+  }
+
+  /**
+   * The metrics behind a {@link MetricRef} (one per emitting service for custom metrics; a Contributor Insights rule
+   * metric is an `INSIGHT_RULE_METRIC` expression).
+   * @throws {Error} a Lambda the stage does not deploy (no physical name in the target)
+   */
+  leavesOf(ref: MetricRef, statistic: Statistic, period: Duration): Array<cw.Metric | cw.MathExpression> {
+    switch (ref.source) {
+      case 'api':
+        if (!ref.route) return [this.apiMetric(ref.metric, statistic, period)];
+        return [this.routeMetric(ref.route, ref.metric, statistic, period)];
+      case 'custom':
+        return servicesOf(ref.metric).map((svc) => this.serviceMetric(ref.metric, svc, statistic, period));
+      case 'lambda': {
+        if (!ref.function) return [this.awsMetric('AWS/Lambda', ref.metric, {}, statistic, period)];
+        const name = this.target.functionNames[ref.function];
+        if (!name) throw new Error(`no deployed Lambda "${ref.function}" in the monitoring target`);
+        return [
+          this.awsMetric(
+            'AWS/Lambda',
+            ref.metric,
+            { FunctionName: name },
+            statistic,
+            period,
+            `${ref.function} ${ref.metric} ${statistic}`,
+          ),
+        ];
+      }
+      case 'cache':
+        return [
+          this.awsMetric(
+            'AWS/ElastiCache',
+            ref.metric,
+            { clusterId: rateLimitCacheName(this.stage) },
+            statistic,
+            period,
+          ),
+        ];
+      case 'table':
+        return [
+          this.awsMetric(
+            'AWS/DynamoDB',
+            ref.metric,
+            { TableName: physicalTableName(this.stage, ref.table) },
+            statistic,
+            period,
+            `${ref.table} ${ref.metric}`,
+          ),
+        ];
+      case 'contributors':
+        return [this.ruleMetric(ref.rule, ref.metric, period)];
     }
-    return servicesOf(ref.metric).map((svc) => this.serviceMetric(ref.metric, svc, statistic, period));
   }
 
   /**
@@ -194,6 +279,13 @@ export class MetricFactory {
           label,
         });
       }
+      case 'max':
+        return new cw.MathExpression({
+          expression: `MAX([${signal.metrics.map((m) => sumOf([m], signal.statistic)).join(', ')}])`,
+          usingMetrics: using,
+          period,
+          label,
+        });
       case 'anomaly':
         // The band is added by the alarm (ANOMALY_DETECTION_BAND over this series, which takes the id `m0`).
         return this.signalMetric(signal.of, period, label, 'a');

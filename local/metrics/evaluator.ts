@@ -26,8 +26,10 @@ import {
   type AlarmSignal,
   type Comparison,
   type MetricRef,
+  measuredLocally,
   runbookRef,
   servicesOf,
+  signalRefs,
 } from '../../lib/config/alarms';
 import { METRICS_NAMESPACE } from '../../lib/config/metrics';
 import {
@@ -159,9 +161,10 @@ export class AlarmEvaluator {
       })),
     );
     for (const s of this.slots) {
-      if (!isSupported(s.def.signal)) {
+      const why = unsupportedReason(s.def.signal);
+      if (why) {
         s.state = 'UNSUPPORTED';
-        s.reason = `signal kind "${(s.def.signal as { kind: string }).kind}" is not evaluated locally`;
+        s.reason = why;
       }
     }
   }
@@ -425,6 +428,9 @@ export class AlarmEvaluator {
         .filter((p) => p.namespace === METRICS_NAMESPACE && services.includes(p.dimensions.service ?? ''))
         .map((p) => p.value);
     }
+    // AWS service metrics (Lambda, ElastiCache, DynamoDB, Contributor Insights) do not exist locally: alarms reading
+    // them are UNSUPPORTED (unsupportedReason), so this is never asked for them.
+    if (ref.source !== 'api') return [];
     let reqs = this.store.requests(from, to);
     const route = ref.route;
     if (route)
@@ -477,8 +483,13 @@ export function countsEvents(signal: AlarmSignal): boolean {
   );
 }
 
-function isSupported(signal: AlarmSignal): boolean {
-  return ['metric', 'sum', 'percent', 'gap'].includes((signal as { kind: string }).kind);
+/** Why a signal cannot be evaluated locally (an unknown kind, or an AWS service metric), or `undefined`. */
+function unsupportedReason(signal: AlarmSignal): string | undefined {
+  const kind = (signal as { kind: string }).kind;
+  if (!['metric', 'sum', 'percent', 'gap'].includes(kind))
+    return `signal kind "${kind}" is not evaluated locally`;
+  const aws = signalRefs(signal).find((r) => !measuredLocally(r));
+  return aws ? `reads an AWS ${aws.source} metric (${aws.metric}) the local stack does not have` : undefined;
 }
 
 function checkScale(k: number): number {

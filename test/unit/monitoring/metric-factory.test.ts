@@ -79,10 +79,21 @@ describe.each(STAGE_NAMES)('metric factory — %s', (stage) => {
     const stack = new Stack();
     for (const a of buildAlarms(stack, target)) {
       for (const leaf of leaves(a.metric)) {
-        const parts = JSON.parse(leaf) as string[];
-        if (parts[0] === 'MarketEdge')
-          expect(parts.slice(2)).toEqual(['service', expect.any(String), 'stage', stage]);
-        else expect(parts[0]).toBe('AWS/ApiGateway');
+        const parts = JSON.parse(leaf) as string[] | string;
+        if (typeof parts === 'string') {
+          // An expression without metrics: a Contributor Insights rule of this stage.
+          expect(parts).toMatch(
+            new RegExp(`^INSIGHT_RULE_METRIC\\('MarketEdge-${stage}-[A-Za-z-]+', '\\w+'\\)$`),
+          );
+          continue;
+        }
+        const [namespace, , ...dims] = parts;
+        if (namespace === 'MarketEdge') expect(dims).toEqual(['service', expect.any(String), 'stage', stage]);
+        else if (namespace === 'AWS/ApiGateway') expect(dims).toContain(`marketedge-${stage}`);
+        else if (namespace === 'AWS/ElastiCache')
+          expect(dims).toEqual(['clusterId', `marketedge-${stage}-ratelimit`]);
+        else if (namespace === 'AWS/DynamoDB') expect(dims[1]).toMatch(new RegExp(`^marketedge-${stage}-`));
+        else expect(namespace).toBe('AWS/Lambda');
       }
     }
   });
