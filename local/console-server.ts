@@ -33,6 +33,11 @@ export interface ConsoleServerOptions {
   distDir: string;
   /** The runtime configuration served as `/console/config.json`. */
   runtimeConfig: ConsoleRuntimeConfig;
+  /**
+   * Extra fields of `config.json` computed on each request (e.g. `rum` while its flag is on); their origins must be
+   * the API's or the issuer's (the CSP's `connect-src`).
+   */
+  dynamicConfig?: () => Promise<Partial<ConsoleRuntimeConfig>>;
   /** The local authorization server (`/authorize`, `/oauth/token`, `/oidc/logout`). */
   login: LocalLoginServer;
 }
@@ -63,14 +68,28 @@ export function createConsoleServer(
         send(res, { status: 405, headers: { allow: 'GET, HEAD' }, body: '' });
         return true;
       }
-      const reply =
-        path === `${CONSOLE_BASE_PATH}config.json`
-          ? {
-              status: 200,
-              headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' },
-              body: configBody,
-            }
-          : staticFile(opts.distDir, path.slice(CONSOLE_BASE_PATH.length));
+      if (path === `${CONSOLE_BASE_PATH}config.json`) {
+        const extra = opts.dynamicConfig ? opts.dynamicConfig() : Promise.resolve(undefined);
+        extra.then(
+          (more) =>
+            send(
+              res,
+              {
+                status: 200,
+                headers: {
+                  'content-type': 'application/json',
+                  'cache-control': 'no-cache',
+                  ...securityHeaders,
+                },
+                body: more ? JSON.stringify({ ...opts.runtimeConfig, ...more }) : configBody,
+              },
+              method === 'HEAD',
+            ),
+          () => res.destroy(),
+        );
+        return true;
+      }
+      const reply = staticFile(opts.distDir, path.slice(CONSOLE_BASE_PATH.length));
       Object.assign(reply.headers, securityHeaders);
       send(res, reply, method === 'HEAD');
       return true;

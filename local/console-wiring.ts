@@ -5,6 +5,9 @@ import {
   CONSOLE_SCOPE,
   LOCAL_CONSOLE_CLIENT_ID,
   LOCAL_OPERATIONS_PATH,
+  LOCAL_RUM_APP_MONITOR_ID,
+  LOCAL_RUM_PATH,
+  RUM_FLAG,
 } from '../lib/config/console';
 import { createConsoleServer } from './console-server';
 import type { DevKey } from './dev-key';
@@ -22,6 +25,8 @@ export interface ConsoleWiring {
   devKey: DevKey;
   seed: Seed;
   env?: NodeJS.ProcessEnv;
+  /** Whether {@link RUM_FLAG} is on now: `config.json` then carries `rum` (the local collector). */
+  rumEnabled?: () => Promise<boolean>;
 }
 
 /** The demo users of the seed, as the login page lists them. */
@@ -40,7 +45,8 @@ export function demoUsers(seed: Seed): DemoUser[] {
 }
 
 /**
- * Builds the listener for `/console/*` (static files from `web/dist`, `config.json` for this stack) and the local
+ * Builds the listener for `/console/*` (static files from `web/dist`, `config.json` for this stack — with `rum`, the
+ * local collector, while `${RUM_FLAG}` is on: read on every request, like the Lambdas read flags) and the local
  * issuer's `/authorize`, `/oauth/token`, `/oidc/logout`; it answers `true` when it took the request.
  */
 export function consoleFrontDoor(w: ConsoleWiring): (req: IncomingMessage, res: ServerResponse) => boolean {
@@ -70,5 +76,15 @@ export function consoleFrontDoor(w: ConsoleWiring): (req: IncomingMessage, res: 
       scope: CONSOLE_SCOPE,
       operationsPath: LOCAL_OPERATIONS_PATH,
     },
+    dynamicConfig: async () =>
+      (await w.rumEnabled?.())
+        ? {
+            rum: {
+              endpoint: `${w.url}${LOCAL_RUM_PATH}`,
+              appMonitorId: LOCAL_RUM_APP_MONITOR_ID,
+              sessionSampleRate: 1,
+            },
+          }
+        : {},
   });
 }

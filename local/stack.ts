@@ -3,11 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { HTTP_SETTINGS } from '../lambdas/shared/http/settings';
 import { ANALYTICS_ENV } from '../lib/config/analytics';
+import { LOCAL_RUM_PATH, RUM_FLAG } from '../lib/config/console';
 import { httpBackendSetting, SETTINGS } from '../lib/config/settings';
 import { loadOrCreateLocalSecret } from './analytics/secret';
 import { LOCAL_CURSOR_SIGNING_KEY, type LocalConfig, localConfig } from './config';
 import { consoleFrontDoor } from './console-wiring';
-import { controlPlane } from './control/router';
+import { CONTROL_PREFIX, controlPlane } from './control/router';
 import { type DevKey, loadOrCreateDevKey, localStateDir } from './dev-key';
 import { type LocalDynamo, startDynalite, useLocalDynamoEnv } from './dynamo';
 import { type EchoUpstream, startEchoUpstream } from './echo-upstream';
@@ -22,6 +23,7 @@ import { loadAuthorizer, loadIntegrations } from './integrations';
 import { type LocalMetrics, startLocalMetrics } from './metrics/runtime';
 import { DISCOVERY_PATH, discoveryDocument, JWKS_PATH, jwksDocument, localIssuer } from './oidc';
 import { chooseRedis, isCluster, type RedisChoice } from './redis';
+import { RumCollector, rumControl } from './rum/collector';
 import { securityFrontDoor } from './security/front-door';
 import { type LocalSecurity, startLocalSecurity } from './security/runtime';
 import { applySeed, loadSeed, type Seed } from './seed';
@@ -65,6 +67,8 @@ export interface RunningStack {
   metrics: LocalMetrics;
   /** Fault injection (`/_local/faults`): Redis frozen, upstream slow/failing, DynamoDB failing, limits clamped. */
   faults: LocalFaults;
+  /** The console's real-user-monitoring events (`/_local/rum`, while `apm_monitoring_enabled` is on). */
+  rum: RumCollector;
   /** Start-up time, ms (process-relative work inside `startStack`). */
   startupMs: number;
   /** Stops the HTTP server, the echo upstream, dynalite and a spawned redis-server or Redis Cluster. Idempotent. */
@@ -180,7 +184,15 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     cleanups.push(async () => {
       await faults.remove();
     });
-    control = controlPlane({ flags, extra: { ...metrics.control, faults: faultsControl(faults) } });
+    const rum = new RumCollector();
+    control = controlPlane({
+      flags,
+      extra: {
+        ...metrics.control,
+        faults: faultsControl(faults),
+        [LOCAL_RUM_PATH.slice(CONTROL_PREFIX.length)]: rumControl(rum),
+      },
+    });
     const directory = new UsagePlanDirectory();
     front = consoleFrontDoor({
       url: `http://localhost:${actualPort}`,
@@ -190,6 +202,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
       devKey,
       seed,
       env,
+      rumEnabled: () => flags.isEnabled(RUM_FLAG),
     });
     const discovery = discoveryDocument(issuer);
     const jwks = jwksDocument(devKey);
@@ -225,6 +238,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
       security,
       metrics,
       faults,
+      rum,
       startupMs: performance.now() - t0,
       stop: stopAll,
     };

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { FlagName } from './flags';
 import type { StageName } from './stage-names';
 
 /**
@@ -25,6 +26,22 @@ export const consoleRuntimeConfigSchema = z
      * `/_local/operations`). Absent on deployed stages, whose operations views are the CloudWatch dashboard.
      */
     operationsPath: z.string().startsWith('/').optional(),
+    /**
+     * Real-user monitoring (CloudWatch RUM's PutRumEvents wire format): present when {@link RUM_FLAG} is on for the
+     * stage; absent = the console sends nothing.
+     */
+    rum: z
+      .object({
+        /** Base URL the events are posted to (`<endpoint>/appmonitors/<appMonitorId>`): the RUM data plane, or the
+         * local stack's collector. */
+        endpoint: z.url().refine((u) => !u.endsWith('/'), 'must not end with /'),
+        /** The app monitor's id. */
+        appMonitorId: z.string().min(1).max(64),
+        /** Share of browser sessions recorded, 0–1. */
+        sessionSampleRate: z.number().min(0).max(1),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -43,6 +60,18 @@ export const CONSOLE_TEST_ONLY_FILES: readonly string[] = ['gallery.html'];
 
 /** Scopes the console requests: OpenID Connect identity plus a refresh token for silent renew (tokens stay in memory). */
 export const CONSOLE_SCOPE = 'openid profile offline_access';
+
+/**
+ * The flag behind the console's real-user monitoring (`rum` in `config.json`): application performance monitoring
+ * covers the browser too (lib/config/flags.ts says what it does).
+ */
+export const RUM_FLAG = 'apm_monitoring_enabled' satisfies FlagName;
+
+/** The local stack's RUM collector (`rum.endpoint` of its `config.json` is `<stack>` + this path). */
+export const LOCAL_RUM_PATH = '/_local/rum';
+
+/** App monitor id of the console on the local stack. */
+export const LOCAL_RUM_APP_MONITOR_ID = 'marketedge-console-local';
 
 /** What the local stack serves the Operations page from (`operationsPath` of its `config.json`). */
 export const LOCAL_OPERATIONS_PATH = '/_local/operations';

@@ -67,7 +67,11 @@ export const FLAGS = {
     effect:
       "Emit the edge proxy's per-call upstream latency metric (UpstreamLatency, ms). Read at run time; off stops it " +
       'and the UpstreamMetricsMissing alarm fires while upstream traffic flows. Dashboards and alarms deploy on ' +
-      'every stage whatever its value.',
+      "every stage whatever its value. Also the console's real-user monitoring: on, the console's config.json " +
+      'carries a RUM app monitor and the browser sends Web Vitals (LCP, CLS, FID), the page load, uncaught errors ' +
+      'and API call timings to it (PutRumEvents); off, config.json has none and nothing is sent. Locally the app ' +
+      'monitor is the collector at /_local/rum and config.json follows the flag on every load; no deployed stage ' +
+      'has an app monitor yet.',
   },
   business_analytics_enabled: {
     type: 'boolean',

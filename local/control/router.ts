@@ -4,12 +4,19 @@ import { currentFlags, type LocalFlagTarget, parseFlagUpdate } from './flags';
 /** Prefix of the local stack's control plane (not part of the route table, never deployed). */
 export const CONTROL_PREFIX = '/_local/';
 
-/** One control endpoint: resolves with a status and a JSON body. */
+/**
+ * One control endpoint: resolves with a status and a JSON body. `rest` is the path below the endpoint's name (`''`
+ * for `/_local/<name>`; `appmonitors/x` for `/_local/rum/appmonitors/x`).
+ */
 export type ControlHandler = (
   method: string,
   body: unknown,
   query: URLSearchParams,
+  rest?: string,
 ) => Promise<{ status: number; body: unknown }>;
+
+/** Largest control request body, bytes (413 above). */
+const MAX_CONTROL_BODY_BYTES = 1024 * 1024;
 
 /** What the control plane drives. */
 export interface ControlDeps {
@@ -44,13 +51,21 @@ export function controlPlane(deps: ControlDeps): (req: IncomingMessage, res: Ser
     if (!url.pathname.startsWith(CONTROL_PREFIX)) return false;
     const name = url.pathname.slice(CONTROL_PREFIX.length);
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_CONTROL_BODY_BYTES) chunks.push(c);
+    });
     req.on('end', () => {
       const send = (status: number, body: unknown) => {
         const text = JSON.stringify(body);
         res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
         res.end(text);
       };
+      if (size > MAX_CONTROL_BODY_BYTES) {
+        send(413, { title: 'Payload Too Large', status: 413 });
+        return;
+      }
       const raw = Buffer.concat(chunks).toString('utf8');
       let body: unknown;
       try {
@@ -59,12 +74,15 @@ export function controlPlane(deps: ControlDeps): (req: IncomingMessage, res: Ser
         send(400, { title: 'Bad Request', status: 400, errors: [{ path: '(body)', message: 'not JSON' }] });
         return;
       }
-      const handler = handlers[name];
+      const slash = name.indexOf('/');
+      const exact = handlers[name];
+      const handler = exact ?? (slash > 0 ? handlers[name.slice(0, slash)] : undefined);
       if (!handler) {
         send(404, { title: 'Not Found', status: 404 });
         return;
       }
-      handler((req.method ?? 'GET').toUpperCase(), body, url.searchParams).then(
+      const rest = exact ? '' : name.slice(slash + 1);
+      handler((req.method ?? 'GET').toUpperCase(), body, url.searchParams, rest).then(
         (r) => send(r.status, r.body),
         (e: unknown) => send(500, { title: 'Internal Server Error', detail: String(e) }),
       );

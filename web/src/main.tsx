@@ -6,12 +6,17 @@ import './styles.css';
 
 const root = createRoot(document.getElementById('root') as HTMLElement);
 loadRuntimeConfig().then(
-  (config) =>
+  (config) => {
+    // Real-user monitoring only when the stage's config carries it (its flag is on): its own chunk, loaded after.
+    const rum = config.rum;
+    if (rum)
+      void import('./rum/rum').then((m) => m.startRum(rum, { apiOrigin: new URL(config.apiUrl).origin }));
     root.render(
       <StrictMode>
         <App config={config} />
       </StrictMode>,
-    ),
+    );
+  },
   (e: unknown) =>
     root.render(
       <main className="page narrow">

@@ -64,4 +64,36 @@ describe('npm run drill: alarms provoked on the local stack enter ALARM with the
     const config = await t.call('GET', '/console/config.json');
     expect(config.json?.operationsPath).toBe('/_local/operations');
   });
+
+  it("config.json carries the RUM app monitor only while apm_monitoring_enabled is on; the collector takes the console's batches", async () => {
+    const config = async () => (await t.call('GET', '/console/config.json')).json as Record<string, unknown>;
+    await t.call('PUT', '/_local/flags', { body: { apm_monitoring_enabled: false } });
+    expect((await config()).rum).toBeUndefined();
+    await t.call('PUT', '/_local/flags', { body: { apm_monitoring_enabled: true } });
+    const rum = (await config()).rum as { endpoint: string; appMonitorId: string };
+    expect(rum).toEqual({
+      endpoint: `${t.url}/_local/rum`,
+      appMonitorId: 'marketedge-console-local',
+      sessionSampleRate: 1,
+    });
+    const post = await fetch(`${rum.endpoint}/appmonitors/${rum.appMonitorId}`, {
+      method: 'POST',
+      body: JSON.stringify({
+        BatchId: 'b',
+        AppMonitorDetails: { id: rum.appMonitorId, version: '1.0.0' },
+        UserDetails: { sessionId: 's' },
+        RumEvents: [
+          {
+            id: 'e',
+            timestamp: 1,
+            type: 'com.amazon.rum.largest_contentful_paint_event',
+            details: '{"value":1}',
+          },
+        ],
+      }),
+    });
+    expect(post.status).toBe(200);
+    expect((await t.call('GET', '/_local/rum')).json?.events).toMatchObject([{ id: 'e', sessionId: 's' }]);
+    await t.call('PUT', '/_local/flags', { body: { apm_monitoring_enabled: false } });
+  });
 });
