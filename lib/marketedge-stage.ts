@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config';
-import type { LambdaName } from './constructs/service-function';
+import type { LambdaName, SecurityLambdaName } from './constructs/service-function';
 import { AnalyticsStack } from './stacks/analytics-stack';
 import { ApiStack } from './stacks/api-stack';
 import { ConsoleStack } from './stacks/console-stack';
@@ -24,8 +24,8 @@ export interface MarketEdgeStage {
 
 /** Options of {@link addStage}. */
 export interface AddStageOptions {
-  /** Handler entries by Lambda (tests); default `lambdas/<name>/handler.ts`. */
-  entries?: Partial<Record<LambdaName, string>>;
+  /** Handler entries by Lambda, API and Security stacks alike (tests); default `lambdas/<name>/handler.ts`. */
+  entries?: Partial<Record<LambdaName | SecurityLambdaName, string>>;
   /** Built console directory (tests pass a fixture); default `web/dist` (`npm run build:web`). */
   consoleAssetDir?: string;
 }
@@ -99,6 +99,7 @@ export function addStage(
     data,
     api,
     analytics,
+    entries: options.entries,
     description: `MarketEdge ${config.name}: CloudTrail, GuardDuty, security rules, responder (docs/security-runbooks.md)`,
     tags,
   });

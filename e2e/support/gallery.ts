@@ -1,5 +1,6 @@
 import { expect, type Page, type Route } from '@playwright/test';
 import { getResponse } from 'msw';
+import type { SecurityEvent } from '../../lambdas/shared/security/event-schema';
 import type { Role } from '../../lib/config/roles';
 import type { AuditEntry, Bypass, Report, Rule, Tenant, UsageEntry } from '../../web/src/api/types';
 import { PAGE_META } from '../../web/src/app/page-meta';
@@ -90,7 +91,99 @@ export function seedGalleryDb(themes: readonly ThemeCase[]): MockDb {
     db.bypasses.set(t.tenantId, [bypassOf()]);
   }
   db.audit.push(...auditOf('PLATFORM', platformTenantId()));
+  db.security = securityOf();
   return db;
+}
+
+/** The security page's data: two blocks, one clamp, a few events (fixed times relative to {@link GALLERY_NOW}). */
+function securityOf(): MockDb['security'] {
+  const nowSec = Math.floor(GALLERY_NOW / 1000);
+  const event = (
+    minutesAgo: number,
+    e: Pick<SecurityEvent, 'type' | 'outcome' | 'reason'> & Partial<SecurityEvent>,
+  ): SecurityEvent => ({
+    time: iso(-minutesAgo),
+    tenantId: '-',
+    principal: '-',
+    principalType: 'unknown',
+    sourceIp: '-',
+    userAgent: '-',
+    route: '-',
+    requestId: `req-sec-${minutesAgo}`,
+    stage: 'dev',
+    details: {},
+    ...e,
+  });
+  return {
+    blocks: [
+      {
+        cidr: '203.0.113.30/32',
+        version: 4,
+        severity: 8,
+        source: 'guardduty',
+        reason: 'Recon:EC2/PortProbeUnprotectedPort',
+        ref: 'finding-gallery-1',
+        createdAt: GALLERY_NOW - 20 * 60_000,
+        expiresAt: nowSec + 40 * 60,
+      },
+      {
+        cidr: '192.0.2.66/32',
+        version: 4,
+        severity: 7,
+        source: 'failed-auth',
+        reason: 'failed_auth_per_ip',
+        ref: 'evt-gallery-2',
+        createdAt: GALLERY_NOW - 5 * 60_000,
+        expiresAt: nowSec + 10 * 60,
+      },
+    ],
+    clamps: [
+      {
+        tenantId: 'gallery-retail',
+        previousRules: [],
+        version: 2,
+        reason: 'failed_auth_per_tenant',
+        ref: 'evt-gallery-3',
+        createdAt: GALLERY_NOW - 8 * 60_000,
+        expiresAt: nowSec + 52 * 60,
+      },
+    ],
+    events: [
+      event(2, {
+        type: 'IpBlocked',
+        outcome: 'blocked',
+        reason: 'failed_auth_per_ip',
+        sourceIp: '192.0.2.66/32',
+      }),
+      event(3, {
+        type: 'FailedAuthThresholdExceeded',
+        outcome: 'detected',
+        reason: 'per_ip',
+        sourceIp: '192.0.2.66',
+      }),
+      event(4, {
+        type: 'AuthFailed',
+        outcome: 'unauthorized',
+        reason: 'token_expired',
+        sourceIp: '192.0.2.66',
+        route: '/v1/me',
+      }),
+      event(6, {
+        type: 'AuthDenied',
+        outcome: 'forbidden',
+        reason: 'tenant_suspended',
+        sourceIp: '198.51.100.7',
+        tenantId: 'gallery-suspended',
+        route: '/v1/reports',
+      }),
+      event(20, {
+        type: 'GuardDutyFinding',
+        outcome: 'detected',
+        reason: 'guardduty_high',
+        details: { band: 'high', severity: 8 },
+      }),
+    ],
+  };
 }
 
 function reportsOf(tenantId: string): Report[] {

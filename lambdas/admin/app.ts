@@ -4,6 +4,11 @@ import { jsonBody } from '../shared/http/body';
 import { createHttpHandler } from '../shared/http/handler';
 import { allowedMethods as methodsAt } from '../shared/http/route';
 import type { HttpRequest, ProxyHandler, ProxyResult } from '../shared/http/types';
+import {
+  buildSecurityEvent,
+  type SecurityEventInput,
+  securityEventAttributes,
+} from '../shared/security/event';
 import { AccessDenied, authorize } from './access';
 import { auditEntry } from './audit';
 import type { AdminDeps, AdminRequest, Operation } from './context';
@@ -61,7 +66,8 @@ function definedValues(m: Record<string, string | undefined> | null | undefined)
  * operation (`operations/index.ts`, keyed by route key). Responses:
  * - errors are RFC 9457 problems (`application/problem+json`) with the request id;
  * - unknown route → 404; known path with another method → 405 with `Allow`;
- * - refusals (401/403) are logged as security events (`securityEvent: true`) and counted (`AdminAccessDenied`);
+ * - refusals (401/403) are logged as `AdminAccessDenied` security events and counted (`AdminAccessDenied`); every
+ *   successful change (a non-GET answered below 400) as an `AdminChange` security event naming its audit actions;
  * - unexpected errors → 500 without internals.
  * @param deps adapters (repository, API-key port, limiter, probes, clock, logger, metrics, rate-limit step)
  * @returns a REST proxy (v1) handler
@@ -83,10 +89,24 @@ async function runOperation(deps: AdminDeps, operation: Operation, http: HttpReq
   const { event, route, routeKey: key, requestId, tenant: actor } = http;
   const params = definedValues(event.pathParameters);
   const query = definedValues(event.queryStringParameters);
+  const security = (input: SecurityEventInput) =>
+    securityEventAttributes(
+      buildSecurityEvent({
+        tenantId: actor?.tenantId,
+        principal: actor?.userId,
+        principalType: actor?.principalType ?? 'unknown',
+        sourceIp: event.requestContext.identity?.sourceIp ?? undefined,
+        userAgent: event.requestContext.identity?.userAgent ?? undefined,
+        route: key,
+        requestId,
+        ...input,
+      }),
+    );
   try {
     authorize(actor, route, targetTenant(params, query, route));
     let parsedBody: { value: unknown } | undefined;
     const now = deps.now();
+    const actions: string[] = [];
     const req: AdminRequest = {
       event,
       route,
@@ -102,17 +122,32 @@ async function runOperation(deps: AdminDeps, operation: Operation, http: HttpReq
         parsedBody ??= { value: jsonBody(event) };
         return parsedBody.value;
       },
-      audit: (a) => auditEntry({ ...a, actor, route: key, resource: event.path, requestId, now }),
+      audit: (a) => {
+        actions.push(a.action);
+        return auditEntry({ ...a, actor, route: key, resource: event.path, requestId, now });
+      },
     };
     const res = await operation(req);
     if (route.method !== 'GET') {
-      deps.logger.info('admin change', { route: key, status: res.statusCode, resource: event.path });
+      const changed = res.statusCode < 400;
+      deps.logger.info('admin change', {
+        route: key,
+        status: res.statusCode,
+        resource: event.path,
+        ...(changed
+          ? security({
+              type: 'AdminChange',
+              outcome: 'changed',
+              reason: [...new Set(actions)].join(',') || 'no_change',
+              details: { status: res.statusCode, resource: event.path, targetTenantId: params.tenantId },
+            })
+          : {}),
+      });
     }
     return res;
   } catch (err) {
     if (!(err instanceof AccessDenied)) throw err;
     deps.logger.warn('admin request refused', {
-      securityEvent: true,
       reason: err.reason,
       route: key,
       resource: event.path,
@@ -121,7 +156,12 @@ async function runOperation(deps: AdminDeps, operation: Operation, http: HttpReq
       actorUserId: actor?.userId,
       actorRoles: actor?.roles,
       targetTenantId: err.targetTenantId,
-      sourceIp: event.requestContext.identity?.sourceIp,
+      ...security({
+        type: 'AdminAccessDenied',
+        outcome: err.response.status === 401 ? 'unauthorized' : 'forbidden',
+        reason: err.reason,
+        details: { targetTenantId: err.targetTenantId, resource: event.path },
+      }),
     });
     deps.metrics.addMetric(METRIC.AdminAccessDenied, 'Count', 1);
     throw err.response;

@@ -11,6 +11,7 @@ import type { AuditEntry } from './audit';
 import type { HealthProbe } from './health';
 import type { LimiterPort } from './limiter-port';
 import type { AdminRepository } from './repository';
+import type { SecurityPort } from './security-port';
 
 /** Everything the admin operations use, injected so tests and the local stack swap adapters. */
 export interface AdminDeps {
@@ -28,6 +29,8 @@ export interface AdminDeps {
   newId: () => string;
   /** The stage's cursor signing key of `nextToken` (`lambdas/shared/http/cursor-key.ts`). */
   cursorKey: CursorKeySource;
+  /** The responder's records, the recent security events and the security bus (`GET/POST /admin/security…`). */
+  security: SecurityPort;
   /** The rate-limit step (the Lambda passes the shared limiter's; default none). */
   rateLimit?: RequestStep;
 }

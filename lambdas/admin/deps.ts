@@ -10,6 +10,7 @@ import type { AdminDeps } from './context';
 import { dynamoProbe, elasticacheProbe, redisProbe } from './health';
 import type { LimiterPort } from './limiter-port';
 import { AdminRepository } from './repository';
+import { securityPortFromEnv } from './security-port';
 
 /** The process-wide limiter (`lambdas/shared/rate-limit`) behind the admin API's {@link LimiterPort}. */
 export const sharedLimiter: LimiterPort = { bumpPolicyVersion, bumpTierVersion, getUsage };
@@ -22,7 +23,8 @@ export function newBypassId(): string {
 /**
  * Production/local adapters from the environment: tables from `*_TABLE` (`DYNAMODB_ENDPOINT` locally), API keys
  * on API Gateway when `REST_API_ID` is set (else in-memory), the shared limiter, probes for DynamoDB, `REDIS_URL`
- * and `ELASTICACHE_CACHE_NAME`, the cursor key of `CURSOR_SIGNING_KEY[_SECRET_NAME]`. Call once per container.
+ * and `ELASTICACHE_CACHE_NAME`, the cursor key of `CURSOR_SIGNING_KEY[_SECRET_NAME]`, the security port (`SECURITY_TABLE`,
+ * the recent-events window in Redis, `SECURITY_EVENT_BUS`). Call once per container.
  * @param overrides replace any adapter (tests, the local stack)
  * @throws {Error} when `REST_API_ID` is set but `USAGE_PLAN_IDS` is missing or malformed
  */
@@ -49,6 +51,7 @@ export function defaultDeps(
     now: () => new Date(),
     newId: newBypassId,
     cursorKey: overrides.cursorKey ?? cursorKeySource({ env }),
+    security: overrides.security ?? securityPortFromEnv(env),
     ...overrides,
   };
 }

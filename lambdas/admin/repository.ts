@@ -1,6 +1,7 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   ScanCommand,
   TransactWriteCommand,
@@ -336,6 +337,22 @@ export class AdminRepository {
       items: (out.Items ?? []) as AuditEntry[],
       ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}),
     };
+  }
+
+  /**
+   * Writes one audit record on its own: a request the admin API hands to another component (the security
+   * responder's unblock and clamp lift), recorded before it is handed over.
+   */
+  async appendAudit(audit: AuditEntry): Promise<void> {
+    await this.safe(() =>
+      this.db.send(
+        new PutCommand({
+          TableName: this.table('audit'),
+          Item: audit,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
   }
 
   /** Cheapest reachability probe: a `GetItem` of a key that never exists. */

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { logoUrlSchema } from '../../lib/config/branding';
 import { TENANT_ID_PATTERN, VERTICALS } from '../../lib/config/data-model';
 import { policySchema } from '../../lib/config/policy';
+import { cidrSchema } from '../../lib/config/security';
 import { TIERS } from '../../lib/config/tiers';
 import { safeText, userIdSchema } from '../shared/http/text';
 
@@ -112,3 +113,19 @@ export const auditQuerySchema = z
 
 /** `GET /admin/tenants/{tenantId}/usage` query. */
 export const usageQuerySchema = z.object({ userId: userIdSchema.optional() }).strict();
+
+/** Most recent security events `GET /admin/security` returns. */
+export const MAX_SECURITY_EVENTS = 200;
+
+/** `GET /admin/security` query: how many recent events (default 50). */
+export const securityQuerySchema = z
+  .object({ events: z.coerce.number().int().min(0).max(MAX_SECURITY_EVENTS).default(50) })
+  .strict();
+
+/** `POST /admin/security/unblock` body: the blocked address or CIDR, and why it is lifted early. */
+export const unblockSchema = z
+  .object({
+    cidr: cidrSchema,
+    reason: safeText({ min: 3, max: 500, minMessage: 'must say why (at least 3 characters)' }),
+  })
+  .strict();

@@ -13,8 +13,8 @@ import { type IntSetting, intRule, SETTINGS } from '../../lib/config/settings';
 import { isTier } from '../../lib/config/tier-names';
 import {
   buildSecurityEvent,
-  SECURITY_EVENT_LOG_KEY,
   type SecurityEventInput,
+  securityEventAttributes,
 } from '../shared/security/event';
 import { type AuthorizerContext, toAuthorizerContext } from '../shared/tenant-context';
 import { getTenant as getTenantFromTable } from '../shared/tenants/repository';
@@ -223,7 +223,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       tenantId: principal.tenantId,
       userId: principal.userId,
       principalType: principal.principalType,
-      [SECURITY_EVENT_LOG_KEY]: securityEvent(event, {
+      ...securityEvent(event, {
         type: 'AuthDenied',
         outcome: 'forbidden',
         reason,
@@ -255,7 +255,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
           reason: err.reason,
           status: 401,
           detail: err.detail,
-          [SECURITY_EVENT_LOG_KEY]: securityEvent(event, {
+          ...securityEvent(event, {
             type: 'AuthFailed',
             outcome: 'unauthorized',
             reason: err.reason,
@@ -299,7 +299,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       roles: context.roles,
       principalType: principal.principalType,
       tier: tenant.tier,
-      [SECURITY_EVENT_LOG_KEY]: securityEvent(event, {
+      ...securityEvent(event, {
         type: 'AuthAllowed',
         outcome: 'allowed',
         reason: 'authorized',
@@ -320,18 +320,23 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   return Object.assign(authorize, { verifier });
 }
 
-/** A security event of this request: caller's address, user agent, route and request id from the event. */
+/**
+ * The log attributes of a security event of this request (caller's address, user agent, route and request id from
+ * the event), `{ security_event: … }`.
+ */
 function securityEvent(event: APIGatewayRequestAuthorizerEvent, input: SecurityEventInput) {
   let userAgent: string | undefined;
   for (const [k, v] of Object.entries(event.headers ?? {}))
     if (k.toLowerCase() === 'user-agent') userAgent = v;
-  return buildSecurityEvent({
-    sourceIp: event.requestContext?.identity?.sourceIp,
-    userAgent,
-    route: event.resource,
-    requestId: event.requestContext?.requestId,
-    ...input,
-  });
+  return securityEventAttributes(
+    buildSecurityEvent({
+      sourceIp: event.requestContext?.identity?.sourceIp,
+      userAgent,
+      route: event.resource,
+      requestId: event.requestContext?.requestId,
+      ...input,
+    }),
+  );
 }
 
 /** Error name and message for logs (never a token: aws-jwt-verify and SDK messages carry none). */

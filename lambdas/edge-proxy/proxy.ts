@@ -10,6 +10,7 @@ import { type CallerRequest, createHttpHandler, requireCaller } from '../shared/
 import { problem, validationError } from '../shared/http/problem';
 import type { Endpoint, ProxyHandler, ProxyResult, RequestStep } from '../shared/http/types';
 import type { Observability } from '../shared/observability';
+import { buildSecurityEvent, securityEventAttributes } from '../shared/security/event';
 import { type UpstreamAgent, upstreamAgent } from './agent';
 import { encodedLength, encodeResponseBody, requestBody } from './body';
 import {
@@ -111,7 +112,24 @@ export function createEdgeProxy(opts: EdgeProxyOptions): ProxyHandler {
     const spoofed = spoofedIdentityHeaders(client);
     if (spoofed.length > 0) {
       metrics.addMetric(METRIC.IdentityHeaderSpoofAttempt, MetricUnit.Count, 1);
-      logger.warn('client-sent identity headers stripped', { headers: spoofed });
+      logger.warn('client-sent identity headers stripped', {
+        headers: spoofed,
+        ...securityEventAttributes(
+          buildSecurityEvent({
+            type: 'IdentityHeaderSpoof',
+            outcome: 'ignored',
+            reason: 'identity_headers_stripped',
+            tenantId: tenant.tenantId,
+            principal: tenant.userId,
+            principalType: tenant.principalType,
+            sourceIp: event.requestContext.identity?.sourceIp ?? undefined,
+            userAgent: client['user-agent']?.[0],
+            route: route.path,
+            requestId,
+            details: { headers: spoofed.join(',') },
+          }),
+        ),
+      });
     }
     const headers: Record<string, string | string[]> = {
       ...forwardableRequestHeaders(client),

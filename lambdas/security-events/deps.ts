@@ -14,6 +14,12 @@ import { type SecurityEventSink, teeSink } from '../shared/security/event';
 import { FailedAuthDetector } from '../shared/security/failed-auth';
 import { eventBridgePublisher, type SecurityPublisher } from '../shared/security/publisher';
 import {
+  processRecentEvents,
+  type RecentEventStore,
+  type RecentEventsRedis,
+  RedisRecentEvents,
+} from '../shared/security/recent-events';
+import {
   MemoryWindowStore,
   type RedisEvalClient,
   RedisWindowStore,
@@ -48,8 +54,9 @@ export async function closeSecurityEvents(): Promise<void> {
 }
 
 /**
- * The process-wide pipeline: windows, hourly figures and baselines in Redis when `REDIS_URL` is set (cluster client
- * when `REDIS_CLUSTER=true`), else in memory (local stack without Redis); detections on EventBridge
+ * The process-wide pipeline: windows, hourly figures, baselines and the recent-events window in Redis when
+ * `REDIS_URL` is set (cluster client when `REDIS_CLUSTER=true`), else in memory (local stack without Redis: the
+ * process's window, which the admin API reads in the same process); detections on EventBridge
  * (`SECURITY_EVENT_BUS`, default bus); thresholds from the stage config.
  */
 export function getPipeline(logSink: SecurityEventSink, metric: PipelineMetric): SecurityPipeline {
@@ -60,6 +67,7 @@ export function getPipeline(logSink: SecurityEventSink, metric: PipelineMetric):
   let windows: SlidingWindowStore;
   let activity: ActivityStore;
   let baselines: BaselineStore;
+  let recent: RecentEventStore;
   const redisUrl = settingOrDefault(env, SETTINGS.redisUrl);
   if (redisUrl) {
     const client = createRedisClient({
@@ -70,10 +78,12 @@ export function getPipeline(logSink: SecurityEventSink, metric: PipelineMetric):
     windows = new RedisWindowStore(client as unknown as RedisEvalClient);
     activity = new RedisActivityStore(client as unknown as AnomalyRedis);
     baselines = new RedisBaselineStore(client as unknown as AnomalyRedis);
+    recent = new RedisRecentEvents(client as unknown as RecentEventsRedis);
   } else {
     windows = new MemoryWindowStore();
     activity = new MemoryActivityStore();
     baselines = new MemoryBaselineStore();
+    recent = processRecentEvents;
   }
   built = new SecurityPipeline({
     detector: new FailedAuthDetector({ store: windows, config: config.failedAuth }),
@@ -81,6 +91,7 @@ export function getPipeline(logSink: SecurityEventSink, metric: PipelineMetric):
     baselines,
     config,
     sink,
+    recent,
     publish:
       overrides.publish ??
       eventBridgePublisher(

@@ -15,6 +15,7 @@ import {
   isFailedAuth,
 } from '../shared/security/failed-auth';
 import type { SecurityPublisher } from '../shared/security/publisher';
+import type { RecentEventStore } from '../shared/security/recent-events';
 
 /**
  * The security-events pipeline (one per container): reads log lines from the API access log and the Lambdas'
@@ -34,6 +35,8 @@ export interface SecurityPipelineDeps {
   config: SecurityConfig;
   /** The security log group. */
   sink: SecurityEventSink;
+  /** The window of recent events the console shows (written after each batch); none = not kept. */
+  recent?: RecentEventStore;
   publish: SecurityPublisher;
   metric: PipelineMetric;
   /** Reports a line it could not use (never the line itself: it may hold personal data). */
@@ -60,6 +63,8 @@ export class SecurityPipeline {
    * @throws the Redis error (the subscription retries the batch)
    */
   async processLines(lines: readonly string[]): Promise<PipelineResult> {
+    const written: SecurityEvent[] = [];
+    const sink = this.collecting(written);
     const result: PipelineResult = {
       lines: lines.length,
       securityEvents: 0,
@@ -89,11 +94,11 @@ export class SecurityPipeline {
           continue;
         }
         result.securityEvents++;
-        result.detections.push(...(await this.onSecurityEvent(parsed.data)));
+        result.detections.push(...(await this.onSecurityEvent(parsed.data, sink)));
         continue;
       }
       if (typeof rec.requestId === 'string' && typeof rec.status === 'string' && typeof rec.ip === 'string') {
-        const detections = await this.onAccessRecord(rec as AccessRecord);
+        const detections = await this.onAccessRecord(rec as AccessRecord, sink);
         if (detections) {
           result.failedAuth++;
           result.detections.push(...detections);
@@ -102,21 +107,33 @@ export class SecurityPipeline {
       }
       result.skipped++;
     }
+    await this.deps.recent?.add(written);
     return result;
   }
 
-  private async onSecurityEvent(e: SecurityEvent): Promise<FailedAuthDetection[]> {
-    this.deps.sink(e);
+  /** The security log sink that also collects what it wrote (for the recent-events window). */
+  private collecting(written: SecurityEvent[]): SecurityEventSink {
+    return (e) => {
+      this.deps.sink(e);
+      written.push(e);
+    };
+  }
+
+  private async onSecurityEvent(e: SecurityEvent, sink: SecurityEventSink): Promise<FailedAuthDetection[]> {
+    sink(e);
     this.deps.metric(SECURITY_METRICS.securityEvent, ['type', e.type], 1);
     // Per-tenant windows: refusals that name the tenant (authorizer Deny, admin API refusal).
     if ((e.type === 'AuthDenied' || e.type === 'AdminAccessDenied') && e.tenantId !== '-') {
-      return this.report(await this.deps.detector.observe({ tenantId: e.tenantId }), e);
+      return this.report(await this.deps.detector.observe({ tenantId: e.tenantId }), e, sink);
     }
     return [];
   }
 
   /** `undefined` when the record is not a failed authentication. */
-  private async onAccessRecord(r: AccessRecord): Promise<FailedAuthDetection[] | undefined> {
+  private async onAccessRecord(
+    r: AccessRecord,
+    sink: SecurityEventSink,
+  ): Promise<FailedAuthDetection[] | undefined> {
     const tenantId = r.tenantId && r.tenantId !== '-' ? r.tenantId : undefined;
     if (tenantId) {
       const t = Number(r.requestTime);
@@ -130,21 +147,21 @@ export class SecurityPipeline {
     // Per-IP windows come from the access log: it also sees what the authorizer never does (missing header,
     // cached Deny), see docs/authorizer.md.
     const detections = await this.deps.detector.observe({ ip: r.ip });
-    return this.report(detections, {
-      sourceIp: r.ip,
-      userAgent: r.userAgent,
-      route: r.route,
-      requestId: r.requestId,
-    });
+    return this.report(
+      detections,
+      { sourceIp: r.ip, userAgent: r.userAgent, route: r.route, requestId: r.requestId },
+      sink,
+    );
   }
 
   private async report(
     detections: FailedAuthDetection[],
     ctx: Partial<Pick<SecurityEvent, 'sourceIp' | 'userAgent' | 'route' | 'requestId' | 'tenantId'>>,
+    sink: SecurityEventSink,
   ): Promise<FailedAuthDetection[]> {
     for (const d of detections) {
       this.deps.metric(SECURITY_METRICS.failedAuthThreshold, ['subject', d.subject], 1);
-      this.deps.sink(
+      sink(
         buildSecurityEvent({
           type: 'FailedAuthThresholdExceeded',
           outcome: 'detected',
@@ -170,6 +187,8 @@ export class SecurityPipeline {
    * @returns the tenants flagged
    */
   async evaluateHour(hourStartMs: number): Promise<{ tenantId: string; figures: string[] }[]> {
+    const written: SecurityEvent[] = [];
+    const sink = this.collecting(written);
     const flagged: { tenantId: string; figures: string[] }[] = [];
     for (const hour of await this.deps.activity.drain(hourStartMs)) {
       const prior = await this.deps.baselines.get(hour.tenantId);
@@ -186,7 +205,7 @@ export class SecurityPipeline {
         details[`${a.figure}.std`] = a.std;
         details[`${a.figure}.z`] = a.z;
       }
-      this.deps.sink(
+      sink(
         buildSecurityEvent({
           type: 'TenantActivityAnomaly',
           outcome: 'detected',
@@ -203,6 +222,7 @@ export class SecurityPipeline {
         anomalies: verdict.anomalies,
       });
     }
+    await this.deps.recent?.add(written);
     return flagged;
   }
 }

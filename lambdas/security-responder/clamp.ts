@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { matchRoute } from '../../lib/config/routes';
 import type { SecurityConfig } from '../../lib/config/security';
 import { SETTINGS, settingOrDefault } from '../../lib/config/settings';
-import type { BlockStore } from './block-store';
+import type { BlockStore, ClampRecord } from './block-store';
 import type { TenantClampPort } from './responder';
 
 /** The admin API as a REST proxy handler (`createAdminApi(deps)`). */
@@ -83,20 +83,32 @@ export class AdminClampPort implements TenantClampPort {
     const lifted: string[] = [];
     for (const c of await this.store.listClamps()) {
       if (c.expiresAt * 1000 > nowMs) continue;
-      const path = `/admin/tenants/${encodeURIComponent(c.tenantId)}/limits`;
-      const current = await this.call('GET', path);
-      if (current.statusCode === 200) {
-        const body = JSON.parse(current.body) as { version: number };
-        if (body.version === c.version) {
-          const put = await this.call('PUT', path, { rules: c.previousRules }, header(current, 'etag'));
-          if (put.statusCode !== 200)
-            throw new Error(`unclamp ${c.tenantId}: PUT limits answered ${put.statusCode}`);
-        }
-      }
-      await this.store.deleteClamp(c.tenantId);
+      await this.restore(c);
       lifted.push(c.tenantId);
     }
     return lifted;
+  }
+
+  async lift(tenantId: string): Promise<boolean> {
+    const c = await this.store.getClamp(tenantId);
+    if (!c) return false;
+    await this.restore(c);
+    return true;
+  }
+
+  /** Puts the rules before the clamp back unless the limits changed since (a human change wins); drops the record. */
+  private async restore(c: ClampRecord): Promise<void> {
+    const path = `/admin/tenants/${encodeURIComponent(c.tenantId)}/limits`;
+    const current = await this.call('GET', path);
+    if (current.statusCode === 200) {
+      const body = JSON.parse(current.body) as { version: number };
+      if (body.version === c.version) {
+        const put = await this.call('PUT', path, { rules: c.previousRules }, header(current, 'etag'));
+        if (put.statusCode !== 200)
+          throw new Error(`unclamp ${c.tenantId}: PUT limits answered ${put.statusCode}`);
+      }
+    }
+    await this.store.deleteClamp(c.tenantId);
   }
 
   private call(

@@ -6,7 +6,7 @@ import type { ResponderInput } from './responder';
 
 /**
  * The EventBridge events the responder accepts, as Powertools parser schemas: GuardDuty findings, the platform's
- * failed-auth detections and unblock requests (`marketedge.security`), and the scheduled expiry sweep.
+ * failed-auth detections, unblock and clamp-lift requests (`marketedge.security`), and the scheduled expiry sweep.
  */
 
 /** `FailedAuthThresholdExceeded` (from the security-events detector). */
@@ -24,11 +24,24 @@ export const FailedAuthEventSchema = EventBridgeSchema.extend({
     .strict(),
 });
 
-/** `SecurityUnblockRequested` (from the admin API). */
+/** Who asked, and the admin API request id of the audit record (optional: a request put by hand has none). */
+const requester = {
+  actor: z.string().min(1).max(256),
+  requestId: z.string().min(1).max(128).optional(),
+};
+
+/** `SecurityUnblockRequested` (from the admin API, or `aws events put-events`). */
 export const UnblockEventSchema = EventBridgeSchema.extend({
   source: z.literal(SECURITY_EVENT_SOURCE),
   'detail-type': z.literal(SECURITY_DETAIL_TYPES.unblockRequested),
-  detail: z.object({ cidr: z.string().min(1).max(64), actor: z.string().min(1).max(256) }).strict(),
+  detail: z.object({ cidr: z.string().min(1).max(64), ...requester }).strict(),
+});
+
+/** `SecurityClampLiftRequested` (from the admin API). */
+export const ClampLiftEventSchema = EventBridgeSchema.extend({
+  source: z.literal(SECURITY_EVENT_SOURCE),
+  'detail-type': z.literal(SECURITY_DETAIL_TYPES.clampLiftRequested),
+  detail: z.object({ tenantId: z.string().min(1).max(64), ...requester }).strict(),
 });
 
 /** EventBridge Scheduler / schedule rule event (the expiry sweep). */
@@ -74,7 +87,23 @@ export function parseResponderEvent(raw: unknown): ResponderInput {
   }
   if (source === SECURITY_EVENT_SOURCE && detailType === SECURITY_DETAIL_TYPES.unblockRequested) {
     const { detail } = pick(UnblockEventSchema);
-    return { kind: 'unblock', eventId: id, cidr: detail.cidr, actor: detail.actor };
+    return {
+      kind: 'unblock',
+      eventId: id,
+      cidr: detail.cidr,
+      actor: detail.actor,
+      requestId: detail.requestId,
+    };
+  }
+  if (source === SECURITY_EVENT_SOURCE && detailType === SECURITY_DETAIL_TYPES.clampLiftRequested) {
+    const { detail } = pick(ClampLiftEventSchema);
+    return {
+      kind: 'lift-clamp',
+      eventId: id,
+      tenantId: detail.tenantId,
+      actor: detail.actor,
+      requestId: detail.requestId,
+    };
   }
   if (source === 'aws.events') {
     pick(ScheduledEventSchema);

@@ -20,7 +20,8 @@ export type ResponderInput =
   | { kind: 'finding'; eventId: string; finding: GuardDutyFinding }
   | { kind: 'failed-auth'; eventId: string; detection: FailedAuthDetection }
   | { kind: 'sweep'; eventId: string }
-  | { kind: 'unblock'; eventId: string; cidr: string; actor: string };
+  | { kind: 'unblock'; eventId: string; cidr: string; actor: string; requestId?: string }
+  | { kind: 'lift-clamp'; eventId: string; tenantId: string; actor: string; requestId?: string };
 
 /** Result of one input (returned by the handler, logged, asserted by tests and the drill). */
 export interface ResponderOutcome {
@@ -42,6 +43,8 @@ export interface TenantClampPort {
   clamp(tenantId: string, input: { reason: string; ref: string; nowMs: number }): Promise<boolean>;
   /** Lifts clamps whose expiry passed; returns the tenants released. */
   liftExpired(nowMs: number): Promise<string[]>;
+  /** Lifts one tenant's clamp now; `false` when it has none. */
+  lift(tenantId: string): Promise<boolean>;
 }
 
 /** Numeric metric sink: one count per call (Powertools `singleMetric` in AWS). */
@@ -134,7 +137,9 @@ export class Responder {
       case 'sweep':
         return this.sweep();
       case 'unblock':
-        return this.unblock(input.cidr, input.actor, input.eventId);
+        return this.unblock(input.cidr, input.actor, input.requestId ?? input.eventId);
+      case 'lift-clamp':
+        return this.liftClamp(input.tenantId, input.actor, input.requestId ?? input.eventId);
     }
   }
 
@@ -424,6 +429,22 @@ export class Responder {
     if (outcome.unblocked.length === 0 && !outcome.clamped)
       return { ...outcome, status: 'ignored', reason: 'nothing_expired' };
     return outcome;
+  }
+
+  /** Lifts one tenant's clamp now (a platform admin's decision): its earlier rules come back. */
+  private async liftClamp(tenantId: string, actor: string, requestId: string): Promise<ResponderOutcome> {
+    if (!this.deps.clamp) return empty('lift-clamp', 'ignored', 'clamp_not_configured');
+    if (!(await this.deps.clamp.lift(tenantId))) return empty('lift-clamp', 'ignored', 'not_clamped');
+    this.deps.emit({
+      type: 'TenantClamped',
+      outcome: 'unclamped',
+      reason: 'manual',
+      tenantId,
+      principal: actor,
+      principalType: 'user',
+      requestId,
+    });
+    return { ...empty('lift-clamp', 'acted', 'manual'), clamped: tenantId };
   }
 
   /** Removes one address now (a platform admin's decision). */

@@ -283,6 +283,36 @@ export const ROUTES: readonly Route[] = [
     failMode: 'open',
     summary: 'Audit log',
   },
+  {
+    method: 'GET',
+    path: '/admin/security',
+    backend: admin,
+    auth: true,
+    roles: PLATFORM,
+    limitClass: 'admin',
+    failMode: 'open',
+    summary: 'Security: active IP blocks and tenant clamps, recent security events and their figures',
+  },
+  {
+    method: 'POST',
+    path: '/admin/security/unblock',
+    backend: admin,
+    auth: true,
+    roles: PLATFORM,
+    limitClass: 'admin',
+    failMode: 'open',
+    summary: 'Lift an IP block early (202; the security responder acts)',
+  },
+  {
+    method: 'DELETE',
+    path: '/admin/security/clamps/{tenantId}',
+    backend: admin,
+    auth: true,
+    roles: PLATFORM,
+    limitClass: 'admin',
+    failMode: 'open',
+    summary: 'Lift a tenant clamp early (202; the security responder acts)',
+  },
 ];
 
 /** `"METHOD /path"` key of a route, the form used by `match.route` in limit rules. */

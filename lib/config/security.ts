@@ -22,6 +22,8 @@ export const SECURITY_DETAIL_TYPES = {
   responderAction: 'SecurityResponderAction',
   /** A platform admin asks the responder to lift a block now (`POST /admin/security/unblock`). */
   unblockRequested: 'SecurityUnblockRequested',
+  /** A platform admin asks the responder to lift a tenant clamp now (`DELETE /admin/security/clamps/{tenantId}`). */
+  clampLiftRequested: 'SecurityClampLiftRequested',
 } as const;
 
 /** GuardDuty's EventBridge identity. */
@@ -62,6 +64,89 @@ export const cidrSchema = z.string().refine((s) => {
   return /^\d{1,3}$/.test(bits) && n >= 0 && n <= (v === 4 ? 32 : 128);
 }, 'must be an IPv4/IPv6 address or CIDR');
 
+/** Formats GuardDuty reads a threat-intel list in (`AWS::GuardDuty::ThreatIntelSet` `Format`). */
+export const THREAT_INTEL_FORMATS = [
+  'TXT',
+  'STIX',
+  'OTX_CSV',
+  'ALIEN_VAULT',
+  'PROOF_POINT',
+  'FIRE_EYE',
+] as const;
+
+/** The repository's threat-intel list (plain text, one address or CIDR per line; `#` comments), reviewed quarterly. */
+export const THREAT_INTEL_REPOSITORY_FILE = 'security/threat-intel.txt';
+
+/** Longest `Location` GuardDuty accepts for a threat-intel set, characters. */
+export const THREAT_INTEL_LOCATION_MAX = 300;
+
+/** An S3 bucket name (3–63 characters, lowercase letters, digits, dots and hyphens; not IP-shaped; no `..`). */
+export const s3BucketNameSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    'must be an S3 bucket name (3-63 lowercase letters, digits, . -)',
+  )
+  .refine(
+    (b) => !b.includes('..') && isIP(b) === 0,
+    'must be an S3 bucket name (no "..", not an IP address)',
+  );
+
+/** An S3 object key of a list: printable, no leading `/`, no whitespace, at most 1,024 characters. */
+export const s3ObjectKeySchema = z
+  .string()
+  .min(1)
+  .max(1024)
+  .regex(
+    /^[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()\-/]*$/,
+    "must be an S3 object key (letters, digits, !_.*'()-/)",
+  );
+
+/**
+ * Where GuardDuty loads the stage's threat-intel set from. Without `bucket`, the Security stack creates a bucket and
+ * uploads the repository list ({@link THREAT_INTEL_REPOSITORY_FILE}, validated at synth) to `key`; with `bucket`, the
+ * list is an object the security team maintains in that bucket (e.g. a commercial feed), read in `format`.
+ */
+export const threatIntelConfigSchema = z
+  .object({
+    /** Bucket of an externally maintained list; omitted = the stack's own bucket holding the repository list. */
+    bucket: s3BucketNameSchema.optional(),
+    /** Object key of the list. */
+    key: s3ObjectKeySchema,
+    format: z.enum(THREAT_INTEL_FORMATS),
+    /** Account that must own `bucket` (GuardDuty refuses to read it otherwise); only with `bucket`. */
+    expectedBucketOwner: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+      .optional(),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    if (!t.bucket && t.format !== 'TXT')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['format'],
+        message: 'the repository list is plain text: format must be TXT without a bucket',
+      });
+    if (!t.bucket && t.expectedBucketOwner)
+      ctx.addIssue({ code: 'custom', path: ['expectedBucketOwner'], message: 'only with bucket' });
+    // The stack's own bucket name is a token at synth: bound it by the longest name S3 allows (63).
+    if (threatIntelLocation(t.bucket ?? 'x'.repeat(63), t.key).length > THREAT_INTEL_LOCATION_MAX)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['key'],
+        message: `the list's location must stay within ${THREAT_INTEL_LOCATION_MAX} characters`,
+      });
+  });
+
+/** A validated threat-intel source. */
+export type ThreatIntelConfig = z.output<typeof threatIntelConfigSchema>;
+
+/** The `Location` of a threat-intel set: the object's path-style HTTPS URL (GuardDuty's documented form). */
+export function threatIntelLocation(bucket: string, key: string): string {
+  return `https://s3.amazonaws.com/${bucket}/${key}`;
+}
+
 /** Schema of a stage's `security` section (validated with the rest of the stage config). */
 export const securityConfigSchema = z
   .object({
@@ -76,6 +161,12 @@ export const securityConfigSchema = z
       z.object({ mode: z.literal('create') }).strict(),
       z.object({ mode: z.literal('existing'), detectorId: z.string().regex(/^[a-z0-9]{32}$/) }).strict(),
     ]),
+    /**
+     * The threat-intel set of the stage's detector. Required with `guardDuty.mode: create`; with an existing
+     * organization detector it may be omitted when the organization's administrator account manages the lists (only
+     * the GuardDuty administrator can create threat-intel sets).
+     */
+    threatIntel: threatIntelConfigSchema.optional(),
     /** Addresses and CIDRs that are never blocked (office egress, monitoring probes, partners). */
     allowlist: z.array(cidrSchema).max(100),
     /** Failed-authentication detection (sliding windows in Redis). */
@@ -129,7 +220,15 @@ export const securityConfigSchema = z
       })
       .strict(),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.guardDuty.mode === 'create' && !c.threatIntel)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['threatIntel'],
+        message: 'a detector created by the stack needs its threat-intel set',
+      });
+  });
 
 /** A validated `security` section. */
 export type SecurityConfig = z.output<typeof securityConfigSchema>;
@@ -202,6 +301,12 @@ export const SECURITY_RULES: readonly SecurityRule[] = [
     id: 'UnblockRequested',
     description: 'A platform admin lifts a block: responder',
     pattern: { source: [SECURITY_EVENT_SOURCE], 'detail-type': [SECURITY_DETAIL_TYPES.unblockRequested] },
+    targets: ['responder'],
+  },
+  {
+    id: 'ClampLiftRequested',
+    description: 'A platform admin lifts a tenant clamp: responder',
+    pattern: { source: [SECURITY_EVENT_SOURCE], 'detail-type': [SECURITY_DETAIL_TYPES.clampLiftRequested] },
     targets: ['responder'],
   },
   {

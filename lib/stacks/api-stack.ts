@@ -9,6 +9,7 @@ import {
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -147,7 +148,8 @@ export class ApiStack extends Stack {
       timeout: Duration.seconds(15),
       network,
       environment: {
-        ...tableEnv(['tenants', 'limits', 'audit']),
+        // security: the responder's block and clamp records, read for the console's security page.
+        ...tableEnv(['tenants', 'limits', 'audit', 'security']),
         ...limiterEnv,
         ...flagEnv,
         [SETTINGS.elastiCacheCacheName.name]: data.cache.cacheName,
@@ -194,6 +196,10 @@ export class ApiStack extends Stack {
     data.tables.limits.grantReadWriteData(admin.fn);
     data.tables.audit.grantReadData(admin.fn);
     data.tables.audit.grant(admin.fn, 'dynamodb:PutItem');
+    // The security page reads the responder's records; early unblocks and clamp lifts are requests on the default
+    // bus to the responder (the one writer of the WAF IP sets and clamps).
+    data.tables.security.grantReadData(admin.fn);
+    events.EventBus.fromEventBusName(this, 'DefaultBus', 'default').grantPutEventsTo(admin.fn);
     for (const f of [authorizer, reports, edgeProxy, admin]) this.flags.grantRead(f.fn);
     admin.fn.addToRolePolicy(
       new iam.PolicyStatement({

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -23,10 +22,17 @@ import { SECURITY_EVENT_LOG_KEY } from '../../lambdas/shared/security/event';
 import { type StageConfig, TABLES, type TableName } from '../config';
 import { accessLogGroupName } from '../config/gateway';
 import { SECURITY_METRICS } from '../config/metrics';
-import { SECURITY_RULES, SECURITY_SCHEDULES, type SecurityTarget } from '../config/security';
+import {
+  SECURITY_RULES,
+  SECURITY_SCHEDULES,
+  type SecurityTarget,
+  type ThreatIntelConfig,
+  threatIntelLocation,
+} from '../config/security';
 import { SUBNETS } from '../constructs/network';
 import { type SecurityLambdaName, ServiceFunction } from '../constructs/service-function';
 import { buildSecurityDashboard } from '../security/dashboard';
+import { repositoryThreatList } from '../security/threat-intel';
 import type { AnalyticsStack } from './analytics-stack';
 import type { ApiStack } from './api-stack';
 import { type DataStack, statefulRemovalPolicy } from './data-stack';
@@ -53,11 +59,6 @@ export function securityLogGroupName(stage: string): string {
   return `/marketedge/${stage}/security`;
 }
 
-/** The threat-intelligence list GuardDuty loads (one address or CIDR per line), reviewed quarterly. */
-export const THREAT_INTEL_FILE = fileURLToPath(new URL('../../security/threat-intel.txt', import.meta.url));
-/** Object key of the threat-intelligence list in the stage's threat-intel bucket. */
-export const THREAT_INTEL_KEY = 'threat-intel/ips.txt';
-
 const entryOf = (name: SecurityLambdaName) =>
   fileURLToPath(new URL(`../../lambdas/${name}/handler.ts`, import.meta.url));
 
@@ -65,8 +66,9 @@ const entryOf = (name: SecurityLambdaName) =>
  * `MarketEdge-<stage>-Security` (docs/security-runbooks.md):
  * - compliance trail: CloudTrail (multi-region, management events, data events of the audit table and the log
  *   buckets), log-file validation, KMS, S3 with the stage retention and, in prod, Object Lock (governance);
- * - detection: a GuardDuty detector (or the organization's, by id) with a threat-intel set from S3; the WAF's
- *   managed IP-reputation and anonymous-IP lists live in the Api stack's web ACL;
+ * - detection: a GuardDuty detector (or the organization's, by id) with a threat-intel set loaded from S3 — the
+ *   stage's `threatIntel` names the object (an external bucket, or the stack's own bucket holding the repository
+ *   list, validated at synth); the WAF's managed IP-reputation and anonymous-IP lists live in the Api stack's web ACL;
  * - the security-events Lambda (access log, authorizer and responder security events by subscription; hourly
  *   anomaly evaluation), logging to the security log group (stage `securityLogRetentionDays`, KMS);
  * - the responder Lambda (the one writer of the WAF IP sets: reserved concurrency 1, DLQ with an alarm; an expiry
@@ -84,6 +86,8 @@ export class SecurityStack extends Stack {
   readonly events: ServiceFunction;
   readonly deadLetterQueue: sqs.Queue;
   readonly detectorId: string;
+  /** The threat-intel set (absent when the stage config names none: an organization detector's member account). */
+  intelSet?: guardduty.CfnThreatIntelSet;
 
   constructor(scope: Construct, id: string, props: SecurityStackProps) {
     super(scope, id, props);
@@ -200,34 +204,7 @@ export class SecurityStack extends Stack {
     } else {
       this.detectorId = sec.guardDuty.detectorId;
     }
-    const intelBucket = new s3.Bucket(this, 'ThreatIntel', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      versioned: true,
-      serverAccessLogsBucket: serverLogs,
-      serverAccessLogsPrefix: 'threat-intel/',
-      removalPolicy,
-    });
-    const intelUpload = new s3deploy.BucketDeployment(this, 'ThreatIntelList', {
-      destinationBucket: intelBucket,
-      sources: [s3deploy.Source.data(THREAT_INTEL_KEY, readFileSync(THREAT_INTEL_FILE, 'utf8'))],
-      prune: false,
-      retainOnDelete: false,
-      memoryLimit: 256,
-    });
-    const intelSet = new guardduty.CfnThreatIntelSet(this, 'ThreatIntelSet', {
-      detectorId: this.detectorId,
-      name: `marketedge-${stage}-threat-intel`,
-      format: 'TXT',
-      location: `https://s3.amazonaws.com/${intelBucket.bucketName}/${THREAT_INTEL_KEY}`,
-      activate: true,
-    });
-    intelSet.node.addDependency(intelUpload);
-    this.acknowledgeBucketDeployment(
-      intelUpload,
-      `<${this.getLogicalId(intelBucket.node.defaultChild as s3.CfnBucket)}.Arn>`,
-    );
+    if (sec.threatIntel) this.threatIntel(sec.threatIntel, serverLogs, stage, removalPolicy);
 
     // --- topics ------------------------------------------------------------------------------------------------
     // The stack's key, not alias/aws/sns: EventBridge and CloudWatch alarms cannot publish to a topic encrypted with
@@ -374,7 +351,7 @@ export class SecurityStack extends Stack {
     events.EventBus.grantAllPutEvents(eventsFn);
 
     // Subscriptions: the access log (failed auth per IP, tenant hourly figures) and the security events other
-    // Lambdas log (authorizer allow/401/403, responder actions).
+    // Lambdas log (authorizer allow/401/403, admin refusals and changes, identity-header spoofs, responder actions).
     const destination = new destinations.LambdaDestination(eventsFn);
     const accessLog = logs.LogGroup.fromLogGroupName(this, 'AccessLog', accessLogGroupName(stage));
     new logs.SubscriptionFilter(this, 'AccessLogSubscription', {
@@ -386,6 +363,8 @@ export class SecurityStack extends Stack {
     const securityLines = logs.FilterPattern.exists(`$.${SECURITY_EVENT_LOG_KEY}.type`);
     for (const [name, group] of [
       ['Authorizer', api.functions.authorizer.logGroup],
+      ['Admin', api.functions.admin.logGroup],
+      ['EdgeProxy', api.functions['edge-proxy'].logGroup],
       ['Responder', this.responder.logGroup],
     ] as const) {
       new logs.SubscriptionFilter(this, `${name}SecuritySubscription`, {
@@ -479,6 +458,54 @@ export class SecurityStack extends Stack {
       accessLogGroupName: accessLogGroupName(stage),
       securityLogGroupName: securityLogGroupName(stage),
     });
+  }
+
+  /**
+   * The detector's threat-intel set from S3: the configured object of an external bucket (read by GuardDuty's
+   * service-linked role; `expectedBucketOwner` when set), or a bucket of this stack holding the repository list
+   * (validated and normalised at synth, uploaded at deploy before the set is created).
+   * @throws {ThreatIntelListError} when the repository list is invalid
+   */
+  private threatIntel(
+    ti: ThreatIntelConfig,
+    serverLogs: s3.IBucket,
+    stage: string,
+    removalPolicy: RemovalPolicy,
+  ): void {
+    let bucketName = ti.bucket;
+    let upload: s3deploy.BucketDeployment | undefined;
+    if (!bucketName) {
+      const intelBucket = new s3.Bucket(this, 'ThreatIntel', {
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        versioned: true,
+        serverAccessLogsBucket: serverLogs,
+        serverAccessLogsPrefix: 'threat-intel/',
+        removalPolicy,
+      });
+      upload = new s3deploy.BucketDeployment(this, 'ThreatIntelList', {
+        destinationBucket: intelBucket,
+        sources: [s3deploy.Source.data(ti.key, repositoryThreatList())],
+        prune: false,
+        retainOnDelete: false,
+        memoryLimit: 256,
+      });
+      this.acknowledgeBucketDeployment(
+        upload,
+        `<${this.getLogicalId(intelBucket.node.defaultChild as s3.CfnBucket)}.Arn>`,
+      );
+      bucketName = intelBucket.bucketName;
+    }
+    this.intelSet = new guardduty.CfnThreatIntelSet(this, 'ThreatIntelSet', {
+      detectorId: this.detectorId,
+      name: `marketedge-${stage}-threat-intel`,
+      format: ti.format,
+      location: threatIntelLocation(bucketName, ti.key),
+      activate: true,
+      ...(ti.expectedBucketOwner ? { expectedBucketOwner: ti.expectedBucketOwner } : {}),
+    });
+    if (upload) this.intelSet.node.addDependency(upload);
   }
 
   /** cdk-nag acknowledgements of the BucketDeployment's provider Lambda (an AWS CDK-maintained singleton). */

@@ -18,8 +18,9 @@ import { LocalWaf } from './ip-sets';
 /**
  * The local stand-in for the Security stack: the WAF IP sets the gateway enforces ({@link LocalWaf}), an
  * EventBridge bus that routes with the same rules as AWS (`SECURITY_RULES`), the responder and security-events
- * Lambdas invoked through their own handlers (`lambdas/security-*\/handler.ts`), the access log fed to
- * security-events in CloudWatch Logs subscription batches, the expiry sweep on a timer, and the paging/ticket topics
+ * Lambdas invoked through their own handlers (`lambdas/security-*\/handler.ts`), the access log and the security-event
+ * lines of the authorizer, admin API and edge proxy (`tapSecurityEventLines`) fed to security-events in CloudWatch
+ * Logs subscription batches, the expiry sweep on a timer, and the paging/ticket topics
  * and the security log group kept in memory for `GET /_local/security/state` (docs/local.md, the drill).
  */
 
@@ -72,7 +73,7 @@ export interface LocalSecurity {
   waf: LocalWaf;
   /** The effective config (stage config with the local allowlist and block TTL overrides). */
   config: SecurityConfig;
-  /** Tee of the access log (the subscription filter): batches go to security-events. */
+  /** Tee of the access log (the subscription filter): batches go to security-events (with the Lambdas' lines). */
   observeAccessLog(line: string): void;
   /** Delivers events to the bus (the drill's `PutEvents`). */
   putEvents(events: unknown[]): Promise<BusDelivery[]>;
@@ -144,7 +145,7 @@ export async function startLocalSecurity(opts: LocalSecurityOptions): Promise<Lo
     detail,
   });
 
-  const [responderDeps, responderHandler, eventsDeps, eventsHandler, blockStoreMod, dynamo] =
+  const [responderDeps, responderHandler, eventsDeps, eventsHandler, blockStoreMod, dynamo, securityEvent] =
     await Promise.all([
       import('../../lambdas/security-responder/deps'),
       import('../../lambdas/security-responder/handler'),
@@ -152,7 +153,12 @@ export async function startLocalSecurity(opts: LocalSecurityOptions): Promise<Lo
       import('../../lambdas/security-events/handler'),
       import('../../lambdas/security-responder/block-store'),
       import('../../lambdas/shared/aws/dynamodb'),
+      import('../../lambdas/shared/security/event'),
     ]);
+  const [adminSecurity, recentEvents] = await Promise.all([
+    import('../../lambdas/admin/security-port'),
+    import('../../lambdas/shared/security/recent-events'),
+  ]);
   const store = new blockStoreMod.DynamoBlockStore(dynamo.documentClient, () => dynamo.tableName('security'));
 
   const route = async (event: unknown): Promise<BusDelivery> => {
@@ -199,8 +205,16 @@ export async function startLocalSecurity(opts: LocalSecurityOptions): Promise<Lo
     await route(envelope(SECURITY_EVENT_SOURCE, detailType, detail));
   };
 
-  responderDeps.configureResponder({ ipSets: waf.ipSets, config, publish, sink });
+  // The responder's log group is subscribed like the other Lambdas' (AWS): its events reach the security log through
+  // security-events, which alone writes the log (and the recent-events window the console shows).
+  const responderLines = (e: SecurityEvent) =>
+    observe(JSON.stringify({ message: 'security event', security_event: e }));
+  responderDeps.configureResponder({ ipSets: waf.ipSets, config, publish, sink: responderLines });
   eventsDeps.configureSecurityEvents({ config, publish, sink });
+  // The admin API's early unblock / clamp lift: requests on the same bus (PutEvents in AWS).
+  adminSecurity.configureAdminSecurity({ publish });
+  // Without Redis the recent-events window is this process's: a fresh stack starts it empty.
+  recentEvents.processRecentEvents.clear();
 
   // Access log → security-events, in subscription-shaped batches, one batch at a time.
   let buffer: string[] = [];
@@ -255,17 +269,21 @@ export async function startLocalSecurity(opts: LocalSecurityOptions): Promise<Lo
   }, sweepMs);
   sweeper.unref();
 
+  const observe = (line: string) => {
+    if (pending + buffer.length >= MAX_PENDING_LINES) {
+      dropped++;
+      return;
+    }
+    buffer.push(line);
+    timer ??= setTimeout(() => void flush(), FLUSH_MS);
+  };
+  // The security-event lines of the authorizer, admin API and edge proxy (the log subscriptions' filter in AWS).
+  securityEvent.tapSecurityEventLines(observe);
+
   return {
     waf,
     config,
-    observeAccessLog(line) {
-      if (pending + buffer.length >= MAX_PENDING_LINES) {
-        dropped++;
-        return;
-      }
-      buffer.push(line);
-      timer ??= setTimeout(() => void flush(), FLUSH_MS);
-    },
+    observeAccessLog: observe,
     putEvents: (events) => Promise.all(events.map(route)),
     async runSchedule(name, time) {
       const at = time ? new Date(time) : new Date();
@@ -281,6 +299,8 @@ export async function startLocalSecurity(opts: LocalSecurityOptions): Promise<Lo
       return flush();
     },
     async state() {
+      // Lines the last batch caused (responder events, the admin API's clamp change) are processed first.
+      for (let round = 0; round < 5 && (buffer.length > 0 || pending > 0); round++) await flush();
       const [v4, v6] = await Promise.all([store.list(4), store.list(6)]);
       return {
         ipSets: { ipv4: waf.ipSets[4].list(), ipv6: waf.ipSets[6].list() },
@@ -299,6 +319,8 @@ export async function startLocalSecurity(opts: LocalSecurityOptions): Promise<Lo
       };
     },
     async stop() {
+      securityEvent.tapSecurityEventLines(undefined);
+      adminSecurity.configureAdminSecurity({});
       clearInterval(sweeper);
       await sweeping;
       await flush().catch(() => undefined);

@@ -3,10 +3,12 @@ import {
   auditQuerySchema,
   bypassCreateSchema,
   limitsPutSchema,
+  securityQuerySchema,
   tenantCreateSchema,
   tenantListQuerySchema,
   tenantPatchSchema,
   tierPutSchema,
+  unblockSchema,
   usageQuerySchema,
 } from '../../lambdas/admin/schemas';
 import { createReportSchema, listQuerySchema } from '../../lambdas/reports/schemas';
@@ -29,6 +31,8 @@ export const ROUTE_SCHEMAS: Readonly<Record<string, { body?: z.ZodType; query?: 
   'POST /admin/tenants/{tenantId}/bypass': { body: bypassCreateSchema },
   'GET /admin/tenants/{tenantId}/usage': { query: usageQuerySchema },
   'GET /admin/audit': { query: auditQuerySchema },
+  'GET /admin/security': { query: securityQuerySchema },
+  'POST /admin/security/unblock': { body: unblockSchema },
 };
 
 /** Routes whose method carries a body (the edge proxy's `ANY` forwards whatever it gets). */

@@ -31,10 +31,12 @@ const EXPECTED_ENV: Record<string, string[]> = {
   // reports reads the tenants table for /v1/me (tenant name and branding shown by the console).
   reports: ['LIMITS_TABLE', 'REPORTS_TABLE', 'TENANTS_TABLE', ...LIMITER_ENV, ...FLAG_ENV],
   'edge-proxy': ['LIMITS_TABLE', 'HTTP_BACKEND_MARKETDATA', ...LIMITER_ENV, ...FLAG_ENV],
+  // admin reads the security responder's records for the console's security page (GET /admin/security).
   admin: [
     'TENANTS_TABLE',
     'LIMITS_TABLE',
     'AUDIT_TABLE',
+    'SECURITY_TABLE',
     'USAGE_PLAN_IDS',
     'REST_API_ID',
     'ELASTICACHE_CACHE_NAME',
@@ -188,6 +190,32 @@ describe.each(STAGE_NAMES)('lambdas — %s', (stage) => {
     expect(auditActions).toContain('dynamodb:Query');
     expect(auditActions).not.toContain('dynamodb:UpdateItem');
     expect(auditActions).not.toContain('dynamodb:DeleteItem');
+    // The security responder's records: read-only to the admin API (the responder alone writes them); early lifts are
+    // requests on the default bus, which is all it may put events on.
+    const securityActions = policyStatements(t())
+      .filter((st) => st.roles.includes(roleOf('admin')))
+      .filter((st) => st.Resource.map(flatten).some((r) => /Security/.test(r)))
+      .flatMap((st) => st.Action);
+    expect(securityActions).toContain('dynamodb:Query');
+    for (const a of [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+    ])
+      expect(securityActions).not.toContain(a);
+    const busResources = policyStatements(t())
+      .filter((st) => st.roles.includes(roleOf('admin')) && st.Action.includes('events:PutEvents'))
+      .flatMap((st) => st.Resource.map(flatten));
+    expect(busResources).toHaveLength(1);
+    expect(busResources[0]).toContain(':event-bus/default');
+    for (const other of ['authorizer', 'reports', 'edge-proxy', 'health'])
+      expect(
+        policyStatements(t()).some(
+          (st) => st.roles.includes(roleOf(other)) && st.Action.includes('events:PutEvents'),
+        ),
+        other,
+      ).toBe(false);
   });
 
   it('gives the Lambdas that page (reports, admin) the stage cursor key: one generated secret, read-only to them alone', () => {

@@ -3,7 +3,7 @@ import { getStageConfig, STAGE_NAMES } from '../../lib/config';
 import { SECURITY_RULES } from '../../lib/config/security';
 import { MANAGED_RULE_GROUPS } from '../../lib/constructs/edge-waf';
 import { SECURITY_DASHBOARD_WIDGETS } from '../../lib/security/dashboard';
-import { securityLogGroupName, THREAT_INTEL_KEY } from '../../lib/stacks/security-stack';
+import { securityLogGroupName } from '../../lib/stacks/security-stack';
 import { synthesized } from './support/synth';
 import { flatten, refId, resourcesOf } from './support/template';
 
@@ -77,15 +77,25 @@ describe.each(STAGE_NAMES)('security — %s', (stage) => {
     }
   });
 
-  it('GuardDuty detector with a threat-intel set loaded from S3', () => {
+  it('GuardDuty detector with a threat-intel set loaded from S3 (the stack bucket holding the repository list)', () => {
     const [detectorId, detector] = only('AWS::GuardDuty::Detector');
     expect(sec.guardDuty.mode).toBe('create');
     expect(detector.Properties).toMatchObject({ Enable: true });
-    const [, intel] = only('AWS::GuardDuty::ThreatIntelSet');
-    expect(intel.Properties).toMatchObject({ Format: 'TXT', Activate: true });
+    const [intelId, intel] = only('AWS::GuardDuty::ThreatIntelSet');
+    expect(sec.threatIntel?.bucket).toBeUndefined();
+    expect(intel.Properties).toMatchObject({ Format: sec.threatIntel?.format, Activate: true });
     expect(refId(intel.Properties?.DetectorId)).toBe(detectorId);
-    expect(flatten(intel.Properties?.Location)).toContain(THREAT_INTEL_KEY);
-    expect(Object.keys(resourcesOf(t(), 'Custom::CDKBucketDeployment'))).toHaveLength(1);
+    const [bucketId] = Object.keys(resourcesOf(t(), 'AWS::S3::Bucket')).filter((id) =>
+      id.startsWith('ThreatIntel'),
+    );
+    expect(intel.Properties?.Location).toEqual({
+      'Fn::Join': ['', ['https://s3.amazonaws.com/', { Ref: bucketId }, `/${sec.threatIntel?.key}`]],
+    });
+    const [uploadId] = Object.keys(resourcesOf(t(), 'Custom::CDKBucketDeployment'));
+    expect(uploadId).toBeDefined();
+    const deps = (t().toJSON() as { Resources: Record<string, { DependsOn?: string[] }> }).Resources[intelId]
+      ?.DependsOn;
+    expect(deps).toContain(uploadId);
   });
 
   it('EventBridge rules: GuardDuty by band (high → page + responder, medium → ticket), detections, CloudTrail alerts', () => {
@@ -153,8 +163,20 @@ describe.each(STAGE_NAMES)('security — %s', (stage) => {
     if (stage === 'prod') expect(group.Properties.RetentionInDays).toBeGreaterThanOrEqual(365);
     expect(refId(group.Properties.KmsKeyId)).toBe(keyId);
     const subs = Object.values(resourcesOf(t(), 'AWS::Logs::SubscriptionFilter'));
-    expect(subs).toHaveLength(3);
     for (const sub of subs) expect(refId(sub.Properties?.DestinationArn)).toBe(fnId('security-events'));
+    const filters = Object.fromEntries(
+      subs.map((x) => [String(x.Properties?.FilterName), x.Properties?.FilterPattern]),
+    );
+    // The access log whole; the Lambdas that log security events: only those lines.
+    expect(filters).toEqual({
+      [`marketedge-${stage}-access-security`]: '',
+      ...Object.fromEntries(
+        ['authorizer', 'admin', 'edgeproxy', 'responder'].map((n) => [
+          `marketedge-${stage}-${n}-security`,
+          '{ $.security_event.type = "*" }',
+        ]),
+      ),
+    });
     expect(subs.map((x) => flatten(x.Properties?.LogGroupName)).join(' ')).toContain(
       `/aws/apigateway/marketedge-${stage}/access`,
     );

@@ -2,6 +2,9 @@
  * Factories for console tests: tenants, users, rules, reports, audit entries and usage, with tier and vertical
  * variations. Each returns a fresh, valid object; pass overrides for what the test is about.
  */
+
+import type { BlockRecord, ClampRecord } from '../../lambdas/security-responder/block-store';
+import type { SecurityEvent } from '../../lambdas/shared/security/event-schema';
 import type { Vertical } from '../../lib/config/data-model';
 import type { Role } from '../../lib/config/roles';
 import { TIER_TABLE, type Tier } from '../../lib/config/tiers';
@@ -160,5 +163,58 @@ export function makeBypass(nowMs: number, o: Partial<Bypass> & { ttlSec?: number
     expiresAt,
     expiresAtIso: new Date(expiresAt * 1000).toISOString(),
     ...rest,
+  };
+}
+
+/** A block record of the security responder, expiring `ttlSec` after `nowMs` (default: a GuardDuty finding). */
+export function makeBlock(nowMs: number, o: Partial<BlockRecord> & { ttlSec?: number } = {}): BlockRecord {
+  const n = next();
+  const { ttlSec = 3600, ...rest } = o;
+  return {
+    cidr: `203.0.113.${n}/32`,
+    version: 4,
+    severity: 8,
+    source: 'guardduty',
+    reason: 'Recon:EC2/PortProbeUnprotectedPort',
+    ref: `finding-${n}`,
+    createdAt: nowMs - 60_000,
+    expiresAt: Math.floor(nowMs / 1000) + ttlSec,
+    ...rest,
+  };
+}
+
+/** A tenant clamp record, expiring `ttlSec` after `nowMs`. */
+export function makeClamp(
+  nowMs: number,
+  o: Partial<ClampRecord> & { tenantId: string; ttlSec?: number },
+): ClampRecord {
+  const { ttlSec = 900, ...rest } = o;
+  return {
+    previousRules: [],
+    version: 2,
+    reason: 'failed_auth_per_tenant',
+    ref: `evt-${next()}`,
+    createdAt: nowMs - 120_000,
+    expiresAt: Math.floor(nowMs / 1000) + ttlSec,
+    ...rest,
+  };
+}
+
+/** A security event of the one schema (`-` where not given), at `time`. */
+export function makeSecurityEvent(
+  o: Pick<SecurityEvent, 'type' | 'outcome' | 'reason'> & Partial<SecurityEvent>,
+): SecurityEvent {
+  return {
+    time: FIXED_TIME,
+    tenantId: '-',
+    principal: '-',
+    principalType: 'unknown',
+    sourceIp: '-',
+    userAgent: '-',
+    route: '-',
+    requestId: `req-${next()}`,
+    stage: 'dev',
+    details: {},
+    ...o,
   };
 }

@@ -2,6 +2,7 @@ import type { Operation } from '../context';
 import { createBypass, deleteBypass, listBypasses } from './bypass';
 import { getLimits, putLimits } from './limits';
 import { deepHealth, getAudit, getUsage } from './observe';
+import { getSecurity, liftClamp, unblock } from './security';
 import { createTenant, getTenant, listTenants, patchTenant } from './tenants';
 import { getTier, listTiers, putTier } from './tiers';
 
@@ -25,4 +26,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'DELETE /admin/tenants/{tenantId}/bypass/{bypassId}': deleteBypass,
   'GET /admin/tenants/{tenantId}/usage': getUsage,
   'GET /admin/audit': getAudit,
+  'GET /admin/security': getSecurity,
+  'POST /admin/security/unblock': unblock,
+  'DELETE /admin/security/clamps/{tenantId}': liftClamp,
 };

@@ -80,6 +80,27 @@ export function teeSink(primary: SecurityEventSink, extra?: SecurityEventSink): 
     : primary;
 }
 
+/**
+ * The stand-in for the log subscription of the Lambdas that log security events beside their work (authorizer, admin
+ * API, edge proxy): unset in AWS, where the log group's subscription filter (`$.security_event.type`) delivers each
+ * line to security-events; the local stack sets it to feed its security pipeline the same line.
+ */
+let lineTap: ((line: string) => void) | undefined;
+
+/** Sets (or clears, `undefined`) the local stand-in of the security-event log subscription. */
+export function tapSecurityEventLines(tap: ((line: string) => void) | undefined): void {
+  lineTap = tap;
+}
+
+/**
+ * Log attributes carrying a security event, `{ security_event: event }`, for a Lambda's own log line (the
+ * subscription picks it up); also handed to the local tap when one is set ({@link tapSecurityEventLines}).
+ */
+export function securityEventAttributes(event: SecurityEvent): { [SECURITY_EVENT_LOG_KEY]: SecurityEvent } {
+  lineTap?.(JSON.stringify({ message: 'security event', [SECURITY_EVENT_LOG_KEY]: event }));
+  return { [SECURITY_EVENT_LOG_KEY]: event };
+}
+
 /** Minimal structured logger a sink writes through (a Powertools `Logger` fits). */
 export interface SecurityLogger {
   info(message: string, ...extra: Record<string, unknown>[]): void;

@@ -1,21 +1,35 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ADMIN_ROUTES } from '../../../lambdas/admin/app';
+import { securityEventSchema } from '../../../lambdas/shared/security/event-schema';
 import type { AuthorizerContext } from '../../../lambdas/shared/tenant-context';
 import { routeKey } from '../../../lib/config/routes';
 import { TIER_TABLE } from '../../../lib/config/tiers';
-import { ACTORS, call, createAdminApi, type EventOptions, testDeps } from '../../unit/admin/fixtures';
+import {
+  ACTORS,
+  call,
+  createAdminApi,
+  type EventOptions,
+  type FakeSecurity,
+  testDeps,
+} from '../../unit/admin/fixtures';
 import { type AdminDb, startAdminDb } from './setup';
 
 let adb: AdminDb;
 let api: ReturnType<typeof createAdminApi>;
 let logger: Logger;
+let security: FakeSecurity;
 
 beforeAll(async () => {
   adb = await startAdminDb('matrix');
   logger = new Logger({ serviceName: 'admin', logLevel: 'SILENT' });
-  api = createAdminApi(testDeps(adb.repo, { logger }));
+  const deps = testDeps(adb.repo, { logger });
+  security = deps.security;
+  api = createAdminApi(deps);
 });
+
+/** An hour from now, epoch seconds (an active block or clamp). */
+const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
 afterAll(async () => {
   await adb.stop();
 });
@@ -93,6 +107,36 @@ const REQUESTS: Record<string, () => Promise<Omit<EventOptions, 'actor'>>> = {
   },
   'GET /admin/tenants/{tenantId}/usage': async () => ({ method: 'GET', path: '/admin/tenants/acme/usage' }),
   'GET /admin/audit': async () => ({ method: 'GET', path: '/admin/audit', query: { tenantId: 'acme' } }),
+  'GET /admin/security': async () => ({ method: 'GET', path: '/admin/security' }),
+  'POST /admin/security/unblock': async () => {
+    await security.store.put({
+      cidr: '203.0.113.9/32',
+      version: 4,
+      severity: 8,
+      source: 'guardduty',
+      reason: 'Recon:EC2/Portscan',
+      ref: 'finding-1',
+      createdAt: Date.now(),
+      expiresAt: inAnHour(),
+    });
+    return {
+      method: 'POST',
+      path: '/admin/security/unblock',
+      body: { cidr: '203.0.113.9', reason: 'matrix test' },
+    };
+  },
+  'DELETE /admin/security/clamps/{tenantId}': async () => {
+    await security.store.putClamp({
+      tenantId: 'acme',
+      previousRules: [],
+      version: 1,
+      reason: 'failed_auth_per_tenant',
+      ref: 'evt-1',
+      createdAt: Date.now(),
+      expiresAt: inAnHour(),
+    });
+    return { method: 'DELETE', path: '/admin/security/clamps/acme' };
+  },
 };
 
 async function etag(path: string): Promise<string> {
@@ -132,6 +176,9 @@ const EXPECTED: Record<string, Record<Who, number>> = {
   'DELETE /admin/tenants/{tenantId}/bypass/{bypassId}': P(204),
   'GET /admin/tenants/{tenantId}/usage': A(200),
   'GET /admin/audit': A(200),
+  'GET /admin/security': P(200),
+  'POST /admin/security/unblock': P(202),
+  'DELETE /admin/security/clamps/{tenantId}': P(202),
 };
 
 describe('role matrix', () => {
@@ -153,7 +200,9 @@ describe('role matrix', () => {
       expect(res.headers['content-type']).toBe('application/problem+json');
       expect(warn).toHaveBeenCalledWith(
         'admin request refused',
-        expect.objectContaining({ securityEvent: true }),
+        expect.objectContaining({
+          security_event: expect.objectContaining({ type: 'AdminAccessDenied', outcome: 'forbidden' }),
+        }),
       );
     }
     warn.mockRestore();
@@ -196,19 +245,64 @@ describe('no existence leak', () => {
     expect([a.status, b.status]).toEqual([403, 403]);
   });
 
-  it('refusals are logged as security events with the reason', async () => {
+  it('refusals are logged as AdminAccessDenied security events (one schema) with the reason', async () => {
     const warn = vi.spyOn(logger, 'warn');
     await call(api, { method: 'GET', path: '/admin/tenants/globex', actor: ACTORS.acmeAdmin });
     expect(warn).toHaveBeenCalledWith(
       'admin request refused',
       expect.objectContaining({
-        securityEvent: true,
         reason: 'other-tenant',
         actorTenantId: 'acme',
         targetTenantId: 'globex',
         route: 'GET /admin/tenants/{tenantId}',
       }),
     );
+    const event = securityEventSchema.parse(
+      (warn.mock.calls[0]?.[1] as Record<string, unknown> | undefined)?.security_event,
+    );
+    expect(event).toMatchObject({
+      type: 'AdminAccessDenied',
+      outcome: 'forbidden',
+      reason: 'other-tenant',
+      tenantId: 'acme',
+      principal: ACTORS.acmeAdmin.userId,
+      route: 'GET /admin/tenants/{tenantId}',
+      details: { targetTenantId: 'globex', resource: '/admin/tenants/globex' },
+    });
     warn.mockRestore();
+  });
+
+  it('changes are logged as AdminChange security events naming the audit action; refused or failed ones are not', async () => {
+    const info = vi.spyOn(logger, 'info');
+    const created = await call(api, {
+      method: 'POST',
+      path: '/admin/tenants/acme/bypass',
+      body: { reason: 'incident 42', ttlSec: 60 },
+      actor: ACTORS.platformAdmin,
+    });
+    expect(created.status).toBe(201);
+    const changes = info.mock.calls.filter((c) => c[0] === 'admin change');
+    const event = securityEventSchema.parse(
+      (changes[0]?.[1] as Record<string, unknown> | undefined)?.security_event,
+    );
+    expect(event).toMatchObject({
+      type: 'AdminChange',
+      outcome: 'changed',
+      reason: 'bypass.create',
+      tenantId: ACTORS.platformAdmin.tenantId,
+      principal: ACTORS.platformAdmin.userId,
+      route: 'POST /admin/tenants/{tenantId}/bypass',
+      details: { status: 201, targetTenantId: 'acme' },
+    });
+    info.mockClear();
+    const bad = await call(api, {
+      method: 'POST',
+      path: '/admin/tenants/acme/bypass',
+      body: { reason: '', ttlSec: 60 },
+      actor: ACTORS.platformAdmin,
+    });
+    expect(bad.status).toBe(400);
+    expect(info.mock.calls.some((c) => (c[1] as Record<string, unknown>)?.security_event)).toBe(false);
+    info.mockRestore();
   });
 });

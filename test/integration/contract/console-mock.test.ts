@@ -1,6 +1,7 @@
 import { getResponse } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { securityEventSchema } from '../../../lambdas/shared/security/event-schema';
 import { LOGO_DATA_URI_MAX_BYTES } from '../../../lib/config/branding';
 import { ruleSchema } from '../../../lib/config/policy';
 import { ROLES } from '../../../lib/config/roles';
@@ -8,6 +9,7 @@ import { TIERS } from '../../../lib/config/tiers';
 import type { Role, Tenant } from '../../../web/src/api/types';
 import { createMockDb, type MockDb, putTenants } from '../../../web/test/mock-api/db';
 import { createHandlers, TEST_API_URL, testToken } from '../../../web/test/mock-api/handlers';
+import { networkConnectionFinding } from '../../fixtures/guardduty';
 import { startTestStack, type TestStack } from '../local/stack-harness';
 
 /**
@@ -336,6 +338,65 @@ describe("console mock API vs the real local stack (the console's routes)", () =
     const id = (s: 'real' | 'mock') => String((created[s].body as { bypassId: string }).bypassId);
     await both('revoke', ops, 'DELETE', (s) => `/admin/tenants/acme/bypass/${id(s)}`, 204, undefined);
     await both('revoke again', ops, 'DELETE', (s) => `/admin/tenants/acme/bypass/${id(s)}`, 404, undefined);
+  });
+
+  it('security page: overview (200, 400 on a bad query), early unblock (202, 404, 400 on cidr), clamp lift (404, 400), 403 for tenant admins', async () => {
+    const overview = z.object({
+      blocks: z.array(
+        z.object({ cidr: z.string(), version: z.number(), source: z.string(), expiresAt: z.iso.datetime() }),
+      ),
+      clamps: z.array(z.object({ tenantId: z.string(), expiresAt: z.iso.datetime() })),
+      events: z.array(securityEventSchema),
+      summary: z.object({
+        window: z.object({ events: z.number().int(), since: z.string().nullable() }),
+        authFailuresByReason: z.record(z.string(), z.number()),
+        topSourceIps: z.array(z.object({ ip: z.string(), count: z.number() })),
+        findingsByBand: z.record(z.string(), z.number()),
+        anomalies: z.number(),
+        byType: z.record(z.string(), z.number()),
+      }),
+      generatedAt: z.iso.datetime(),
+    });
+    const lift = z.object({ status: z.literal('requested'), requestId: z.string() });
+    await both('security overview', ops, 'GET', '/admin/security?events=20', 200, overview);
+    await both(
+      'security overview, too many events',
+      ops,
+      'GET',
+      '/admin/security?events=500',
+      400,
+      undefined,
+    );
+    await both('security as tenant admin', acmeAdmin, 'GET', '/admin/security', 403, undefined);
+    await both('unblock, not blocked', ops, 'POST', '/admin/security/unblock', 404, undefined, {
+      body: { cidr: '192.0.2.250', reason: 'contract test' },
+    });
+    await both('unblock, not an address', ops, 'POST', '/admin/security/unblock', 400, undefined, {
+      body: { cidr: 'example.com', reason: 'contract test' },
+    });
+    // A block on both sides: a high-severity finding through the real stack's bus, a record in the mock's.
+    const finding = await stack.call('POST', '/_local/security/events', { body: [networkConnectionFinding] });
+    expect(finding.status).toBe(200);
+    db.security.blocks.push({
+      cidr: '198.51.100.10/32',
+      version: 4,
+      severity: 8,
+      source: 'guardduty',
+      reason: 'UnauthorizedAccess:EC2/SSHBruteForce',
+      ref: 'f-1',
+      createdAt: Date.now(),
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    });
+    const listed = await both('security overview with a block', ops, 'GET', '/admin/security', 200, overview);
+    for (const side of ['real', 'mock'] as const)
+      expect((listed[side].body as { blocks: { cidr: string }[] }).blocks.map((b) => b.cidr)).toContain(
+        '198.51.100.10/32',
+      );
+    await both('unblock', ops, 'POST', '/admin/security/unblock', 202, lift.extend({ cidr: z.string() }), {
+      body: { cidr: '198.51.100.10', reason: 'contract test' },
+    });
+    await both('lift clamp, none', ops, 'DELETE', '/admin/security/clamps/acme', 404, undefined);
+    await both('lift clamp, bad id', ops, 'DELETE', '/admin/security/clamps/Not_A_Tenant', 400, undefined);
   });
 
   it("tenant admin: own tenant's limits and usage; another tenant's are refused alike (403)", async () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { createUpstreamAgent, type UpstreamAgent } from '../../../lambdas/edge-proxy/agent';
 import { createEdgeProxy } from '../../../lambdas/edge-proxy/proxy';
 import { createObservability } from '../../../lambdas/shared/observability';
+import { securityEventSchema } from '../../../lambdas/shared/security/event-schema';
 import { freePort } from '../../helpers/free-port';
 import { type Caller, callers, lambdaContext, restEvent } from '../../unit/reports/events';
 import { startUpstream, type Upstream } from './upstream-server';
@@ -51,6 +52,7 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 describe('identity headers', () => {
   it('injects the token tenant and strips client-sent copies (X-Tenant-Id: victim)', async () => {
     const spy = vi.spyOn(obs.metrics, 'addMetric');
+    const warn = vi.spyOn(obs.logger, 'warn');
     const r = await call(
       ev('echo', {
         headers: {
@@ -88,6 +90,27 @@ describe('identity headers', () => {
     expect(seen.rawHeaders).not.toContain('victim');
     expect(seen.rawHeaders).not.toContain('victim2');
     expect(spy).toHaveBeenCalledWith('IdentityHeaderSpoofAttempt', 'Count', 1);
+    // One IdentityHeaderSpoof security event (the schema's), naming the headers, never their values.
+    const logged = warn.mock.calls.find((c) => c[0] === 'client-sent identity headers stripped');
+    const event = securityEventSchema.parse(
+      (logged?.[1] as Record<string, unknown> | undefined)?.security_event,
+    );
+    expect(event).toMatchObject({
+      type: 'IdentityHeaderSpoof',
+      outcome: 'ignored',
+      reason: 'identity_headers_stripped',
+      tenantId: 'acme',
+      principal: 'alice',
+      route: RESOURCE,
+    });
+    expect(String(event.details.headers).split(',').sort()).toEqual([
+      'x-tenant-id',
+      'x-tier',
+      'x-user-id',
+      'x-user-roles',
+    ]);
+    expect(JSON.stringify(event)).not.toMatch(/victim|enterprise|eyJ/);
+    warn.mockRestore();
   });
 
   it('401 without tenant context, 403 without an allowed role, 404 for a non-http route — upstream untouched', async () => {

@@ -7,8 +7,11 @@ import type { AdminDeps } from '../../../lambdas/admin/context';
 import type { HealthProbe } from '../../../lambdas/admin/health';
 import type { LimiterPort, RuleUsage } from '../../../lambdas/admin/limiter-port';
 import type { AdminRepository } from '../../../lambdas/admin/repository';
+import { type SecurityPort, securityPort } from '../../../lambdas/admin/security-port';
+import { MemoryBlockStore } from '../../../lambdas/security-responder/block-store';
 import { flags } from '../../../lambdas/shared/flags';
 import { processCursorKey } from '../../../lambdas/shared/http/cursor-key';
+import { MemoryRecentEvents } from '../../../lambdas/shared/security/recent-events';
 import { type AuthorizerContext, toAuthorizerContext } from '../../../lambdas/shared/tenant-context';
 import type { Tenant } from '../../../lambdas/shared/tenants/tenant';
 import type { Role } from '../../../lib/config/roles';
@@ -139,12 +142,38 @@ export function quietObservability(): Pick<AdminDeps, 'logger' | 'metrics'> {
 }
 
 /** Test deps around a repository. */
+/** The admin API's security port over memory stores, recording the requests it puts on the bus. */
+export interface FakeSecurity extends SecurityPort {
+  store: MemoryBlockStore;
+  recent: MemoryRecentEvents;
+  requests: { detailType: string; detail: Record<string, unknown> }[];
+  /** When set, the bus refuses requests with this error. */
+  failWith?: Error;
+}
+
+/** A {@link FakeSecurity}. */
+export function fakeSecurity(): FakeSecurity {
+  const store = new MemoryBlockStore();
+  const recent = new MemoryRecentEvents();
+  const fake: FakeSecurity = {
+    ...securityPort(store, recent, async (detailType, detail) => {
+      if (fake.failWith) throw fake.failWith;
+      fake.requests.push({ detailType, detail });
+    }),
+    store,
+    recent,
+    requests: [],
+  };
+  return fake;
+}
+
 export function testDeps(
   repo: AdminRepository,
   extra: Partial<AdminDeps> = {},
 ): AdminDeps & {
   apiKeys: InMemoryApiKeyPort;
   limiter: FakeLimiter;
+  security: FakeSecurity;
 } {
   let n = 0;
   return {
@@ -157,8 +186,9 @@ export function testDeps(
     now: () => new Date(),
     newId: () => `bp${++n}`,
     cursorKey: processCursorKey,
+    security: fakeSecurity(),
     ...extra,
-  } as AdminDeps & { apiKeys: InMemoryApiKeyPort; limiter: FakeLimiter };
+  } as AdminDeps & { apiKeys: InMemoryApiKeyPort; limiter: FakeLimiter; security: FakeSecurity };
 }
 
 /** Calls an admin API and returns status, headers and parsed body. */

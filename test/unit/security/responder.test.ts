@@ -7,7 +7,7 @@ import {
   StaleLockTokenError,
 } from '../../../lambdas/security-responder/ip-set';
 import { securityEventSchema } from '../../../lambdas/shared/security/event-schema';
-import { IP_SET_CAPACITY } from '../../../lib/config/security';
+import { IP_SET_CAPACITY, SECURITY_DETAIL_TYPES, SECURITY_EVENT_SOURCE } from '../../../lib/config/security';
 import {
   archivedFinding,
   awsApiCallFinding,
@@ -363,7 +363,11 @@ describe('responder: failed-auth detections', () => {
   });
 
   it('clamps a tenant under attack through the clamp port, once; monitoring off → alert only', async () => {
-    const clamp = { clamp: vi.fn(async () => true), liftExpired: vi.fn(async () => [] as string[]) };
+    const clamp = {
+      clamp: vi.fn(async () => true),
+      liftExpired: vi.fn(async () => [] as string[]),
+      lift: vi.fn(async () => true),
+    };
     const r = makeResponder({ clamp });
     const out = await r.responder.handle(detection('tenant', 'acme'));
     expect(out).toMatchObject({ status: 'acted', clamped: 'acme' });
@@ -375,6 +379,47 @@ describe('responder: failed-auth detections', () => {
     const off = await r.responder.handle(detection('tenant', 'acme', 'd-2'));
     expect(off.status).toBe('suppressed');
     expect(clamp.clamp).toHaveBeenCalledTimes(1);
+  });
+
+  it('lifts a clamp on request (even with monitoring off), once per event; a tenant without one is ignored', async () => {
+    const clamped = new Set(['acme']);
+    const clamp = {
+      clamp: vi.fn(async () => true),
+      liftExpired: vi.fn(async () => [] as string[]),
+      lift: vi.fn(async (t: string) => clamped.delete(t)),
+    };
+    const r = makeResponder({ clamp });
+    r.setMonitoring(false);
+    const lift = (tenantId: string, id: string) =>
+      parseResponderEvent({
+        version: '0',
+        id,
+        'detail-type': SECURITY_DETAIL_TYPES.clampLiftRequested,
+        source: SECURITY_EVENT_SOURCE,
+        account: '123456789012',
+        time: '2025-01-01T00:00:00Z',
+        region: 'eu-west-1',
+        resources: [],
+        detail: { tenantId, actor: 'ops', requestId: 'req-9' },
+      });
+    const out = await r.responder.handle(lift('acme', 'l-1'));
+    expect(out).toMatchObject({ kind: 'lift-clamp', status: 'acted', reason: 'manual', clamped: 'acme' });
+    expect(r.events).toContainEqual(
+      expect.objectContaining({
+        type: 'TenantClamped',
+        outcome: 'unclamped',
+        reason: 'manual',
+        tenantId: 'acme',
+        principal: 'ops',
+        requestId: 'req-9',
+      }),
+    );
+    expect((await r.responder.handle(lift('acme', 'l-1'))).status).toBe('duplicate');
+    expect(await r.responder.handle(lift('acme', 'l-2'))).toMatchObject({
+      status: 'ignored',
+      reason: 'not_clamped',
+    });
+    expect(clamp.lift).toHaveBeenCalledTimes(2);
   });
 });
 

@@ -94,6 +94,12 @@ export const PAGE_META = [
     nav: { label: 'Operations', section: 'platform' },
     roles: PLATFORM,
   },
+  {
+    path: 'platform/security',
+    title: 'Security',
+    nav: { label: 'Security', section: 'platform' },
+    roles: PLATFORM,
+  },
 ] as const satisfies readonly PageMeta[];
 
 /** A page path of {@link PAGE_META}. */

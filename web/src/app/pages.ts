@@ -23,6 +23,7 @@ const COMPONENTS: Record<PagePath, LazyExoticComponent<ComponentType>> = {
   'platform/tiers': lazy(() => import('../pages/platform/TiersPage')),
   'platform/usage': lazy(() => import('../pages/platform/LiveUsagePage')),
   'platform/operations': lazy(() => import('../pages/platform/OperationsPage')),
+  'platform/security': lazy(() => import('../pages/platform/SecurityPage')),
 };
 
 /** The console's pages (`page-meta.ts`) with their components: the router, navigation and role guard read this. */

@@ -2,7 +2,7 @@ import { type ReactNode, useEffect, useId, useRef } from 'react';
 
 /**
  * A modal confirmation: `role="dialog"` with `aria-modal`, focus moved to the cancel button on open and back to
- * the opener on close, Escape cancels, Tab stays inside.
+ * the opener on close, Escape cancels, Tab stays inside (its fields and buttons, e.g. a reason to give).
  */
 export function ConfirmDialog({
   title,
@@ -32,7 +32,9 @@ export function ConfirmDialog({
       e.stopPropagation();
       onCancel();
     } else if (e.key === 'Tab') {
-      const els = ref.current?.querySelectorAll<HTMLElement>('button:not([disabled])');
+      const els = ref.current?.querySelectorAll<HTMLElement>(
+        'input:not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled])',
+      );
       if (!els || els.length === 0) return;
       const first = els[0] as HTMLElement;
       const last = els[els.length - 1] as HTMLElement;

@@ -1,3 +1,5 @@
+import type { BlockRecord, ClampRecord } from '../../../lambdas/security-responder/block-store';
+import type { SecurityEvent } from '../../../lambdas/shared/security/event-schema';
 import { TIER_TABLE, TIERS, type Tier } from '../../../lib/config/tiers';
 import type { OperationsSummary } from '../../../local/metrics/operations';
 import type { AuditEntry, Bypass, Report, Rule, Tenant, TierPolicy, UsageEntry } from '../../src/api/types';
@@ -14,6 +16,11 @@ export interface MockDb {
   audit: AuditEntry[];
   /** Usage the limiter would report, per tenant (and user, `tenant/user`). */
   usage: Map<string, UsageEntry[]>;
+  /**
+   * The security responder's records and the recent-events window (newest first). The mock's responder acts at once
+   * on an early unblock / clamp lift (the real one within seconds).
+   */
+  security: { blocks: BlockRecord[]; clamps: ClampRecord[]; events: SecurityEvent[] };
   /** The `tenant_specific_limits` flag. */
   tenantSpecificLimits: boolean;
   /**
@@ -53,6 +60,7 @@ export function createMockDb(): MockDb {
     bypasses: new Map(),
     audit: [],
     usage: new Map(),
+    security: { blocks: [], clamps: [], events: [] },
     tenantSpecificLimits: true,
     failNext: [],
     now: () => Date.now(),

@@ -3,15 +3,20 @@ import { HttpResponse, http, type JsonBodyType } from 'msw';
 import {
   bypassCreateSchema,
   limitsPutSchema,
+  securityQuerySchema,
   tenantCreateSchema,
   tenantListQuerySchema,
+  tenantParamSchema,
   tenantPatchSchema,
   tierPutSchema,
+  unblockSchema,
 } from '../../../lambdas/admin/schemas';
+import { liveBlocks, liveClamps, securityOverview } from '../../../lambdas/admin/security-overview';
 import { tenantAdminViolations } from '../../../lambdas/admin/tenant-admin-rules';
 import { createReportSchema, listQuerySchema } from '../../../lambdas/reports/schemas';
 import { badRequest, fieldErrors, problem } from '../../../lambdas/shared/http/problem';
 import { effectivePolicy } from '../../../lambdas/shared/rate-limit/core/resolve';
+import { canonicalCidr } from '../../../lambdas/shared/security/cidr';
 import { eventBatchSchema } from '../../../lib/config/analytics';
 import { LOCAL_OPERATIONS_PATH } from '../../../lib/config/console';
 import { isRole, type Role } from '../../../lib/config/roles';
@@ -402,6 +407,35 @@ const IMPL: Record<string, Impl> = {
     const start = Number(c.url.searchParams.get('nextToken') ?? 0);
     const items = all.slice(start, start + limit);
     return json(200, { items, ...(start + limit < all.length ? { nextToken: String(start + limit) } : {}) });
+  },
+  'GET /admin/security': (c) => {
+    const q = securityQuerySchema.safeParse(Object.fromEntries(c.url.searchParams));
+    if (!q.success) return badRequest(fieldErrors(q.error.issues, 'query'));
+    const { blocks, clamps, events } = c.db.security;
+    return json(200, securityOverview(blocks, clamps, events.slice(0, q.data.events), c.db.now()));
+  },
+  'POST /admin/security/unblock': async (c) => {
+    const parsed = unblockSchema.safeParse(await body(c.request));
+    if (!parsed.success) return badRequest(fieldErrors(parsed.error.issues));
+    const cidr = canonicalCidr(parsed.data.cidr)?.cidr ?? parsed.data.cidr;
+    const block = liveBlocks(c.db.security.blocks, c.db.now()).find((b) => b.cidr === cidr);
+    if (!block) return problem(404, 'Not Found', { detail: `No active block for "${cidr}".` });
+    audit(c, 'PLATFORM', 'security.unblock', '/admin/security/unblock', block, {
+      lifted: true,
+      reason: parsed.data.reason,
+    });
+    c.db.security.blocks = c.db.security.blocks.filter((b) => b.cidr !== cidr);
+    return json(202, { status: 'requested', cidr, requestId: `mock-${c.db.audit.length}` });
+  },
+  'DELETE /admin/security/clamps/{tenantId}': (c) => {
+    const p = tenantParamSchema.safeParse(c.params);
+    if (!p.success) return badRequest(fieldErrors(p.error.issues, 'path'));
+    const tenantId = p.data.tenantId;
+    const clamp = liveClamps(c.db.security.clamps, c.db.now()).find((x) => x.tenantId === tenantId);
+    if (!clamp) return problem(404, 'Not Found', { detail: `Tenant "${tenantId}" has no active clamp.` });
+    audit(c, `TENANT#${tenantId}`, 'security.clamp.lift', `/admin/security/clamps/${tenantId}`, clamp, null);
+    c.db.security.clamps = c.db.security.clamps.filter((x) => x.tenantId !== tenantId);
+    return json(202, { status: 'requested', tenantId, requestId: `mock-${c.db.audit.length}` });
   },
 };
 
