@@ -14,11 +14,15 @@ interface Cached {
  * Resolves API keys to usage plans the way the deployed API is wired: a tenant's key (`apiKeyValue`) is a member of
  * its tier's usage plan. The plan's numbers come from the tier policy item (`pk=TIER#<tier>`, `sk=POLICY`,
  * `usagePlan`) when an admin has written one, else from `TIER_TABLE`. Tenants and plans are cached for `ttlMs`.
+ * When DynamoDB fails, the last answer for the tenant stands (API Gateway's API keys and usage plans do not live in
+ * DynamoDB: an outage of the tables must not take the gateway's key check down with it — `dynamodb-failing` fault).
  */
 export class UsagePlanDirectory {
   private readonly plans = new Map<Tier, Cached>();
   /** Reads in flight by key (`tenant:<id>`, `plan:<tier>`): concurrent misses share one DynamoDB read. */
   private readonly pending = new Map<string, Promise<unknown>>();
+  /** The last answer per tenant (served while DynamoDB fails). */
+  private readonly lastKnown = new Map<string, { apiKeyValue: string; plan: ApiKeyPlan }>();
 
   /** @param ttlMs cache time for tenant and tier lookups, ms */
   constructor(private readonly ttlMs = 2_000) {}
@@ -29,9 +33,20 @@ export class UsagePlanDirectory {
    */
   async lookup(apiKeyValue: string, tenantId: string): Promise<ApiKeyPlan | undefined> {
     if (!tenantId) return undefined;
-    const tenant = await this.shared(`tenant:${tenantId}`, () => getTenant(tenantId, this.ttlMs));
-    if (!tenant || tenant.apiKeyValue !== apiKeyValue || !isTier(tenant.tier)) return undefined;
-    return { apiKeyId: tenant.apiKeyId, plan: await this.planOf(tenant.tier) };
+    try {
+      const tenant = await this.shared(`tenant:${tenantId}`, () => getTenant(tenantId, this.ttlMs));
+      if (!tenant || tenant.apiKeyValue !== apiKeyValue || !isTier(tenant.tier)) {
+        this.lastKnown.delete(tenantId);
+        return undefined;
+      }
+      const plan = { apiKeyId: tenant.apiKeyId, plan: await this.planOf(tenant.tier) };
+      this.lastKnown.set(tenantId, { apiKeyValue, plan });
+      return plan;
+    } catch (e) {
+      const known = this.lastKnown.get(tenantId);
+      if (known) return known.apiKeyValue === apiKeyValue ? known.plan : undefined;
+      throw e;
+    }
   }
 
   /**

@@ -60,4 +60,20 @@ describe('UsagePlanDirectory', () => {
     expect(await dir.lookup('wrong-key', 'acme')).toBeUndefined();
     vi.restoreAllMocks();
   });
+
+  it('while DynamoDB fails, the last answer per tenant stands (API keys are not in DynamoDB); unknown tenants throw', async () => {
+    invalidateTenantCache();
+    const dir = new UsagePlanDirectory(1);
+    expect((await dir.lookup('secret-acme', 'acme'))?.apiKeyId).toBe('key-acme');
+    await new Promise((r) => setTimeout(r, 5));
+    invalidateTenantCache();
+    const client = documentClient();
+    vi.spyOn(client, 'send').mockRejectedValue(
+      Object.assign(new Error('down'), { name: 'InternalServerError' }),
+    );
+    expect((await dir.lookup('secret-acme', 'acme'))?.apiKeyId).toBe('key-acme');
+    expect(await dir.lookup('wrong-key', 'acme')).toBeUndefined();
+    await expect(dir.lookup('secret-globex', 'globex')).rejects.toThrow('down');
+    vi.restoreAllMocks();
+  });
 });
