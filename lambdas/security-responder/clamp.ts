@@ -1,7 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { matchRoute } from '../../lib/config/routes';
 import type { SecurityConfig } from '../../lib/config/security';
-import { SETTINGS, settingOrDefault } from '../../lib/config/settings';
+import { internalProxyEvent, platformServicePrincipal } from '../shared/http/internal-call';
 import type { BlockStore, ClampRecord } from './block-store';
 import type { TenantClampPort } from './responder';
 
@@ -12,17 +11,7 @@ export type AdminApi = (event: APIGatewayProxyEvent, context: Context) => Promis
 export const CLAMP_RULE_ID = 'security-clamp';
 
 /** The caller the admin API sees for a clamp: a platform-admin service principal, audited as such. */
-export const RESPONDER_ACTOR = {
-  tenantId: 'marketedge',
-  userId: 'security-responder',
-  roles: 'platform-admin',
-  permissions: '',
-  tier: 'enterprise',
-  vertical: 'platform',
-  principalType: 'service',
-  apiKeyId: '-',
-  principalId: 'security-responder',
-} as const;
+export const RESPONDER_ACTOR = platformServicePrincipal('security-responder');
 
 const lambdaContext = {
   functionName: 'security-responder',
@@ -117,39 +106,17 @@ export class AdminClampPort implements TenantClampPort {
     body?: unknown,
     ifMatch?: string,
   ): Promise<APIGatewayProxyResult> {
-    const m = matchRoute(method, path);
     const requestId = `security-responder-${Date.now()}-${++this.seq}`;
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      ...(ifMatch ? { 'if-match': ifMatch } : {}),
-    };
-    const event = {
-      httpMethod: method,
+    const event = internalProxyEvent({
+      method,
       path,
-      resource: m.route?.path ?? path,
-      pathParameters: Object.keys(m.pathParameters).length ? m.pathParameters : null,
-      queryStringParameters: null,
-      multiValueQueryStringParameters: null,
-      headers,
-      multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-      body: body === undefined ? null : JSON.stringify(body),
-      isBase64Encoded: false,
-      stageVariables: null,
-      requestContext: {
-        accountId: '-',
-        apiId: '-',
-        authorizer: { ...RESPONDER_ACTOR },
-        httpMethod: method,
-        identity: { sourceIp: '-', userAgent: 'security-responder' },
-        path,
-        protocol: 'HTTP/1.1',
-        requestId,
-        requestTimeEpoch: Date.now(),
-        resourceId: '-',
-        resourcePath: m.route?.path ?? path,
-        stage: settingOrDefault(process.env, SETTINGS.stage),
-      },
-    } as unknown as APIGatewayProxyEvent;
+      body,
+      ifMatch,
+      principal: RESPONDER_ACTOR,
+      requestId,
+      sourceIp: '-',
+      userAgent: 'security-responder',
+    });
     return this.api(event, lambdaContext);
   }
 }

@@ -1,24 +1,13 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { internalProxyEvent, platformServicePrincipal } from '../../lambdas/shared/http/internal-call';
 import type { ProxyHandler } from '../../lambdas/shared/http/types';
-import { matchRoute } from '../../lib/config/routes';
-import { SETTINGS, settingOrDefault } from '../../lib/config/settings';
 import { lambdaContext } from '../gateway/lambda-context';
 
 /** Id of the override rule the `limits-clamped` fault adds (and removes). */
 export const FAULT_RULE_ID = 'local-fault-429-storm';
 
 /** The caller the admin API sees (and audits): a platform-admin service principal of the local stack. */
-const ACTOR = {
-  tenantId: 'marketedge',
-  userId: 'local-faults',
-  roles: 'platform-admin',
-  permissions: '',
-  tier: 'enterprise',
-  vertical: 'platform',
-  principalType: 'service',
-  apiKeyId: '-',
-  principalId: 'local-faults',
-} as const;
+const ACTOR = platformServicePrincipal('local-faults');
 
 /**
  * Clamps a tenant to 1 request per minute (a tenant-wide rate rule {@link FAULT_RULE_ID} added to its overrides)
@@ -63,38 +52,16 @@ async function call(
   body?: unknown,
   ifMatch?: string,
 ): Promise<APIGatewayProxyResult> {
-  const m = matchRoute(method, path);
   const requestId = `local-faults-${Date.now()}-${++seq}`;
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    ...(ifMatch ? { 'if-match': ifMatch } : {}),
-  };
-  const event = {
-    httpMethod: method,
+  const event = internalProxyEvent({
+    method,
     path,
-    resource: m.route?.path ?? path,
-    pathParameters: Object.keys(m.pathParameters).length ? m.pathParameters : null,
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-    body: body === undefined ? null : JSON.stringify(body),
-    isBase64Encoded: false,
-    stageVariables: null,
-    requestContext: {
-      accountId: '-',
-      apiId: '-',
-      authorizer: { ...ACTOR },
-      httpMethod: method,
-      identity: { sourceIp: '127.0.0.1', userAgent: 'local-faults' },
-      path,
-      protocol: 'HTTP/1.1',
-      requestId,
-      requestTimeEpoch: Date.now(),
-      resourceId: '-',
-      resourcePath: m.route?.path ?? path,
-      stage: settingOrDefault(process.env, SETTINGS.stage),
-    },
-  } as unknown as APIGatewayProxyEvent;
+    body,
+    ifMatch,
+    principal: ACTOR,
+    requestId,
+    sourceIp: '127.0.0.1',
+    userAgent: 'local-faults',
+  });
   return admin(event, lambdaContext('marketedge-local-admin', requestId, 10_000));
 }
