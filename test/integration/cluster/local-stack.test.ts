@@ -1,6 +1,7 @@
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { counterKey, keySlot } from '../../../lambdas/shared/rate-limit';
+import { SETTINGS } from '../../../lib/config/settings';
 import { chooseRedis, describeRedis, isCluster } from '../../../local/redis';
 import { tenantSlot } from '../../helpers/cluster-load';
 import { type RunningRedisCluster, startRedisCluster } from '../../helpers/redis-cluster';
@@ -14,6 +15,10 @@ let cluster: RunningRedisCluster;
 let t: TestStack;
 
 beforeAll(async () => {
+  // What this suite checks is the cluster path (slots, headers, state on the right primary), not timing: a 1 s store
+  // budget keeps a loaded machine's stalls from sending decisions to the in-memory fallback (the verify run of
+  // 2 Dec 14:46 did, at load average 12, and the 429 count came out wrong). Failover timing: cluster.test.ts.
+  process.env[SETTINGS.rateLimitTimeoutMs.name] = '1000';
   cluster = await startRedisCluster({ primaries: 3, replicasPerPrimary: 1 });
   t = await startTestStack(cluster.url, { cluster: true });
 }, 60_000);
@@ -21,6 +26,7 @@ afterAll(async () => {
   await t?.stop();
   await cluster?.stop();
   delete process.env.REDIS_CLUSTER;
+  delete process.env[SETTINGS.rateLimitTimeoutMs.name];
 });
 
 describe('local stack on a 3-primary, 3-replica Redis Cluster', () => {
