@@ -15,7 +15,6 @@ test('with apm_monitoring_enabled on, the console sends LCP, CLS, the page load 
   request,
   provisionTenant,
 }) => {
-  test.skip(Boolean(process.env.E2E_BASE_URL), 'the collector is the local stack’s');
   const base = baseUrl();
   const flags = (await (await request.get(`${base}/_local/flags`)).json()) as Record<string, boolean>;
   await request.put(`${base}/_local/flags`, { data: { [RUM_FLAG]: true } });
