@@ -259,7 +259,17 @@ export type StageConfig = z.output<typeof stageConfigSchema>;
 const common = {
   auth0Namespace: 'https://marketedge.io/',
   audience: 'https://api.marketedge.io',
-};
+  /** Account and table limits the capacity alarms measure against (same AWS quotas in every stage account). */
+  capacityLimits: {
+    alarmPercent: 80,
+    apiGatewayAccountRps: 10_000,
+    dynamoDbTableReadUnitsPerSec: 40_000,
+    dynamoDbTableWriteUnitsPerSec: 40_000,
+  },
+  threatIntel: { key: 'threat-intel/ips.txt', format: 'TXT' },
+  /** The VPC range: never blocked by the security responder. */
+  allowlist: ['10.0.0.0/8'],
+} as const;
 
 /** Raw stage configuration (validated by {@link getStageConfig}). */
 export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema>>> = {
@@ -297,13 +307,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       metricsGapMinRequests: 20,
       anomalyBandStdDevs: 4,
     },
-    capacity: {
-      alarmPercent: 80,
-      lambdaConcurrentExecutions: 1_000,
-      apiGatewayAccountRps: 10_000,
-      dynamoDbTableReadUnitsPerSec: 40_000,
-      dynamoDbTableWriteUnitsPerSec: 40_000,
-    },
+    capacity: { ...common.capacityLimits, lambdaConcurrentExecutions: 1_000 },
     slo: { windowDays: 30, availabilityPercent: 99, latencyPercent: 99 },
     notifications: { emails: ['platform-dev-alerts@marketedge.io'] },
     httpBackends: { marketData: 'https://market-data.dev.internal.marketedge.io' },
@@ -312,8 +316,8 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       trailRetentionDays: 90,
       objectLock: false,
       guardDuty: { mode: 'create' },
-      threatIntel: { key: 'threat-intel/ips.txt', format: 'TXT' },
-      allowlist: ['10.0.0.0/8'],
+      threatIntel: common.threatIntel,
+      allowlist: [...common.allowlist],
       failedAuth: { windowSec: 60, perIpThreshold: 20, perTenantThreshold: 100, cooldownSec: 300 },
       blockTtlSec: { finding: 3_600, bruteForce: 900 },
       anomaly: { alpha: 0.3, zThreshold: 4, minVolume: 50, minHistoryHours: 3, cooldownSec: 3_600 },
@@ -363,13 +367,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       metricsGapMinRequests: 20,
       anomalyBandStdDevs: 3,
     },
-    capacity: {
-      alarmPercent: 80,
-      lambdaConcurrentExecutions: 1_000,
-      apiGatewayAccountRps: 10_000,
-      dynamoDbTableReadUnitsPerSec: 40_000,
-      dynamoDbTableWriteUnitsPerSec: 40_000,
-    },
+    capacity: { ...common.capacityLimits, lambdaConcurrentExecutions: 1_000 },
     slo: { windowDays: 30, availabilityPercent: 99.5, latencyPercent: 99 },
     notifications: {
       emails: ['platform-alerts@marketedge.io'],
@@ -381,8 +379,8 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       trailRetentionDays: 365,
       objectLock: false,
       guardDuty: { mode: 'create' },
-      threatIntel: { key: 'threat-intel/ips.txt', format: 'TXT' },
-      allowlist: ['10.0.0.0/8'],
+      threatIntel: common.threatIntel,
+      allowlist: [...common.allowlist],
       failedAuth: { windowSec: 60, perIpThreshold: 20, perTenantThreshold: 200, cooldownSec: 300 },
       blockTtlSec: { finding: 86_400, bruteForce: 3_600 },
       anomaly: { alpha: 0.2, zThreshold: 4, minVolume: 200, minHistoryHours: 24, cooldownSec: 3_600 },
@@ -432,13 +430,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       metricsGapMinRequests: 50,
       anomalyBandStdDevs: 3,
     },
-    capacity: {
-      alarmPercent: 80,
-      lambdaConcurrentExecutions: 3_000,
-      apiGatewayAccountRps: 10_000,
-      dynamoDbTableReadUnitsPerSec: 40_000,
-      dynamoDbTableWriteUnitsPerSec: 40_000,
-    },
+    capacity: { ...common.capacityLimits, lambdaConcurrentExecutions: 3_000 },
     slo: { windowDays: 30, availabilityPercent: 99.9, latencyPercent: 99 },
     notifications: {
       emails: ['platform-alerts@marketedge.io', 'oncall@marketedge.io'],
@@ -450,8 +442,8 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       trailRetentionDays: 2_557,
       objectLock: true,
       guardDuty: { mode: 'create' },
-      threatIntel: { key: 'threat-intel/ips.txt', format: 'TXT' },
-      allowlist: ['10.0.0.0/8'],
+      threatIntel: common.threatIntel,
+      allowlist: [...common.allowlist],
       failedAuth: { windowSec: 60, perIpThreshold: 30, perTenantThreshold: 500, cooldownSec: 600 },
       blockTtlSec: { finding: 86_400, bruteForce: 3_600 },
       anomaly: { alpha: 0.1, zThreshold: 4, minVolume: 1_000, minHistoryHours: 72, cooldownSec: 6 * 3_600 },
