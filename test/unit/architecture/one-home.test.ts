@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { auditKeys, limitsKeys } from '../../../lib/config/data-model';
 import { code, sources } from './sources';
@@ -30,6 +31,12 @@ describe('one home per fact (grep over lambdas/, lib/, local/)', () => {
   it('lib/ never imports dashboards/ (dashboards may import lib/, not the other way round)', () => {
     const offenders = sources('lib').filter((f) => /from ['"][./]*\/dashboards\//.test(code(f)));
     expect(offenders).toEqual([]);
+  });
+
+  it('keeps the limiter decision small: core/limiter.ts at most 300 lines (caches live in their own modules)', () => {
+    const lines = readFileSync('lambdas/shared/rate-limit/core/limiter.ts', 'utf8').split('\n').length;
+    expect(lines).toBeGreaterThan(100);
+    expect(lines).toBeLessThanOrEqual(300);
   });
 });
 

@@ -14,7 +14,8 @@ import { policyVersionKey, TIER_VERSIONS_KEY } from './keys';
 import { cachedDenialDecision, OverLimitCache } from './over-limit-cache';
 import { PolicyCache, type TenantEntry } from './policy-cache';
 import type { PolicySource } from './policy-source';
-import { applicableRules, bypassUntilMs, effectivePolicy, toCheck } from './resolve';
+import { type DecisionFlags, ResolutionCache } from './resolution-cache';
+import { bypassUntilMs, effectivePolicy, toCheck } from './resolve';
 import { LIMITER_DEFAULTS, type LimiterTuning } from './settings';
 import type { EvaluateRequest, EvaluateResult, LimitCheck, LimiterStore } from './store';
 import { type UsageEntry, usageEntry, usageRules } from './usage';
@@ -54,14 +55,6 @@ export interface CheckRequest {
   method?: string;
 }
 
-/** Flags that shape a decision, read once per decision. */
-interface DecisionFlags {
-  /** `rate_limiting_enabled`: enforce rules (off → every rule is shadow). */
-  enabled: boolean;
-  /** `tenant_specific_limits`: apply tenant overrides. */
-  tenantSpecific: boolean;
-}
-
 /** Policies of one decision. */
 interface Policies {
   tierRules: Rule[];
@@ -70,19 +63,8 @@ interface Policies {
   redisMs: number;
 }
 
-/** A resolved (memoised) policy of one (tier, tenant, user, method, route, flags). */
-interface Resolved {
-  tierRules: Rule[];
-  tenant: TenantEntry;
-  rules: Rule[];
-  checks: LimitCheck[];
-}
-
 /** Store step result: `error` = why the primary store was not used; no `res` = failed on a fail-closed route. */
 type Evaluated = { res?: EvaluateResult; error?: string };
-
-/** Max memoised resolutions per container; the map is cleared when full. */
-const RESOLVED_CACHE_SIZE = 20_000;
 
 /** Reloads of a stale tenant policy within one decision before a last pass without the version check. */
 const MAX_STALE_RETRIES = 2;
@@ -98,7 +80,7 @@ export class RateLimiter {
   private readonly d: Required<Omit<RateLimiterDeps, 'onPolicyError'>>;
   private readonly policies: PolicyCache;
   private readonly denials: OverLimitCache;
-  private readonly resolved = new Map<string, Resolved>();
+  private readonly resolved = new ResolutionCache();
 
   constructor(deps: RateLimiterDeps) {
     this.d = { now: Date.now, ...LIMITER_DEFAULTS, ...deps };
@@ -147,7 +129,8 @@ export class RateLimiter {
     // No request waits on the store longer than timeoutMs in total (policy-version reads included).
     let budgetMs = this.d.timeoutMs - policies.redisMs;
     for (let attempt = 0; ; attempt++) {
-      const { rules, checks } = this.resolve(req, routeKey, policies.tierRules, tenant, flags);
+      // Step 3: applicable rules and their store checks (memoised, ResolutionCache).
+      const { rules, checks } = this.resolved.get(req, routeKey, policies.tierRules, tenant, flags);
       if (rules.length === 0) return base;
 
       const bypassUntil = bypassUntilMs(tenant.limits.bypasses, req.userId);
@@ -200,36 +183,6 @@ export class RateLimiter {
       this.policies.cachedTenant(req.tenantId) ?? this.policies.tenant(req.tenantId),
     ]);
     return { tierRules: tier.value, tenant: tenant.value, redisMs: Math.max(tier.redisMs, tenant.redisMs) };
-  }
-
-  /**
-   * Step 3: applicable rules and their store checks, memoised per (tier, tenant, user, method, route, flags) and
-   * invalidated by identity when the tier rules or the tenant's policy entry are replaced.
-   */
-  private resolve(
-    req: CheckRequest,
-    routeKey: string,
-    tierRules: Rule[],
-    tenant: TenantEntry,
-    flags: DecisionFlags,
-  ): Resolved {
-    const { enabled, tenantSpecific } = flags;
-    const method = req.method ?? req.route.method;
-    const k = `${req.tier}\u0001${req.tenantId}\u0001${req.userId}\u0001${method}\u0001${routeKey}\u0001${enabled ? 1 : 0}${tenantSpecific ? 1 : 0}`;
-    const hit = this.resolved.get(k);
-    if (hit && hit.tierRules === tierRules && hit.tenant === tenant) return hit;
-    const rules = applicableRules(effectivePolicy(tierRules, tenant.limits.rules, tenantSpecific), {
-      method,
-      routeMethod: req.route.method,
-      routePath: req.route.path,
-      limitClass: req.route.limitClass,
-      userId: req.userId,
-    });
-    const checks = rules.map((r) => toCheck(r, req.tenantId, req.userId, enabled && r.mode === 'enforce'));
-    if (this.resolved.size >= RESOLVED_CACHE_SIZE) this.resolved.clear();
-    const entry = { tierRules, tenant, rules, checks };
-    this.resolved.set(k, entry);
-    return entry;
   }
 
   /**
