@@ -4,7 +4,7 @@
  * local stack evaluates the same definitions over the EMF lines it emits (`local/metrics/evaluator.ts`), and
  * `npm run drill -- <Alarm>` provokes each one (`local/drill/`). Pure data: no `aws-cdk-lib` import.
  */
-import type { LambdaHandlerName } from './budgets';
+import { LAMBDA_HANDLERS, LAMBDA_P99_DURATION_BUDGET_MS, type LambdaHandlerName } from './budgets';
 import { capacityAlarmDefinitions } from './capacity-alarms';
 import type { TableName } from './data-model';
 import type { FlagName } from './flags';
@@ -304,6 +304,45 @@ function anomalyAlarm(
   };
 }
 
+/** Prefix of the per-function duration alarms: `LambdaP99Duration-<fn>`. */
+export const LAMBDA_DURATION_ALARM_PREFIX = 'LambdaP99Duration-';
+
+/** Runbook section of every `LambdaP99Duration-<fn>` alarm. */
+export const LAMBDA_DURATION_RUNBOOK = 'lambda-p99-duration-over-budget';
+
+/**
+ * `LambdaP99Duration-<fn>`: the function's `AWS/Lambda` `Duration` p99 per 5 minutes above its budget
+ * (`LAMBDA_P99_DURATION_BUDGET_MS`, `lib/config/budgets.ts`) for 3 periods running (15 minutes: one slow batch of
+ * cold starts is not a trend). A ticket: user-facing latency pages through `ApiLatencyP99` and the latency SLO.
+ */
+function lambdaDurationAlarm(fn: LambdaHandlerName): AlarmDefinition {
+  const budgetMs = LAMBDA_P99_DURATION_BUDGET_MS[fn];
+  return {
+    name: `${LAMBDA_DURATION_ALARM_PREFIX}${fn}`,
+    summary: `Lambda ${fn} p99 duration above its ${budgetMs} ms budget`,
+    runbook: LAMBDA_DURATION_RUNBOOK,
+    signal: {
+      kind: 'metric',
+      metric: { source: 'lambda', metric: 'Duration', function: fn },
+      statistic: 'p99',
+    },
+    periodSec: 300,
+    comparison: 'GreaterThanThreshold',
+    threshold: budgetMs,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 3,
+    treatMissingData: 'notBreaching',
+    severity: 'ticket',
+    drill: {
+      reason:
+        'Reads the AWS/Lambda Duration metric, which only the Lambda service produces (the local stack runs the ' +
+        'handlers in-process and measures API Gateway latency from its access log instead); the function, p99, ' +
+        'period and the threshold equal to its budget in lib/config/budgets.ts are asserted on every stage ' +
+        'template (test/infra/monitoring.test.ts).',
+    },
+  };
+}
+
 /** The route the edge proxy serves (its requests are the traffic `UpstreamMetricsMissing` compares with). */
 export const UPSTREAM_ROUTE = { method: 'ANY', path: '/v1/market/{proxy+}' } as const;
 
@@ -327,7 +366,9 @@ export const UPSTREAM_ERROR_METRICS = [
  * - `AdminPolicyBumpFailed`: a saved limits change the limiters did not pick up (any, 5 minutes);
  * - `RequestCountAnomaly`, `Api4xxRateAnomaly`, `Api5xxRateAnomaly`: requests per 5 minutes outside, 4XX/5XX share
  *   above, their anomaly band (`anomalyBandStdDevs`) for 15 minutes;
- * - `LimiterMetricsMissing`, `UpstreamMetricsMissing`: traffic without the metrics a flag gates (telemetry gaps).
+ * - `LimiterMetricsMissing`, `UpstreamMetricsMissing`: traffic without the metrics a flag gates (telemetry gaps);
+ * - `LambdaP99Duration-<fn>`: each Lambda's p99 duration above its budget (`lib/config/budgets.ts`), 15 minutes;
+ * - the capacity alarms (`./capacity-alarms.ts`).
  */
 export function alarmDefinitions(config: StageConfig): AlarmDefinition[] {
   const a = config.alarms;
@@ -511,6 +552,7 @@ export function alarmDefinitions(config: StageConfig): AlarmDefinition[] {
       flag: 'apm_monitoring_enabled',
       drillTraffic: 'market',
     }),
+    ...LAMBDA_HANDLERS.map(lambdaDurationAlarm),
     ...capacityAlarmDefinitions(config),
   ];
 }

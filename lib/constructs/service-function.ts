@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import { LAMBDA_INSIGHTS_VERSION } from '../config/apm';
 import type { LambdaHandlerName } from '../config/budgets';
+import { lambdaFunctionName, lambdaLogGroupName } from '../config/lambdas';
 import { METRICS_NAMESPACE } from '../config/metrics';
 import { SETTINGS } from '../config/settings';
 import { LAMBDA_BUNDLING } from './lambda-bundling';
@@ -125,9 +126,9 @@ export class ServiceFunction extends Construct {
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
     const { config } = props;
-    this.functionName = `marketedge-${config.name}-${props.name}`;
+    this.functionName = lambdaFunctionName(config.name, props.name);
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: props.logs?.logGroupName ?? `/aws/lambda/${this.functionName}`,
+      logGroupName: props.logs?.logGroupName ?? lambdaLogGroupName(config.name, props.name),
       retention: (props.logs?.retentionDays ?? config.logRetentionDays) as logs.RetentionDays,
       encryptionKey: props.logs?.encryptionKey,
       removalPolicy: props.removalPolicy,

@@ -7,8 +7,9 @@ import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
+import { LAMBDA_HANDLERS } from '../config/budgets';
 import { accessLogGroupName, restApiName } from '../config/gateway';
-import { LAMBDA_NAMES } from '../constructs/service-function';
+import { lambdaFunctionName } from '../config/lambdas';
 import { buildAlarms } from '../monitoring/alarms';
 import { buildContributorRules } from '../monitoring/contributors';
 import { buildDashboard } from '../monitoring/dashboard';
@@ -36,12 +37,13 @@ export class MonitoringStack extends Stack {
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     super(scope, id, props);
-    const { config, api } = props;
+    const { config } = props;
     const target: MonitoringTarget = {
       config,
       apiName: restApiName(config.name),
       stageName: config.name,
-      functionNames: Object.fromEntries(LAMBDA_NAMES.map((n) => [n, api.functions[n].functionName])),
+      // Every Lambda of the stage (Api and Security stacks): physical names are plain strings, no cross-stack export.
+      functionNames: Object.fromEntries(LAMBDA_HANDLERS.map((n) => [n, lambdaFunctionName(config.name, n)])),
     };
     this.topic = new sns.Topic(this, 'AlarmTopic', {
       topicName: `marketedge-${config.name}-alarms`,

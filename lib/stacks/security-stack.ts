@@ -435,6 +435,7 @@ export class SecurityStack extends Stack {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
       alarm.addAlarmAction(page);
+      alarm.addOkAction(page);
     }
     const failedAuth = new cloudwatch.Alarm(this, 'FailedAuthAlarm', {
       alarmName: `marketedge-${stage}-security-failed-auth`,
@@ -451,6 +452,7 @@ export class SecurityStack extends Stack {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     failedAuth.addAlarmAction(page);
+    failedAuth.addOkAction(page);
 
     buildSecurityDashboard(this, 'Dashboard', {
       stage,

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { getStageConfig, ROUTES, routeKey, STAGE_NAMES } from '../../lib/config';
-import { alarmDefinitions, alarmName, RUNBOOK_PATH } from '../../lib/config/alarms';
+import {
+  alarmDefinitions,
+  alarmName,
+  LAMBDA_DURATION_ALARM_PREFIX,
+  LAMBDA_DURATION_RUNBOOK,
+  RUNBOOK_PATH,
+} from '../../lib/config/alarms';
+import { LAMBDA_HANDLERS, LAMBDA_P99_DURATION_BUDGET_MS } from '../../lib/config/budgets';
 import { FLAGS } from '../../lib/config/flags';
 import { ACCESS_LOG_FIELDS } from '../../lib/config/gateway';
 import { METRIC_CATALOG, RATE_LIMIT_METRICS } from '../../lib/config/metrics';
@@ -45,6 +52,44 @@ describe('monitoring stack per stage', () => {
       expect(synthesized().hasStack(stage, 'Monitoring')).toBe(true);
     },
   );
+});
+
+/** Every stack of a stage that exists (the stages deploy the same parts). */
+const PARTS = ['Data', 'Api', 'Analytics', 'Console', 'Security', 'Monitoring'] as const;
+
+describe.each(STAGE_NAMES)('alarm actions — %s', (stage) => {
+  it('every alarm of every stack has alarm and OK actions, or feeds a composite alarm that has them', () => {
+    const s = synthesized();
+    let notifying = 0;
+    for (const part of PARTS.filter((p) => s.hasStack(stage, p))) {
+      const t = s.template(stage, part);
+      const composites = Object.values(resourcesOf(t, 'AWS::CloudWatch::CompositeAlarm'));
+      const rules = composites.map((c) => flatten(c.Properties?.AlarmRule));
+      const all = [
+        ...Object.entries(resourcesOf(t, 'AWS::CloudWatch::Alarm')),
+        ...Object.entries(resourcesOf(t, 'AWS::CloudWatch::CompositeAlarm')),
+      ];
+      for (const [id, a] of all) {
+        const p = a.Properties ?? {};
+        const name = `${part} ${String(p.AlarmName)}`;
+        const acts = (key: string) => ((p[key] ?? []) as unknown[]).length;
+        if (acts('AlarmActions') === 0 && acts('OKActions') === 0 && a.Type === 'AWS::CloudWatch::Alarm') {
+          // An input of a composite: the composite notifies (checked above for it like for every other alarm).
+          expect(
+            rules.some((r) => r.includes(`\${${id}}`)),
+            `${name}: no actions and feeds no composite`,
+          ).toBe(true);
+          continue;
+        }
+        expect(acts('AlarmActions'), `${name} AlarmActions`).toBeGreaterThan(0);
+        expect(acts('OKActions'), `${name} OKActions`).toBeGreaterThan(0);
+        expect(flatten(p.OKActions), `${name}: OK goes where ALARM goes`).toBe(flatten(p.AlarmActions));
+        notifying++;
+      }
+    }
+    // The catalog's alarms, the SLO composites and the security stack's alarms at least.
+    expect(notifying).toBeGreaterThanOrEqual(alarmDefinitions(getStageConfig(stage)).length + 6 + 4);
+  });
 });
 
 describe.each(STAGE_NAMES)('monitoring — %s', (stage) => {
@@ -133,6 +178,40 @@ describe.each(STAGE_NAMES)('monitoring — %s', (stage) => {
         `${a.Properties?.AlarmName} feeds a composite`,
       ).toBe(true);
     }
+  });
+
+  it('has one LambdaP99Duration alarm per Lambda: its Duration p99 over 5 minutes against its budget', () => {
+    const byName = new Map(alarms().map((a) => [String(a.AlarmName), a]));
+    const got = [...byName.keys()].filter((n) =>
+      n.startsWith(alarmName(stage, LAMBDA_DURATION_ALARM_PREFIX)),
+    );
+    expect(got.sort()).toEqual(
+      LAMBDA_HANDLERS.map((fn) => alarmName(stage, `${LAMBDA_DURATION_ALARM_PREFIX}${fn}`)).sort(),
+    );
+    for (const fn of LAMBDA_HANDLERS) {
+      const a = byName.get(alarmName(stage, `${LAMBDA_DURATION_ALARM_PREFIX}${fn}`)) ?? {};
+      const queries = (a.Metrics ?? []) as Array<{ MetricStat?: Record<string, unknown> }>;
+      expect(queries, fn).toHaveLength(1);
+      expect(queries[0]?.MetricStat, fn).toEqual({
+        Metric: {
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Duration',
+          Dimensions: [{ Name: 'FunctionName', Value: `marketedge-${stage}-${fn}` }],
+        },
+        Period: 300,
+        Stat: 'p99',
+      });
+      expect(a.Threshold, fn).toBe(LAMBDA_P99_DURATION_BUDGET_MS[fn]);
+      expect(a.ComparisonOperator, fn).toBe('GreaterThanThreshold');
+      expect(String(a.AlarmDescription), fn).toContain(`#${LAMBDA_DURATION_RUNBOOK}`);
+    }
+    // Each alarm's FunctionName is a function the stage deploys (Api or Security stack).
+    const deployed = (['Api', 'Security'] as const).flatMap((part) =>
+      Object.values(resourcesOf(s.template(stage, part), 'AWS::Lambda::Function')).map((f) =>
+        String(f.Properties?.FunctionName),
+      ),
+    );
+    for (const fn of LAMBDA_HANDLERS) expect(deployed, fn).toContain(`marketedge-${stage}-${fn}`);
   });
 
   it('has multi-window, multi-burn-rate SLO alarms: each rule a composite of its long and short window', () => {

@@ -3,6 +3,7 @@ import type * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import { describe, expect, it } from 'vitest';
 import { getStageConfig, STAGE_NAMES } from '../../../lib/config';
 import { alarmDefinitions } from '../../../lib/config/alarms';
+import { LAMBDA_HANDLERS } from '../../../lib/config/budgets';
 import { restApiName } from '../../../lib/config/gateway';
 import { METRIC_CATALOG } from '../../../lib/config/metrics';
 import { buildAlarms } from '../../../lib/monitoring/alarms';
@@ -14,7 +15,7 @@ function targetOf(stage: string): MonitoringTarget {
     config: getStageConfig(stage),
     apiName: restApiName(stage),
     stageName: stage,
-    functionNames: { authorizer: 'fn-authorizer', reports: 'fn-reports' },
+    functionNames: Object.fromEntries(LAMBDA_HANDLERS.map((n) => [n, `fn-${n}`])),
   };
 }
 
