@@ -198,6 +198,12 @@ export interface DrillSpec {
   readonly traffic: TrafficKind;
   /** Requests per second it aims at (concurrency adapts). */
   readonly ratePerSec: number;
+  /**
+   * `silence`: the traffic itself is the healthy state — it runs during the baseline and the recovery and stops for
+   * the condition (an alarm on metrics that stop arriving). Absent: the condition is the fault, the flags, or the
+   * traffic.
+   */
+  readonly condition?: 'silence';
 }
 
 /** One alarm of a stage. */
@@ -342,6 +348,13 @@ function lambdaDurationAlarm(fn: LambdaHandlerName): AlarmDefinition {
     },
   };
 }
+/**
+ * The gateway heartbeat: minutes in a row without a single API request counted (`AWS/ApiGateway` `Count` absent or
+ * 0) before `GatewayHeartbeatMissing` pages. The stage's canary calls the API every minute
+ * (`lib/config/canary.ts`), so a live stage is never this quiet: silence means the gateway, its metrics or the canary
+ * stopped — monitoring that went blind.
+ */
+export const HEARTBEAT_SILENT_MINUTES = 5;
 
 /** The route the edge proxy serves (its requests are the traffic `UpstreamMetricsMissing` compares with). */
 export const UPSTREAM_ROUTE = { method: 'ANY', path: '/v1/market/{proxy+}' } as const;
@@ -368,6 +381,8 @@ export const UPSTREAM_ERROR_METRICS = [
  *   above, their anomaly band (`anomalyBandStdDevs`) for 15 minutes;
  * - `LimiterMetricsMissing`, `UpstreamMetricsMissing`: traffic without the metrics a flag gates (telemetry gaps);
  * - `LambdaP99Duration-<fn>`: each Lambda's p99 duration above its budget (`lib/config/budgets.ts`), 15 minutes;
+ * - `GatewayHeartbeatMissing`: no API `Count` data point for {@link HEARTBEAT_SILENT_MINUTES} minutes running
+ *   (missing data is breaching: the canary's every-minute calls make silence an incident);
  * - the capacity alarms (`./capacity-alarms.ts`).
  */
 export function alarmDefinitions(config: StageConfig): AlarmDefinition[] {
@@ -553,6 +568,20 @@ export function alarmDefinitions(config: StageConfig): AlarmDefinition[] {
       drillTraffic: 'market',
     }),
     ...LAMBDA_HANDLERS.map(lambdaDurationAlarm),
+    {
+      name: 'GatewayHeartbeatMissing',
+      summary: `no API request counted for ${HEARTBEAT_SILENT_MINUTES} minutes although the canary calls every minute (gateway metrics stopped arriving)`,
+      runbook: 'gateway-heartbeat-missing',
+      signal: { kind: 'metric', metric: api('Count'), statistic: 'SampleCount' },
+      periodSec: 60,
+      comparison: 'LessThanThreshold',
+      threshold: 1,
+      evaluationPeriods: HEARTBEAT_SILENT_MINUTES,
+      datapointsToAlarm: HEARTBEAT_SILENT_MINUTES,
+      treatMissingData: 'breaching',
+      severity: 'page',
+      drill: { traffic: 'me', ratePerSec: 5, condition: 'silence' },
+    },
     ...capacityAlarmDefinitions(config),
   ];
 }

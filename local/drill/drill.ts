@@ -110,6 +110,15 @@ export async function runDrill(opts: RunDrillOptions): Promise<DrillResult> {
   const sender = await senderFor(spec.traffic, opts.target);
   // With a fault or flags the condition is not the traffic: the same traffic runs healthy before and after it.
   const keepTraffic = Boolean(fault || spec.flags);
+  // `silence`: the traffic is the healthy state (baseline and recovery); stopping it is the condition.
+  const silence = spec.condition === 'silence';
+  const statuses: Record<string, number> = {};
+  const stopTraffic = async () => {
+    if (!traffic) return;
+    await traffic.stop();
+    for (const [s, n] of Object.entries(traffic.statuses)) statuses[s] = (statuses[s] ?? 0) + n;
+    traffic = undefined;
+  };
   const healthyFlags = spec.flags && invert(spec.flags);
   let traffic: ReturnType<typeof startTraffic> | undefined;
   let faultOn = false;
@@ -119,7 +128,7 @@ export async function runDrill(opts: RunDrillOptions): Promise<DrillResult> {
       await control(base, 'PUT', 'flags', healthyFlags);
       flagsChanged = true;
     }
-    if (keepTraffic) traffic = startTraffic(sender, spec.ratePerSec);
+    if (keepTraffic || silence) traffic = startTraffic(sender, spec.ratePerSec);
     const baseline = await waitForState(base, entry.name, 'OK', timeoutMs);
     if (status0.kind === 'burn-rate' && status0.windows)
       await new Promise((r) => setTimeout(r, status0.windows?.short.effectiveMs));
@@ -133,9 +142,10 @@ export async function runDrill(opts: RunDrillOptions): Promise<DrillResult> {
       await control(base, 'PUT', 'faults', fault);
       faultOn = true;
     }
-    traffic ??= startTraffic(sender, spec.ratePerSec);
+    if (silence) await stopTraffic();
+    else traffic ??= startTraffic(sender, spec.ratePerSec);
     print(
-      `  condition: ${[fault && `fault ${fault.kind}${fault.delayMs ? ` (${fault.delayMs} ms)` : ''}${fault.tenantId ? ` on ${fault.tenantId}` : ''}`, spec.flags && `flags ${JSON.stringify(spec.flags)}`, `traffic ${spec.traffic} at ${spec.ratePerSec}/s`].filter(Boolean).join(', ')}`,
+      `  condition: ${silence ? `traffic ${spec.traffic} stopped (silence)` : [fault && `fault ${fault.kind}${fault.delayMs ? ` (${fault.delayMs} ms)` : ''}${fault.tenantId ? ` on ${fault.tenantId}` : ''}`, spec.flags && `flags ${JSON.stringify(spec.flags)}`, `traffic ${spec.traffic} at ${spec.ratePerSec}/s`].filter(Boolean).join(', ')}`,
     );
     const alarmed = await waitForState(base, entry.name, 'ALARM', timeoutMs);
     if (alarmed) {
@@ -150,9 +160,10 @@ export async function runDrill(opts: RunDrillOptions): Promise<DrillResult> {
     if (faultOn) await control(base, 'DELETE', `faults?kind=${encodeURIComponent(fault?.kind ?? '')}`);
     faultOn = false;
     if (healthyFlags) await control(base, 'PUT', 'flags', healthyFlags);
-    if (!keepTraffic) await traffic.stop();
+    if (silence) traffic = startTraffic(sender, spec.ratePerSec);
+    else if (!keepTraffic) await stopTraffic();
     print(
-      `  condition removed${healthyFlags ? ` (flags ${JSON.stringify(healthyFlags)})` : ''}${keepTraffic ? `, traffic ${spec.traffic} goes on` : ', traffic stopped'}`,
+      `  condition removed${healthyFlags ? ` (flags ${JSON.stringify(healthyFlags)})` : ''}${silence ? `, traffic ${spec.traffic} resumed` : keepTraffic ? `, traffic ${spec.traffic} goes on` : ', traffic stopped'}`,
     );
     if (result.reached_alarm) {
       const ok = await waitForState(base, entry.name, 'OK', timeoutMs);
@@ -163,13 +174,13 @@ export async function runDrill(opts: RunDrillOptions): Promise<DrillResult> {
       } else print(`  not back to OK within ${timeoutMs / 1000} s`);
     }
   } finally {
-    await traffic?.stop();
+    await stopTraffic();
     if (faultOn) await control(base, 'DELETE', 'faults').catch(() => undefined);
     if (flagsChanged)
       await control(base, 'PUT', 'flags', restoreOf(spec.flags ?? {}, flagsBefore)).catch(() => undefined);
     await control(base, 'PUT', 'alarms', { timeScale: before.timeScale }).catch(() => undefined);
   }
-  result.statuses = { ...(traffic?.statuses ?? {}) };
+  result.statuses = statuses;
   result.seconds = since(t0);
   result.passed = result.reached_alarm && result.recovered;
   return result;

@@ -4,6 +4,7 @@ import { getStageConfig, ROUTES, routeKey, STAGE_NAMES } from '../../lib/config'
 import {
   alarmDefinitions,
   alarmName,
+  HEARTBEAT_SILENT_MINUTES,
   LAMBDA_DURATION_ALARM_PREFIX,
   LAMBDA_DURATION_RUNBOOK,
   RUNBOOK_PATH,
@@ -338,6 +339,25 @@ describe.each(STAGE_NAMES)('monitoring — %s', (stage) => {
     const gap = alarms().find((a) => a.AlarmName === alarmName(stage, 'LimiterMetricsMissing'));
     expect(flatten(gap?.Metrics)).toMatch(/IF\(FILL\(m0, 0\) >= \d+ AND .* == 0, 1, 0\)/);
     expect(flatten(gap?.Metrics)).toContain('RateLimitAllowed');
+  });
+
+  it('has a gateway heartbeat alarm: API Count absent for HEARTBEAT_SILENT_MINUTES minutes pages (missing = breaching)', () => {
+    const hb = alarms().find((a) => a.AlarmName === alarmName(stage, 'GatewayHeartbeatMissing'));
+    expect(hb).toMatchObject({
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      EvaluationPeriods: HEARTBEAT_SILENT_MINUTES,
+      DatapointsToAlarm: HEARTBEAT_SILENT_MINUTES,
+      TreatMissingData: 'breaching',
+    });
+    const [query] = (hb?.Metrics ?? []) as Array<{ MetricStat?: Record<string, unknown> }>;
+    expect(query?.MetricStat).toMatchObject({
+      Metric: { Namespace: 'AWS/ApiGateway', MetricName: 'Count' },
+      Period: 60,
+      Stat: 'SampleCount',
+    });
+    expect(flatten(query?.MetricStat?.Metric)).toContain(`"Name":"Stage","Value":"${stage}"`);
+    expect(hb?.AlarmActions).toHaveLength(1);
   });
 
   it('subscribes the topic to the stage notifications (e-mail and HTTPS)', () => {
