@@ -5,6 +5,7 @@ import { HTTP_SETTINGS } from '../lambdas/shared/http/settings';
 import { ANALYTICS_ENV } from '../lib/config/analytics';
 import { LOCAL_RUM_PATH, RUM_FLAG } from '../lib/config/console';
 import { httpBackendSetting, SETTINGS } from '../lib/config/settings';
+import { LocalAnalyticsReader } from './analytics/reader';
 import { loadOrCreateLocalSecret } from './analytics/secret';
 import { LOCAL_CURSOR_SIGNING_KEY, type LocalConfig, localConfig } from './config';
 import { consoleFrontDoor } from './console-wiring';
@@ -112,8 +113,10 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     let front: ReturnType<typeof consoleFrontDoor> | undefined;
     let securityFront: ReturnType<typeof securityFrontDoor> | undefined;
     let control: ReturnType<typeof controlPlane> | undefined;
+    let analyticsReader: LocalAnalyticsReader | undefined;
     const server: Server = createServer((req, res) => {
       if (securityFront?.(req, res)) return;
+      if (analyticsReader?.serveDownload(req, res)) return;
       if (control?.(req, res)) return;
       if (front?.(req, res)) return;
       if (ready) return ready(req, res);
@@ -158,6 +161,18 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     cleanups.push(async () => {
       const { resetAnalytics } = await import('../lambdas/shared/analytics/runtime');
       resetAnalytics();
+    });
+    // The admin API's analytics reads (GET /admin/analytics/…) run on embedded DuckDB over the same store.
+    const { installAnalyticsReader } = await import('../lambdas/admin/analytics-port');
+    const reader = new LocalAnalyticsReader({
+      root: env[ANALYTICS_ENV.dir] ?? join(stateDir, 'analytics'),
+      baseUrl: `http://localhost:${actualPort}`,
+    });
+    installAnalyticsReader(reader);
+    analyticsReader = reader;
+    cleanups.push(async () => {
+      installAnalyticsReader(undefined);
+      await reader.close();
     });
 
     const onError = opts.onError ?? ((m: string) => process.stderr.write(`[local] ${m}\n`));

@@ -42,14 +42,17 @@ export function allowedMethods(path: string): string[] {
   return methodsAt(path, isAdminRoute);
 }
 
-/** Target tenant of a request for access control: path `{tenantId}`, or the audit query's `tenantId`. */
+/**
+ * Target tenant of a request for access control: path `{tenantId}`, or the `tenantId` query parameter of the audit
+ * and analytics routes (analytics confine again when resolving the scope: `lambdas/shared/analytics/scope.ts`).
+ */
 function targetTenant(
   params: Record<string, string>,
   query: Record<string, string>,
   route: Route,
 ): string | undefined {
   if (params.tenantId !== undefined) return params.tenantId;
-  if (route.path === '/admin/audit') return query.tenantId;
+  if (route.path === '/admin/audit' || route.path.startsWith('/admin/analytics/')) return query.tenantId;
   return undefined;
 }
 

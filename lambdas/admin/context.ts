@@ -6,6 +6,7 @@ import type { FlagProvider } from '../shared/flags';
 import type { CursorKeySource } from '../shared/http/cursor-key';
 import type { RequestStep } from '../shared/http/types';
 import type { TenantContext } from '../shared/tenant-context';
+import type { AnalyticsReader } from './analytics-port';
 import type { ApiKeyPort } from './api-keys';
 import type { AuditEntry } from './audit';
 import type { HealthProbe } from './health';
@@ -31,6 +32,8 @@ export interface AdminDeps {
   cursorKey: CursorKeySource;
   /** The responder's records, the recent security events and the security bus (`GET/POST /admin/security…`). */
   security: SecurityPort;
+  /** Analytics reads (`GET /admin/analytics/…`): DuckDB locally, Athena in AWS. */
+  analytics: AnalyticsReader;
   /** The rate-limit step (the Lambda passes the shared limiter's; default none). */
   rateLimit?: RequestStep;
 }

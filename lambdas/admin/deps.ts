@@ -5,6 +5,7 @@ import { flags } from '../shared/flags';
 import { cursorKeySource } from '../shared/http/cursor-key';
 import { createLoggerAndMetrics } from '../shared/logger-metrics';
 import { bumpPolicyVersion, bumpTierVersion, getUsage } from '../shared/rate-limit';
+import { analyticsReaderFromEnv } from './analytics-port';
 import { apiKeyPortFromEnv } from './api-keys';
 import type { AdminDeps } from './context';
 import { dynamoProbe, elasticacheProbe, redisProbe } from './health';
@@ -24,7 +25,7 @@ export function newBypassId(): string {
  * Production/local adapters from the environment: tables from `*_TABLE` (`DYNAMODB_ENDPOINT` locally), API keys
  * on API Gateway when `REST_API_ID` is set (else in-memory), the shared limiter, probes for DynamoDB, `REDIS_URL`
  * and `ELASTICACHE_CACHE_NAME`, the cursor key of `CURSOR_SIGNING_KEY[_SECRET_NAME]`, the security port (`SECURITY_TABLE`,
- * the recent-events window in Redis, `SECURITY_EVENT_BUS`). Call once per container.
+ * the recent-events window in Redis, `SECURITY_EVENT_BUS`), the analytics reader (Athena or the local one). Call once per container.
  * @param overrides replace any adapter (tests, the local stack)
  * @throws {Error} when `REST_API_ID` is set but `USAGE_PLAN_IDS` is missing or malformed
  */
@@ -52,6 +53,7 @@ export function defaultDeps(
     newId: newBypassId,
     cursorKey: overrides.cursorKey ?? cursorKeySource({ env }),
     security: overrides.security ?? securityPortFromEnv(env),
+    analytics: overrides.analytics ?? analyticsReaderFromEnv(env),
     ...overrides,
   };
 }

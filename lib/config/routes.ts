@@ -313,6 +313,27 @@ export const ROUTES: readonly Route[] = [
     failMode: 'open',
     summary: 'Lift a tenant clamp early (202; the security responder acts)',
   },
+  {
+    method: 'GET',
+    path: '/admin/analytics/export',
+    backend: admin,
+    auth: true,
+    roles: ADMINS,
+    limitClass: 'admin',
+    failMode: 'open',
+    summary: 'Export raw analytics events (csv or parquet download links; tenant admins: own tenant)',
+  },
+  {
+    method: 'GET',
+    path: '/admin/analytics/{query}',
+    backend: admin,
+    auth: true,
+    roles: ADMINS,
+    limitClass: 'admin',
+    failMode: 'open',
+    summary:
+      'Run a standard analytics query (tenant admins: own tenant; platform admins: all or by vertical)',
+  },
 ];
 
 /** `"METHOD /path"` key of a route, the form used by `match.route` in limit rules. */

@@ -194,6 +194,16 @@ export const SETTINGS = {
     'ANALYTICS_HASH_SECRET_NAME',
     'Secrets Manager name of the hashing secret (AWS).',
   ),
+  // --- analytics read API and weekly report (lambdas/admin/analytics-*.ts, lambdas/analytics-report/) ------------
+  analyticsWorkgroup: text(
+    'ANALYTICS_WORKGROUP',
+    'Athena workgroup of the stage (set in AWS: the admin API reads analytics through Athena; unset locally).',
+  ),
+  analyticsDatabase: text('ANALYTICS_DATABASE', 'Glue database of the analytics events table (AWS).'),
+  analyticsExportBucket: text(
+    'ANALYTICS_EXPORT_BUCKET',
+    'S3 bucket (results bucket of the workgroup) that receives exports and reports (AWS).',
+  ),
   // --- provided by the Lambda runtime ------------------------------------------------------------------------------
   lambdaFunctionName: text(
     'AWS_LAMBDA_FUNCTION_NAME',

@@ -13,6 +13,7 @@ import {
 } from '../../lambdas/admin/schemas';
 import { createReportSchema, listQuerySchema } from '../../lambdas/reports/schemas';
 import { eventBatchSchema } from '../../lib/config/analytics';
+import { analyticsExportParamsSchema, analyticsQueryParamsSchema } from '../../lib/config/analytics-api';
 import { ROUTES, type Route, routeKey } from '../../lib/config/routes';
 
 /**
@@ -33,6 +34,8 @@ export const ROUTE_SCHEMAS: Readonly<Record<string, { body?: z.ZodType; query?: 
   'GET /admin/audit': { query: auditQuerySchema },
   'GET /admin/security': { query: securityQuerySchema },
   'POST /admin/security/unblock': { body: unblockSchema },
+  'GET /admin/analytics/{query}': { query: analyticsQueryParamsSchema },
+  'GET /admin/analytics/export': { query: analyticsExportParamsSchema },
 };
 
 /** Routes whose method carries a body (the edge proxy's `ANY` forwards whatever it gets). */

@@ -1,4 +1,5 @@
 import type { Operation } from '../context';
+import { exportAnalytics, queryAnalytics } from './analytics';
 import { createBypass, deleteBypass, listBypasses } from './bypass';
 import { getLimits, putLimits } from './limits';
 import { deepHealth, getAudit, getUsage } from './observe';
@@ -29,4 +30,6 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'GET /admin/security': getSecurity,
   'POST /admin/security/unblock': unblock,
   'DELETE /admin/security/clamps/{tenantId}': liftClamp,
+  'GET /admin/analytics/export': exportAnalytics,
+  'GET /admin/analytics/{query}': queryAnalytics,
 };

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { TENANT_ID_PATTERN, VERTICALS } from '../../../lib/config/data-model';
+import { analyticsFilterShape } from '../../../lib/config/analytics-api';
 import type { Role } from '../../../lib/config/roles';
 
 /** The rows a query may see: one tenant or all (`tenantId: null`, platform admins only), a vertical, a date range. */
@@ -18,24 +18,8 @@ export const MAX_SCOPE_DAYS = 400;
 /** Range when none is given: the last 30 days up to today (UTC). */
 export const DEFAULT_SCOPE_DAYS = 30;
 
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date yyyy-mm-dd')
-  .refine(
-    (s) =>
-      !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
-    'must be a real date',
-  );
-
 /** Filters a caller may ask for (query string of the admin API, flags of the CLI). */
-export const scopeRequestSchema = z
-  .object({
-    tenantId: z.string().regex(TENANT_ID_PATTERN, 'must be a tenant id').optional(),
-    vertical: z.enum(VERTICALS).optional(),
-    from: day.optional(),
-    to: day.optional(),
-  })
-  .strict();
+export const scopeRequestSchema = z.object(analyticsFilterShape).strict();
 export type ScopeRequest = z.input<typeof scopeRequestSchema>;
 
 /** Why a scope was refused. */

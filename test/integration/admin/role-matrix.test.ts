@@ -137,6 +137,16 @@ const REQUESTS: Record<string, () => Promise<Omit<EventOptions, 'actor'>>> = {
     });
     return { method: 'DELETE', path: '/admin/security/clamps/acme' };
   },
+  'GET /admin/analytics/export': async () => ({
+    method: 'GET',
+    path: '/admin/analytics/export',
+    query: { tenantId: 'acme', format: 'csv' },
+  }),
+  'GET /admin/analytics/{query}': async () => ({
+    method: 'GET',
+    path: '/admin/analytics/funnel',
+    query: { tenantId: 'acme' },
+  }),
 };
 
 async function etag(path: string): Promise<string> {
@@ -179,6 +189,8 @@ const EXPECTED: Record<string, Record<Who, number>> = {
   'GET /admin/security': P(200),
   'POST /admin/security/unblock': P(202),
   'DELETE /admin/security/clamps/{tenantId}': P(202),
+  'GET /admin/analytics/export': A(200),
+  'GET /admin/analytics/{query}': A(200),
 };
 
 describe('role matrix', () => {

@@ -152,3 +152,36 @@ describe('POST /v1/events and server-side emitters on the local stack', () => {
     }
   });
 });
+
+describe('admin analytics read API through the local gateway', () => {
+  it('GET /admin/analytics/{query} and the export link: own tenant for tenant admins, streamed download', async () => {
+    flushAnalytics();
+    const admin = await t.token({ tenantId: 'acme', userId: 'admin', roles: ['tenant-admin'] });
+    const res = await t.call('GET', `/admin/analytics/events_per_day?from=${today}&to=${today}`, {
+      token: admin,
+    });
+    expect(res.status).toBe(200);
+    const rows = (res.json?.rows ?? []) as Array<{ tenant_id: string; events: number }>;
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.map((r) => r.tenant_id))).toEqual(new Set(['acme']));
+    expect(typeof rows[0]?.events).toBe('number');
+    const other = await t.call('GET', '/admin/analytics/funnel?tenantId=globex', { token: admin });
+    expect(other.status).toBe(403);
+    const bad = await t.call('GET', '/admin/analytics/funnel?from=yesterday', { token: admin });
+    expect(bad.status).toBe(400);
+    expect(bad.json?.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'query.from' })]),
+    );
+    const exp = await t.call('GET', `/admin/analytics/export?from=${today}&to=${today}&format=csv`, {
+      token: admin,
+    });
+    expect(exp.status).toBe(200);
+    const url = String(((exp.json?.files ?? []) as Array<{ url: string }>)[0]?.url);
+    expect(url.startsWith(t.stack.url)).toBe(true);
+    const dl = await fetch(url);
+    expect(dl.status).toBe(200);
+    const csv = await dl.text();
+    expect(csv.split('\n')[0]).toContain('event_id');
+    expect(csv).not.toMatch(/alice|globex/);
+  });
+});

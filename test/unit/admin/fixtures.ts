@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { AnalyticsReader } from '../../../lambdas/admin/analytics-port';
 import { InMemoryApiKeyPort } from '../../../lambdas/admin/api-keys';
 import { createAdminApi } from '../../../lambdas/admin/app';
 import type { AdminDeps } from '../../../lambdas/admin/context';
@@ -167,6 +168,17 @@ export function fakeSecurity(): FakeSecurity {
   return fake;
 }
 
+/** An analytics reader with no data: empty rows, one fake export link (tests that do not look at analytics). */
+export const emptyAnalytics: AnalyticsReader = {
+  engine: 'duckdb',
+  query: async () => [],
+  exportEvents: async (_scope, _format, now) => ({
+    files: [{ url: 'http://localhost/_local/analytics/exports/x.csv', bytes: 0 }],
+    expiresAt: new Date(now.getTime() + 900_000),
+    rows: 0,
+  }),
+};
+
 export function testDeps(
   repo: AdminRepository,
   extra: Partial<AdminDeps> = {},
@@ -187,6 +199,7 @@ export function testDeps(
     newId: () => `bp${++n}`,
     cursorKey: processCursorKey,
     security: fakeSecurity(),
+    analytics: emptyAnalytics,
     ...extra,
   } as AdminDeps & { apiKeys: InMemoryApiKeyPort; limiter: FakeLimiter; security: FakeSecurity };
 }

@@ -6,8 +6,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
-/** Packages the graph may reach only as external imports (asserted below): CDK, and dynalite (native deps). */
-const EXTERNAL = ['aws-cdk-lib', 'constructs', 'dynalite'];
+/**
+ * Packages the graph may reach only as external imports (asserted below): CDK, and dynalite and DuckDB (native
+ * deps; DuckDB serves the local stack's analytics reads, `local/analytics/reader.ts`).
+ */
+const EXTERNAL = ['aws-cdk-lib', 'constructs', 'dynalite', '@duckdb/node-api'];
 
 /** Bundles `entry` as the local stack / CDK `NodejsFunction` do and returns esbuild's metafile. */
 async function graphOf(entry: string): Promise<Metafile> {
