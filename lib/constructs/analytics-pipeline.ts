@@ -15,6 +15,7 @@ import {
   PARTITION_KEYS,
   type StageConfig,
 } from '../config';
+import { kmsBucketProps } from './buckets';
 
 /** First day partition projection enumerates (`projection.dt.range` starts here). */
 export const ANALYTICS_EPOCH_DAY = '2026-01-01';
@@ -56,12 +57,7 @@ export class AnalyticsPipeline extends Construct {
     const a = config.analytics;
     const stack = Stack.of(this);
     this.bucket = new s3.Bucket(this, 'Events', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: key,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...kmsBucketProps(key),
       serverAccessLogsBucket: props.accessLogs,
       serverAccessLogsPrefix: 'analytics-events/',
       removalPolicy: props.removalPolicy,

@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { scopedSql } from '../../lambdas/shared/analytics/scope';
 import { ANALYTICS_QUERIES, ANALYTICS_QUERY_NAMES, EVENTS_TABLE, type StageConfig } from '../config';
+import { kmsBucketProps } from './buckets';
 
 /** Props of {@link AnalyticsQueries}. */
 export interface AnalyticsQueriesProps {
@@ -47,12 +48,7 @@ export class AnalyticsQueries extends Construct {
     super(scope, id);
     const { config, key } = props;
     this.resultsBucket = new s3.Bucket(this, 'Results', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: key,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...kmsBucketProps(key),
       serverAccessLogsBucket: props.accessLogs,
       serverAccessLogsPrefix: 'analytics-results/',
       removalPolicy: props.removalPolicy,

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { LOG_MARKER } from '../../lambdas/shared/analytics/log-sink';
@@ -17,6 +17,7 @@ import {
 } from '../config';
 import { AnalyticsPipeline } from '../constructs/analytics-pipeline';
 import { AnalyticsQueries } from '../constructs/analytics-queries';
+import { accessLogBucket } from '../constructs/buckets';
 import type { LambdaName } from '../constructs/service-function';
 import type { ApiStack } from './api-stack';
 import { statefulRemovalPolicy } from './data-stack';
@@ -64,19 +65,12 @@ export class AnalyticsStack extends Stack {
       enableKeyRotation: true,
       removalPolicy,
     });
-    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+    const accessLogs = accessLogBucket(this, 'AccessLogs', {
       removalPolicy,
-      lifecycleRules: [{ expiration: Duration.days(config.analytics.resultsRetentionDays + 90) }],
+      expirationDays: config.analytics.resultsRetentionDays + 90,
+      logsOf: 'the analytics buckets',
     });
     this.accessLogs = accessLogs;
-    Validations.of(accessLogs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This is the access-log bucket itself; logging it into itself would loop.',
-    });
     this.pipeline = new AnalyticsPipeline(this, 'Pipeline', {
       config,
       key: this.key,

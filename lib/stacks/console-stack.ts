@@ -17,6 +17,7 @@ import {
   type ConsoleRuntimeConfig,
 } from '../config/console';
 import { CONSOLE_HSTS_MAX_AGE_SEC, consoleSecurityHeaders } from '../config/console-headers';
+import { accessLogBucket, PRIVATE_BUCKET } from '../constructs/buckets';
 import { statefulRemovalPolicy } from './data-stack';
 
 /** `web/dist`, where `npm run build:web` (and `npm ci`'s prepare step) writes the console build. */
@@ -62,24 +63,16 @@ export class ConsoleStack extends Stack {
       );
     const removalPolicy = statefulRemovalPolicy(config);
 
-    const logs = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      // CloudFront standard logging writes with ACLs.
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+    // CloudFront standard logs and the site bucket's server access logs.
+    const logs = accessLogBucket(this, 'AccessLogs', {
       removalPolicy,
-      lifecycleRules: [{ expiration: Duration.days(90) }],
-    });
-    Validations.of(logs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This is the access-log bucket itself; logging it into itself would loop.',
+      expirationDays: 90,
+      logsOf: 'the console site bucket and distribution',
     });
 
     this.bucket = new s3.Bucket(this, 'Site', {
       encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      ...PRIVATE_BUCKET,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: logs,
       serverAccessLogsPrefix: 'site/',

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { BuildSpec, CfnProject, ComputeType, LinuxBuildImage } from 'aws-cdk-lib/aws-codebuild';
 import { PipelineType } from 'aws-cdk-lib/aws-codepipeline';
-import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import {
   CodeBuildStep,
   CodePipeline,
@@ -13,6 +13,7 @@ import type { Construct } from 'constructs';
 import { getStageConfig, type StageConfig, type StageName } from '../config';
 import { PIPELINE, type PipelineConfig } from '../config/pipeline';
 import { SETTINGS } from '../config/settings';
+import { PRIVATE_BUCKET } from '../constructs/buckets';
 import { resolvedStageFlags } from '../constructs/feature-flags';
 import { MarketEdgeAppStage, type StageBuilder } from '../pipeline/app-stage';
 import { type JUnitReport, type TestStepSpec, testStepsFor } from '../pipeline/test-steps';
@@ -79,8 +80,7 @@ export class DeployPipelineStack extends Stack {
 
     const artifactBucket = new Bucket(this, 'Artifacts', {
       encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      ...PRIVATE_BUCKET,
       versioned: true,
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],

@@ -29,6 +29,7 @@ import {
   type ThreatIntelConfig,
   threatIntelLocation,
 } from '../config/security';
+import { accessLogBucket, PRIVATE_BUCKET } from '../constructs/buckets';
 import { SUBNETS } from '../constructs/network';
 import { type SecurityLambdaName, ServiceFunction } from '../constructs/service-function';
 import { buildSecurityDashboard } from '../security/dashboard';
@@ -125,24 +126,16 @@ export class SecurityStack extends Stack {
     );
 
     // --- compliance trail -------------------------------------------------------------------------------------
-    const serverLogs = new s3.Bucket(this, 'TrailAccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+    const serverLogs = accessLogBucket(this, 'TrailAccessLogs', {
       removalPolicy,
-      lifecycleRules: [{ expiration: Duration.days(sec.trailRetentionDays) }],
-    });
-    Validations.of(serverLogs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This is the server access-log bucket of the trail bucket; logging it into itself would loop.',
+      expirationDays: sec.trailRetentionDays,
+      logsOf: 'the trail bucket',
     });
     this.trailBucket = new s3.Bucket(this, 'TrailBucket', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.key,
       bucketKeyEnabled: true,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      ...PRIVATE_BUCKET,
       versioned: true,
       serverAccessLogsBucket: serverLogs,
       serverAccessLogsPrefix: 'trail/',
@@ -479,8 +472,7 @@ export class SecurityStack extends Stack {
     if (!bucketName) {
       const intelBucket = new s3.Bucket(this, 'ThreatIntel', {
         encryption: s3.BucketEncryption.S3_MANAGED,
-        enforceSSL: true,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        ...PRIVATE_BUCKET,
         versioned: true,
         serverAccessLogsBucket: serverLogs,
         serverAccessLogsPrefix: 'threat-intel/',
