@@ -5,6 +5,7 @@
  * (`INSIGHT_RULE_METRIC`), tests check every key is an access-log field.
  */
 import type { AccessLogKey } from './gateway';
+import { USER_TYPES, type UserType } from './roles';
 import { TIERS, type Tier } from './tier-names';
 
 /** One access-log filter of a rule: the field's value is one of `in`. */
@@ -33,8 +34,18 @@ export function tierTenantsRuleId(tier: Tier): string {
 }
 
 /**
+ * The id of the rule counting the requests of each tenant made as one user type (`user`, `service` for M2M clients,
+ * `admin`): its `SampleCount` is the user type's requests, `UniqueContributors` its active tenants, the dashboard's
+ * user-type row (tenantId stays out of metric dimensions).
+ */
+export function userTypeTenantsRuleId(userType: UserType): string {
+  return `TenantsOfUserType-${userType}`;
+}
+
+/**
  * The rules of every stage: top tenants by requests, by 429s, by 5XX; top users within tenants by 429s; top tenant ×
- * route by 5XX; and one rule per tier counting its tenants' requests ({@link tierTenantsRuleId}).
+ * route by 5XX; one rule per tier counting its tenants' requests ({@link tierTenantsRuleId}); one per user type
+ * ({@link userTypeTenantsRuleId}); top throttled user type × tenant and tier × tenant.
  */
 export const CONTRIBUTOR_RULES: readonly ContributorRuleSpec[] = [
   { id: 'TopTenants', keys: ['tenantId'] },
@@ -50,6 +61,13 @@ export const CONTRIBUTOR_RULES: readonly ContributorRuleSpec[] = [
     keys: ['tenantId'] as const,
     filters: [{ field: 'tier', in: [tier] }] as const,
   })),
+  ...USER_TYPES.map((userType) => ({
+    id: userTypeTenantsRuleId(userType),
+    keys: ['tenantId'] as const,
+    filters: [{ field: 'userType', in: [userType] }] as const,
+  })),
+  { id: 'ThrottledByUserType', keys: ['userType', 'tenantId'], filters: [{ field: 'status', in: ['429'] }] },
+  { id: 'ThrottledByTier', keys: ['tier', 'tenantId'], filters: [{ field: 'status', in: ['429'] }] },
 ];
 
 /** Full rule name of a stage: `MarketEdge-<stage>-<id>`. */

@@ -8,6 +8,7 @@ import { RUNBOOK_PATH } from './alarms';
 import { apmWidgets } from './apm-widgets';
 import { capacityWidgets } from './capacity-widgets';
 import { MetricFactory, type MonitoringTarget } from './metric-factory';
+import { segmentWidgets } from './segment-widgets';
 import { sloWidgets } from './slo-widgets';
 
 /**
@@ -16,7 +17,7 @@ import { sloWidgets } from './slo-widgets';
  * limiter outcomes (`RateLimit*`) and `AuthFailure`; denials by route; upstream (edge proxy) latency p50/p99 and
  * failures; errors and security signals (`UnhandledError`, `IdentityHeaderSpoofAttempt`, `AdminAccessDenied`,
  * `AdminPolicyBumpFailed`); business (`ReportCreated`, `ReportDeleted`); one row per route of the route table
- * (requests/errors and p99 latency); Lambda errors, throttles and p99 duration per function; APM; capacity. Every metric of the
+ * (requests/errors and p99 latency); by user type and by tier (requests, active tenants, latency and statuses); Lambda errors, throttles and p99 duration per function; APM; capacity. Every metric of the
  * metric catalog is on it (a test checks).
  */
 export function dashboardWidgets(metrics: MetricFactory, alarms: readonly cw.IAlarm[] = []): cw.IWidget[][] {
@@ -24,7 +25,7 @@ export function dashboardWidgets(metrics: MetricFactory, alarms: readonly cw.IAl
   const rows: cw.IWidget[][] = [];
   rows.push([
     new cw.TextWidget({
-      markdown: `# MarketEdge ${stage}\nAPI \`${target.apiName}\`, stage \`${target.stageName}\`. Alarms link to runbooks in \`${RUNBOOK_PATH}\`. Per-tenant views (tenantId is not a metric dimension): Contributor Insights rules \`MarketEdge-${stage}-Top*\` and Logs Insights on the access log group.`,
+      markdown: `# MarketEdge ${stage}\nAPI \`${target.apiName}\`, stage \`${target.stageName}\`. Alarms link to runbooks in \`${RUNBOOK_PATH}\`. Per-tenant views (tenantId is not a metric dimension): Contributor Insights rules \`MarketEdge-${stage}-*\` and the saved Logs Insights queries \`MarketEdge/${stage}/*\` (see \`docs/troubleshooting.md\`).`,
       width: 24,
       height: 2,
     }),
@@ -135,6 +136,8 @@ export function dashboardWidgets(metrics: MetricFactory, alarms: readonly cw.IAl
       }),
   );
   for (let i = 0; i < routeWidgets.length; i += 3) rows.push(routeWidgets.slice(i, i + 3));
+  // By user type and by tier: Contributor Insights rule metrics and a saved Logs Insights query (segment-widgets.ts).
+  rows.push(...segmentWidgets(metrics));
   const fns = Object.values(target.functionNames);
   rows.push([
     new cw.GraphWidget({

@@ -13,6 +13,7 @@ import { lambdaFunctionName } from '../config/lambdas';
 import { buildAlarms } from '../monitoring/alarms';
 import { buildContributorRules } from '../monitoring/contributors';
 import { buildDashboard } from '../monitoring/dashboard';
+import { buildLogQueries } from '../monitoring/log-queries';
 import type { MonitoringTarget } from '../monitoring/metric-factory';
 import { buildSloAlarms } from '../monitoring/slo-alarms';
 import type { ApiStack } from './api-stack';
@@ -28,7 +29,7 @@ export interface MonitoringStackProps extends StackProps {
 /**
  * `MarketEdge-<stage>-Monitoring`: the stage dashboard (generated from the route table and the limiter metrics),
  * the alarms (stage `alarms` thresholds, runbook links), the SLO burn-rate composite alarms (stage `slo`), Contributor Insights rules for per-tenant views on the
- * access log, and an encrypted SNS topic (`marketedge-<stage>-alarms`) that every alarm notifies on ALARM and on OK,
+ * access log, the saved Logs Insights queries (`MarketEdge/<stage>/<id>`, `lib/config/log-queries.ts`), and an encrypted SNS topic (`marketedge-<stage>-alarms`) that every alarm notifies on ALARM and on OK,
  * subscribed to the stage's `notifications` (e-mail addresses and HTTPS endpoints, `lib/config/stages.ts`).
  * Deployed for every stage (dev included, with its own thresholds and topic).
  */
@@ -52,6 +53,7 @@ export class MonitoringStack extends Stack {
       masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
     });
     buildContributorRules(this, config.name, accessLogGroupName(config.name));
+    buildLogQueries(this, config);
     // Notifications SNS could not deliver (a webhook down, a bounced address) wait here 14 days instead of vanishing.
     const deadLetterQueue = new sqs.Queue(this, 'AlarmDeliveryDlq', {
       queueName: `marketedge-${config.name}-alarm-delivery-dlq`,

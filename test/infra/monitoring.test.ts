@@ -10,10 +10,14 @@ import {
   RUNBOOK_PATH,
 } from '../../lib/config/alarms';
 import { LAMBDA_HANDLERS, LAMBDA_P99_DURATION_BUDGET_MS } from '../../lib/config/budgets';
+import { contributorRuleName, tierTenantsRuleId, userTypeTenantsRuleId } from '../../lib/config/contributors';
 import { FLAGS } from '../../lib/config/flags';
 import { ACCESS_LOG_FIELDS } from '../../lib/config/gateway';
+import { LOG_QUERY, logQueries, logQueryName } from '../../lib/config/log-queries';
 import { METRIC_CATALOG, RATE_LIMIT_METRICS } from '../../lib/config/metrics';
+import { USER_TYPES } from '../../lib/config/roles';
 import { BURN_RATE_WINDOWS, burnRateAlarmNames, errorBudget, sloDefinitions } from '../../lib/config/slos';
+import { TIERS } from '../../lib/config/tier-names';
 import { CONTRIBUTOR_RULES } from '../../lib/monitoring/contributors';
 import { insightsQuery } from '../../lib/monitoring/metric-factory';
 import { synthesized } from './support/synth';
@@ -388,6 +392,94 @@ describe.each(STAGE_NAMES)('monitoring — %s', (stage) => {
       for (const key of [...body.Contribution.Keys, ...(body.Contribution.Filters ?? []).map((f) => f.Match)])
         expect(ACCESS_LOG_FIELDS).toHaveProperty(key.replace('$.', ''));
     }
+  });
+
+  it('saves the Logs Insights queries, each on log groups the stage creates', () => {
+    const defs = Object.values(resourcesOf(template(), 'AWS::Logs::QueryDefinition')).map(
+      (r) => r.Properties ?? {},
+    );
+    const specs = logQueries(config);
+    expect(defs.map((d) => d.Name).sort()).toEqual(specs.map((q) => logQueryName(stage, q.id)).sort());
+    const groups = new Set(
+      (['Api', 'Security'] as const).flatMap((part) =>
+        Object.values(resourcesOf(s.template(stage, part), 'AWS::Logs::LogGroup')).map((g) =>
+          flatten(g.Properties?.LogGroupName),
+        ),
+      ),
+    );
+    for (const spec of specs) {
+      const d = defs.find((x) => x.Name === logQueryName(stage, spec.id));
+      expect(d?.QueryString, spec.id).toBe(spec.query);
+      const names = (d?.LogGroupNames ?? []) as string[];
+      expect(names.length, spec.id).toBe(spec.sources.length);
+      for (const g of names) expect(groups.has(g), `${spec.id}: log group ${g}`).toBe(true);
+    }
+    for (const id of [LOG_QUERY.tenantLatency, LOG_QUERY.tenantErrors, LOG_QUERY.tenant429s]) {
+      const d = defs.find((x) => x.Name === logQueryName(stage, id));
+      expect(d?.LogGroupNames, id).toEqual([`/aws/apigateway/marketedge-${stage}/access`]);
+    }
+  });
+
+  it('has Contributor Insights rules per user type and tier, and throttled tenants by user type and by tier', () => {
+    const rules = Object.values(resourcesOf(template(), 'AWS::CloudWatch::InsightRule')).map((r) => ({
+      name: String(r.Properties?.RuleName),
+      body: JSON.parse(String(r.Properties?.RuleBody)) as {
+        Contribution: { Keys: string[]; Filters?: Array<{ Match: string; In: string[] }> };
+      },
+    }));
+    const byName = new Map(rules.map((r) => [r.name, r.body]));
+    for (const [field, values, idOf] of [
+      ['userType', USER_TYPES, userTypeTenantsRuleId],
+      ['tier', TIERS, tierTenantsRuleId],
+    ] as const) {
+      for (const v of values) {
+        const body = byName.get(contributorRuleName(stage, (idOf as (x: string) => string)(v)));
+        expect(body?.Contribution.Keys, `${field}=${v}`).toEqual(['$.tenantId']);
+        expect(body?.Contribution.Filters, `${field}=${v}`).toEqual([{ Match: `$.${field}`, In: [v] }]);
+      }
+    }
+    for (const [id, key] of [
+      ['ThrottledByUserType', '$.userType'],
+      ['ThrottledByTier', '$.tier'],
+    ] as const) {
+      const body = byName.get(contributorRuleName(stage, id));
+      expect(body?.Contribution.Keys, id).toEqual([key, '$.tenantId']);
+      expect(body?.Contribution.Filters, id).toEqual([{ Match: '$.status', In: ['429'] }]);
+    }
+  });
+
+  it('has dashboard rows by user type and by tier; tenantId is never a metric dimension', () => {
+    const body = JSON.parse(
+      flatten(
+        Object.values(resourcesOf(template(), 'AWS::CloudWatch::Dashboard'))[0]?.Properties?.DashboardBody,
+      ),
+    ) as { widgets: Array<{ type: string; properties: Record<string, unknown> }> };
+    const text = JSON.stringify(body);
+    for (const [title, values, idOf] of [
+      ['user type', USER_TYPES, userTypeTenantsRuleId],
+      ['tier', TIERS, tierTenantsRuleId],
+    ] as const) {
+      expect(text).toContain(`Requests per minute by ${title}`);
+      expect(text).toContain(`Active tenants by ${title}`);
+      for (const v of values) {
+        const rule = contributorRuleName(stage, (idOf as (x: string) => string)(v));
+        expect(text).toContain(`INSIGHT_RULE_METRIC('${rule}', 'SampleCount')`);
+        expect(text).toContain(`INSIGHT_RULE_METRIC('${rule}', 'UniqueContributors')`);
+      }
+    }
+    const logWidgets = body.widgets.filter((w) => w.type === 'log');
+    for (const id of [LOG_QUERY.userTypes, LOG_QUERY.tiers]) {
+      const spec = logQueries(config).find((x) => x.id === id);
+      const w = logWidgets.find((x) => String(x.properties.title).includes(logQueryName(stage, id)));
+      expect(String(w?.properties.query), id).toContain(spec?.query.split('\n')[0]);
+    }
+    // Metric widgets: [namespace, name, dimName, dimValue, …] arrays; no dimension is a tenant id.
+    for (const w of body.widgets.filter((x) => x.type === 'metric')) {
+      for (const m of (w.properties.metrics ?? []) as unknown[][])
+        expect(m, 'metric dimensions').not.toContain('tenantId');
+    }
+    for (const a of alarms())
+      expect(flatten(a.Metrics) + flatten(a.Dimensions)).not.toMatch(/"Name":"tenantId"/);
   });
 
   it('notifies an encrypted SNS topic (AWS-managed SNS key)', () => {
