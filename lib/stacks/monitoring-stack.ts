@@ -1,15 +1,15 @@
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import { LAMBDA_HANDLERS } from '../config/budgets';
 import { accessLogGroupName, restApiName } from '../config/gateway';
 import { lambdaFunctionName } from '../config/lambdas';
+import { deadLetterQueue as createDeadLetterQueue } from '../constructs/dead-letter-queue';
 import { buildAlarms } from '../monitoring/alarms';
 import { buildContributorRules } from '../monitoring/contributors';
 import { buildDashboard } from '../monitoring/dashboard';
@@ -55,22 +55,10 @@ export class MonitoringStack extends Stack {
     buildContributorRules(this, config.name, accessLogGroupName(config.name));
     buildLogQueries(this, config);
     // Notifications SNS could not deliver (a webhook down, a bounced address) wait here 14 days instead of vanishing.
-    const deadLetterQueue = new sqs.Queue(this, 'AlarmDeliveryDlq', {
+    const deadLetterQueue = createDeadLetterQueue(this, 'AlarmDeliveryDlq', {
       queueName: `marketedge-${config.name}-alarm-delivery-dlq`,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      reason: 'This queue IS the dead-letter queue of the alarm topic subscriptions (SNS redrive policy).',
     });
-    Validations.of(deadLetterQueue).acknowledge(
-      {
-        id: 'AwsSolutions-SQS3',
-        reason: 'This queue IS the dead-letter queue of the alarm topic subscriptions (SNS redrive policy).',
-      },
-      {
-        id: 'Serverless-SQSRedrivePolicy',
-        reason: 'A dead-letter queue of its own would only move undeliverable alarm notifications once more.',
-      },
-    );
     for (const email of config.notifications.emails) {
       this.topic.addSubscription(new subs.EmailSubscription(email, { deadLetterQueue }));
     }

@@ -15,7 +15,7 @@ import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { cursorSigningSecretName, HTTP_SETTINGS } from '../../lambdas/shared/http/settings';
 import { SECURITY_EVENT_LOG_KEY } from '../../lambdas/shared/security/event';
@@ -30,6 +30,7 @@ import {
   threatIntelLocation,
 } from '../config/security';
 import { accessLogBucket, PRIVATE_BUCKET } from '../constructs/buckets';
+import { deadLetterQueue } from '../constructs/dead-letter-queue';
 import { SUBNETS } from '../constructs/network';
 import { type SecurityLambdaName, ServiceFunction } from '../constructs/service-function';
 import { buildSecurityDashboard } from '../security/dashboard';
@@ -230,30 +231,14 @@ export class SecurityStack extends Stack {
       encryptionKey: this.key,
     };
 
-    this.deadLetterQueue = new sqs.Queue(this, 'ResponderDlq', {
+    this.deadLetterQueue = deadLetterQueue(this, 'ResponderDlq', {
       queueName: `marketedge-${stage}-security-responder-dlq`,
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      key: this.key,
     });
-    const dlqReason =
-      'This queue is itself a dead-letter queue (alarmed on its depth): nothing re-drives from it.';
-    Validations.of(this.deadLetterQueue).acknowledge(
-      { id: 'AwsSolutions-SQS3', reason: dlqReason },
-      { id: 'Serverless-SQSRedrivePolicy', reason: dlqReason },
-    );
-    const rulesDlq = new sqs.Queue(this, 'RulesDlq', {
+    const rulesDlq = deadLetterQueue(this, 'RulesDlq', {
       queueName: `marketedge-${stage}-security-rules-dlq`,
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      key: this.key,
     });
-    Validations.of(rulesDlq).acknowledge(
-      { id: 'AwsSolutions-SQS3', reason: dlqReason },
-      { id: 'Serverless-SQSRedrivePolicy', reason: dlqReason },
-    );
 
     this.responder = new ServiceFunction(this, 'Responder', {
       config,
@@ -318,17 +303,10 @@ export class SecurityStack extends Stack {
       environment: { ...redisEnv, SECURITY_EVENT_BUS: 'default' },
     });
     const eventsFn = this.events.fn;
-    const eventsDlq = new sqs.Queue(this, 'EventsDlq', {
+    const eventsDlq = deadLetterQueue(this, 'EventsDlq', {
       queueName: `marketedge-${stage}-security-events-dlq`,
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      key: this.key,
     });
-    Validations.of(eventsDlq).acknowledge(
-      { id: 'AwsSolutions-SQS3', reason: dlqReason },
-      { id: 'Serverless-SQSRedrivePolicy', reason: dlqReason },
-    );
     const kmsReason =
       'kms:GenerateDataKey*/ReEncrypt* come from granting SendMessage on the KMS-encrypted dead-letter queue (scoped to the stack key).';
     for (const f of [this.responder, this.events]) {
