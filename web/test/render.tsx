@@ -85,6 +85,22 @@ export function renderWithTenant(ui?: ReactElement, opts: RenderWithTenantOption
   return { ...result, user: userEvent.setup(), db, tenant, auth };
 }
 
+/** Options of the platform operator `ops` (tenant `marketedge`, vertical `platform`, role platform-admin) at `route`. */
+export function asPlatformAdmin(route: string, extra: RenderWithTenantOptions = {}): RenderWithTenantOptions {
+  return {
+    tenant: { tenantId: 'marketedge', name: 'MarketEdge', vertical: 'platform', tier: 'enterprise' },
+    user: 'ops',
+    roles: ['platform-admin'],
+    route,
+    ...extra,
+  };
+}
+
+/** Options of the tenant admin `admin` of the default tenant (`acme`) at `route`. */
+export function asTenantAdmin(route: string, extra: RenderWithTenantOptions = {}): RenderWithTenantOptions {
+  return { user: 'admin', roles: ['tenant-admin'], route, ...extra };
+}
+
 /**
  * axe for component tests: WCAG 2.x A/AA rules. Colour contrast is off here (jsdom cannot compute it; the theme unit
  * test and the browser suites check it).

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../api/errors';
 import { useAuthState } from '../auth/auth-state';
@@ -13,25 +13,30 @@ import { Countdown } from './Countdown';
 export function ApiErrorView({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const auth = useAuthState();
   const [ready, setReady] = useState(false);
+  const retry = (label = 'Retry', disabled = false) =>
+    onRetry && (
+      <button type="button" onClick={onRetry} disabled={disabled}>
+        {label}
+      </button>
+    );
   if (!(error instanceof ApiError)) {
     return (
-      <section className="notice danger" role="alert" aria-labelledby="err-title">
-        <h2 id="err-title">Something went wrong</h2>
+      <Notice tone="danger" title="Something went wrong">
         <p>{error instanceof Error ? error.message : 'An unexpected error occurred.'}</p>
-        {onRetry && (
-          <button type="button" onClick={onRetry}>
-            Retry
-          </button>
-        )}
-      </section>
+        {retry()}
+      </Notice>
     );
   }
   const rid = error.problem.requestId ? <p className="muted">Request id: {error.problem.requestId}</p> : null;
+  const home = (
+    <p>
+      <Link to="/">Back to home</Link>
+    </p>
+  );
   switch (error.status) {
     case 401:
       return (
-        <section className="notice" role="alert" aria-labelledby="err-title">
-          <h2 id="err-title">Your session has ended</h2>
+        <Notice title="Your session has ended">
           <p>Sign in again to continue.</p>
           <button
             type="button"
@@ -39,12 +44,11 @@ export function ApiErrorView({ error, onRetry }: { error: unknown; onRetry?: () 
           >
             Sign in again
           </button>
-        </section>
+        </Notice>
       );
     case 403:
       return (
-        <section className="notice" role="alert" aria-labelledby="err-title">
-          <h2 id="err-title">Not allowed</h2>
+        <Notice title="Not allowed">
           <p>{error.problem.detail ?? 'Your role does not allow this.'}</p>
           {error.problem.errors.length > 0 && (
             <ul>
@@ -55,95 +59,83 @@ export function ApiErrorView({ error, onRetry }: { error: unknown; onRetry?: () 
               ))}
             </ul>
           )}
-          <p>
-            <Link to="/">Back to home</Link>
-          </p>
+          {home}
           {rid}
-        </section>
+        </Notice>
       );
     case 404:
       return (
-        <section className="notice" role="alert" aria-labelledby="err-title">
-          <h2 id="err-title">Not found</h2>
+        <Notice title="Not found">
           <p>{error.problem.detail ?? 'It does not exist, or it is not yours to see.'}</p>
-          <p>
-            <Link to="/">Back to home</Link>
-          </p>
-        </section>
+          {home}
+        </Notice>
       );
     case 409:
     case 412:
       return (
-        <section className="notice warning" role="alert" aria-labelledby="err-title">
-          <h2 id="err-title">Conflict</h2>
+        <Notice tone="warning" title="Conflict">
           <p>
             {error.status === 412
               ? 'Someone else changed this since you loaded it.'
               : (error.problem.detail ?? 'It conflicts with what exists.')}
           </p>
-          {onRetry && (
-            <button type="button" onClick={onRetry}>
-              Reload
-            </button>
-          )}
-        </section>
+          {retry('Reload')}
+        </Notice>
       );
     case 429:
       return (
-        <section className="notice warning" role="alert" aria-labelledby="err-title">
-          <h2 id="err-title">Rate limit reached</h2>
+        <Notice tone="warning" title="Rate limit reached">
           <p>
             {error.problem.violated.length > 0
               ? `The limit ${error.problem.violated.map((v) => `“${v}”`).join(', ')} was hit.`
               : 'Too many requests.'}{' '}
             <Countdown seconds={error.retryAfterSec ?? 1} onDone={() => setReady(true)} />
           </p>
-          {onRetry && (
-            <button type="button" onClick={onRetry} disabled={!ready}>
-              Retry
-            </button>
-          )}
-        </section>
+          {retry('Retry', !ready)}
+        </Notice>
       );
     case 503:
       return (
-        <section className="notice warning" role="alert" aria-labelledby="err-title">
-          <h2 id="err-title">Service temporarily unavailable</h2>
+        <Notice tone="warning" title="Service temporarily unavailable">
           <p>
             {error.problem.detail ??
               'The service or its rate limiter is under maintenance. Your data is safe; please retry shortly.'}
           </p>
-          {onRetry && (
-            <button type="button" onClick={onRetry}>
-              Retry
-            </button>
-          )}
-        </section>
+          {retry()}
+        </Notice>
       );
     case 0:
       return (
-        <section className="notice danger" role="alert" aria-labelledby="err-title">
-          <h2 id="err-title">Cannot reach the API</h2>
+        <Notice tone="danger" title="Cannot reach the API">
           <p>Check your connection and retry.</p>
-          {onRetry && (
-            <button type="button" onClick={onRetry}>
-              Retry
-            </button>
-          )}
-        </section>
+          {retry()}
+        </Notice>
       );
     default:
       return (
-        <section className="notice danger" role="alert" aria-labelledby="err-title">
-          <h2 id="err-title">{error.status >= 500 ? 'Server error' : 'Request rejected'}</h2>
+        <Notice tone="danger" title={error.status >= 500 ? 'Server error' : 'Request rejected'}>
           <p>{error.problem.detail ?? error.problem.title ?? `HTTP ${error.status}`}</p>
-          {onRetry && (
-            <button type="button" onClick={onRetry}>
-              Retry
-            </button>
-          )}
+          {retry()}
           {rid}
-        </section>
+        </Notice>
       );
   }
+}
+
+/** An alert section titled by its heading; `tone` colours its edge. */
+function Notice({
+  tone,
+  title,
+  children,
+}: {
+  tone?: 'danger' | 'warning';
+  title: string;
+  children: ReactNode;
+}) {
+  return (
+    <section className={tone ? `notice ${tone}` : 'notice'} role="alert" aria-labelledby="err-title">
+      <h2 id="err-title">{title}</h2>
+      {children}
+    </section>
+  );
 }

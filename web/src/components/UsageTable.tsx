@@ -1,5 +1,6 @@
 import type { UsageEntry } from '../api/types';
 import { formatDuration } from '../clock';
+import { type Column, DataTable } from './DataTable';
 
 /** One line describing a rule's limit: "60 per 1 min (burst 10)", "1000 per day". */
 export function describeLimit(
@@ -10,40 +11,34 @@ export function describeLimit(
   return `${u.limit} per ${per}${u.burst ? ` (burst ${u.burst})` : ''}`;
 }
 
+const USAGE_COLUMNS: readonly Column<UsageEntry>[] = [
+  { id: 'rule', header: 'Rule', rowHeader: true, cell: (u) => u.ruleId },
+  { id: 'scope', header: 'Scope', cell: (u) => `${u.scope}${u.subject ? ` (${u.subject})` : ''}` },
+  { id: 'limit', header: 'Limit', cell: describeLimit },
+  {
+    id: 'remaining',
+    header: 'Remaining',
+    cell: (u) => (
+      <>
+        <meter min={0} max={u.capacity} value={u.remaining} aria-label={`${u.ruleId} remaining`} />{' '}
+        {u.remaining} of {u.capacity}
+      </>
+    ),
+  },
+  { id: 'resets', header: 'Resets in', cell: (u) => formatDuration(u.resetSec) },
+  { id: 'mode', header: 'Mode', cell: (u) => u.mode },
+];
+
 /** Usage per rule: limit, remaining (with a meter), reset. */
 export function UsageTable({ rules, caption }: { rules: UsageEntry[]; caption: string }) {
   if (rules.length === 0) return <p>No rules apply.</p>;
   return (
-    <table className="table">
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Rule</th>
-          <th scope="col">Scope</th>
-          <th scope="col">Limit</th>
-          <th scope="col">Remaining</th>
-          <th scope="col">Resets in</th>
-          <th scope="col">Mode</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rules.map((u) => (
-          <tr key={`${u.ruleId}/${u.userId ?? ''}`}>
-            <th scope="row">{u.ruleId}</th>
-            <td>
-              {u.scope}
-              {u.subject ? ` (${u.subject})` : ''}
-            </td>
-            <td>{describeLimit(u)}</td>
-            <td>
-              <meter min={0} max={u.capacity} value={u.remaining} aria-label={`${u.ruleId} remaining`} />{' '}
-              {u.remaining} of {u.capacity}
-            </td>
-            <td>{formatDuration(u.resetSec)}</td>
-            <td>{u.mode}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      caption={caption}
+      columns={USAGE_COLUMNS}
+      rows={rules}
+      rowKey={(u) => `${u.ruleId}/${u.userId ?? ''}`}
+      empty=""
+    />
   );
 }

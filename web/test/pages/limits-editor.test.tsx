@@ -1,14 +1,12 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { makeRule, makeUsage } from '../factories';
-import { axe, renderWithTenant } from '../render';
+import { asTenantAdmin, axe, renderWithTenant } from '../render';
 import { mockDb } from '../setup';
-
-const asTenantAdmin = { route: '/admin/users', user: 'admin', roles: ['tenant-admin' as const] };
 
 describe('user limits (tenant-admin)', () => {
   it('adds a per-user limit with If-Match, and the effective policy shows it', async () => {
-    const { user, container } = renderWithTenant(undefined, asTenantAdmin);
+    const { user, container } = renderWithTenant(undefined, asTenantAdmin('/admin/users'));
     await user.click(await screen.findByRole('button', { name: 'Add user limit' }));
     const form = screen.getByRole('form', { name: 'New rule' });
     await user.type(within(form).getByLabelText('Rule id'), 'bob-slow');
@@ -27,7 +25,7 @@ describe('user limits (tenant-admin)', () => {
   });
 
   it('places a 403 rule violation (above the tenant’s own limit) on the limit field', async () => {
-    const { user } = renderWithTenant(undefined, asTenantAdmin);
+    const { user } = renderWithTenant(undefined, asTenantAdmin('/admin/users'));
     await user.click(await screen.findByRole('button', { name: 'Add user limit' }));
     const form = screen.getByRole('form', { name: 'New rule' });
     await user.type(within(form).getByLabelText('Rule id'), 'bob-fast');
@@ -41,7 +39,7 @@ describe('user limits (tenant-admin)', () => {
   });
 
   it('places a 400 on the field the API names (period)', async () => {
-    const { user } = renderWithTenant(undefined, asTenantAdmin);
+    const { user } = renderWithTenant(undefined, asTenantAdmin('/admin/users'));
     await user.click(await screen.findByRole('button', { name: 'Add user limit' }));
     const form = screen.getByRole('form', { name: 'New rule' });
     await user.type(within(form).getByLabelText('Rule id'), 'bob-x');
@@ -62,7 +60,7 @@ describe('user limits (tenant-admin)', () => {
       rules: [makeRule({ id: 'alice-slow', subject: 'alice', limit: 3 })],
       version: 4,
     });
-    const { user } = renderWithTenant(undefined, asTenantAdmin);
+    const { user } = renderWithTenant(undefined, asTenantAdmin('/admin/users'));
     await user.click(await screen.findByRole('button', { name: 'Edit alice-slow' }));
     // Meanwhile another admin saves.
     db.limits.set('acme', {
@@ -99,7 +97,7 @@ describe('user limits (tenant-admin)', () => {
       rules: [makeRule({ id: 'alice-slow', subject: 'alice', limit: 3 })],
       version: 1,
     });
-    const { user } = renderWithTenant(undefined, asTenantAdmin);
+    const { user } = renderWithTenant(undefined, asTenantAdmin('/admin/users'));
     await user.click(await screen.findByRole('button', { name: 'Remove alice-slow' }));
     db.limits.set('acme', {
       rules: [makeRule({ id: 'alice-slow', subject: 'alice', limit: 9 })],
@@ -116,7 +114,7 @@ describe('user limits (tenant-admin)', () => {
 
   it('a tenant-admin cannot open another tenant’s pages, and sees the flag-off note', async () => {
     mockDb().tenantSpecificLimits = false;
-    renderWithTenant(undefined, asTenantAdmin);
+    renderWithTenant(undefined, asTenantAdmin('/admin/users'));
     expect(await screen.findByText(/flag is off/)).toBeVisible();
   });
 });
@@ -128,7 +126,7 @@ describe('tenant usage (tenant-admin)', () => {
     db.usage.set('acme/bob', [
       makeUsage({ ruleId: 'user-rate', scope: 'user', remaining: 1, capacity: 30, userId: 'bob' }),
     ]);
-    const { user, container } = renderWithTenant(undefined, { ...asTenantAdmin, route: '/admin/usage' });
+    const { user, container } = renderWithTenant(undefined, asTenantAdmin('/admin/usage'));
     const t = await screen.findByRole('table', { name: 'Usage of acme (tenant rules)' });
     expect(within(t).getByText('90 of 100')).toBeVisible();
     expect(await axe(container)).toHaveNoViolations();

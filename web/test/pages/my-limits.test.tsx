@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { makeUsage } from '../factories';
-import { axe, renderWithTenant } from '../render';
+import { asTenantAdmin, axe, renderWithTenant } from '../render';
 import { mockDb } from '../setup';
 
 describe('my limits and usage', () => {
@@ -22,11 +22,7 @@ describe('my limits and usage', () => {
     mockDb().usage.set('acme/admin', [
       makeUsage({ ruleId: 'user-writes', scope: 'user', remaining: 9, capacity: 10 }),
     ]);
-    const { user } = renderWithTenant(undefined, {
-      route: '/limits',
-      user: 'admin',
-      roles: ['tenant-admin'],
-    });
+    const { user } = renderWithTenant(undefined, asTenantAdmin('/limits'));
     const t = await screen.findByRole('table', { name: 'Usage of admin in acme' });
     expect(within(t).getByText('9 of 10')).toBeVisible();
     await user.click(screen.getByRole('button', { name: 'Refresh' }));
@@ -42,7 +38,7 @@ describe('my limits and usage', () => {
       headers: { 'retry-after': '1' },
     };
     mockDb().failNext.push(unavailable, { ...unavailable });
-    renderWithTenant(undefined, { route: '/limits', user: 'admin', roles: ['tenant-admin'] });
+    renderWithTenant(undefined, asTenantAdmin('/limits'));
     expect(await screen.findByRole('alert', { name: 'Service temporarily unavailable' })).toHaveTextContent(
       'The limiter store is unavailable',
     );

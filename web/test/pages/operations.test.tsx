@@ -3,20 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LOCAL_OPERATIONS_PATH } from '../../../lib/config/console';
 import { OPERATIONS_REFRESH_MS } from '../../src/pages/platform/OperationsPage';
 import { sampleOperations } from '../mock-api/operations';
-import { axe, renderWithTenant } from '../render';
+import { asPlatformAdmin, asTenantAdmin, axe, renderWithTenant } from '../render';
 import { mockDb } from '../setup';
-
-const ops = {
-  tenant: {
-    tenantId: 'marketedge',
-    name: 'MarketEdge',
-    vertical: 'platform' as const,
-    tier: 'enterprise' as const,
-  },
-  user: 'ops',
-  roles: ['platform-admin' as const],
-  route: '/platform/operations',
-};
 
 afterEach(() => {
   vi.useRealTimers();
@@ -24,7 +12,7 @@ afterEach(() => {
 
 describe('platform: operations', () => {
   it('shows per-route p50/p99, requests, 429s and 5xx, the same per tenant and user type, limiter decisions, charts and alarms', async () => {
-    const { container } = renderWithTenant(undefined, ops);
+    const { container } = renderWithTenant(undefined, asPlatformAdmin('/platform/operations'));
     const routes = await screen.findByRole('table', { name: 'Per route' });
     const market = within(routes).getByRole('row', { name: /GET \/v1\/market/ });
     const cells = within(market)
@@ -70,7 +58,7 @@ describe('platform: operations', () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     const db = mockDb();
     db.operations = sampleOperations(db.now(), []);
-    const { user } = renderWithTenant(undefined, ops);
+    const { user } = renderWithTenant(undefined, asPlatformAdmin('/platform/operations'));
     expect(await screen.findByText(/No alarm is in ALARM \(0 evaluated\)/)).toBeVisible();
     db.operations = sampleOperations(db.now()); // an alarm fires
     await act(() => vi.advanceTimersByTimeAsync(OPERATIONS_REFRESH_MS));
@@ -83,7 +71,7 @@ describe('platform: operations', () => {
   });
 
   it('asks for the chosen window', async () => {
-    const { user } = renderWithTenant(undefined, ops);
+    const { user } = renderWithTenant(undefined, asPlatformAdmin('/platform/operations'));
     expect(await screen.findByText(/in the last 15 minutes/)).toBeVisible();
     await user.selectOptions(screen.getByLabelText('Window'), '60');
     expect(await screen.findByText(/in the last 60 minutes/)).toBeVisible();
@@ -92,20 +80,20 @@ describe('platform: operations', () => {
   it('an error of the summary is shown with a retry', async () => {
     const fail = { method: 'GET', path: LOCAL_OPERATIONS_PATH, status: 503, body: { title: 'Unavailable' } };
     mockDb().failNext.push(fail, { ...fail }); // the data client retries a 5xx once
-    const { user } = renderWithTenant(undefined, ops);
+    const { user } = renderWithTenant(undefined, asPlatformAdmin('/platform/operations'));
     const retry = await screen.findByRole('button', { name: /Retry|Try again/ });
     await user.click(retry);
     expect(await screen.findByRole('table', { name: 'Per route' })).toBeVisible();
   });
 
   it('on a stage without an operations summary it says where the views are, and asks for nothing', async () => {
-    renderWithTenant(undefined, { ...ops, operationsPath: null });
+    renderWithTenant(undefined, asPlatformAdmin('/platform/operations', { operationsPath: null }));
     expect(await screen.findByText(/CloudWatch dashboard/)).toBeVisible();
     expect(screen.queryByRole('table')).toBeNull();
   });
 
   it('is for platform admins only', async () => {
-    renderWithTenant(undefined, { route: '/platform/operations', roles: ['tenant-admin'], user: 'admin' });
+    renderWithTenant(undefined, asTenantAdmin('/platform/operations'));
     await waitFor(() => expect(screen.queryByRole('heading', { name: 'Operations' })).toBeNull());
     expect(await screen.findByRole('heading', { level: 1 })).not.toHaveTextContent('Operations');
   });

@@ -1,19 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { makeAuditEntry, makeBypass, makeTenant, makeUsage } from '../factories';
-import { axe, renderWithTenant } from '../render';
+import { asPlatformAdmin, asTenantAdmin, axe, renderWithTenant } from '../render';
 import { mockDb } from '../setup';
-
-const ops = {
-  tenant: {
-    tenantId: 'marketedge',
-    name: 'MarketEdge',
-    vertical: 'platform' as const,
-    tier: 'enterprise' as const,
-  },
-  user: 'ops',
-  roles: ['platform-admin' as const],
-};
 
 function seedTenants() {
   const db = mockDb();
@@ -36,7 +25,7 @@ function seedTenants() {
 describe('platform: tenants', () => {
   it('lists, searches and filters tenants', async () => {
     seedTenants();
-    const { user, container } = renderWithTenant(undefined, { ...ops, route: '/platform/tenants' });
+    const { user, container } = renderWithTenant(undefined, asPlatformAdmin('/platform/tenants'));
     const table = await screen.findByRole('table', { name: 'Tenants, page 1' });
     expect(within(table).getByRole('link', { name: 'globex' })).toBeVisible();
     expect(await axe(container)).toHaveNoViolations();
@@ -60,7 +49,7 @@ describe('platform: tenants', () => {
         `t${String(i).padStart(2, '0')}`,
         makeTenant({ tenantId: `t${String(i).padStart(2, '0')}` }),
       );
-    const { user } = renderWithTenant(undefined, { ...ops, route: '/platform/tenants' });
+    const { user } = renderWithTenant(undefined, asPlatformAdmin('/platform/tenants'));
     await screen.findByRole('table', { name: 'Tenants, page 1' });
     await user.click(screen.getByRole('button', { name: 'Next page' }));
     expect(await screen.findByRole('table', { name: 'Tenants, page 2' })).toBeVisible();
@@ -70,7 +59,7 @@ describe('platform: tenants', () => {
 
   it('creates a tenant; 400 and 409 are answered on the form', async () => {
     seedTenants();
-    const { user } = renderWithTenant(undefined, { ...ops, route: '/platform/tenants' });
+    const { user } = renderWithTenant(undefined, asPlatformAdmin('/platform/tenants'));
     await user.click(await screen.findByRole('button', { name: 'New tenant' }));
     const form = screen.getByRole('form', { name: 'New tenant' });
     await user.type(within(form).getByLabelText('Tenant id'), 'Bad Id');
@@ -96,7 +85,7 @@ describe('platform: tenants', () => {
 describe('platform: one tenant', () => {
   it('changes the tier and suspends with If-Match, and sets branding', async () => {
     const db = seedTenants();
-    const { user, container } = renderWithTenant(undefined, { ...ops, route: '/platform/tenants/acme' });
+    const { user, container } = renderWithTenant(undefined, asPlatformAdmin('/platform/tenants/acme'));
     await screen.findByRole('heading', { name: 'Overview' });
     expect(await axe(container)).toHaveNoViolations();
     const tierForm = screen.getByRole('form', { name: 'Tier' });
@@ -127,7 +116,7 @@ describe('platform: one tenant', () => {
 
   it('edits tenant-scope overrides in full mode (shadow rules included)', async () => {
     const db = seedTenants();
-    const { user } = renderWithTenant(undefined, { ...ops, route: '/platform/tenants/acme' });
+    const { user } = renderWithTenant(undefined, asPlatformAdmin('/platform/tenants/acme'));
     await user.click(await screen.findByRole('button', { name: 'Add rule' }));
     const form = screen.getByRole('form', { name: 'New rule' });
     await user.type(within(form).getByLabelText('Rule id'), 'tenant-rate');
@@ -156,7 +145,7 @@ describe('platform: one tenant', () => {
   it('grants an emergency bypass (reason required), shows time left and revokes it', async () => {
     const db = seedTenants();
     db.bypasses.set('acme', [makeBypass(Date.now(), { ttlSec: 3600, userId: 'bob' })]);
-    const { user } = renderWithTenant(undefined, { ...ops, route: '/platform/tenants/acme' });
+    const { user } = renderWithTenant(undefined, asPlatformAdmin('/platform/tenants/acme'));
     const active = await screen.findByRole('table', { name: 'Active bypasses' });
     expect(within(active).getByText('user bob')).toBeVisible();
     expect(within(active).getByText(/59 min|1 h/)).toBeVisible();
@@ -175,7 +164,7 @@ describe('platform: one tenant', () => {
   });
 
   it('answers an unknown tenant with not found', async () => {
-    renderWithTenant(undefined, { ...ops, route: '/platform/tenants/nobody' });
+    renderWithTenant(undefined, asPlatformAdmin('/platform/tenants/nobody'));
     expect(await screen.findByRole('alert', { name: 'Not found' })).toBeVisible();
   });
 });
@@ -183,7 +172,7 @@ describe('platform: one tenant', () => {
 describe('platform: tiers, audit, live usage', () => {
   it('edits a tier rule and its usage plan; a bad number lands on its field', async () => {
     const db = mockDb();
-    const { user, container } = renderWithTenant(undefined, { ...ops, route: '/platform/tiers' });
+    const { user, container } = renderWithTenant(undefined, asPlatformAdmin('/platform/tiers'));
     const rules = await screen.findByRole('table', { name: 'Default rules of the standard tier' });
     expect(await axe(container)).toHaveNoViolations();
     await user.click(within(rules).getByRole('button', { name: 'Edit user-rate' }));
@@ -223,7 +212,7 @@ describe('platform: tiers, audit, live usage', () => {
       );
     }
     db.audit.push(makeAuditEntry({ pk: 'PLATFORM', action: 'tier.update' }));
-    const { user, container } = renderWithTenant(undefined, { ...ops, route: '/admin/audit' });
+    const { user, container } = renderWithTenant(undefined, asPlatformAdmin('/admin/audit'));
     expect(await screen.findByText('tier.update')).toBeVisible();
     expect(await axe(container)).toHaveNoViolations();
     await user.type(screen.getByLabelText('Tenant id'), 'acme');
@@ -247,7 +236,7 @@ describe('platform: tiers, audit, live usage', () => {
     const db = mockDb();
     db.audit.push(makeAuditEntry({ pk: 'TENANT#acme', action: 'limits.update' }));
     db.audit.push(makeAuditEntry({ pk: 'TENANT#globex', action: 'bypass.create' }));
-    renderWithTenant(undefined, { route: '/admin/audit', user: 'admin', roles: ['tenant-admin'] });
+    renderWithTenant(undefined, asTenantAdmin('/admin/audit'));
     expect(await screen.findByText('limits.update')).toBeVisible();
     expect(screen.queryByText('bypass.create')).toBeNull();
     expect(screen.queryByLabelText('Tenant id')).toBeNull();
@@ -256,7 +245,7 @@ describe('platform: tiers, audit, live usage', () => {
   it('watches live usage of a tenant, pausable', async () => {
     const db = seedTenants();
     db.usage.set('acme', [makeUsage({ ruleId: 'tenant-rate', remaining: 5, capacity: 10 })]);
-    const { user } = renderWithTenant(undefined, { ...ops, route: '/platform/usage' });
+    const { user } = renderWithTenant(undefined, asPlatformAdmin('/platform/usage'));
     expect(await screen.findByText('Enter a tenant id to watch its usage.')).toBeVisible();
     await user.type(screen.getByLabelText('Tenant id'), 'acme');
     await user.click(screen.getByRole('button', { name: 'Watch' }));

@@ -1,20 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { makeBlock, makeClamp, makeSecurityEvent, makeTenant } from '../factories';
-import { axe, renderWithTenant } from '../render';
+import { asPlatformAdmin, asTenantAdmin, axe, renderWithTenant } from '../render';
 import { mockDb } from '../setup';
-
-const ops = {
-  tenant: {
-    tenantId: 'marketedge',
-    name: 'MarketEdge',
-    vertical: 'platform' as const,
-    tier: 'enterprise' as const,
-  },
-  user: 'ops',
-  roles: ['platform-admin' as const],
-  route: '/platform/security',
-};
 
 function seed() {
   const db = mockDb();
@@ -73,7 +61,7 @@ function seed() {
 describe('platform: security', () => {
   it('shows the figures, active blocks with expiry (soonest first), clamps and recent events; no axe violation', async () => {
     seed();
-    const { container } = renderWithTenant(undefined, ops);
+    const { container } = renderWithTenant(undefined, asPlatformAdmin('/platform/security'));
     expect(await screen.findByRole('heading', { level: 1, name: 'Security' })).toBeVisible();
     const blocks = await screen.findByRole('table', { name: /Addresses in the WAF IP sets/ });
     const rows = within(blocks).getAllByRole('row').slice(1);
@@ -108,7 +96,7 @@ describe('platform: security', () => {
 
   it('unblocks an address early: the reason is required, the request is audited, the block leaves the list', async () => {
     const db = seed();
-    const { user } = renderWithTenant(undefined, ops);
+    const { user } = renderWithTenant(undefined, asPlatformAdmin('/platform/security'));
     await user.click(await screen.findByRole('button', { name: 'Unblock 203.0.113.30/32' }));
     const dialog = screen.getByRole('dialog', { name: 'Unblock 203.0.113.30/32?' });
     await user.click(within(dialog).getByRole('button', { name: 'Unblock' }));
@@ -131,7 +119,7 @@ describe('platform: security', () => {
 
   it('the dialog keeps focus inside (reason field included) and Escape cancels without a request', async () => {
     const db = seed();
-    const { user } = renderWithTenant(undefined, ops);
+    const { user } = renderWithTenant(undefined, asPlatformAdmin('/platform/security'));
     const opener = await screen.findByRole('button', { name: 'Unblock 2001:db8::bad/128' });
     await user.click(opener);
     const dialog = screen.getByRole('dialog');
@@ -146,7 +134,7 @@ describe('platform: security', () => {
 
   it('lifts a tenant clamp early after confirmation', async () => {
     const db = seed();
-    const { user } = renderWithTenant(undefined, ops);
+    const { user } = renderWithTenant(undefined, asPlatformAdmin('/platform/security'));
     await user.click(await screen.findByRole('button', { name: 'Lift clamp of acme' }));
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Lift clamp' }));
     await waitFor(() => expect(screen.getByText('No tenant is clamped.')).toBeVisible());
@@ -156,7 +144,7 @@ describe('platform: security', () => {
 
   it('a clamp already lifted elsewhere answers 404 in place; empty lists say so', async () => {
     const db = seed();
-    const { user } = renderWithTenant(undefined, ops);
+    const { user } = renderWithTenant(undefined, asPlatformAdmin('/platform/security'));
     await user.click(await screen.findByRole('button', { name: 'Lift clamp of acme' }));
     db.security.clamps = [];
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Lift clamp' }));
@@ -177,14 +165,14 @@ describe('platform: security', () => {
         status: 503,
         body: { title: 'Service Unavailable', status: 503 },
       });
-    const { user } = renderWithTenant(undefined, ops);
+    const { user } = renderWithTenant(undefined, asPlatformAdmin('/platform/security'));
     const alert = await screen.findByRole('alert', { name: 'Service temporarily unavailable' });
     await user.click(within(alert).getByRole('button', { name: 'Retry' }));
     expect(await screen.findByText('No active block.')).toBeVisible();
   });
 
   it('is for platform admins only', async () => {
-    renderWithTenant(undefined, { route: '/platform/security', roles: ['tenant-admin'] });
+    renderWithTenant(undefined, asTenantAdmin('/platform/security'));
     expect(await screen.findByRole('heading', { level: 1, name: /not allowed/i })).toBeVisible();
     expect(screen.queryByRole('link', { name: 'Security' })).toBeNull();
   });

@@ -4,8 +4,8 @@ import type { Rule } from '../../api/types';
 import { ApiErrorView } from '../ApiErrorView';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { Loading } from '../Loading';
-import { ConflictView } from './ConflictView';
-import { RuleForm, type RuleFormMode } from './RuleForm';
+import type { RuleFormMode } from './RuleForm';
+import { RuleListControls } from './RuleListControls';
 import { RulesTable } from './RulesTable';
 import { useRuleListEditor } from './useRuleListEditor';
 
@@ -41,34 +41,14 @@ export function LimitsEditor({ tenantId, mode }: { tenantId: string; mode: RuleF
           apply.
         </p>
       )}
-      {editor.conflict && (
-        <ConflictView
-          base={editor.conflict.base}
-          current={overrides}
-          change={editor.conflict.change}
-          busy={editor.busy}
-          onReapply={editor.reapply}
-          onDiscard={editor.discard}
-        />
-      )}
-      {editor.error !== undefined && <ApiErrorView error={editor.error} onRetry={() => void q.refetch()} />}
-      <div className="toolbar">
-        <button type="button" onClick={editor.startAdd} disabled={editor.editing !== undefined}>
-          {mode === 'user-only' ? 'Add user limit' : 'Add rule'}
-        </button>
-        <span className="muted">Version {limits.version}</span>
-      </div>
-      {editor.editing !== undefined && (
-        <RuleForm
-          key={editor.editing?.id ?? 'new'}
-          rule={editor.editing ?? undefined}
-          mode={mode}
-          errors={editor.fieldErrors}
-          busy={editor.busy}
-          onCancel={editor.cancel}
-          onSubmit={(rule) => editor.submit({ kind: 'upsert', rule, replaces: editor.editing?.id })}
-        />
-      )}
+      <RuleListControls
+        editor={editor}
+        current={overrides}
+        version={limits.version}
+        addLabel={mode === 'user-only' ? 'Add user limit' : 'Add rule'}
+        mode={mode}
+        onReload={() => void q.refetch()}
+      />
       <RulesTable
         rules={shown}
         caption={mode === 'user-only' ? 'Per-user limits of your tenant' : `Overrides of ${tenantId}`}

@@ -1,11 +1,13 @@
-import { type FormEvent, memo, useMemo, useState } from 'react';
+import { type FormEvent, useMemo, useState } from 'react';
 import { useAudit } from '../../api/admin';
 import type { AuditEntry } from '../../api/types';
 import { ApiErrorView } from '../../components/ApiErrorView';
+import { type Column, DataTable } from '../../components/DataTable';
 import { Field } from '../../components/Field';
 import { formatUtc } from '../../components/format';
 import { Loading } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
+import { Pager, useCursorPages } from '../../components/Pager';
 import { useSession } from '../../session/session';
 
 /** Client-side filters of loaded audit entries (the API filters by tenant and time). */
@@ -25,46 +27,32 @@ export function filterAudit(items: readonly AuditEntry[], f: AuditFilter): Audit
   );
 }
 
-const AuditRow = memo(function AuditRow({ e }: { e: AuditEntry }) {
-  return (
-    <tr>
-      <td>{formatUtc(e.at)}</td>
-      <td>
+const AUDIT_COLUMNS: readonly Column<AuditEntry>[] = [
+  { id: 'when', header: 'When', cell: (e) => formatUtc(e.at) },
+  {
+    id: 'actor',
+    header: 'Actor',
+    cell: (e) => (
+      <>
         {e.actor?.userId} <span className="muted">({e.actor?.tenantId})</span>
-      </td>
-      <td>
-        <code>{e.action}</code>
-      </td>
-      <td>
-        <code>{e.resource}</code>
-      </td>
-    </tr>
-  );
-});
+      </>
+    ),
+  },
+  { id: 'action', header: 'Action', cell: (e) => <code>{e.action}</code> },
+  { id: 'resource', header: 'Resource', cell: (e) => <code>{e.resource}</code> },
+];
 
 /** The audit entries as a table (memoized rows: thousands of entries re-render cheaply). */
 export function AuditTable({ items }: { items: readonly AuditEntry[] }) {
   return (
-    <table className="table">
-      <caption className="sr-only">Audit entries</caption>
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">Actor</th>
-          <th scope="col">Action</th>
-          <th scope="col">Resource</th>
-        </tr>
-      </thead>
-      <tbody>
-        {items.length === 0 ? (
-          <tr>
-            <td colSpan={4}>No entries match.</td>
-          </tr>
-        ) : (
-          items.map((e) => <AuditRow key={e.sk ?? `${e.at}-${e.requestId}`} e={e} />)
-        )}
-      </tbody>
-    </table>
+    <DataTable
+      caption="Audit entries"
+      captionHidden
+      columns={AUDIT_COLUMNS}
+      rows={items}
+      rowKey={(e) => e.sk ?? `${e.at}-${e.requestId}`}
+      empty="No entries match."
+    />
   );
 }
 
@@ -79,15 +67,15 @@ export default function AuditPage() {
   const [query, setQuery] = useState<{ tenantId?: string; since?: string }>(
     platform ? {} : { tenantId: me.tenantId },
   );
-  const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
+  const pages = useCursorPages();
   const [filter, setFilter] = useState<AuditFilter>({ actor: '', action: '' });
-  const q = useAudit(query, tokens[tokens.length - 1]);
+  const q = useAudit(query, pages.token);
   const shown = useMemo(() => filterAudit(q.data?.items ?? [], filter), [q.data, filter]);
   const apply = (e: FormEvent) => {
     e.preventDefault();
     const since = draft.since ? new Date(`${draft.since}Z`).toISOString() : undefined;
     setQuery({ tenantId: draft.tenantId.trim() || undefined, since });
-    setTokens([undefined]);
+    pages.reset();
   };
   return (
     <>
@@ -125,23 +113,7 @@ export default function AuditPage() {
       ) : (
         <>
           <AuditTable items={shown} />
-          <nav className="pager" aria-label="Audit pages">
-            <button
-              type="button"
-              disabled={tokens.length === 1}
-              onClick={() => setTokens((t) => t.slice(0, -1))}
-            >
-              Previous page
-            </button>
-            <span>Page {tokens.length}</span>
-            <button
-              type="button"
-              disabled={!q.data.nextToken}
-              onClick={() => setTokens((t) => [...t, q.data?.nextToken])}
-            >
-              Next page
-            </button>
-          </nav>
+          <Pager label="Audit pages" pages={pages} nextToken={q.data.nextToken} />
         </>
       )}
     </>

@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { type OperationsSummary, useOperations, useOperationsPath } from '../../api/operations';
 import { ApiErrorView } from '../../components/ApiErrorView';
+import { type Column, DataTable } from '../../components/DataTable';
 import { Field } from '../../components/Field';
 import { formatUtc } from '../../components/format';
 import { LineChart } from '../../components/LineChart';
@@ -14,6 +15,47 @@ export const OPERATIONS_REFRESH_MS = 5000;
 const WINDOWS = [5, 15, 60] as const;
 
 type Row = OperationsSummary['routes'][number];
+type Point = OperationsSummary['series'][number];
+
+/** The charts of the page: title, unit and lines (label, series field, colour; lines after the first are dashed). */
+const CHARTS: readonly {
+  title: string;
+  unit?: string;
+  lines: readonly (readonly [string, Exclude<keyof Point, 't'>, string])[];
+}[] = [
+  { title: 'Requests', lines: [['requests', 'requests', 'var(--me-primary)']] },
+  {
+    title: '429 and 5xx answers',
+    lines: [
+      ['429', 'status429', 'var(--me-focus)'],
+      ['5xx', 'status5xx', 'var(--me-danger)'],
+    ],
+  },
+  {
+    title: 'Latency',
+    unit: ' ms',
+    lines: [
+      ['p50', 'p50Ms', 'var(--me-success)'],
+      ['p99', 'p99Ms', 'var(--me-primary)'],
+    ],
+  },
+  {
+    title: 'Limiter denials and degraded decisions',
+    lines: [
+      ['denied', 'denied', 'var(--me-focus)'],
+      ['degraded', 'degraded', 'var(--me-danger)'],
+    ],
+  },
+];
+
+type LimiterRow = OperationsSummary['limiterByTier'][number];
+
+const LIMITER_COLUMNS: readonly Column<LimiterRow>[] = [
+  { id: 'tier', header: 'Tier', rowHeader: true, cell: (r) => r.tier },
+  { id: 'allowed', header: 'Allowed', cell: (r) => r.allowed },
+  { id: 'denied', header: 'Denied', cell: (r) => r.denied },
+  { id: 'degraded', header: 'Degraded', cell: (r) => r.degraded },
+];
 
 /**
  * Platform-admin: what the stack measures — per-route p50/p99, requests, 429s and 5xx; the same by tenant and by
@@ -104,53 +146,20 @@ function Summary({
       <section aria-labelledby="ops-charts">
         <h2 id="ops-charts">Over time ({data.bucketSec} s buckets)</h2>
         <div className="charts">
-          <LineChart
-            title="Requests"
-            times={times}
-            lines={[
-              { label: 'requests', values: data.series.map((p) => p.requests), color: 'var(--me-primary)' },
-            ]}
-          />
-          <LineChart
-            title="429 and 5xx answers"
-            times={times}
-            lines={[
-              { label: '429', values: data.series.map((p) => p.status429), color: 'var(--me-focus)' },
-              {
-                label: '5xx',
-                values: data.series.map((p) => p.status5xx),
-                color: 'var(--me-danger)',
-                dashed: true,
-              },
-            ]}
-          />
-          <LineChart
-            title="Latency"
-            unit=" ms"
-            times={times}
-            lines={[
-              { label: 'p50', values: data.series.map((p) => p.p50Ms), color: 'var(--me-success)' },
-              {
-                label: 'p99',
-                values: data.series.map((p) => p.p99Ms),
-                color: 'var(--me-primary)',
-                dashed: true,
-              },
-            ]}
-          />
-          <LineChart
-            title="Limiter denials and degraded decisions"
-            times={times}
-            lines={[
-              { label: 'denied', values: data.series.map((p) => p.denied), color: 'var(--me-focus)' },
-              {
-                label: 'degraded',
-                values: data.series.map((p) => p.degraded),
-                color: 'var(--me-danger)',
-                dashed: true,
-              },
-            ]}
-          />
+          {CHARTS.map((c) => (
+            <LineChart
+              key={c.title}
+              title={c.title}
+              unit={c.unit}
+              times={times}
+              lines={c.lines.map(([label, key, color], n) => ({
+                label,
+                values: data.series.map((p) => p[key]),
+                color,
+                dashed: n > 0,
+              }))}
+            />
+          ))}
         </div>
       </section>
       <TrafficTable caption="Per route" head="Route" rows={data.routes} />
@@ -160,33 +169,21 @@ function Summary({
         rows={data.tenants}
       />
       <TrafficTable caption="Per user type" head="User type" rows={data.userTypes} />
-      <table className="table">
-        <caption>Limiter decisions</caption>
-        <thead>
-          <tr>
-            <th scope="col">Tier</th>
-            <th scope="col">Allowed</th>
-            <th scope="col">Denied</th>
-            <th scope="col">Degraded</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.limiterByTier.map((r) => (
-            <tr key={r.tier}>
-              <th scope="row">{r.tier}</th>
-              <td>{r.allowed}</td>
-              <td>{r.denied}</td>
-              <td>{r.degraded}</td>
-            </tr>
-          ))}
-          <tr>
-            <th scope="row">All tiers</th>
-            <td>{data.limiter.RateLimitAllowed}</td>
-            <td>{data.limiter.RateLimitDenied}</td>
-            <td>{data.limiter.RateLimitDegraded}</td>
-          </tr>
-        </tbody>
-      </table>
+      <DataTable
+        caption="Limiter decisions"
+        columns={LIMITER_COLUMNS}
+        rows={[
+          ...data.limiterByTier,
+          {
+            tier: 'All tiers',
+            allowed: data.limiter.RateLimitAllowed,
+            denied: data.limiter.RateLimitDenied,
+            degraded: data.limiter.RateLimitDegraded,
+          },
+        ]}
+        rowKey={(r) => r.tier}
+        empty="No limiter decisions."
+      />
       <p className="muted">
         Also in the window: {data.limiter.RateLimitNearLimit} near the limit,{' '}
         {data.limiter.RateLimitShadowDenied} shadow denials, {data.limiter.RateLimitBypassed} bypassed.
@@ -195,35 +192,21 @@ function Summary({
   );
 }
 
+function trafficColumns(head: string): Column<Row>[] {
+  return [
+    { id: 'key', header: head, rowHeader: true, cell: (r) => (r.key === '-' ? '(none)' : r.key) },
+    { id: 'requests', header: 'Requests', cell: (r) => r.requests },
+    { id: 'p50', header: 'p50', cell: (r) => ms(r.p50Ms) },
+    { id: 'p99', header: 'p99', cell: (r) => ms(r.p99Ms) },
+    { id: '429', header: '429', cell: (r) => r.status429 },
+    { id: '5xx', header: '5xx', cell: (r) => r.status5xx },
+  ];
+}
+
 function TrafficTable({ caption, head, rows }: { caption: string; head: string; rows: readonly Row[] }) {
+  const columns = useMemo(() => trafficColumns(head), [head]);
   if (rows.length === 0) return <p>{caption}: no requests in the window.</p>;
-  return (
-    <table className="table">
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{head}</th>
-          <th scope="col">Requests</th>
-          <th scope="col">p50</th>
-          <th scope="col">p99</th>
-          <th scope="col">429</th>
-          <th scope="col">5xx</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.key}>
-            <th scope="row">{r.key === '-' ? '(none)' : r.key}</th>
-            <td>{r.requests}</td>
-            <td>{ms(r.p50Ms)}</td>
-            <td>{ms(r.p99Ms)}</td>
-            <td>{r.status429}</td>
-            <td>{r.status5xx}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  return <DataTable caption={caption} columns={columns} rows={rows} rowKey={(r) => r.key} empty="" />;
 }
 
 function ms(v: number | null): string {

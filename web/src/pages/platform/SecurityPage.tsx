@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../../api/errors';
 import {
@@ -13,6 +13,7 @@ import {
 import { formatDuration, secondsUntil } from '../../clock';
 import { ApiErrorView } from '../../components/ApiErrorView';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { type Column, DataTable } from '../../components/DataTable';
 import { Field } from '../../components/Field';
 import { formatUtc } from '../../components/format';
 import { Loading } from '../../components/Loading';
@@ -28,6 +29,50 @@ function timeLeft(iso: string): string {
 function countRows(counts: Record<string, number>): [string, number][] {
   return Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
+
+/** An expiry time and what is left of it: "2026-… (12 min 5 s)". */
+function Expiry({ iso }: { iso: string }) {
+  return (
+    <>
+      <time dateTime={iso}>{formatUtc(iso)}</time> ({timeLeft(iso)})
+    </>
+  );
+}
+
+/** A column of one danger button per row (visually unlabelled header "Actions"). */
+function actionColumn<T>(text: string, name: (row: T) => string, onClick: (row: T) => void): Column<T> {
+  return {
+    id: 'actions',
+    header: 'Actions',
+    headerHidden: true,
+    cell: (r) => (
+      <button type="button" className="danger" onClick={() => onClick(r)} aria-label={name(r)}>
+        {text}
+      </button>
+    ),
+  };
+}
+
+const REASON_COLUMNS: readonly Column<[string, number]>[] = [
+  { id: 'reason', header: 'Reason', cell: ([reason]) => reason },
+  { id: 'count', header: 'Count', cell: ([, n]) => n },
+];
+
+const SOURCE_COLUMNS: readonly Column<SecuritySummary['topSourceIps'][number]>[] = [
+  { id: 'address', header: 'Address', cell: (r) => r.ip },
+  { id: 'count', header: 'Count', cell: (r) => r.count },
+];
+
+const EVENT_COLUMNS: readonly Column<SecurityEvent>[] = [
+  { id: 'time', header: 'Time', cell: (e) => <time dateTime={e.time}>{formatUtc(e.time)}</time> },
+  { id: 'type', header: 'Type', cell: (e) => e.type },
+  { id: 'outcome', header: 'Outcome', cell: (e) => e.outcome },
+  { id: 'reason', header: 'Reason', cell: (e) => e.reason },
+  { id: 'tenant', header: 'Tenant', cell: (e) => e.tenantId },
+  { id: 'principal', header: 'Principal', cell: (e) => e.principal },
+  { id: 'source', header: 'Source address', cell: (e) => e.sourceIp },
+  { id: 'route', header: 'Route', cell: (e) => e.route },
+];
 
 function Figures({ summary, blocks, clamps }: { summary: SecuritySummary; blocks: number; clamps: number }) {
   const reasons = countRows(summary.authFailuresByReason);
@@ -59,52 +104,20 @@ function Figures({ summary, blocks, clamps }: { summary: SecuritySummary; blocks
         </div>
       </dl>
       <div className="split">
-        <table className="table">
-          <caption>Refusals by reason</caption>
-          <thead>
-            <tr>
-              <th scope="col">Reason</th>
-              <th scope="col">Count</th>
-            </tr>
-          </thead>
-          <tbody>
-            {reasons.length === 0 ? (
-              <tr>
-                <td colSpan={2}>No refusal.</td>
-              </tr>
-            ) : (
-              reasons.map(([reason, n]) => (
-                <tr key={reason}>
-                  <td>{reason}</td>
-                  <td>{n}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-        <table className="table">
-          <caption>Top source addresses of refusals</caption>
-          <thead>
-            <tr>
-              <th scope="col">Address</th>
-              <th scope="col">Count</th>
-            </tr>
-          </thead>
-          <tbody>
-            {summary.topSourceIps.length === 0 ? (
-              <tr>
-                <td colSpan={2}>None.</td>
-              </tr>
-            ) : (
-              summary.topSourceIps.map((r) => (
-                <tr key={r.ip}>
-                  <td>{r.ip}</td>
-                  <td>{r.count}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
+        <DataTable
+          caption="Refusals by reason"
+          columns={REASON_COLUMNS}
+          rows={reasons}
+          rowKey={([reason]) => reason}
+          empty="No refusal."
+        />
+        <DataTable
+          caption="Top source addresses of refusals"
+          columns={SOURCE_COLUMNS}
+          rows={summary.topSourceIps}
+          rowKey={(r) => r.ip}
+          empty="None."
+        />
       </div>
     </section>
   );
@@ -141,53 +154,27 @@ function UnblockDialog({ block, onClose }: { block: BlockView; onClose: (message
 
 function Blocks({ blocks, onMessage }: { blocks: BlockView[]; onMessage: (m: string) => void }) {
   const [target, setTarget] = useState<BlockView>();
+  const columns = useMemo<Column<BlockView>[]>(
+    () => [
+      { id: 'address', header: 'Address', cell: (b) => b.cidr },
+      { id: 'source', header: 'Source', cell: (b) => b.source },
+      { id: 'severity', header: 'Severity', cell: (b) => b.severity },
+      { id: 'reason', header: 'Reason', cell: (b) => b.reason },
+      { id: 'expires', header: 'Expires', cell: (b) => <Expiry iso={b.expiresAt} /> },
+      actionColumn<BlockView>('Unblock', (b) => `Unblock ${b.cidr}`, setTarget),
+    ],
+    [],
+  );
   return (
     <section aria-labelledby="blocks-title">
       <h2 id="blocks-title">Active IP blocks</h2>
-      <table className="table">
-        <caption>Addresses in the WAF IP sets, soonest expiry first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Address</th>
-            <th scope="col">Source</th>
-            <th scope="col">Severity</th>
-            <th scope="col">Reason</th>
-            <th scope="col">Expires</th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {blocks.length === 0 ? (
-            <tr>
-              <td colSpan={6}>No active block.</td>
-            </tr>
-          ) : (
-            blocks.map((b) => (
-              <tr key={b.cidr}>
-                <td>{b.cidr}</td>
-                <td>{b.source}</td>
-                <td>{b.severity}</td>
-                <td>{b.reason}</td>
-                <td>
-                  <time dateTime={b.expiresAt}>{formatUtc(b.expiresAt)}</time> ({timeLeft(b.expiresAt)})
-                </td>
-                <td>
-                  <button
-                    type="button"
-                    className="danger"
-                    onClick={() => setTarget(b)}
-                    aria-label={`Unblock ${b.cidr}`}
-                  >
-                    Unblock
-                  </button>
-                </td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
+      <DataTable
+        caption="Addresses in the WAF IP sets, soonest expiry first"
+        columns={columns}
+        rows={blocks}
+        rowKey={(b) => b.cidr}
+        empty="No active block."
+      />
       {target && (
         <UnblockDialog
           block={target}
@@ -204,56 +191,35 @@ function Blocks({ blocks, onMessage }: { blocks: BlockView[]; onMessage: (m: str
 function Clamps({ clamps, onMessage }: { clamps: ClampView[]; onMessage: (m: string) => void }) {
   const lift = useLiftClamp();
   const [target, setTarget] = useState<ClampView>();
+  const columns = useMemo<Column<ClampView>[]>(
+    () => [
+      {
+        id: 'tenant',
+        header: 'Tenant',
+        cell: (c) => <Link to={`/platform/tenants/${encodeURIComponent(c.tenantId)}`}>{c.tenantId}</Link>,
+      },
+      { id: 'reason', header: 'Reason', cell: (c) => c.reason },
+      {
+        id: 'since',
+        header: 'Since',
+        cell: (c) => <time dateTime={c.clampedAt}>{formatUtc(c.clampedAt)}</time>,
+      },
+      { id: 'expires', header: 'Expires', cell: (c) => <Expiry iso={c.expiresAt} /> },
+      actionColumn<ClampView>('Lift clamp', (c) => `Lift clamp of ${c.tenantId}`, setTarget),
+    ],
+    [],
+  );
   return (
     <section aria-labelledby="clamps-title">
       <h2 id="clamps-title">Tenant clamps</h2>
       {lift.error && <ApiErrorView error={lift.error} onRetry={() => lift.reset()} />}
-      <table className="table">
-        <caption>Emergency limits applied by the responder</caption>
-        <thead>
-          <tr>
-            <th scope="col">Tenant</th>
-            <th scope="col">Reason</th>
-            <th scope="col">Since</th>
-            <th scope="col">Expires</th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {clamps.length === 0 ? (
-            <tr>
-              <td colSpan={5}>No tenant is clamped.</td>
-            </tr>
-          ) : (
-            clamps.map((c) => (
-              <tr key={c.tenantId}>
-                <td>
-                  <Link to={`/platform/tenants/${encodeURIComponent(c.tenantId)}`}>{c.tenantId}</Link>
-                </td>
-                <td>{c.reason}</td>
-                <td>
-                  <time dateTime={c.clampedAt}>{formatUtc(c.clampedAt)}</time>
-                </td>
-                <td>
-                  <time dateTime={c.expiresAt}>{formatUtc(c.expiresAt)}</time> ({timeLeft(c.expiresAt)})
-                </td>
-                <td>
-                  <button
-                    type="button"
-                    className="danger"
-                    onClick={() => setTarget(c)}
-                    aria-label={`Lift clamp of ${c.tenantId}`}
-                  >
-                    Lift clamp
-                  </button>
-                </td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
+      <DataTable
+        caption="Emergency limits applied by the responder"
+        columns={columns}
+        rows={clamps}
+        rowKey={(c) => c.tenantId}
+        empty="No tenant is clamped."
+      />
       {target && (
         <ConfirmDialog
           title={`Lift the clamp of ${target.tenantId}?`}
@@ -278,44 +244,14 @@ function Events({ events }: { events: SecurityEvent[] }) {
   return (
     <section aria-labelledby="events-title">
       <h2 id="events-title">Recent security events</h2>
-      <table className="table">
-        <caption>Newest first (allowed requests are not listed)</caption>
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Type</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">Reason</th>
-            <th scope="col">Tenant</th>
-            <th scope="col">Principal</th>
-            <th scope="col">Source address</th>
-            <th scope="col">Route</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.length === 0 ? (
-            <tr>
-              <td colSpan={8}>No security event yet.</td>
-            </tr>
-          ) : (
-            events.map((e, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: events have no id and identical ones may repeat; rows hold no state and the list is replaced whole on each refresh.
-              <tr key={`${e.time}-${e.requestId}-${i}`}>
-                <td>
-                  <time dateTime={e.time}>{formatUtc(e.time)}</time>
-                </td>
-                <td>{e.type}</td>
-                <td>{e.outcome}</td>
-                <td>{e.reason}</td>
-                <td>{e.tenantId}</td>
-                <td>{e.principal}</td>
-                <td>{e.sourceIp}</td>
-                <td>{e.route}</td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
+      <DataTable
+        caption="Newest first (allowed requests are not listed)"
+        columns={EVENT_COLUMNS}
+        rows={events}
+        // Events have no id and identical ones may repeat; rows hold no state and the list is replaced whole.
+        rowKey={(e, i) => `${e.time}-${e.requestId}-${i}`}
+        empty="No security event yet."
+      />
     </section>
   );
 }

@@ -4,10 +4,13 @@ import { VERTICALS } from '../../../../lib/config/data-model';
 import { TIERS } from '../../../../lib/config/tiers';
 import { useCreateTenant, useTenants } from '../../api/admin';
 import { ApiError } from '../../api/errors';
+import type { Tenant } from '../../api/types';
 import { ApiErrorView } from '../../components/ApiErrorView';
+import { type Column, DataTable } from '../../components/DataTable';
 import { Field } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
+import { Pager, useCursorPages } from '../../components/Pager';
 
 function CreateTenantForm({ onDone }: { onDone: () => void }) {
   const create = useCreateTenant();
@@ -59,13 +62,26 @@ function CreateTenantForm({ onDone }: { onDone: () => void }) {
   );
 }
 
+const TENANT_COLUMNS: readonly Column<Tenant>[] = [
+  {
+    id: 'tenant',
+    header: 'Tenant',
+    rowHeader: true,
+    cell: (t) => <Link to={`/platform/tenants/${encodeURIComponent(t.tenantId)}`}>{t.tenantId}</Link>,
+  },
+  { id: 'name', header: 'Name', cell: (t) => t.name },
+  { id: 'tier', header: 'Tier', cell: (t) => t.tier },
+  { id: 'vertical', header: 'Vertical', cell: (t) => t.vertical },
+  { id: 'status', header: 'Status', cell: (t) => t.status },
+];
+
 /** Platform-admin: tenants with search, filters (tier, vertical, status), paging, and creation. */
 export default function TenantsPage() {
   const [filters, setFilters] = useState<{ tier?: string; vertical?: string; status?: string }>({});
-  const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
+  const pages = useCursorPages();
   const [search, setSearch] = useState('');
   const [creating, setCreating] = useState(false);
-  const q = useTenants(filters, tokens[tokens.length - 1]);
+  const q = useTenants(filters, pages.token);
   const shown = useMemo(() => {
     const s = search.trim().toLowerCase();
     return (q.data?.items ?? []).filter(
@@ -74,7 +90,7 @@ export default function TenantsPage() {
   }, [q.data, search]);
   const setFilter = (k: 'tier' | 'vertical' | 'status') => (e: { target: { value: string } }) => {
     setFilters({ ...filters, [k]: e.target.value || undefined });
-    setTokens([undefined]);
+    pages.reset();
   };
   return (
     <>
@@ -118,54 +134,15 @@ export default function TenantsPage() {
         <Loading label="Loading tenants" />
       ) : (
         <>
-          <table className="table">
-            <caption className="sr-only">Tenants, page {tokens.length}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Tenant</th>
-                <th scope="col">Name</th>
-                <th scope="col">Tier</th>
-                <th scope="col">Vertical</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.length === 0 ? (
-                <tr>
-                  <td colSpan={5}>No tenants match.</td>
-                </tr>
-              ) : (
-                shown.map((t) => (
-                  <tr key={t.tenantId}>
-                    <th scope="row">
-                      <Link to={`/platform/tenants/${encodeURIComponent(t.tenantId)}`}>{t.tenantId}</Link>
-                    </th>
-                    <td>{t.name}</td>
-                    <td>{t.tier}</td>
-                    <td>{t.vertical}</td>
-                    <td>{t.status}</td>
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-          <nav className="pager" aria-label="Tenant pages">
-            <button
-              type="button"
-              disabled={tokens.length === 1}
-              onClick={() => setTokens((t) => t.slice(0, -1))}
-            >
-              Previous page
-            </button>
-            <span>Page {tokens.length}</span>
-            <button
-              type="button"
-              disabled={!q.data.nextToken}
-              onClick={() => setTokens((t) => [...t, q.data?.nextToken])}
-            >
-              Next page
-            </button>
-          </nav>
+          <DataTable
+            caption={`Tenants, page ${pages.page}`}
+            captionHidden
+            columns={TENANT_COLUMNS}
+            rows={shown}
+            rowKey={(t) => t.tenantId}
+            empty="No tenants match."
+          />
+          <Pager label="Tenant pages" pages={pages} nextToken={q.data.nextToken} />
         </>
       )}
     </>

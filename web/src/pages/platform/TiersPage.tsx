@@ -7,8 +7,7 @@ import { ApiErrorView } from '../../components/ApiErrorView';
 import { Field } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
-import { ConflictView } from '../../components/rules/ConflictView';
-import { RuleForm } from '../../components/rules/RuleForm';
+import { RuleListControls } from '../../components/rules/RuleListControls';
 import { RulesTable } from '../../components/rules/RulesTable';
 import { useRuleListEditor } from '../../components/rules/useRuleListEditor';
 
@@ -78,34 +77,14 @@ function TierEditor({ tierName }: { tierName: string }) {
   if (!tier) return <Loading label="Loading tier" />;
   return (
     <>
-      {editor.conflict && (
-        <ConflictView
-          base={editor.conflict.base}
-          current={tier.rules}
-          change={editor.conflict.change}
-          busy={editor.busy}
-          onReapply={editor.reapply}
-          onDiscard={editor.discard}
-        />
-      )}
-      {editor.error !== undefined && <ApiErrorView error={editor.error} onRetry={() => void q.refetch()} />}
-      <div className="toolbar">
-        <button type="button" onClick={editor.startAdd} disabled={editor.editing !== undefined}>
-          Add rule
-        </button>
-        <span className="muted">Version {tier.version}</span>
-      </div>
-      {editor.editing !== undefined && (
-        <RuleForm
-          key={editor.editing?.id ?? 'new'}
-          rule={editor.editing ?? undefined}
-          mode="full"
-          errors={editor.fieldErrors}
-          busy={editor.busy}
-          onCancel={editor.cancel}
-          onSubmit={(rule) => editor.submit({ kind: 'upsert', rule, replaces: editor.editing?.id })}
-        />
-      )}
+      <RuleListControls
+        editor={editor}
+        current={tier.rules}
+        version={tier.version}
+        addLabel="Add rule"
+        mode="full"
+        onReload={() => void q.refetch()}
+      />
       <RulesTable
         rules={tier.rules}
         caption={`Default rules of the ${tier.tier} tier`}
