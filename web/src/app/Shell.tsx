@@ -1,4 +1,4 @@
-import { Suspense } from 'react';
+import { type KeyboardEvent, Suspense, useRef, useState } from 'react';
 import { matchPath, NavLink, Route, Routes, useLocation } from 'react-router';
 import { useAuthState } from '../auth/auth-state';
 import { Loading } from '../components/Loading';
@@ -18,22 +18,47 @@ function allowed(page: PageDef, hasRole: (...r: PageDef['roles'] & {}) => boolea
   return !page.roles || hasRole(...page.roles);
 }
 
-/** The signed-in layout: skip link, header (tenant name/logo, navigation, user, sign out), the routed page. */
+/**
+ * The signed-in layout: skip link, header (tenant name/logo, tier, user, sign out), the side navigation and the routed
+ * page. On narrow viewports (below 64rem: phones, tablets) the navigation folds into a "Menu" button that shows and
+ * hides it (`aria-expanded`); it folds again after a navigation or on Escape. Wide viewports always show it.
+ */
 export function Shell() {
   const { me, theme, hasRole } = useSession();
   const auth = useAuthState();
   const { pathname } = useLocation();
+  // The menu is open on the page it was opened on: any navigation folds it.
+  const [openOn, setOpenOn] = useState<string>();
+  const menuOpen = openOn === pathname;
+  const setMenuOpen = (open: boolean) => setOpenOn(open ? pathname : undefined);
+  const menuButton = useRef<HTMLButtonElement>(null);
   const current = PAGES.find((p) => matchPath({ path: `/${p.path}`, end: true }, pathname));
   useRouteFocus(current?.title ?? 'Not found');
   const sections = (Object.keys(SECTION_LABELS) as NavSection[])
     .map((s) => ({ s, pages: PAGES.filter((p) => p.nav?.section === s && allowed(p, hasRole)) }))
     .filter((x) => x.pages.length > 0);
+  const onNavKey = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && menuOpen) {
+      setMenuOpen(false);
+      menuButton.current?.focus();
+    }
+  };
   return (
     <div className="app">
       <a className="skip-link" href="#main">
         Skip to content
       </a>
       <header className="topbar">
+        <button
+          ref={menuButton}
+          type="button"
+          className="menu-toggle secondary"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
+          Menu
+        </button>
         <div className="brand">
           {theme.logoUrl && <img src={theme.logoUrl} alt="" className="logo" />}
           <span className="tenant-name">{theme.displayName ?? me.tenantId}</span>
@@ -41,7 +66,22 @@ export function Shell() {
             {me.tier}
           </span>
         </div>
-        <nav aria-label="Main">
+        <div className="user">
+          <span>
+            {me.userId} <span className="muted-on-primary">({me.roles.join(', ')})</span>
+          </span>
+          <button type="button" className="secondary" onClick={() => auth.signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <div className="layout">
+        <nav
+          id="main-nav"
+          aria-label="Main"
+          className={menuOpen ? 'sidenav open' : 'sidenav'}
+          onKeyDown={onNavKey}
+        >
           {sections.map(({ s, pages }) => (
             <div className="nav-section" key={s}>
               {sections.length > 1 && <span className="nav-section-label">{SECTION_LABELS[s]}</span>}
@@ -57,30 +97,22 @@ export function Shell() {
             </div>
           ))}
         </nav>
-        <div className="user">
-          <span>
-            {me.userId} <span className="muted-on-primary">({me.roles.join(', ')})</span>
-          </span>
-          <button type="button" className="secondary" onClick={() => auth.signOut()}>
-            Sign out
-          </button>
-        </div>
-      </header>
-      <main id="main" className="page">
-        <Suspense fallback={<Loading />}>
-          <Routes>
-            {PAGES.map((p) => (
-              <Route
-                key={p.path}
-                path={`/${p.path}`}
-                element={allowed(p, hasRole) ? <p.component /> : <ForbiddenPage />}
-              />
-            ))}
-            <Route path="/callback" element={<Loading label="Signing in" />} />
-            <Route path="*" element={<NotFoundPage />} />
-          </Routes>
-        </Suspense>
-      </main>
+        <main id="main" className="page">
+          <Suspense fallback={<Loading />}>
+            <Routes>
+              {PAGES.map((p) => (
+                <Route
+                  key={p.path}
+                  path={`/${p.path}`}
+                  element={allowed(p, hasRole) ? <p.component /> : <ForbiddenPage />}
+                />
+              ))}
+              <Route path="/callback" element={<Loading label="Signing in" />} />
+              <Route path="*" element={<NotFoundPage />} />
+            </Routes>
+          </Suspense>
+        </main>
+      </div>
     </div>
   );
 }

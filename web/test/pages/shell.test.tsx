@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { axe, renderWithTenant } from '../render';
+import { asPlatformAdmin, axe, renderWithTenant } from '../render';
 import { mockDb } from '../setup';
 
 describe('shell, navigation and guards', () => {
@@ -16,15 +16,32 @@ describe('shell, navigation and guards', () => {
   });
 
   it('a platform-admin sees the three sections', async () => {
-    renderWithTenant(undefined, {
-      tenant: { tenantId: 'marketedge', vertical: 'platform' },
-      user: 'ops',
-      roles: ['platform-admin'],
-    });
+    renderWithTenant(undefined, asPlatformAdmin('/'));
     const nav = await screen.findByRole('navigation', { name: 'Main' });
     expect(within(nav).getByText('Platform')).toBeVisible();
     expect(within(nav).getByRole('link', { name: 'Tenants' })).toBeVisible();
     expect(within(nav).getByRole('link', { name: 'User limits' })).toBeVisible();
+  });
+
+  it('the Menu button shows and folds the side navigation (narrow viewports); a navigation or Escape folds it', async () => {
+    const { user, container } = renderWithTenant(undefined, asPlatformAdmin('/'));
+    const nav = await screen.findByRole('navigation', { name: 'Main' });
+    const menu = screen.getByRole('button', { name: 'Menu' });
+    expect(menu).toHaveAttribute('aria-controls', nav.id);
+    expect(menu).toHaveAttribute('aria-expanded', 'false');
+    expect(nav).not.toHaveClass('open');
+    await user.click(menu);
+    expect(menu).toHaveAttribute('aria-expanded', 'true');
+    expect(nav).toHaveClass('open');
+    expect(await axe(container)).toHaveNoViolations();
+    await user.click(within(nav).getByRole('link', { name: 'Tenants' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Tenants' })).toBeVisible();
+    expect(menu).toHaveAttribute('aria-expanded', 'false');
+    await user.click(menu);
+    within(nav).getByRole('link', { name: 'Security' }).focus();
+    await user.keyboard('{Escape}');
+    expect(menu).toHaveAttribute('aria-expanded', 'false');
+    expect(menu).toHaveFocus();
   });
 
   it('a role-guarded page by URL answers "not allowed", an unknown path "not found"', async () => {
