@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VERTICALS } from '../../../lib/config/data-model';
 import { contrastRatio, darken, ensureContrast, luminance, parseHex, toHex } from '../../src/theme/contrast';
@@ -6,6 +8,7 @@ import {
   NON_TEXT_PAIRS,
   resolveTheme,
   TEXT_PAIRS,
+  type ThemeTokens,
   VERTICAL_THEMES,
 } from '../../src/theme/tokens';
 
@@ -69,5 +72,52 @@ describe('theme tokens', () => {
       '--me-text-muted': VERTICAL_THEMES.retail.textMuted,
       '--me-on-primary': '#ffffff',
     });
+  });
+});
+
+/** The declarations of the first rule of styles.css whose selector list is exactly `selector`. */
+function cssRule(selector: string): Record<string, string> {
+  // Read as a file from the repository root (Vitest's root): the web project turns CSS imports off (`?raw` answers
+  // ''), and under jsdom `import.meta.url` is not a file URL.
+  const file = resolve(process.cwd(), 'web/src/styles.css');
+  const css = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+  const m = new RegExp(`(?:^|})\\s*${selector.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*{([^}]*)}`).exec(
+    css,
+  );
+  if (!m?.[1]) throw new Error(`no rule ${selector} in styles.css`);
+  return Object.fromEntries(
+    m[1]
+      .split(';')
+      .map((d) => d.split(':').map((x) => x.trim()))
+      .filter((d): d is [string, string] => d.length === 2 && !!d[0]),
+  );
+}
+
+/** The theme token behind `var(--me-<token>)`. */
+function tokenOf(value: string | undefined): keyof ThemeTokens {
+  const name = /^var\(--me-([a-z-]+)\)$/.exec(value ?? '')?.[1];
+  if (!name) throw new Error(`not a theme variable: ${value}`);
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof ThemeTokens;
+}
+
+describe('disabled buttons (pager, forms)', () => {
+  const rule = cssRule('button:disabled');
+
+  it('draw theme colours without opacity (opacity would blend the text into the page)', () => {
+    expect(rule.opacity ?? '1').toBe('1');
+    expect(rule.color).toMatch(/^var\(--me-/);
+    expect(rule.background).toMatch(/^var\(--me-/);
+  });
+
+  it.each(VERTICALS)('reach 4.5:1 text contrast and a 3:1 border in the %s theme, branded or not', (v) => {
+    for (const brand of [undefined, '#ffeb3b', '#000000', '#e91e63']) {
+      const t = resolveTheme(v, brand ? { primaryColor: brand } : undefined).tokens;
+      const bg = t[tokenOf(rule.background)];
+      expect(contrastRatio(t[tokenOf(rule.color)], bg), `${v} ${brand} text`).toBeGreaterThanOrEqual(4.5);
+      expect(
+        contrastRatio(t[tokenOf(rule['border-color'])], bg),
+        `${v} ${brand} border`,
+      ).toBeGreaterThanOrEqual(3);
+    }
   });
 });
