@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { getStageConfig, ROUTES, routeKey, STAGE_NAMES } from '../../lib/config';
 import {
@@ -20,25 +19,13 @@ import { BURN_RATE_WINDOWS, burnRateAlarmNames, errorBudget, sloDefinitions } fr
 import { TIERS } from '../../lib/config/tier-names';
 import { CONTRIBUTOR_RULES } from '../../lib/monitoring/contributors';
 import { insightsQuery } from '../../lib/monitoring/metric-factory';
+import { headingAnchors, readRepoFile } from '../helpers/markdown';
 import { synthesized } from './support/synth';
 import { flatten, refId, resourcesOf } from './support/template';
 
 /** GitHub-style heading anchors of the runbook file. */
 function runbookAnchors(): Set<string> {
-  const md = readFileSync(new URL(`../../${RUNBOOK_PATH}`, import.meta.url), 'utf8');
-  return new Set(
-    md
-      .split('\n')
-      .filter((l) => /^#{2,3} /.test(l))
-      .map((l) =>
-        l
-          .replace(/^#+ /, '')
-          .trim()
-          .toLowerCase()
-          .replace(/[^a-z0-9 -]/g, '')
-          .replace(/ /g, '-'),
-      ),
-  );
+  return headingAnchors(readRepoFile(RUNBOOK_PATH));
 }
 
 describe('monitoring helpers', () => {
