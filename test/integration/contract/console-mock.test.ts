@@ -2,6 +2,7 @@ import { getResponse } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { securityEventSchema } from '../../../lambdas/shared/security/event-schema';
+import { analyticsQueryResponseSchema } from '../../../lib/config/analytics-api';
 import { LOGO_DATA_URI_MAX_BYTES } from '../../../lib/config/branding';
 import { ruleSchema } from '../../../lib/config/policy';
 import { ROLES } from '../../../lib/config/roles';
@@ -404,5 +405,23 @@ describe("console mock API vs the real local stack (the console's routes)", () =
     await both('own usage', acmeAdmin, 'GET', '/admin/tenants/acme/usage', 200, usageSchema);
     await both('other tenant limits', globexAdmin, 'GET', '/admin/tenants/acme/limits', 403, undefined);
     await both('other tenant usage', globexAdmin, 'GET', '/admin/tenants/acme/usage', 403, undefined);
+  });
+
+  it('analytics page: a query per role and scope (200), another tenant (403), bad query name and range (400)', async () => {
+    const q = analyticsQueryResponseSchema;
+    await both('own tenant', acmeAdmin, 'GET', '/admin/analytics/active_users', 200, q);
+    await both('platform, one vertical', ops, 'GET', '/admin/analytics/funnel?vertical=retail', 200, q);
+    await both('platform, one tenant', ops, 'GET', '/admin/analytics/retention?tenantId=acme', 200, q);
+    await both('another tenant', globexAdmin, 'GET', '/admin/analytics/funnel?tenantId=acme', 403, undefined);
+    await both('user', alice, 'GET', '/admin/analytics/funnel', 403, undefined);
+    await both('unknown query', acmeAdmin, 'GET', '/admin/analytics/nope', 400, undefined);
+    await both(
+      'reversed range',
+      acmeAdmin,
+      'GET',
+      '/admin/analytics/feature_adoption?from=2026-12-01&to=2026-11-01',
+      400,
+      undefined,
+    );
   });
 });

@@ -66,6 +66,12 @@ export const PAGE_META = [
     roles: ADMINS,
   },
   {
+    path: 'admin/analytics',
+    title: 'Analytics',
+    nav: { label: 'Analytics', section: 'tenant-admin' },
+    roles: ADMINS,
+  },
+  {
     path: 'platform/tenants',
     title: 'Tenants',
     nav: { label: 'Tenants', section: 'platform' },

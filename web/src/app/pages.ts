@@ -18,6 +18,7 @@ const COMPONENTS: Record<PagePath, LazyExoticComponent<ComponentType>> = {
   'admin/users': lazy(() => import('../pages/admin/UserLimitsPage')),
   'admin/usage': lazy(() => import('../pages/admin/TenantUsagePage')),
   'admin/audit': lazy(() => import('../pages/admin/AuditPage')),
+  'admin/analytics': lazy(() => import('../pages/admin/AnalyticsPage')),
   'platform/tenants': lazy(() => import('../pages/platform/TenantsPage')),
   'platform/tenants/:tenantId': lazy(() => import('../pages/platform/TenantDetailPage')),
   'platform/tiers': lazy(() => import('../pages/platform/TiersPage')),

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { ChartFigure } from './ChartFigure';
 
 /** One line of a {@link LineChart}. */
 export interface ChartLine {
@@ -32,7 +32,6 @@ export function LineChart({
   lines: readonly ChartLine[];
   unit?: string;
 }) {
-  const id = useId();
   const max = Math.max(1, ...lines.flatMap((l) => l.values.filter((v): v is number => v !== null)));
   const n = Math.max(1, times.length - 1);
   const x = (i: number) => PAD.left + ((W - PAD.left - PAD.right) * i) / n;
@@ -41,53 +40,43 @@ export function LineChart({
   const describe = lines.map((l) => `${l.label} ${fmt(latest(l))}${unit}`).join(', ');
   const hhmmss = (t: string | undefined) => (t ? t.slice(11, 19) : '');
   return (
-    <figure className="chart">
-      <figcaption id={`${id}-title`}>{title}</figcaption>
-      <svg
-        viewBox={`0 0 ${W} ${H}`}
-        role="img"
-        aria-labelledby={`${id}-title`}
-        aria-describedby={`${id}-desc`}
-        preserveAspectRatio="none"
-      >
-        <title>{title}</title>
-        <desc id={`${id}-desc`}>Latest: {describe}</desc>
-        <line x1={PAD.left} y1={y(0)} x2={W - PAD.right} y2={y(0)} className="chart-axis" />
-        <line x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={y(0)} className="chart-axis" />
-        <text x={PAD.left - 4} y={PAD.top + 8} textAnchor="end" className="chart-label">
-          {fmt(max)}
-        </text>
-        <text x={PAD.left - 4} y={y(0)} textAnchor="end" className="chart-label">
-          0
-        </text>
-        <text x={PAD.left} y={H - 4} className="chart-label">
-          {hhmmss(times[0])}
-        </text>
-        <text x={W - PAD.right} y={H - 4} textAnchor="end" className="chart-label">
-          {hhmmss(times[times.length - 1])}
-        </text>
-        {lines.map((l) => (
-          <path
-            key={l.label}
-            d={pathOf(l.values, x, y)}
-            fill="none"
-            stroke={l.color}
-            strokeWidth={2}
-            strokeDasharray={l.dashed ? '4 3' : undefined}
-            vectorEffect="non-scaling-stroke"
-          />
-        ))}
-      </svg>
-      <ul className="chart-legend">
-        {lines.map((l) => (
-          <li key={l.label}>
-            <span className="chart-swatch" style={{ borderColor: l.color }} aria-hidden="true" /> {l.label}:{' '}
-            {fmt(latest(l))}
-            {unit}
-          </li>
-        ))}
-      </ul>
-    </figure>
+    <ChartFigure
+      title={title}
+      description={`Latest: ${describe}`}
+      viewBox={`0 0 ${W} ${H}`}
+      preserveAspectRatio="none"
+      legend={lines.map((l) => ({
+        key: l.label,
+        color: l.color,
+        text: `${l.label}: ${fmt(latest(l))}${unit}`,
+      }))}
+    >
+      <line x1={PAD.left} y1={y(0)} x2={W - PAD.right} y2={y(0)} className="chart-axis" />
+      <line x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={y(0)} className="chart-axis" />
+      <text x={PAD.left - 4} y={PAD.top + 8} textAnchor="end" className="chart-label">
+        {fmt(max)}
+      </text>
+      <text x={PAD.left - 4} y={y(0)} textAnchor="end" className="chart-label">
+        0
+      </text>
+      <text x={PAD.left} y={H - 4} className="chart-label">
+        {hhmmss(times[0])}
+      </text>
+      <text x={W - PAD.right} y={H - 4} textAnchor="end" className="chart-label">
+        {hhmmss(times[times.length - 1])}
+      </text>
+      {lines.map((l) => (
+        <path
+          key={l.label}
+          d={pathOf(l.values, x, y)}
+          fill="none"
+          stroke={l.color}
+          strokeWidth={2}
+          strokeDasharray={l.dashed ? '4 3' : undefined}
+          vectorEffect="non-scaling-stroke"
+        />
+      ))}
+    </ChartFigure>
   );
 }
 

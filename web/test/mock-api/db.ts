@@ -3,6 +3,7 @@ import type { SecurityEvent } from '../../../lambdas/shared/security/event-schem
 import { TIER_TABLE, TIERS, type Tier } from '../../../lib/config/tiers';
 import type { OperationsSummary } from '../../../local/metrics/operations';
 import type { AuditEntry, Bypass, Report, Rule, Tenant, TierPolicy, UsageEntry } from '../../src/api/types';
+import type { AnalyticsRows } from './analytics';
 
 /** The in-memory state behind the mock API (one per test; reset in `setup.ts`). */
 export interface MockDb {
@@ -38,6 +39,8 @@ export interface MockDb {
   now: () => number;
   /** What `GET <operationsPath>` answers (default: `sampleOperations(now())`). */
   operations?: OperationsSummary;
+  /** Rows the analytics engine would read, all tenants (default: `sampleAnalytics(<the tenants>, now())`). */
+  analytics?: AnalyticsRows;
 }
 
 /** A fresh database with the tier defaults and no tenants. */

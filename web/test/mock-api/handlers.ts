@@ -24,6 +24,7 @@ import { ROUTES, type Route, routeKey } from '../../../lib/config/routes';
 import type { Tier } from '../../../lib/config/tiers';
 import { type GatewayErrorReply, gatewayError } from '../../../local/gateway/gateway-responses';
 import type { Me, Tenant, TierPolicy } from '../../src/api/types';
+import { analyticsExport, analyticsQuery, sampleAnalytics } from './analytics';
 import type { MockDb } from './db';
 import { sampleOperations } from './operations';
 
@@ -437,6 +438,15 @@ const IMPL: Record<string, Impl> = {
     c.db.security.clamps = c.db.security.clamps.filter((x) => x.tenantId !== tenantId);
     return json(202, { status: 'requested', tenantId, requestId: `mock-${c.db.audit.length}` });
   },
+  'GET /admin/analytics/{query}': (c) =>
+    analyticsQuery(
+      c.db.analytics ?? sampleAnalytics([...c.db.tenants.values()], c.db.now()),
+      c.caller,
+      c.params,
+      c.url,
+      c.db.now(),
+    ),
+  'GET /admin/analytics/export': (c) => analyticsExport(c.caller, c.url, c.db.now()),
 };
 
 /** Route keys the mock implements (a test checks this is every route of the table). */

@@ -1,0 +1,266 @@
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { VERTICALS, type Vertical } from '../../../../lib/config/data-model';
+import { type AnalyticsFilters, useAnalytics } from '../../api/analytics';
+import { ApiErrorView } from '../../components/ApiErrorView';
+import { BarChart } from '../../components/BarChart';
+import { type Column, DataTable } from '../../components/DataTable';
+import { Field } from '../../components/Field';
+import { Loading } from '../../components/Loading';
+import { PageHeader } from '../../components/PageHeader';
+import { useSession } from '../../session/session';
+import {
+  type ActiveUsers,
+  type Adoption,
+  activeUsers,
+  adoption,
+  type Cohort,
+  funnel,
+  percent,
+  retention,
+  type SegmentBy,
+} from './analytics-view';
+
+const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
+
+/** One query's section: its heading, then the error, a loading line or the content. */
+function QuerySection({
+  id,
+  title,
+  q,
+  children,
+}: {
+  id: string;
+  title: string;
+  q: { error: unknown; isPending: boolean; refetch: () => unknown };
+  children: () => ReactNode;
+}) {
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {q.error ? (
+        <ApiErrorView error={q.error} onRetry={() => void q.refetch()} />
+      ) : q.isPending ? (
+        <Loading label={`Loading ${title.toLowerCase()}`} />
+      ) : (
+        children()
+      )}
+    </section>
+  );
+}
+
+const ACTIVE_COLUMNS = (by: SegmentBy): Column<ActiveUsers>[] => [
+  {
+    id: 'segment',
+    header: by === 'vertical' ? 'Vertical' : 'Tenant',
+    rowHeader: true,
+    cell: (r) => r.segment,
+  },
+  { id: 'dau', header: 'DAU', cell: (r) => fmt(r.dau) },
+  { id: 'wau', header: 'WAU', cell: (r) => fmt(r.wau) },
+  { id: 'mau', header: 'MAU', cell: (r) => fmt(r.mau) },
+  { id: 'stickiness', header: 'Stickiness (DAU/MAU)', cell: (r) => percent(r.stickiness) },
+];
+
+const ADOPTION_COLUMNS: readonly Column<Adoption>[] = [
+  { id: 'feature', header: 'Feature', rowHeader: true, cell: (r) => r.feature },
+  { id: 'users', header: 'Users', cell: (r) => r.users },
+  { id: 'uses', header: 'Uses', cell: (r) => r.uses },
+  { id: 'adoption', header: 'Adoption', cell: (r) => percent(r.adoption) },
+];
+
+function ActiveUsersSection({ filters, by }: { filters: AnalyticsFilters; by: SegmentBy }) {
+  const q = useAnalytics('active_users', filters);
+  return (
+    <QuerySection id="an-active" title="Active users" q={q}>
+      {() => {
+        const rows = activeUsers(q.data?.rows ?? [], by);
+        return (
+          <>
+            <BarChart
+              title={`DAU, WAU and MAU by ${by}`}
+              series={[
+                { label: 'DAU', color: 'var(--me-primary)' },
+                { label: 'WAU', color: 'var(--me-success)' },
+                { label: 'MAU', color: 'var(--me-focus)' },
+              ]}
+              groups={rows.map((r) => ({ label: r.segment, values: [r.dau, r.wau, r.mau] }))}
+              format={fmt}
+            />
+            <DataTable
+              caption={`Average distinct users per day, week and month, by ${by}`}
+              columns={ACTIVE_COLUMNS(by)}
+              rows={rows}
+              rowKey={(r) => r.segment}
+              empty="No activity in the range."
+            />
+          </>
+        );
+      }}
+    </QuerySection>
+  );
+}
+
+function AdoptionSection({ filters }: { filters: AnalyticsFilters }) {
+  const q = useAnalytics('feature_adoption', filters);
+  return (
+    <QuerySection id="an-adoption" title="Feature adoption" q={q}>
+      {() => {
+        const rows = adoption(q.data?.rows ?? []);
+        return (
+          <>
+            <BarChart
+              title="Share of active users using each feature"
+              series={[{ label: 'Adoption', color: 'var(--me-primary)' }]}
+              groups={rows.map((r) => ({ label: r.feature, values: [r.adoption] }))}
+              max={1}
+              format={percent}
+            />
+            <DataTable
+              caption="Feature adoption"
+              captionHidden
+              columns={ADOPTION_COLUMNS}
+              rows={rows}
+              rowKey={(r) => r.feature}
+              empty="No feature used in the range."
+            />
+          </>
+        );
+      }}
+    </QuerySection>
+  );
+}
+
+function FunnelSection({ filters }: { filters: AnalyticsFilters }) {
+  const q = useAnalytics('funnel', filters);
+  return (
+    <QuerySection id="an-funnel" title="Report funnel" q={q}>
+      {() => {
+        const steps = funnel(q.data?.rows ?? []);
+        return (
+          <>
+            <BarChart
+              title="Users reaching each step (in order, within the window)"
+              series={[{ label: 'Users', color: 'var(--me-primary)' }]}
+              groups={steps.map((s) => ({ label: s.label, values: [s.users] }))}
+              format={fmt}
+            />
+            <ol className="funnel">
+              {steps.map((s) => (
+                <li key={s.label}>
+                  {s.label}: {s.users} users ({percent(s.conversion)} of the first step)
+                </li>
+              ))}
+            </ol>
+          </>
+        );
+      }}
+    </QuerySection>
+  );
+}
+
+function retentionColumns(offsets: readonly number[]): Column<Cohort>[] {
+  return [
+    { id: 'week', header: 'Cohort (first week)', rowHeader: true, cell: (c) => c.week },
+    { id: 'size', header: 'Users', cell: (c) => c.size },
+    ...offsets.map((o) => ({
+      id: `w${o}`,
+      header: `Week ${o}`,
+      cell: (c: Cohort) => percent(c.retained[o] ?? null),
+    })),
+  ];
+}
+
+function RetentionSection({ filters }: { filters: AnalyticsFilters }) {
+  const q = useAnalytics('retention', filters);
+  return (
+    <QuerySection id="an-retention" title="Weekly retention" q={q}>
+      {() => {
+        const { offsets, cohorts } = retention(q.data?.rows ?? []);
+        const last = cohorts[0];
+        return (
+          <>
+            {last && (
+              <BarChart
+                title={`Cohort of ${last.week}: share active each week`}
+                series={[{ label: 'Retained', color: 'var(--me-success)' }]}
+                groups={offsets.map((o) => ({ label: `Week ${o}`, values: [last.retained[o] ?? 0] }))}
+                max={1}
+                format={percent}
+              />
+            )}
+            <DataTable
+              caption="Share of each weekly cohort active N weeks after its first week"
+              columns={retentionColumns(offsets)}
+              rows={cohorts}
+              rowKey={(c) => c.week}
+              empty="No cohort in the range."
+            />
+          </>
+        );
+      }}
+    </QuerySection>
+  );
+}
+
+/**
+ * Product analytics for admins (`GET /admin/analytics/{query}`): active users (DAU/WAU/MAU, stickiness), feature
+ * adoption, the report funnel and weekly retention. Tenant admins see their own tenant (the server confines it);
+ * platform admins see every tenant grouped by vertical, or one vertical or tenant.
+ */
+export default function AnalyticsPage() {
+  const { me, hasRole } = useSession();
+  const platform = hasRole('platform-admin');
+  const [draft, setDraft] = useState({ tenantId: '', vertical: '', from: '', to: '' });
+  const [filters, setFilters] = useState<AnalyticsFilters>({});
+  const by: SegmentBy = platform && !filters.tenantId ? 'vertical' : 'tenant';
+  const apply = (e: FormEvent) => {
+    e.preventDefault();
+    setFilters({
+      tenantId: (platform && draft.tenantId.trim()) || undefined,
+      vertical: (platform && (draft.vertical as Vertical)) || undefined,
+      from: draft.from || undefined,
+      to: draft.to || undefined,
+    });
+  };
+  const set = (k: keyof typeof draft) => (e: { target: { value: string } }) =>
+    setDraft({ ...draft, [k]: e.target.value });
+  return (
+    <>
+      <PageHeader title="Analytics" />
+      <p className="muted">
+        {platform ? 'Every tenant, by vertical, unless filtered.' : `Tenant ${me.tenantId}.`} The last 30 days
+        unless a range is given (UTC days).
+      </p>
+      <form className="toolbar filters" onSubmit={apply} aria-label="Analytics filters">
+        {platform && (
+          <>
+            <Field label="Vertical">
+              <select value={draft.vertical} onChange={set('vertical')}>
+                <option value="">all</option>
+                {VERTICALS.map((v) => (
+                  <option key={v}>{v}</option>
+                ))}
+              </select>
+            </Field>
+            <Field label="Tenant id" hint="Empty = every tenant.">
+              <input value={draft.tenantId} onChange={set('tenantId')} />
+            </Field>
+          </>
+        )}
+        <Field label="From">
+          <input type="date" value={draft.from} onChange={set('from')} />
+        </Field>
+        <Field label="To">
+          <input type="date" value={draft.to} onChange={set('to')} />
+        </Field>
+        <button type="submit">Apply</button>
+      </form>
+      <div className="analytics">
+        <ActiveUsersSection filters={filters} by={by} />
+        <AdoptionSection filters={filters} />
+        <FunnelSection filters={filters} />
+        <RetentionSection filters={filters} />
+      </div>
+    </>
+  );
+}
