@@ -199,10 +199,9 @@ export const SETTINGS = {
     'ANALYTICS_WORKGROUP',
     'Athena workgroup of the stage (set in AWS: the admin API reads analytics through Athena; unset locally).',
   ),
-  analyticsDatabase: text('ANALYTICS_DATABASE', 'Glue database of the analytics events table (AWS).'),
-  analyticsExportBucket: text(
-    'ANALYTICS_EXPORT_BUCKET',
-    'S3 bucket (results bucket of the workgroup) that receives exports and reports (AWS).',
+  analyticsDatabase: text(
+    'ANALYTICS_DATABASE',
+    'Glue database of the analytics events table (AWS; exports and reports go under the workgroup output location).',
   ),
   // --- provided by the Lambda runtime ------------------------------------------------------------------------------
   lambdaFunctionName: text(

@@ -85,6 +85,20 @@ export interface ServiceFunctionProps {
    * @default false
    */
   readonly asynchronous?: boolean;
+  /**
+   * Files copied beside the bundle (`cp <project>/<from> <bundle>/<to>/`), read at run time — e.g. the standard
+   * analytics queries (`analytics/queries/*.sql` → `analytics-queries/`) for the Lambdas that run them.
+   * @default none
+   */
+  readonly assets?: readonly ServiceFunctionAsset[];
+}
+
+/** Files copied beside a {@link ServiceFunction}'s bundle. */
+export interface ServiceFunctionAsset {
+  /** Glob relative to the project root, e.g. `analytics/queries/*.sql`. */
+  readonly from: string;
+  /** Directory inside the bundle, e.g. `analytics-queries`. */
+  readonly to: string;
 }
 
 /** Log group settings of a {@link ServiceFunction}. */
@@ -200,6 +214,19 @@ export class ServiceFunction extends Construct {
         esbuildArgs: {
           '--alias': Object.entries(LAMBDA_BUNDLING.alias).map(([from, to]) => `${from}=${to}`),
         },
+        ...(props.assets?.length
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  (props.assets ?? []).flatMap((a) => [
+                    `mkdir -p "${outputDir}/${a.to}"`,
+                    `cp ${inputDir}/${a.from} "${outputDir}/${a.to}/"`,
+                  ]),
+              },
+            }
+          : {}),
       },
     });
     Validations.of(this.role).acknowledge({

@@ -1,7 +1,8 @@
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -15,6 +16,7 @@ import {
   METRICS_NAMESPACE,
   type StageConfig,
 } from '../config';
+import { SETTINGS } from '../config/settings';
 import { AnalyticsPipeline } from '../constructs/analytics-pipeline';
 import { AnalyticsQueries } from '../constructs/analytics-queries';
 import { accessLogBucket } from '../constructs/buckets';
@@ -118,6 +120,8 @@ export class AnalyticsStack extends Stack {
       ],
     });
 
+    this.grantAnalyticsReads(api.functions.admin.fn, config);
+
     const destination = new destinations.FirehoseDestination(this.pipeline.stream);
     for (const name of ANALYTICS_EMITTERS) {
       new logs.SubscriptionFilter(this, `Emitter-${name}`, {
@@ -162,5 +166,84 @@ export class AnalyticsStack extends Stack {
         ],
       ],
     });
+  }
+
+  /**
+   * The admin API's analytics reads (`GET /admin/analytics/…`, `lambdas/admin/analytics-athena.ts`): workgroup and
+   * database names as plain strings (no cross-stack reference, as for the secret), and a policy of THIS stack on the
+   * admin role: run queries in the workgroup, read the Glue table, read the events, read/write the results bucket
+   * (query results, `UNLOAD` exports, presigned downloads), use the key.
+   */
+  private grantAnalyticsReads(fn: lambda.Function, config: StageConfig): void {
+    fn.addEnvironment(SETTINGS.analyticsWorkgroup.name, this.queries.workGroup.name);
+    fn.addEnvironment(SETTINGS.analyticsDatabase.name, this.pipeline.databaseName);
+    if (!fn.role) return;
+    const stack = Stack.of(this);
+    const policy = new iam.Policy(this, 'AdminAnalyticsReads', {
+      policyName: `marketedge-${config.name}-analytics-admin-reads`,
+      roles: [fn.role],
+      statements: [
+        new iam.PolicyStatement({
+          actions: [
+            'athena:StartQueryExecution',
+            'athena:GetQueryExecution',
+            'athena:GetQueryResults',
+            'athena:GetWorkGroup',
+          ],
+          resources: [
+            stack.formatArn({
+              service: 'athena',
+              resource: 'workgroup',
+              resourceName: this.queries.workGroup.name,
+            }),
+          ],
+        }),
+        new iam.PolicyStatement({
+          actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'],
+          resources: [
+            stack.formatArn({ service: 'glue', resource: 'catalog', arnFormat: ArnFormat.NO_RESOURCE_NAME }),
+            stack.formatArn({
+              service: 'glue',
+              resource: 'database',
+              resourceName: this.pipeline.databaseName,
+            }),
+            stack.formatArn({
+              service: 'glue',
+              resource: 'table',
+              resourceName: `${this.pipeline.databaseName}/*`,
+            }),
+          ],
+        }),
+        new iam.PolicyStatement({
+          actions: ['s3:GetObject', 's3:ListBucket', 's3:GetBucketLocation'],
+          resources: [this.pipeline.bucket.bucketArn, this.pipeline.bucket.arnForObjects('*')],
+        }),
+        new iam.PolicyStatement({
+          actions: [
+            's3:GetObject',
+            's3:PutObject',
+            's3:ListBucket',
+            's3:GetBucketLocation',
+            's3:AbortMultipartUpload',
+            's3:ListMultipartUploadParts',
+          ],
+          resources: [this.queries.resultsBucket.bucketArn, this.queries.resultsBucket.arnForObjects('*')],
+        }),
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+          resources: [this.key.keyArn],
+        }),
+      ],
+    });
+    const reason =
+      "Athena reads and writes objects under this stage's analytics buckets (bucket/*) and the tables of its one analytics database (database/*).";
+    const bucketArn = (b: s3.Bucket) => `<${stack.getLogicalId(b.node.defaultChild as s3.CfnBucket)}.Arn>/*`;
+    Validations.of(policy).acknowledge(
+      ...[
+        bucketArn(this.pipeline.bucket),
+        bucketArn(this.queries.resultsBucket),
+        `arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/${this.pipeline.databaseName}/*`,
+      ].map((r) => ({ id: `AwsSolutions-IAM5[Resource::${r}]`, reason })),
+    );
   }
 }

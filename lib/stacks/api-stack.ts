@@ -14,6 +14,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { BUNDLED_QUERIES_DIR } from '../../lambdas/shared/analytics/query-sql';
 import { cursorSigningSecretName, HTTP_SETTINGS } from '../../lambdas/shared/http/settings';
 import { HTTP_TARGETS, ROUTES, type Route, type StageConfig, TABLES, type TableName, TIERS } from '../config';
 import { httpBackendSetting, SETTINGS } from '../config/settings';
@@ -143,7 +144,10 @@ export class ApiStack extends Stack {
       ...common,
       name: 'admin',
       entry: entry('admin'),
-      description: 'Admin API: tenants, tiers, limits, bypasses, audit, API keys, deep health',
+      description:
+        'Admin API: tenants, tiers, limits, bypasses, audit, API keys, deep health, analytics reads',
+      // GET /admin/analytics/{query} runs the standard queries' SQL files in Athena (docs/analytics.md).
+      assets: [{ from: 'analytics/queries/*.sql', to: BUNDLED_QUERIES_DIR }],
       memorySize: 512,
       timeout: Duration.seconds(15),
       network,

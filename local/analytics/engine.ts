@@ -1,6 +1,16 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { querySqlText } from '../../lambdas/shared/analytics/query-sql';
 import { type QueryScope, scopedSql } from '../../lambdas/shared/analytics/scope';
 import {
   type AnalyticsQueryName,
@@ -11,7 +21,46 @@ import {
 } from '../../lib/config/analytics';
 import { SETTINGS } from '../../lib/config/settings';
 import { localStateDir } from '../dev-key';
-import { repoRoot } from '../paths';
+
+/** A time as a DuckDB TIMESTAMP literal (UTC, no zone suffix): `2026-11-02 09:05:00.000`. */
+export function sqlTimestamp(t: Date): string {
+  return t.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** Lock file of a partition's rewrite (compaction, erasure). */
+export const PARTITION_LOCK = '.rewrite.lock';
+/** A lock older than this is taken over (its holder died), ms. */
+const STALE_LOCK_MS = 60_000;
+let rewriteSeq = 0;
+
+/**
+ * Runs `fn` holding `<dir>/.rewrite.lock` (created exclusively, `wx`; other holders are waited for, 20 ms steps; a
+ * lock older than a minute is taken over). Works across processes (the local stack, `npm run analytics:erase`).
+ */
+export async function withPartitionLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const lock = join(dir, PARTITION_LOCK);
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      break;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return fn(); // the partition is gone: nothing to lock (fn re-checks)
+      if (code !== 'EEXIST') throw e;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) rmSync(lock, { force: true });
+      } catch {
+        // released meanwhile
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
 
 /** One result row; BIGINT values come back as strings (DuckDB's JSON form), DOUBLE as numbers. */
 export type Row = Record<string, unknown>;
@@ -24,10 +73,8 @@ export function analyticsRoot(env: NodeJS.ProcessEnv = process.env): string {
   return env[SETTINGS.analyticsDir.name] || join(localStateDir(env), 'analytics');
 }
 
-/** Text of `analytics/queries/<name>.sql`. */
-export function querySql(name: AnalyticsQueryName): string {
-  return readFileSync(join(repoRoot(), 'analytics', 'queries', `${name}.sql`), 'utf8');
-}
+/** Text of `analytics/queries/<name>.sql` (the same reader as the Lambdas'). */
+export const querySql: (name: AnalyticsQueryName) => string = querySqlText;
 
 const DUCK_TYPES = { string: 'VARCHAR', int: 'INTEGER', timestamp: 'TIMESTAMP' } as const;
 
@@ -135,13 +182,15 @@ export class AnalyticsEngine {
   /**
    * Converts NDJSON to Parquet per partition (what Firehose's record-format conversion does), de-duplicated by
    * `event_id` together with the partition's existing Parquet: one `part-<time>.parquet` per partition remains.
+   * @param minFiles only partitions holding at least this many files (the local stack's reader compacts when small
+   *   files pile up, `local/analytics/reader.ts`)
    * @returns partitions rewritten
    */
-  async compact(): Promise<number> {
+  async compact(minFiles = 1): Promise<number> {
     let n = 0;
     for (const p of listPartitions(this.root)) {
-      if (!p.files.some((f) => f.endsWith('.ndjson'))) continue;
-      await this.rewritePartition(p.dir, p.files, null);
+      if (!p.files.some((f) => f.endsWith('.ndjson')) || p.files.length < minFiles) continue;
+      await this.rewritePartition(p.dir, null);
       n++;
     }
     await this.refresh();
@@ -149,36 +198,55 @@ export class AnalyticsEngine {
   }
 
   /**
-   * Rewrites one partition's files into one Parquet file, de-duplicated by `event_id`, optionally without the rows
-   * of one user hash (erasure). Written to a temp name and renamed; the old files are removed after.
+   * Rewrites one partition into one Parquet file, de-duplicated by `event_id`, optionally without the rows of one
+   * user hash (erasure; only those received up to `receivedUpTo` when given). Holds the partition's rewrite lock
+   * ({@link withPartitionLock}) and lists the files under it, so a compaction and an erasure (two processes) never
+   * interleave; files the sink adds meanwhile are left for the next rewrite. Written to a temp name and renamed; the
+   * files read are removed after.
    */
-  async rewritePartition(dir: string, files: string[], dropUserHash: string | null): Promise<void> {
-    const esc = (s: string) => s.replaceAll("'", "''");
-    const reads: string[] = [];
-    const pq = files.filter((f) => f.endsWith('.parquet')).map((f) => `'${esc(join(dir, f))}'`);
-    const js = files.filter((f) => f.endsWith('.ndjson')).map((f) => `'${esc(join(dir, f))}'`);
-    const cols = EVENT_COLUMNS.map((c) => c.name).join(', ');
-    if (pq.length) reads.push(`SELECT ${cols} FROM read_parquet([${pq.join(', ')}])`);
-    if (js.length) {
-      reads.push(
-        `SELECT ${cols} FROM read_json([${js.join(', ')}], format = 'newline_delimited', columns = ${jsonColumns()})`,
-      );
-    }
-    if (reads.length === 0) return;
-    const tmp = join(dir, `.part-${Date.now()}-${process.pid}.parquet.tmp`);
-    const final = join(dir, `part-${Date.now()}-${process.pid}.parquet`);
-    const filter = dropUserHash === null ? '' : 'WHERE user_hash <> ?';
-    const sql = `COPY (SELECT ${castColumns()} FROM (${reads.join(' UNION ALL ')}) ${filter}
-      QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY received_at) = 1 ORDER BY ts)
-      TO '${esc(tmp)}' (FORMAT PARQUET, COMPRESSION ZSTD)`;
-    await this.connection.run(sql, dropUserHash === null ? [] : [dropUserHash]);
-    const kept = await this.all(`SELECT count(*) AS n FROM read_parquet('${esc(tmp)}')`);
-    for (const f of files) rmSync(join(dir, f), { force: true });
-    if (Number(kept[0]?.n ?? 0) > 0) renameSync(tmp, final);
-    else {
-      rmSync(tmp, { force: true });
-      if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true, force: true });
-    }
+  async rewritePartition(
+    dir: string,
+    drop: { userHash: string; receivedUpTo?: Date | null } | null,
+  ): Promise<void> {
+    await withPartitionLock(dir, async () => {
+      if (!existsSync(dir)) return;
+      const files = readdirSync(dir).filter((f) => f.endsWith('.parquet') || f.endsWith('.ndjson'));
+      const esc = (s: string) => s.replaceAll("'", "''");
+      const reads: string[] = [];
+      const pq = files.filter((f) => f.endsWith('.parquet')).map((f) => `'${esc(join(dir, f))}'`);
+      const js = files.filter((f) => f.endsWith('.ndjson')).map((f) => `'${esc(join(dir, f))}'`);
+      const cols = EVENT_COLUMNS.map((c) => c.name).join(', ');
+      if (pq.length) reads.push(`SELECT ${cols} FROM read_parquet([${pq.join(', ')}])`);
+      if (js.length) {
+        reads.push(
+          `SELECT ${cols} FROM read_json([${js.join(', ')}], format = 'newline_delimited', columns = ${jsonColumns()})`,
+        );
+      }
+      if (reads.length === 0) return;
+      const stamp = `${Date.now()}-${process.pid}-${++rewriteSeq}`;
+      const tmp = join(dir, `.part-${stamp}.parquet.tmp`);
+      const final = join(dir, `part-${stamp}.parquet`);
+      const upTo = drop?.receivedUpTo ? sqlTimestamp(drop.receivedUpTo) : null;
+      const filter =
+        drop === null
+          ? ''
+          : upTo
+            ? 'WHERE NOT (user_hash = ? AND received_at <= CAST(? AS TIMESTAMP))'
+            : 'WHERE user_hash <> ?';
+      const sql = `COPY (SELECT ${castColumns()} FROM (${reads.join(' UNION ALL ')}) ${filter}
+        QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY received_at) = 1 ORDER BY ts)
+        TO '${esc(tmp)}' (FORMAT PARQUET, COMPRESSION ZSTD)`;
+      await this.connection.run(sql, drop === null ? [] : upTo ? [drop.userHash, upTo] : [drop.userHash]);
+      const kept = await this.all(`SELECT count(*) AS n FROM read_parquet('${esc(tmp)}')`);
+      for (const f of files) rmSync(join(dir, f), { force: true });
+      if (Number(kept[0]?.n ?? 0) > 0) renameSync(tmp, final);
+      else {
+        rmSync(tmp, { force: true });
+        if (readdirSync(dir).filter((f) => f !== PARTITION_LOCK).length === 0) {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+    });
   }
 
   /** Closes the connection and the instance. */

@@ -11,10 +11,11 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { appendErasureMark } from '../../lambdas/shared/analytics/erasures';
 import { userHash } from '../../lambdas/shared/analytics/hash';
 import { EVENTS_PREFIX, EVENTS_TABLE } from '../../lib/config/analytics';
 import { TENANT_ID_PATTERN, USER_ID_PATTERN } from '../../lib/config/data-model';
-import { AnalyticsEngine, analyticsRoot, listPartitions } from './engine';
+import { AnalyticsEngine, analyticsRoot, listPartitions, sqlTimestamp } from './engine';
 import { loadOrCreateLocalSecret } from './secret';
 
 /** What {@link eraseUser} did. */
@@ -23,10 +24,17 @@ export interface ErasureOutcome {
   userHash: string;
   /** UTC days (`dt`) of the partitions that held the user, ascending. */
   partitions: string[];
-  /** Rows removed (every stored copy, duplicates included). */
+  /** Rows removed (every stored copy, duplicates included; rows written while it ran included). */
   removed: number;
   /** `true` when nothing was rewritten (`dryRun`). */
   dryRun: boolean;
+  /** Scan-and-rewrite passes until one found nothing (0 for a dry run). */
+  passes: number;
+  /**
+   * When the erasure finished: no row of the user received up to this time remains, and none will be written (the
+   * ledger stops the local sink).
+   */
+  finishedAt: Date;
 }
 
 /** Input of {@link eraseUser}. */
@@ -47,31 +55,91 @@ export class ErasureInputError extends Error {
   override name = 'ErasureInputError';
 }
 
+/** Most scan-and-rewrite passes before giving up (each pass catches files that arrived during the previous one). */
+export const MAX_ERASURE_PASSES = 20;
+
 /**
- * Removes every stored event of one user of one tenant from the local store.
+ * Removes every stored event of one user of one tenant from the local store, safely while the local stack keeps
+ * writing (and compacting):
+ * 1. a "running" mark goes to the erasure ledger (`lambdas/shared/analytics/erasures.ts`): from now on the file sink
+ *    drops the user's records instead of writing them;
+ * 2. scan-and-rewrite passes — find the partitions holding the user's hash, rewrite each without it from a fresh
+ *    file listing — until a pass finds nothing (a file that arrived or was compacted meanwhile is found by the next
+ *    pass; a pass that trips over a file removed under it is retried);
+ * 3. a "finished" mark with the time, then passes over the rows received up to that time, for a write that began
+ *    before the first mark. Rows received later are new events, kept.
  * @throws {ErasureInputError} when the tenant or user id is malformed
+ * @throws {Error} when {@link MAX_ERASURE_PASSES} passes still find rows
  */
 export async function eraseUser(req: ErasureRequest): Promise<ErasureOutcome> {
   if (!TENANT_ID_PATTERN.test(req.tenantId)) throw new ErasureInputError('--tenant: must be a tenant id');
   if (!USER_ID_PATTERN.test(req.userId)) throw new ErasureInputError('--user: must be a user id');
   const hash = userHash(req.secret, req.tenantId, req.userId);
   const engine = await AnalyticsEngine.open(req.root);
-  try {
+  const days = new Set<string>();
+  let removed = 0;
+  let passes = 0;
+  /** Rows received up to this time are erased (`null`: all of them, while the ledger blocks new writes). */
+  let upTo: Date | null = null;
+  const scan = async () => {
+    await engine.refresh();
     const found = await engine.all(
-      `SELECT dt, count(*) AS n FROM ${EVENTS_TABLE} WHERE tenant_id = ? AND user_hash = ? GROUP BY dt ORDER BY dt`,
-      [req.tenantId, hash],
+      `SELECT dt, count(*) AS n FROM ${EVENTS_TABLE} WHERE tenant_id = ? AND user_hash = ?${upTo ? ' AND received_at <= CAST(? AS TIMESTAMP)' : ''} GROUP BY dt ORDER BY dt`,
+      upTo ? [req.tenantId, hash, sqlTimestamp(upTo)] : [req.tenantId, hash],
     );
-    const partitions = found.map((r) => String(r.dt));
-    const removed = found.reduce((s, r) => s + Number(r.n), 0);
-    if (!req.dryRun) {
-      const wanted = new Set(partitions);
-      const base = join(req.root, EVENTS_PREFIX, `tenant_id=${req.tenantId}`);
-      for (const p of listPartitions(req.root)) {
-        if (p.tenantId !== req.tenantId || !wanted.has(p.dt) || !p.dir.startsWith(base)) continue;
-        await engine.rewritePartition(p.dir, p.files, hash);
+    return found.map((r) => ({ dt: String(r.dt), n: Number(r.n) }));
+  };
+  const rewrite = async (found: Array<{ dt: string; n: number }>) => {
+    const wanted = new Set(found.map((f) => f.dt));
+    const base = join(req.root, EVENTS_PREFIX, `tenant_id=${req.tenantId}`);
+    for (const p of listPartitions(req.root)) {
+      if (p.tenantId !== req.tenantId || !wanted.has(p.dt) || !p.dir.startsWith(base)) continue;
+      await engine.rewritePartition(p.dir, { userHash: hash, receivedUpTo: upTo });
+    }
+  };
+  /** Passes until one finds nothing. */
+  const sweep = async () => {
+    for (;;) {
+      if (passes >= MAX_ERASURE_PASSES) throw new Error(`erasure: rows still found after ${passes} passes`);
+      passes++;
+      try {
+        const found = await scan();
+        if (found.length === 0) return;
+        await rewrite(found);
+        for (const f of found) {
+          days.add(f.dt);
+          removed += f.n;
+        }
+      } catch (e) {
+        // A file listed by this pass was replaced under it (compaction, another rewrite): the next pass re-lists.
+        if (!/No such file|not found|does not exist/i.test((e as Error).message)) throw e;
       }
     }
-    return { userHash: hash, partitions, removed, dryRun: req.dryRun === true };
+  };
+  try {
+    if (req.dryRun) {
+      const found = await scan();
+      return {
+        userHash: hash,
+        partitions: found.map((f) => f.dt),
+        removed: found.reduce((s, f) => s + f.n, 0),
+        dryRun: true,
+        passes: 0,
+        finishedAt: new Date(),
+      };
+    }
+    appendErasureMark(req.root, { tenant_id: req.tenantId, user_hash: hash, erased_at: null });
+    await sweep();
+    const finishedAt = new Date();
+    appendErasureMark(req.root, {
+      tenant_id: req.tenantId,
+      user_hash: hash,
+      erased_at: finishedAt.toISOString(),
+    });
+    // Events received after `finishedAt` are new (collection goes on unless the user also objects: do-not-track).
+    upTo = finishedAt;
+    await sweep();
+    return { userHash: hash, partitions: [...days].sort(), removed, dryRun: false, passes, finishedAt };
   } finally {
     engine.close();
   }

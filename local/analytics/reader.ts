@@ -9,6 +9,9 @@ import { type AnalyticsQueryName, EVENTS_TABLE } from '../../lib/config/analytic
 import { EXPORT_URL_TTL_SEC, type ExportFormat } from '../../lib/config/analytics-api';
 import type { AnalyticsEngine, Row } from './engine';
 
+/** Partition files from which the reader compacts before a query (the sink writes one small file per flush). */
+export const COMPACT_MIN_FILES = 32;
+
 /** Path prefix of local export downloads (served by {@link LocalAnalyticsReader.serveDownload}). */
 export const LOCAL_EXPORTS_PATH = '/_local/analytics/exports/';
 
@@ -54,7 +57,8 @@ export class LocalAnalyticsReader implements AnalyticsReader {
       // DuckDB (native) is loaded on the first analytics call, not when the local stack starts.
       this.opened ??= import('./engine').then((m) => m.AnalyticsEngine.open(this.options.root));
       const engine = await this.opened;
-      await engine.refresh();
+      // Small files pile up (the sink writes one per flush): compact the partitions that hold many.
+      await engine.compact(COMPACT_MIN_FILES);
       return fn(engine);
     });
     this.queue = run.catch(() => undefined);

@@ -10,6 +10,7 @@ import {
   PARTITION_KEYS,
   STAGE_NAMES,
 } from '../../lib/config';
+import { SETTINGS } from '../../lib/config/settings';
 import { namedQueryText } from '../../lib/constructs/analytics-queries';
 import { LAMBDA_NAMES } from '../../lib/constructs/service-function';
 import { ANALYTICS_EMITTERS } from '../../lib/stacks/analytics-stack';
@@ -189,5 +190,35 @@ describe.each(STAGE_NAMES)('analytics — %s', (stage) => {
         expect(flatten(r)).not.toMatch(/HashSecret|analytics-hash-secret/);
       }
     }
+  });
+
+  it('the admin Lambda reads analytics through Athena: workgroup and database in its environment, a policy on its role alone', () => {
+    const api = s.template(stage, 'Api');
+    const admin = Object.values(resourcesOf(api, 'AWS::Lambda::Function')).find(
+      (f) => f.Properties?.FunctionName === `marketedge-${stage}-admin`,
+    );
+    const vars = (admin?.Properties?.Environment as { Variables?: Record<string, unknown> }).Variables ?? {};
+    expect(vars[SETTINGS.analyticsWorkgroup.name]).toBe(`marketedge-${stage}-analytics`);
+    expect(vars[SETTINGS.analyticsDatabase.name]).toBe(analyticsDatabaseName(stage));
+    const athena = policyStatements(t()).filter((st) => st.Action.includes('athena:StartQueryExecution'));
+    expect(athena).toHaveLength(1);
+    expect(athena[0]?.Action.sort()).toEqual([
+      'athena:GetQueryExecution',
+      'athena:GetQueryResults',
+      'athena:GetWorkGroup',
+      'athena:StartQueryExecution',
+    ]);
+    expect(flatten(athena[0]?.Resource)).toContain(`workgroup/marketedge-${stage}-analytics`);
+    const policy = resourcesOf(t(), 'AWS::IAM::Policy')[String(athena[0]?.policy)];
+    const roles = ((policy?.Properties?.Roles as unknown[]) ?? []).map((r) => flatten(r));
+    expect(roles).toHaveLength(1);
+    expect(roles[0]).toMatch(/Admin/);
+    // The results bucket is writable (UNLOAD, query results); the events bucket is read-only.
+    const writes = policyStatements(t()).filter(
+      (st) => st.policy === athena[0]?.policy && st.Action.includes('s3:PutObject'),
+    );
+    expect(writes).toHaveLength(1);
+    expect(flatten(writes[0]?.Resource)).toMatch(/QueriesResults/);
+    expect(flatten(writes[0]?.Resource)).not.toMatch(/PipelineEvents/);
   });
 });

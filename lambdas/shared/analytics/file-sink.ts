@@ -1,6 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AnalyticsRecord, EVENTS_PREFIX } from '../../../lib/config/analytics';
+import { erasureFilter } from './erasures';
 import type { AnalyticsSink } from './ingest';
 
 /** Options of {@link fileSink}. */
@@ -18,6 +19,8 @@ export interface FileSinkOptions {
  * layout as S3 (`events/tenant_id=<t>/dt=<d>/<time>-<pid>-<seq>.ndjson`), each file written whole and renamed into
  * place so a reader never sees half a file. `write` only buffers; the timer is unref'd so it never keeps the
  * process alive. `npm run analytics` converts the NDJSON files to Parquet (the conversion Firehose does).
+ * Records of a user whose erasure is running, or finished after they were received (`npm run analytics:erase`, the
+ * ledger of `./erasures.ts`), are dropped at flush: an erasure never leaves a late write behind.
  */
 export function fileSink(options: FileSinkOptions): AnalyticsSink & { flush(): void; close(): void } {
   const maxRecords = options.maxRecords ?? 500;
@@ -25,12 +28,13 @@ export function fileSink(options: FileSinkOptions): AnalyticsSink & { flush(): v
   let buffer: AnalyticsRecord[] = [];
   let seq = 0;
   let timer: NodeJS.Timeout | undefined;
+  const notErased = erasureFilter(options.root);
 
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
     if (buffer.length === 0) return;
-    const batch = buffer;
+    const batch = notErased(buffer);
     buffer = [];
     const parts = new Map<string, string>();
     for (const r of batch) {

@@ -204,3 +204,24 @@ describe('GET /admin/analytics/export', () => {
     expect(errorPaths(bad.body)).toEqual(['query.format']);
   });
 });
+
+describe('compaction of the local store', () => {
+  it('a query compacts a partition where small files piled up; answers are unchanged', async () => {
+    const { listPartitions } = await import('../../../local/analytics/engine');
+    const { COMPACT_MIN_FILES } = await import('../../../local/analytics/reader');
+    const before = await get('/admin/analytics/events_per_day', ACTORS.platformAdmin, range);
+    // The sink writes one small file per flush: pile up more than the threshold in one partition (duplicates of
+    // events already stored, as at-least-once delivery would).
+    const sink = fileSink({ root });
+    const dup = fixtureRecords().filter((r) => r.tenant_id === 'acme' && r.dt === '2026-11-02');
+    for (let i = 0; i < COMPACT_MIN_FILES; i++) {
+      sink.write([dup[i % dup.length]!]);
+      sink.flush();
+    }
+    const part = () => listPartitions(root).find((p) => p.tenantId === 'acme' && p.dt === '2026-11-02')!;
+    expect(part().files.length).toBeGreaterThanOrEqual(COMPACT_MIN_FILES);
+    const after = await get('/admin/analytics/events_per_day', ACTORS.platformAdmin, range);
+    expect(part().files).toEqual([expect.stringMatching(/^part-.*\.parquet$/)]);
+    expect(after.body.rows).toEqual(before.body.rows);
+  });
+});
