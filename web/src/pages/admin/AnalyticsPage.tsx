@@ -1,6 +1,8 @@
+import type { UseQueryResult } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
+import type { AnalyticsQueryName } from '../../../../lib/config/analytics';
 import { VERTICALS, type Vertical } from '../../../../lib/config/data-model';
-import { type AnalyticsFilters, useAnalytics } from '../../api/analytics';
+import { type AnalyticsFilters, type AnalyticsResult, useAnalytics } from '../../api/analytics';
 import { ApiErrorView } from '../../components/ApiErrorView';
 import { BarChart } from '../../components/BarChart';
 import { type Column, DataTable } from '../../components/DataTable';
@@ -20,9 +22,12 @@ import {
   type SegmentBy,
 } from './analytics-view';
 
+/** One query's state as the sections read it. */
+type Query<Q extends AnalyticsQueryName> = UseQueryResult<AnalyticsResult<Q>>;
+
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 
-/** One query's section: its heading, then the error, a loading line or the content. */
+/** One query's section: its heading, then the answer to its error or its content. */
 function QuerySection({
   id,
   title,
@@ -31,19 +36,13 @@ function QuerySection({
 }: {
   id: string;
   title: string;
-  q: { error: unknown; isPending: boolean; refetch: () => unknown };
+  q: { error: unknown; refetch: () => unknown };
   children: () => ReactNode;
 }) {
   return (
     <section aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
-      {q.error ? (
-        <ApiErrorView error={q.error} onRetry={() => void q.refetch()} />
-      ) : q.isPending ? (
-        <Loading label={`Loading ${title.toLowerCase()}`} />
-      ) : (
-        children()
-      )}
+      {q.error ? <ApiErrorView error={q.error} onRetry={() => void q.refetch()} /> : children()}
     </section>
   );
 }
@@ -68,8 +67,7 @@ const ADOPTION_COLUMNS: readonly Column<Adoption>[] = [
   { id: 'adoption', header: 'Adoption', cell: (r) => percent(r.adoption) },
 ];
 
-function ActiveUsersSection({ filters, by }: { filters: AnalyticsFilters; by: SegmentBy }) {
-  const q = useAnalytics('active_users', filters);
+function ActiveUsersSection({ q, by }: { q: Query<'active_users'>; by: SegmentBy }) {
   return (
     <QuerySection id="an-active" title="Active users" q={q}>
       {() => {
@@ -100,8 +98,7 @@ function ActiveUsersSection({ filters, by }: { filters: AnalyticsFilters; by: Se
   );
 }
 
-function AdoptionSection({ filters }: { filters: AnalyticsFilters }) {
-  const q = useAnalytics('feature_adoption', filters);
+function AdoptionSection({ q }: { q: Query<'feature_adoption'> }) {
   return (
     <QuerySection id="an-adoption" title="Feature adoption" q={q}>
       {() => {
@@ -130,8 +127,7 @@ function AdoptionSection({ filters }: { filters: AnalyticsFilters }) {
   );
 }
 
-function FunnelSection({ filters }: { filters: AnalyticsFilters }) {
-  const q = useAnalytics('funnel', filters);
+function FunnelSection({ q }: { q: Query<'funnel'> }) {
   return (
     <QuerySection id="an-funnel" title="Report funnel" q={q}>
       {() => {
@@ -170,8 +166,7 @@ function retentionColumns(offsets: readonly number[]): Column<Cohort>[] {
   ];
 }
 
-function RetentionSection({ filters }: { filters: AnalyticsFilters }) {
-  const q = useAnalytics('retention', filters);
+function RetentionSection({ q }: { q: Query<'retention'> }) {
   return (
     <QuerySection id="an-retention" title="Weekly retention" q={q}>
       {() => {
@@ -213,6 +208,10 @@ export default function AnalyticsPage() {
   const [draft, setDraft] = useState({ tenantId: '', vertical: '', from: '', to: '' });
   const [filters, setFilters] = useState<AnalyticsFilters>({});
   const by: SegmentBy = platform && !filters.tenantId ? 'vertical' : 'tenant';
+  const active = useAnalytics('active_users', filters);
+  const features = useAnalytics('feature_adoption', filters);
+  const steps = useAnalytics('funnel', filters);
+  const cohorts = useAnalytics('retention', filters);
   const apply = (e: FormEvent) => {
     e.preventDefault();
     setFilters({
@@ -255,12 +254,17 @@ export default function AnalyticsPage() {
         </Field>
         <button type="submit">Apply</button>
       </form>
-      <div className="analytics">
-        <ActiveUsersSection filters={filters} by={by} />
-        <AdoptionSection filters={filters} />
-        <FunnelSection filters={filters} />
-        <RetentionSection filters={filters} />
-      </div>
+      {[active, features, steps, cohorts].some((q) => q.isPending) ? (
+        // One loading line until every query answered: sections appearing one by one would shift the page.
+        <Loading label="Loading analytics" />
+      ) : (
+        <div className="analytics">
+          <ActiveUsersSection q={active} by={by} />
+          <AdoptionSection q={features} />
+          <FunnelSection q={steps} />
+          <RetentionSection q={cohorts} />
+        </div>
+      )}
     </>
   );
 }
