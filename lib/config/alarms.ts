@@ -9,6 +9,7 @@ import { capacityAlarmDefinitions } from './capacity-alarms';
 import type { TableName } from './data-model';
 import type { FlagName } from './flags';
 import { EMITTER_SERVICES, METRIC, METRIC_CATALOG, type MetricName } from './metrics';
+import { ROUTES, type Route } from './routes';
 import type { StageConfig } from './stages';
 
 /** API Gateway REST metrics the alarms and dashboards read (`AWS/ApiGateway`). */
@@ -86,11 +87,31 @@ export function signalRefs(signal: AlarmSignal): MetricRef[] {
   }
 }
 
+/** The Lambda a route's integration runs: its `lambda` target, or the edge proxy for an HTTP backend. */
+export function integrationFunction(route: Route): LambdaHandlerName {
+  return route.backend.kind === 'http' ? 'edge-proxy' : route.backend.target;
+}
+
 /**
- * True when the local stack measures the metric (custom metrics from its EMF lines, API Gateway metrics from its access
- * log); AWS service metrics (Lambda, ElastiCache, DynamoDB, Contributor Insights) exist only in AWS.
+ * Lambdas the local gateway runs as route integrations (in-process, same handler code): their `Duration` is measured
+ * locally as the integration latency of their requests (access log `integrationLatency`). The authorizer (timed apart)
+ * and the security Lambdas (off the request path) are not.
+ */
+export const LOCALLY_TIMED_FUNCTIONS: ReadonlySet<LambdaHandlerName> = new Set(
+  ROUTES.map(integrationFunction),
+);
+
+/**
+ * True when the local stack measures the metric: custom metrics from its EMF lines, API Gateway metrics from its access
+ * log, and `AWS/Lambda` `Duration` of the {@link LOCALLY_TIMED_FUNCTIONS}; other AWS service metrics (Lambda errors
+ * and concurrency, ElastiCache, DynamoDB, Contributor Insights) exist only in AWS.
  */
 export function measuredLocally(ref: MetricRef): boolean {
+  if (ref.source === 'lambda') {
+    return (
+      ref.metric === 'Duration' && ref.function !== undefined && LOCALLY_TIMED_FUNCTIONS.has(ref.function)
+    );
+  }
   return ref.source === 'custom' || ref.source === 'api';
 }
 
@@ -316,6 +337,38 @@ export const LAMBDA_DURATION_ALARM_PREFIX = 'LambdaP99Duration-';
 /** Runbook section of every `LambdaP99Duration-<fn>` alarm. */
 export const LAMBDA_DURATION_RUNBOOK = 'lambda-p99-duration-over-budget';
 
+/** The template assertions that stand in for a drill of a `LambdaP99Duration-<fn>` alarm. */
+const DURATION_ASSERTED =
+  'the function, p99, period and the threshold equal to its budget in lib/config/budgets.ts are asserted on every ' +
+  'stage template (test/infra/monitoring.test.ts).';
+
+/**
+ * How `npm run drill -- LambdaP99Duration-<fn>` slows each function past its budget on the local stack, or why it
+ * cannot: a drill needs a fault that makes the function itself slow.
+ */
+function lambdaDurationDrill(fn: LambdaHandlerName, budgetMs: number): AlarmDefinition['drill'] {
+  switch (fn) {
+    case 'edge-proxy':
+      // The edge proxy waits for the upstream: a slow upstream is a slow function.
+      return { fault: { kind: 'upstream-slow', delayMs: budgetMs + 500 }, traffic: 'market', ratePerSec: 10 };
+    case 'admin':
+      // A limits PUT with Redis frozen waits for the policy-version bump's 1 s timeout (BUMP_TIMEOUT_MS).
+      return { fault: { kind: 'redis-frozen' }, traffic: 'admin-limits', ratePerSec: 4 };
+    case 'reports':
+      return {
+        reason: `No local fault slows the reports Lambda past ${budgetMs} ms (the DynamoDB fault fails fast, a frozen Redis costs at most the limiter's command timeout, 25 ms by default); ${DURATION_ASSERTED}`,
+      };
+    case 'health':
+      return {
+        reason: `GET /health touches no dependency, so no local fault slows it; ${DURATION_ASSERTED}`,
+      };
+    default:
+      return {
+        reason: `The local stack does not time ${fn} (the authorizer is timed apart from integrations, the security Lambdas run off the request path), and AWS/Lambda Duration exists only in AWS; ${DURATION_ASSERTED}`,
+      };
+  }
+}
+
 /**
  * `LambdaP99Duration-<fn>`: the function's `AWS/Lambda` `Duration` p99 per 5 minutes above its budget
  * (`LAMBDA_P99_DURATION_BUDGET_MS`, `lib/config/budgets.ts`) for 3 periods running (15 minutes: one slow batch of
@@ -339,15 +392,10 @@ function lambdaDurationAlarm(fn: LambdaHandlerName): AlarmDefinition {
     datapointsToAlarm: 3,
     treatMissingData: 'notBreaching',
     severity: 'ticket',
-    drill: {
-      reason:
-        'Reads the AWS/Lambda Duration metric, which only the Lambda service produces (the local stack runs the ' +
-        'handlers in-process and measures API Gateway latency from its access log instead); the function, p99, ' +
-        'period and the threshold equal to its budget in lib/config/budgets.ts are asserted on every stage ' +
-        'template (test/infra/monitoring.test.ts).',
-    },
+    drill: lambdaDurationDrill(fn, budgetMs),
   };
 }
+
 /**
  * The gateway heartbeat: minutes in a row without a single API request counted (`AWS/ApiGateway` `Count` absent or
  * 0) before `GatewayHeartbeatMissing` pages. The stage's canary calls the API every minute

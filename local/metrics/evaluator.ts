@@ -1,8 +1,9 @@
 /**
  * The local stack's CloudWatch alarms: the alarm definitions of `lib/config/alarms.ts` evaluated over what the local
  * stack measured — custom metrics from the Lambdas' EMF lines, API Gateway metrics (`Count`, `4XXError`, `5XXError`,
- * `Latency`, `IntegrationLatency`, per stage and per route) from the local gateway's access log (see
- * {@link MetricStore}). State at `GET /_local/alarms` (`./control.ts`); `npm run drill -- <Alarm>` drives it.
+ * `Latency`, `IntegrationLatency`, per stage and per route) and the `Duration` of the Lambdas the gateway runs as
+ * integrations (their requests' integration latency) from the local gateway's access log (see {@link MetricStore}).
+ * State at `GET /_local/alarms` (`./control.ts`); `npm run drill -- <Alarm>` drives it.
  *
  * Time scale `k` (default 1, `PUT /_local/alarms {"timeScale": k}`, `LOCAL_ALARM_TIME_SCALE`): a period of `P`
  * seconds lasts `P / k` seconds of the clock, and thresholds that count events per period (`Sum` and `SampleCount`
@@ -25,6 +26,7 @@ import {
   type AlarmDefinition,
   type AlarmSignal,
   type Comparison,
+  integrationFunction,
   type MetricRef,
   measuredLocally,
   runbookRef,
@@ -32,6 +34,7 @@ import {
   signalRefs,
 } from '../../lib/config/alarms';
 import { METRICS_NAMESPACE } from '../../lib/config/metrics';
+import { findRoute } from '../../lib/config/routes';
 import {
   BURN_RATE_WINDOWS,
   type BurnRateWindow,
@@ -428,8 +431,18 @@ export class AlarmEvaluator {
         .filter((p) => p.namespace === METRICS_NAMESPACE && services.includes(p.dimensions.service ?? ''))
         .map((p) => p.value);
     }
-    // AWS service metrics (Lambda, ElastiCache, DynamoDB, Contributor Insights) do not exist locally: alarms reading
-    // them are UNSUPPORTED (unsupportedReason), so this is never asked for them.
+    // A Lambda's Duration: the integration latency of the requests whose route it serves (the handler runs in-process).
+    if (ref.source === 'lambda' && ref.metric === 'Duration' && ref.function) {
+      const fn = ref.function;
+      return this.store.requests(from, to).flatMap((r) => {
+        const route = findRoute(r.method, r.route);
+        return route && integrationFunction(route) === fn && r.integrationLatencyMs !== undefined
+          ? [r.integrationLatencyMs]
+          : [];
+      });
+    }
+    // Other AWS service metrics (Lambda, ElastiCache, DynamoDB, Contributor Insights) do not exist locally: alarms
+    // reading them are UNSUPPORTED (unsupportedReason), so this is never asked for them.
     if (ref.source !== 'api') return [];
     let reqs = this.store.requests(from, to);
     const route = ref.route;

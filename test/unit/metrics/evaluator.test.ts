@@ -163,6 +163,34 @@ describe('local alarm evaluator (same definitions as CloudWatch, injected clock)
     expect(r.state('UpstreamMetricsMissing')).toBe('ALARM'); // ANY route: every method counts
   });
 
+  it('LambdaP99Duration: a function’s Duration is the integration latency of the routes it serves', () => {
+    const one = (name: string) => ({ ...def(name), evaluationPeriods: 1, datapointsToAlarm: 1 });
+    const r = rig([
+      one('LambdaP99Duration-edge-proxy'),
+      one('LambdaP99Duration-reports'),
+      one('LambdaP99Duration-authorizer'),
+    ]);
+    // Slow upstream route (edge proxy, ANY method); the reports route fast; /v1/me (reports Lambda too) fast.
+    for (let i = 0; i < 20; i++) {
+      r.request({
+        method: 'POST',
+        route: '/v1/market/{proxy+}',
+        latency: '1600',
+        integrationLatency: '1550',
+      });
+      r.request({ route: '/v1/reports', latency: '80', integrationLatency: '60' });
+    }
+    r.request({ route: '/v1/reports', latency: '5', integrationLatency: '-' }); // no integration ran: no Duration
+    r.advance(300_000);
+    const status = (n: string) => r.ev.statuses().find((x) => x.name === n);
+    expect(status('LambdaP99Duration-edge-proxy')?.datapoints).toEqual([1550]);
+    expect(r.state('LambdaP99Duration-edge-proxy')).toBe('ALARM');
+    expect(status('LambdaP99Duration-reports')?.datapoints).toEqual([60]);
+    expect(r.state('LambdaP99Duration-reports')).toBe('OK');
+    // The authorizer is not timed locally: its alarm says so instead of reading OK.
+    expect(r.state('LambdaP99Duration-authorizer')).toBe('UNSUPPORTED');
+  });
+
   it('treatMissingData: breaching alarms on silence, missing gives INSUFFICIENT_DATA, ignore keeps the state', () => {
     const base = { ...def('AuthFailures'), evaluationPeriods: 2, datapointsToAlarm: 2 };
     const r = rig([
