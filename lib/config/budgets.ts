@@ -81,3 +81,14 @@ export const CONSOLE_BUDGET = {
   /** Cumulative Layout Shift, p75 (unitless). */
   cls: 0.1,
 } as const;
+
+/** Product analytics budgets (issue #14), checked by `npm run bench:analytics` (exit code 1 when over). */
+export const ANALYTICS_BUDGET = {
+  /** Every standard query on the benchmark data set (embedded DuckDB, this machine), median wall time, ms. */
+  queryMs: 2_000,
+  /**
+   * What ingestion adds to a request, p99, ms: the `POST /v1/events` core for a 10-event batch, and one server-side
+   * emit (the work the emitters hand to a microtask), both in-process with the log sink's serialisation.
+   */
+  ingestP99Ms: 1,
+} as const;
