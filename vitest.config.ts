@@ -60,7 +60,13 @@ export default defineConfig({
     ],
     coverage: {
       provider: 'v8',
-      include: ['lambdas/**/*.ts', 'lib/**/*.ts', 'dashboards/**/*.ts', 'web/src/**/*.{ts,tsx}'],
+      include: [
+        'lambdas/**/*.ts',
+        'canary/**/*.ts',
+        'lib/**/*.ts',
+        'dashboards/**/*.ts',
+        'web/src/**/*.{ts,tsx}',
+      ],
       // main.tsx only boots the app in a browser (config fetch + createRoot); the browser suites exercise it.
       // web/src/gallery is the browser suites' harness (component gallery): the visual and accessibility suites run it.
       exclude: [

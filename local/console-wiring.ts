@@ -9,6 +9,7 @@ import {
   LOCAL_RUM_PATH,
   RUM_FLAG,
 } from '../lib/config/console';
+import { localCanaryClient } from './canary/client';
 import { createConsoleServer } from './console-server';
 import type { DevKey } from './dev-key';
 import { type DemoUser, LocalLoginServer } from './oidc-login';
@@ -58,6 +59,7 @@ export function consoleFrontDoor(w: ConsoleWiring): (req: IncomingMessage, res: 
     key: w.devKey,
     users: demoUsers(w.seed),
     clientIds: [LOCAL_CONSOLE_CLIENT_ID],
+    machineClients: [localCanaryClient(w.env)],
     // The console on this stack, and the Vite dev server (`npm run dev:web`, any localhost port).
     redirectPrefixes: [
       consoleUrl,

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { TENANT_ID_PATTERN } from '../lib/config/data-model';
 import { isRole, ROLES } from '../lib/config/roles';
@@ -35,6 +35,12 @@ export interface LoginServerOptions {
   users: readonly DemoUser[];
   /** Registered client ids (public clients, PKCE required). */
   clientIds: readonly string[];
+  /**
+   * Confidential machine-to-machine clients (client-credentials grant, Auth0's M2M applications): each gets
+   * `client-credentials` tokens of its tenant (`sub` = `<clientId>@clients`, no roles: the authorizer makes it a
+   * `service` principal).
+   */
+  machineClients?: readonly MachineClient[];
   /** A `redirect_uri` / `post_logout_redirect_uri` must start with one of these (e.g. `http://localhost:3000/console/`). */
   redirectPrefixes: readonly string[];
   /** Authorization code lifetime, seconds (default 60). */
@@ -45,6 +51,14 @@ export interface LoginServerOptions {
   refreshTokenTtlSec?: number;
   /** Clock, epoch ms (tests). */
   now?: () => number;
+}
+
+/** A machine-to-machine client of the local issuer. */
+export interface MachineClient {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The tenant its tokens are for (`<namespace>tenant_id`). */
+  readonly tenantId: string;
 }
 
 /** A reply of the authorization server: status, headers and body. */
@@ -162,6 +176,7 @@ export class LocalLoginServer {
   async token(form: URLSearchParams): Promise<LoginReply> {
     const grantType = form.get('grant_type');
     const clientId = form.get('client_id') ?? '';
+    if (grantType === 'client_credentials') return this.clientCredentials(form);
     if (!this.opts.clientIds.includes(clientId))
       return oauthError(401, 'invalid_client', 'unknown client_id');
     if (grantType === 'authorization_code') {
@@ -191,7 +206,51 @@ export class LocalLoginServer {
       }
       return this.issue(grant);
     }
-    return oauthError(400, 'unsupported_grant_type', 'use authorization_code or refresh_token');
+    return oauthError(
+      400,
+      'unsupported_grant_type',
+      'use authorization_code, refresh_token or client_credentials',
+    );
+  }
+
+  /**
+   * `grant_type=client_credentials` (RFC 6749 §4.4, Auth0's form: `client_id`, `client_secret`, `audience`): a
+   * registered machine client with its secret gets an access token of its tenant (no ID token, no refresh token).
+   * @returns 200 `{ access_token, token_type, expires_in }`, 401 `invalid_client`, 403 `access_denied` (audience)
+   */
+  private async clientCredentials(form: URLSearchParams): Promise<LoginReply> {
+    const clientId = form.get('client_id') ?? '';
+    const secret = Buffer.from(form.get('client_secret') ?? '');
+    const client = this.opts.machineClients?.find((c) => c.clientId === clientId);
+    const expected = Buffer.from(client?.clientSecret ?? '');
+    if (!client || secret.length !== expected.length || !timingSafeEqual(secret, expected)) {
+      return oauthError(401, 'invalid_client', 'unknown client_id or wrong client_secret');
+    }
+    const audience = form.get('audience') ?? this.opts.audience;
+    if (audience !== this.opts.audience) {
+      return oauthError(403, 'access_denied', `the client is not authorized for audience ${audience}`);
+    }
+    const ttl = this.opts.accessTokenTtlSec ?? 3600;
+    const accessToken = await signAccessToken(
+      this.opts.key,
+      this.opts.issuer,
+      this.opts.claimsNamespace,
+      {
+        tenantId: client.tenantId,
+        userId: client.clientId,
+        roles: [],
+        permissions: [],
+        audience,
+        expiresInSec: ttl,
+        m2m: true,
+      },
+      Math.floor(this.now() / 1000),
+    );
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+      body: JSON.stringify({ access_token: accessToken, token_type: 'Bearer', expires_in: ttl }),
+    };
   }
 
   /**

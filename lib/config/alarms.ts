@@ -5,6 +5,7 @@
  * `npm run drill -- <Alarm>` provokes each one (`local/drill/`). Pure data: no `aws-cdk-lib` import.
  */
 import { LAMBDA_HANDLERS, LAMBDA_P99_DURATION_BUDGET_MS, type LambdaHandlerName } from './budgets';
+import { CANARY_SCHEDULE_MINUTES, type CanaryMetricName } from './canary';
 import { capacityAlarmDefinitions } from './capacity-alarms';
 import type { TableName } from './data-model';
 import type { FlagName } from './flags';
@@ -44,6 +45,8 @@ export type MetricRef =
     }
   /** A Lambda metric (`AWS/Lambda`) of one deployed function (`FunctionName`), or account-wide when absent. */
   | { readonly source: 'lambda'; readonly metric: LambdaMetricName; readonly function?: LambdaHandlerName }
+  /** A metric of the stage's Synthetics canary (`CloudWatchSynthetics`, `CanaryName`; `lib/config/canary.ts`). */
+  | { readonly source: 'canary'; readonly metric: CanaryMetricName }
   /** A metric of the stage's rate-limit cache (`AWS/ElastiCache`, ElastiCache Serverless, dimension `clusterId`). */
   | { readonly source: 'cache'; readonly metric: CacheMetricName }
   /** A DynamoDB metric of one table of the data model (`AWS/DynamoDB`, `TableName`). */
@@ -404,6 +407,12 @@ function lambdaDurationAlarm(fn: LambdaHandlerName): AlarmDefinition {
  */
 export const HEARTBEAT_SILENT_MINUTES = 5;
 
+/**
+ * Failed canary runs (of one more run looked at) that page: 2 of 3 — a single failed run (a cold start over the
+ * timeout, a network blip) is not an outage; two within three minutes are.
+ */
+export const CANARY_FAILED_RUNS = 2;
+
 /** The route the edge proxy serves (its requests are the traffic `UpstreamMetricsMissing` compares with). */
 export const UPSTREAM_ROUTE = { method: 'ANY', path: '/v1/market/{proxy+}' } as const;
 
@@ -429,6 +438,8 @@ export const UPSTREAM_ERROR_METRICS = [
  *   above, their anomaly band (`anomalyBandStdDevs`) for 15 minutes;
  * - `LimiterMetricsMissing`, `UpstreamMetricsMissing`: traffic without the metrics a flag gates (telemetry gaps);
  * - `LambdaP99Duration-<fn>`: each Lambda's p99 duration above its budget (`lib/config/budgets.ts`), 15 minutes;
+ * - `CanaryFailing`: the stage canary failed {@link CANARY_FAILED_RUNS} of its last runs, or stopped (missing data
+ *   breaching);
  * - `GatewayHeartbeatMissing`: no API `Count` data point for {@link HEARTBEAT_SILENT_MINUTES} minutes running
  *   (missing data is breaching: the canary's every-minute calls make silence an incident);
  * - the capacity alarms (`./capacity-alarms.ts`).
@@ -616,6 +627,29 @@ export function alarmDefinitions(config: StageConfig): AlarmDefinition[] {
       drillTraffic: 'market',
     }),
     ...LAMBDA_HANDLERS.map(lambdaDurationAlarm),
+    {
+      name: 'CanaryFailing',
+      summary: `the stage canary failed ${CANARY_FAILED_RUNS} of its last ${CANARY_FAILED_RUNS + 1} runs (GET /health or GET /v1/me with an M2M token), or stopped running`,
+      runbook: 'canary-failing',
+      signal: {
+        kind: 'metric',
+        metric: { source: 'canary', metric: 'SuccessPercent' },
+        statistic: 'Average',
+      },
+      periodSec: 60 * CANARY_SCHEDULE_MINUTES,
+      comparison: 'LessThanThreshold',
+      threshold: 100,
+      evaluationPeriods: CANARY_FAILED_RUNS + 1,
+      datapointsToAlarm: CANARY_FAILED_RUNS,
+      treatMissingData: 'breaching',
+      severity: 'page',
+      drill: {
+        reason:
+          'SuccessPercent is published by CloudWatch Synthetics for its own runs; locally `npm run canary` runs the ' +
+          'same script (canary/checks.ts) against the stack and ends with RESULT {json}, and the alarm (metric, ' +
+          'period, M of N, missing data breaching) is asserted on every stage template (test/infra/canary.test.ts).',
+      },
+    },
     {
       name: 'GatewayHeartbeatMissing',
       summary: `no API request counted for ${HEARTBEAT_SILENT_MINUTES} minutes although the canary calls every minute (gateway metrics stopped arriving)`,

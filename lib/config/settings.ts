@@ -203,6 +203,12 @@ export const SETTINGS = {
     'ANALYTICS_DATABASE',
     'Glue database of the analytics events table (AWS; exports and reports go under the workgroup output location).',
   ),
+  // --- synthetics canary (canary/index.ts) -------------------------------------------------------------------------
+  canaryApiUrl: text('CANARY_API_URL', 'Base URL of the API stage the canary calls (no trailing `/`).'),
+  canarySecretName: text(
+    'CANARY_SECRET_NAME',
+    "Secrets Manager name of the canary's client credentials (`{ clientId, clientSecret }`).",
+  ),
   // --- provided by the Lambda runtime ------------------------------------------------------------------------------
   lambdaFunctionName: text(
     'AWS_LAMBDA_FUNCTION_NAME',

@@ -209,6 +209,19 @@ export const stageConfigSchema = z
       })
       .strict()
       .refine((n) => n.emails.length + n.httpsEndpoints.length > 0, 'at least one email or https endpoint'),
+    /**
+     * The stage's Synthetics canary (`lib/config/canary.ts`): it calls `/health` and `/v1/me` every minute with a
+     * client-credentials token of an Auth0 machine-to-machine application of the platform tenant.
+     */
+    canary: z
+      .object({
+        /**
+         * Secrets Manager name of that application's credentials, a JSON `{ "clientId", "clientSecret" }` created
+         * outside CDK (docs/deploy.md); the canary reads it, nothing else does.
+         */
+        secretName: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name'),
+      })
+      .strict(),
     /** Base URLs of HTTP backends reached through the edge proxy. */
     httpBackends: z.record(z.enum(HTTP_TARGETS), z.string().url()),
     /** Security monitoring: log retention, trail, GuardDuty, allowlist, detection thresholds, block durations. */
@@ -310,6 +323,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
     capacity: { ...common.capacityLimits, lambdaConcurrentExecutions: 1_000 },
     slo: { windowDays: 30, availabilityPercent: 99, latencyPercent: 99 },
     notifications: { emails: ['platform-dev-alerts@marketedge.io'] },
+    canary: { secretName: 'marketedge/dev/canary-m2m-client' },
     httpBackends: { marketData: 'https://market-data.dev.internal.marketedge.io' },
     security: {
       securityLogRetentionDays: 30,
@@ -373,6 +387,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       emails: ['platform-alerts@marketedge.io'],
       httpsEndpoints: ['https://hooks.marketedge.io/alerts/staging'],
     },
+    canary: { secretName: 'marketedge/staging/canary-m2m-client' },
     httpBackends: { marketData: 'https://market-data.staging.internal.marketedge.io' },
     security: {
       securityLogRetentionDays: 90,
@@ -436,6 +451,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       emails: ['platform-alerts@marketedge.io', 'oncall@marketedge.io'],
       httpsEndpoints: ['https://hooks.marketedge.io/alerts/prod', 'https://hooks.marketedge.io/pager/prod'],
     },
+    canary: { secretName: 'marketedge/prod/canary-m2m-client' },
     httpBackends: { marketData: 'https://market-data.internal.marketedge.io' },
     security: {
       securityLogRetentionDays: 731,

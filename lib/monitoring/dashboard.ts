@@ -6,6 +6,7 @@ import { alarmDefinitions, UPSTREAM_ERROR_METRICS } from '../config/alarms';
 import { METRIC, RATE_LIMIT_METRICS } from '../config/metrics';
 import { RUNBOOK_PATH } from './alarms';
 import { apmWidgets } from './apm-widgets';
+import { canaryWidgets } from './canary-widgets';
 import { capacityWidgets } from './capacity-widgets';
 import { MetricFactory, type MonitoringTarget } from './metric-factory';
 import { segmentWidgets } from './segment-widgets';
@@ -13,7 +14,7 @@ import { sloWidgets } from './slo-widgets';
 
 /**
  * Dashboard widgets of a stage, top to bottom: stage header; alarm status; SLOs (error budget remaining, SLI, burn
- * rate); API totals (requests, 4XX, 5XX, p50/p99 latency); request count and 4XX/5XX share with their anomaly bands;
+ * rate); the canary (uptime, run duration); API totals (requests, 4XX, 5XX, p50/p99 latency); request count and 4XX/5XX share with their anomaly bands;
  * limiter outcomes (`RateLimit*`) and `AuthFailure`; denials by route; upstream (edge proxy) latency p50/p99 and
  * failures; errors and security signals (`UnhandledError`, `IdentityHeaderSpoofAttempt`, `AdminAccessDenied`,
  * `AdminPolicyBumpFailed`); business (`ReportCreated`, `ReportDeleted`); one row per route of the route table
@@ -42,6 +43,8 @@ export function dashboardWidgets(metrics: MetricFactory, alarms: readonly cw.IAl
   }
   // SLOs: error budget remaining, SLI and burn rate per SLO (slo-widgets.ts).
   rows.push(...sloWidgets(metrics));
+  // Uptime measured from outside by the Synthetics canary (canary-widgets.ts).
+  rows.push(...canaryWidgets(metrics));
   rows.push([
     new cw.GraphWidget({
       title: 'Requests and errors',

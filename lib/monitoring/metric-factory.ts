@@ -8,6 +8,7 @@ import {
   type Statistic,
   servicesOf,
 } from '../config/alarms';
+import { CANARY_NAMESPACE, type CanaryMetricName, canaryName } from '../config/canary';
 import { contributorRuleName } from '../config/contributors';
 import { METRICS_NAMESPACE, type MetricName } from '../config/metrics';
 import { rateLimitCacheName } from '../constructs/cache';
@@ -147,6 +148,22 @@ export class MetricFactory {
     return new cw.Metric({ namespace, metricName, dimensionsMap, statistic, period, label });
   }
 
+  /** A metric of the stage's Synthetics canary (`CloudWatchSynthetics`, `CanaryName`). */
+  canaryMetric(
+    metricName: CanaryMetricName,
+    statistic: string,
+    period: Duration = DEFAULT_PERIOD,
+  ): cw.Metric {
+    return this.awsMetric(
+      CANARY_NAMESPACE,
+      metricName,
+      { CanaryName: canaryName(this.target.config.name) },
+      statistic,
+      period,
+      `canary ${metricName} ${statistic}`,
+    );
+  }
+
   /** A Contributor Insights rule metric of the stage (`INSIGHT_RULE_METRIC('MarketEdge-<stage>-<rule>', metric)`). */
   ruleMetric(
     rule: string,
@@ -203,6 +220,8 @@ export class MetricFactory {
           ),
         ];
       }
+      case 'canary':
+        return [this.canaryMetric(ref.metric, statistic, period)];
       case 'cache':
         return [
           this.awsMetric(

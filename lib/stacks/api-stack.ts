@@ -18,6 +18,7 @@ import { BUNDLED_QUERIES_DIR } from '../../lambdas/shared/analytics/query-sql';
 import { cursorSigningSecretName, HTTP_SETTINGS } from '../../lambdas/shared/http/settings';
 import { HTTP_TARGETS, ROUTES, type Route, type StageConfig, TABLES, type TableName, TIERS } from '../config';
 import { httpBackendSetting, SETTINGS } from '../config/settings';
+import { ApiCanary } from '../constructs/api-canary';
 import { EdgeWaf } from '../constructs/edge-waf';
 import { FeatureFlags } from '../constructs/feature-flags';
 import { SUBNETS } from '../constructs/network';
@@ -56,6 +57,8 @@ export class ApiStack extends Stack {
   readonly authorizerTarget: lambda.IFunction;
   /** The stage's pagination-cursor HMAC key (generated), read by every Lambda that signs or verifies cursors. */
   readonly cursorSigningKey: secretsmanager.Secret;
+  /** The stage's Synthetics canary `marketedge-<stage>-api` (`/health` and `/v1/me` every minute). */
+  readonly canary: ApiCanary;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -258,6 +261,10 @@ export class ApiStack extends Stack {
     this.grantApiKeyPort(admin);
 
     this.waf = new EdgeWaf(this, 'Waf', { config, stageArn: this.gateway.stage.stageArn, removalPolicy });
+
+    // The uptime canary lives with the API it calls (its URL needs no cross-stack export); the Monitoring stack reads
+    // its metrics by name (`canaryName`).
+    this.canary = new ApiCanary(this, 'Canary', { config, apiUrl: this.gateway.api.url });
 
     new CfnOutput(this, 'ApiUrl', { value: this.gateway.api.url });
     new CfnOutput(this, 'AutoBlockIpSetArn', { value: this.waf.blockList.attrArn });

@@ -9,11 +9,11 @@
  * (one alarm: its result; several: a summary with every result). Exit code 0 when every drill passed, 1 when one did
  * not, 2 on a usage or set-up error.
  */
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SETTINGS, settingOrDefault } from '../../lib/config/settings';
 import { isStageName } from '../../lib/config/stage-names';
 import { getStageConfig } from '../../lib/config/stages';
+import { CliUsage, runCliMain } from '../cli-main';
 import { loadOrCreateDevKey } from '../dev-key';
 import { MAX_TIME_SCALE } from '../metrics/evaluator';
 import { drillCatalog } from './catalog';
@@ -47,7 +47,7 @@ async function main(): Promise<number> {
     },
   });
   const stageName = values.stage ?? settingOrDefault(process.env, SETTINGS.stage);
-  if (!isStageName(stageName)) throw new Usage(`unknown stage ${stageName}`);
+  if (!isStageName(stageName)) throw new CliUsage(`unknown stage ${stageName}`);
   const catalog = drillCatalog(getStageConfig(stageName));
   if (values.list) {
     for (const e of catalog)
@@ -57,14 +57,14 @@ async function main(): Promise<number> {
     return 0;
   }
   const names = values.all ? catalog.map((e) => e.name) : positionals;
-  if (!names.length) throw new Usage('name an alarm (npm run drill -- --list), or --all');
+  if (!names.length) throw new CliUsage('name an alarm (npm run drill -- --list), or --all');
   const unknown = names.filter((n) => !catalog.some((e) => e.name === n));
-  if (unknown.length) throw new Usage(`unknown alarm ${unknown.join(', ')} (npm run drill -- --list)`);
+  if (unknown.length) throw new CliUsage(`unknown alarm ${unknown.join(', ')} (npm run drill -- --list)`);
   let timeScale: number | undefined;
   if (values['time-scale'] !== undefined) {
     timeScale = Number(values['time-scale']);
     if (!(timeScale >= 1 && timeScale <= MAX_TIME_SCALE))
-      throw new Usage(`--time-scale must be 1-${MAX_TIME_SCALE}`);
+      throw new CliUsage(`--time-scale must be 1-${MAX_TIME_SCALE}`);
   }
 
   let url = values.url ?? process.env.DRILL_URL;
@@ -125,16 +125,4 @@ async function main(): Promise<number> {
   return results.every((r) => r.passed) ? 0 : 1;
 }
 
-class Usage extends Error {}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(
-        `drill: ${e instanceof Error ? (e instanceof Usage ? e.message : (e.stack ?? e.message)) : String(e)}\n`,
-      );
-      process.exit(2);
-    },
-  );
-}
+runCliMain(import.meta.url, 'drill', main);

@@ -30,6 +30,7 @@ function server(): LocalLoginServer {
     key,
     users: demoUsers(loadSeed()),
     clientIds: ['console'],
+    machineClients: [{ clientId: 'canary', clientSecret: 's3cret-canary', tenantId: 'marketedge' }],
     redirectPrefixes: ['http://localhost:3999/console/'],
     codeTtlSec: 60,
     now: () => clock,
@@ -236,5 +237,57 @@ describe('local issuer: authorization code + PKCE', () => {
     expect(bad('roles', []).status).toBe(400);
     expect(bad('token_ttl', '1').body).toContain('token_ttl');
     expect(bad('token_ttl', '99999').status).toBe(400);
+  });
+});
+
+describe('client-credentials grant (machine clients: the canary)', () => {
+  const grant = (o: Record<string, string>) =>
+    server().token(
+      new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: 'canary',
+        client_secret: 's3cret-canary',
+        audience: 'https://api.marketedge.io',
+        ...o,
+      }),
+    );
+
+  it('issues a client-credentials token of the client tenant (sub <id>@clients, gty, no roles, no refresh token)', async () => {
+    const reply = await grant({});
+    expect(reply.status).toBe(200);
+    const body = JSON.parse(reply.body) as Record<string, unknown>;
+    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
+    expect(body.refresh_token).toBeUndefined();
+    expect(body.id_token).toBeUndefined();
+    const jwks = createLocalJWKSet(jwksDocument(key) as never);
+    const { payload } = await jwtVerify(String(body.access_token), jwks, {
+      issuer,
+      audience: 'https://api.marketedge.io',
+      currentDate: new Date(clock),
+    });
+    expect(payload).toMatchObject({
+      sub: 'canary@clients',
+      gty: 'client-credentials',
+      [`${ns}tenant_id`]: 'marketedge',
+    });
+    expect(payload[`${ns}roles`]).toBeUndefined();
+  });
+
+  it('refuses a wrong secret, an unknown client and a missing secret with 401 invalid_client', async () => {
+    for (const o of [
+      { client_secret: 's3cret-canarx' },
+      { client_id: 'console' },
+      { client_secret: '' },
+    ] as Record<string, string>[]) {
+      const reply = await grant(o);
+      expect(reply.status, JSON.stringify(o)).toBe(401);
+      expect(JSON.parse(reply.body).error).toBe('invalid_client');
+    }
+  });
+
+  it('refuses another audience with 403 access_denied', async () => {
+    const reply = await grant({ audience: 'https://other.example' });
+    expect(reply.status).toBe(403);
+    expect(JSON.parse(reply.body).error).toBe('access_denied');
   });
 });

@@ -94,6 +94,8 @@ describe.each(STAGE_NAMES)('metric factory — %s', (stage) => {
         else if (namespace === 'AWS/ElastiCache')
           expect(dims).toEqual(['clusterId', `marketedge-${stage}-ratelimit`]);
         else if (namespace === 'AWS/DynamoDB') expect(dims[1]).toMatch(new RegExp(`^marketedge-${stage}-`));
+        else if (namespace === 'CloudWatchSynthetics')
+          expect(dims).toEqual(['CanaryName', `marketedge-${stage}-api`]);
         else expect(namespace).toBe('AWS/Lambda');
       }
     }
