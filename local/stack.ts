@@ -277,7 +277,7 @@ interface HandlerEnv {
 }
 
 /**
- * Sets the Lambdas' environment contract (COMMON.md) for the local adapters. Variables a developer already set
+ * Sets the Lambdas' environment contract (`lib/config/settings.ts`, table names from `lib/config/data-model.ts`) for the local adapters. Variables a developer already set
  * for Powertools (log level, metrics) are kept.
  */
 function configureHandlerEnv(env: NodeJS.ProcessEnv, h: HandlerEnv): void {

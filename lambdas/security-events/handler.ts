@@ -1,19 +1,12 @@
 import { CloudWatchLogsSchema } from '@aws-lambda-powertools/parser/schemas/cloudwatch';
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import type { Context } from 'aws-lambda';
-import { createLoggerAndMetrics } from '../shared/logger-metrics';
 import { hourStart } from '../shared/security/anomaly';
-import { loggerSink } from '../shared/security/event';
+import { createSecurityTelemetry } from '../shared/security/telemetry';
 import { getPipeline } from './deps';
 import type { PipelineResult } from './pipeline';
 
-const { logger, metrics } = createLoggerAndMetrics('security-events');
-const sink = loggerSink(logger);
-const metric = (name: string, dimension: [string, string] | undefined, value: number) => {
-  const m = metrics.singleMetric();
-  if (dimension) m.addDimension(dimension[0], dimension[1]);
-  m.addMetric(name, 'Count', value);
-};
+const { logger, sink, metric } = createSecurityTelemetry('security-events');
 
 /** What the handler did with one invocation. */
 export type SecurityEventsResult =

@@ -16,6 +16,7 @@ import {
 } from '../shared/security/failed-auth';
 import type { SecurityPublisher } from '../shared/security/publisher';
 import type { RecentEventStore } from '../shared/security/recent-events';
+import type { SecurityMetric } from '../shared/security/telemetry';
 
 /**
  * The security-events pipeline (one per container): reads log lines from the API access log and the Lambdas'
@@ -25,7 +26,7 @@ import type { RecentEventStore } from '../shared/security/recent-events';
  */
 
 /** Metric sink (count). */
-export type PipelineMetric = (name: string, dimension: [string, string] | undefined, value: number) => void;
+export type PipelineMetric = SecurityMetric;
 
 /** Dependencies of {@link SecurityPipeline}. */
 export interface SecurityPipelineDeps {

@@ -1,18 +1,11 @@
 import type { Context } from 'aws-lambda';
 import { SECURITY_METRICS } from '../../lib/config/metrics';
-import { createLoggerAndMetrics } from '../shared/logger-metrics';
-import { loggerSink } from '../shared/security/event';
+import { createSecurityTelemetry } from '../shared/security/telemetry';
 import { getResponder } from './deps';
 import { MalformedEventError, parseResponderEvent } from './inputs';
 import type { ResponderOutcome } from './responder';
 
-const { logger, metrics } = createLoggerAndMetrics('security-responder');
-const sink = loggerSink(logger);
-const metric = (name: string, dimension: [string, string] | undefined, value: number) => {
-  const m = metrics.singleMetric();
-  if (dimension) m.addDimension(dimension[0], dimension[1]);
-  m.addMetric(name, 'Count', value);
-};
+const { logger, sink, metric } = createSecurityTelemetry('security-responder');
 
 /**
  * Security responder Lambda: the one writer of the WAF IP sets (reserved concurrency 1). Invoked by EventBridge

@@ -4,6 +4,7 @@ import { CidrMatcher, canonicalCidr } from '../shared/security/cidr';
 import type { SecurityEventInput } from '../shared/security/event';
 import type { FailedAuthDetection } from '../shared/security/failed-auth';
 import { findingAddresses, type GuardDutyFinding } from '../shared/security/guardduty';
+import type { SecurityMetric } from '../shared/security/telemetry';
 import type { BlockRecord, BlockSource, BlockStore } from './block-store';
 import type { IpSetWriter } from './ip-set';
 
@@ -48,7 +49,7 @@ export interface TenantClampPort {
 }
 
 /** Numeric metric sink: one count per call (Powertools `singleMetric` in AWS). */
-export type ResponderMetric = (name: string, dimension: [string, string] | undefined, value: number) => void;
+export type ResponderMetric = SecurityMetric;
 
 /** Dependencies of {@link Responder}. */
 export interface ResponderDeps {

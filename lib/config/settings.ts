@@ -1,6 +1,7 @@
 /**
  * Every environment variable a Lambda reads — its name, unit, default, parse rule and bound — declared once (in the
- * spirit of envoy ratelimit's `settings.go`). CDK sets the variables with these names (`lib/stacks/`,
+ * spirit of envoy ratelimit's `settings.go`), except the table names (`TABLES[*].envVar` in `data-model.ts`, next to
+ * the tables they name) and `DEBUG`, which only ioredis' bundled stand-in for the `debug` package reads. CDK sets the variables with these names (`lib/stacks/`,
  * `lib/constructs/`), the Lambdas parse them with {@link readSetting} / {@link settingOrDefault}, the stage schema
  * (`stages.ts`) takes its bounds from here, and the local stack sets the same names. No other file under `lambdas/`,
  * `lib/` or `local/` spells a variable's name (test/unit/architecture/settings.test.ts).
@@ -265,9 +266,4 @@ export function settingOrDefault<S extends Setting>(env: Env, s: S): SettingValu
 /** The parse rule of an int setting, e.g. `must be an integer 1–1000 (ms)`. */
 export function intRule(s: IntSetting): string {
   return `must be an integer ${s.min}–${s.max} (${s.unit})`;
-}
-
-/** The text of a setting as CDK sets it: `[name, value]` for an `environment` record. */
-export function settingEntry(s: Setting, value: string | number | boolean): [string, string] {
-  return [s.name, String(value)];
 }

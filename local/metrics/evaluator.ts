@@ -3,7 +3,7 @@
  * stack measured — custom metrics from the Lambdas' EMF lines, API Gateway metrics (`Count`, `4XXError`, `5XXError`,
  * `Latency`, `IntegrationLatency`, per stage and per route) and the `Duration` of the Lambdas the gateway runs as
  * integrations (their requests' integration latency) from the local gateway's access log (see {@link MetricStore}).
- * State at `GET /_local/alarms` (`./control.ts`); `npm run drill -- <Alarm>` drives it.
+ * State at `GET /_local/alarms` (`./runtime.ts`); `npm run drill -- <Alarm>` drives it.
  *
  * Time scale `k` (default 1, `PUT /_local/alarms {"timeScale": k}`, `LOCAL_ALARM_TIME_SCALE`): a period of `P`
  * seconds lasts `P / k` seconds of the clock, and thresholds that count events per period (`Sum` and `SampleCount`
