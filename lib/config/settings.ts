@@ -267,3 +267,8 @@ export function settingOrDefault<S extends Setting>(env: Env, s: S): SettingValu
 export function intRule(s: IntSetting): string {
   return `must be an integer ${s.min}–${s.max} (${s.unit})`;
 }
+
+/** The text of a setting as CDK sets it: `[name, value]` for an `environment` record. */
+export function settingEntry(s: Setting, value: string | number | boolean): [string, string] {
+  return [s.name, String(value)];
+}
