@@ -177,3 +177,16 @@ export type SecurityMetric = (typeof SECURITY_METRICS)[keyof typeof SECURITY_MET
 
 /** Product analytics: records written, per `vertical` and `event` (EMF; see docs/analytics.md). */
 export const ANALYTICS_EVENTS_METRIC = 'AnalyticsEvents';
+
+/**
+ * Product analytics ingestion counters (EMF, namespace {@link METRICS_NAMESPACE}, dimensions `service`, `stage` and
+ * the ones named): written by `lambdas/shared/analytics/runtime.ts`, graphed per minute on the Analytics dashboard.
+ */
+export const ANALYTICS_METRICS = {
+  /** Records written, dimensions `vertical`, `event`. */
+  events: ANALYTICS_EVENTS_METRIC,
+  /** Events not stored, dimension `reason`: `duplicate`, `invalid`, `tenant-opt-out`, `do-not-track`. */
+  notStored: 'AnalyticsEventsNotStored',
+  /** Server-side emits that failed (secret unreadable, sink error); the request is never affected. */
+  emitErrors: 'AnalyticsEmitErrors',
+} as const;

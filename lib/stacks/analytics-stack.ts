@@ -11,7 +11,7 @@ import type { Construct } from 'constructs';
 import { LOG_MARKER } from '../../lambdas/shared/analytics/log-sink';
 import {
   ANALYTICS_ENV,
-  ANALYTICS_EVENTS_METRIC,
+  ANALYTICS_METRICS,
   analyticsSecretName,
   METRICS_NAMESPACE,
   type StageConfig,
@@ -142,7 +142,28 @@ export class AnalyticsStack extends Stack {
             width: 24,
             left: [
               new cloudwatch.MathExpression({
-                expression: `SEARCH('{${METRICS_NAMESPACE},service,stage,vertical,event} MetricName="${ANALYTICS_EVENTS_METRIC}" stage="${config.name}"', 'Sum', 60)`,
+                expression: `SEARCH('{${METRICS_NAMESPACE},service,stage,vertical,event} MetricName="${ANALYTICS_METRICS.events}" stage="${config.name}"', 'Sum', 60)`,
+                label: '',
+                period: Duration.minutes(1),
+              }),
+            ],
+          }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title:
+              'Events not stored per minute by reason (duplicate, invalid, opt-out, do-not-track); emit errors',
+            width: 24,
+            left: [
+              new cloudwatch.MathExpression({
+                expression: `SEARCH('{${METRICS_NAMESPACE},service,stage,reason} MetricName="${ANALYTICS_METRICS.notStored}" stage="${config.name}"', 'Sum', 60)`,
+                label: '',
+                period: Duration.minutes(1),
+              }),
+            ],
+            right: [
+              new cloudwatch.MathExpression({
+                expression: `SEARCH('{${METRICS_NAMESPACE},service,stage} MetricName="${ANALYTICS_METRICS.emitErrors}" stage="${config.name}"', 'Sum', 60)`,
                 label: '',
                 period: Duration.minutes(1),
               }),

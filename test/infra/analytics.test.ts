@@ -10,6 +10,7 @@ import {
   PARTITION_KEYS,
   STAGE_NAMES,
 } from '../../lib/config';
+import { ANALYTICS_METRICS, METRICS_NAMESPACE } from '../../lib/config/metrics';
 import { SETTINGS } from '../../lib/config/settings';
 import { namedQueryText } from '../../lib/constructs/analytics-queries';
 import { LAMBDA_NAMES } from '../../lib/constructs/service-function';
@@ -220,5 +221,19 @@ describe.each(STAGE_NAMES)('analytics — %s', (stage) => {
     expect(writes).toHaveLength(1);
     expect(flatten(writes[0]?.Resource)).toMatch(/QueriesResults/);
     expect(flatten(writes[0]?.Resource)).not.toMatch(/PipelineEvents/);
+  });
+
+  it('dashboard: events per minute by vertical and event type, and events not stored by reason, from the EMF counters', () => {
+    const dashboards = Object.values(resourcesOf(t(), 'AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    expect(dashboards[0]?.Properties?.DashboardName).toBe(`marketedge-${stage}-analytics`);
+    const body = flatten(dashboards[0]?.Properties?.DashboardBody);
+    const search = (dims: string, metric: string) =>
+      `SEARCH('{${METRICS_NAMESPACE},service,stage,${dims}} MetricName=\\"${metric}\\" stage=\\"${stage}\\"', 'Sum', 60)`;
+    expect(body).toContain('Events per minute by vertical and event type');
+    expect(body).toContain(search('vertical,event', ANALYTICS_METRICS.events));
+    expect(body).toContain(search('reason', ANALYTICS_METRICS.notStored));
+    expect(body).toContain(ANALYTICS_METRICS.emitErrors);
+    expect(body).toMatch(/"period":60/);
   });
 });

@@ -31,6 +31,11 @@ export interface IngestorDeps {
   optedOut: (tenantId: string) => Promise<boolean>;
   /** Called with the records written (for EMF counters); never with raw identities. */
   onWritten?: (records: readonly AnalyticsRecord[]) => void;
+  /**
+   * Called with the events of a request that were not stored, by why (EMF counters): `duplicate` (event id seen),
+   * `invalid` (a 400 batch), `tenant-opt-out`, `do-not-track`.
+   */
+  onNotStored?: (why: 'duplicate' | 'invalid' | DropReason, count: number) => void;
   /** Called when a server-side emit failed (the request is never affected). */
   onError?: (error: unknown) => void;
   /** Clock, ms since epoch (default `Date.now`). */
@@ -147,13 +152,20 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
       deps.sink.write(records);
       deps.onWritten?.(records);
     }
+    if (duplicates > 0) deps.onNotStored?.('duplicate', duplicates);
     return { accepted: records.length, duplicates };
   };
 
   const emitNow: Ingestor['emitNow'] = async (who, name, props = {}, headers, source = 'server') => {
     if (!(await deps.enabled())) return 0;
-    if (doNotTrack(headers)) return 0;
-    if (await deps.optedOut(who.tenantId)) return 0;
+    if (doNotTrack(headers)) {
+      deps.onNotStored?.('do-not-track', 1);
+      return 0;
+    }
+    if (await deps.optedOut(who.tenantId)) {
+      deps.onNotStored?.('tenant-opt-out', 1);
+      return 0;
+    }
     const checked = EVENT_CATALOG[name].props.safeParse(props);
     if (!checked.success) throw new Error(`invalid ${name} props: ${checked.error.issues[0]?.message}`);
     const key = await secret();
@@ -169,13 +181,24 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
     async ingestClientBatch(who, body, headers) {
       if (!(await deps.enabled())) return { status: 'disabled' };
       const { inputs, errors } = validateClientBatch(body, now());
-      if (errors.length > 0) return { status: 'invalid', errors };
+      if (errors.length > 0) {
+        deps.onNotStored?.(
+          'invalid',
+          Array.isArray((body as { events?: unknown })?.events)
+            ? (body as { events: unknown[] }).events.length
+            : 1,
+        );
+        return { status: 'invalid', errors };
+      }
       const reason: DropReason | undefined = doNotTrack(headers)
         ? 'do-not-track'
         : (await deps.optedOut(who.tenantId))
           ? 'tenant-opt-out'
           : undefined;
-      if (reason) return { status: 'accepted', accepted: 0, duplicates: 0, dropped: inputs.length, reason };
+      if (reason) {
+        deps.onNotStored?.(reason, inputs.length);
+        return { status: 'accepted', accepted: 0, duplicates: 0, dropped: inputs.length, reason };
+      }
       const { accepted, duplicates } = store(await secret(), who, inputs);
       return { status: 'accepted', accepted, duplicates, dropped: 0 };
     },

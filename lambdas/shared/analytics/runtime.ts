@@ -1,6 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ANALYTICS_ENV } from '../../../lib/config/analytics';
-import { ANALYTICS_EVENTS_METRIC, METRICS_NAMESPACE } from '../../../lib/config/metrics';
+import { ANALYTICS_METRICS, METRICS_NAMESPACE } from '../../../lib/config/metrics';
 import { SETTINGS, settingOrDefault } from '../../../lib/config/settings';
 import { flags } from '../flags';
 import { getTenant } from '../tenants/repository';
@@ -70,10 +70,16 @@ export function analytics(env: NodeJS.ProcessEnv = process.env): Ingestor {
         const [vertical = '', event = ''] = k.split('\u0000');
         const m = metrics.singleMetric();
         m.addDimensions({ vertical, event });
-        m.addMetric(ANALYTICS_EVENTS_METRIC, MetricUnit.Count, n);
+        m.addMetric(ANALYTICS_METRICS.events, MetricUnit.Count, n);
       }
     },
+    onNotStored: (reason, n) => {
+      const m = metrics.singleMetric();
+      m.addDimensions({ reason });
+      m.addMetric(ANALYTICS_METRICS.notStored, MetricUnit.Count, n);
+    },
     onError: (e) => {
+      metrics.singleMetric().addMetric(ANALYTICS_METRICS.emitErrors, MetricUnit.Count, 1);
       if (errors++ === 0)
         process.stderr.write(`analytics emit failed: ${e instanceof Error ? e.message : String(e)}\n`);
     },

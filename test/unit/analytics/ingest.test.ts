@@ -185,6 +185,34 @@ describe('client batches', () => {
   });
 });
 
+describe('ingestion counters (EMF)', () => {
+  it('reports every event not stored, by why: duplicate, invalid, tenant-opt-out, do-not-track', async () => {
+    const seen: Array<[string, number]> = [];
+    const optOut = new Set<string>();
+    const { ingestor } = setup({
+      onNotStored: (why, n) => seen.push([why, n]),
+      optedOut: async (t) => optOut.has(t),
+    });
+    await ingestor.ingestClientBatch(who, { events: [ev(1), ev(2)] });
+    expect(seen).toEqual([]);
+    await ingestor.ingestClientBatch(who, { events: [ev(1), ev(3)] });
+    await ingestor.ingestClientBatch(who, { events: [ev(4, { name: 'nope' }), ev(5), ev(6)] });
+    await ingestor.ingestClientBatch(who, { events: [ev(7)] }, { DNT: '1' });
+    await ingestor.emitNow(who, 'report_viewed', {}, { 'Sec-GPC': '1' });
+    optOut.add('acme');
+    await ingestor.ingestClientBatch(who, { events: [ev(8), ev(9)] });
+    await ingestor.emitNow(who, 'report_viewed');
+    expect(seen).toEqual([
+      ['duplicate', 1],
+      ['invalid', 3],
+      ['do-not-track', 1],
+      ['do-not-track', 1],
+      ['tenant-opt-out', 2],
+      ['tenant-opt-out', 1],
+    ]);
+  });
+});
+
 describe('server-side emit', () => {
   it('returns before anything is written; errors go to onError, never to the caller', async () => {
     const onError = vi.fn();
