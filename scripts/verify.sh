@@ -25,6 +25,4 @@ COLD_RUNS=1 npx tsx scripts/check-lambda-bundles.ts
 npx vitest run --coverage --reporter=default --reporter=junit --outputFile.junit=test-results/vitest/junit.xml
 # Browser suites (Playwright, Chromium + Firefox) against the local stack on a free port.
 bash scripts/browsers.sh
-# Firefox ESR's console workflows fail on this machine image (known, see docs/testing.md): the gate runs the API and
-# Chromium projects; `npm run test:e2e` runs all three.
-npm run --silent test:e2e -- --project api --project chromium
+npm run --silent test:e2e -- --project api --project chromium --project firefox

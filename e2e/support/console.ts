@@ -65,8 +65,11 @@ export async function navigateInApp(page: Page, path: string): Promise<void> {
  * `element.value` and dispatching a synthetic `input` event (`bidiInsertText` in playwright-core). React's value
  * tracker sees that assignment, finds no change when the event arrives, and never calls `onChange`, so the
  * controlled field re-renders empty (a real user's typing is unaffected). Chromium's `fill` uses CDP
- * `Input.insertText`, which React sees. Real key presses (`pressSequentially`) work in both; Chromium keeps the
- * faster `fill`. ASCII only (other characters also fall back to the insert-text path). docs/testing.md.
+ * `Input.insertText`, which React sees. In Firefox the text goes through the browser's own editing command
+ * (`document.execCommand('insertText')` on the selected content: native `beforeinput` / `input` events with
+ * `inputType: insertText`, as a paste or an IME would produce) — one round trip. Real key presses
+ * (`pressSequentially`) also work but cost two BiDi round trips per character: 56 s for the report form's 75
+ * characters at load 20, half of the test's time budget. docs/testing.md.
  */
 export async function typeInto(field: Locator, value: string): Promise<void> {
   const browser = field.page().context().browser()?.browserType().name();
@@ -74,7 +77,16 @@ export async function typeInto(field: Locator, value: string): Promise<void> {
     await field.fill(value);
     return;
   }
-  await field.clear();
-  await field.pressSequentially(value);
+  await field.focus();
+  await field.evaluate((el, text) => {
+    const input = el as unknown as {
+      select(): void;
+      ownerDocument: { execCommand(c: string, ui: boolean, v?: string): boolean };
+    };
+    input.select();
+    const doc = input.ownerDocument;
+    if (!text) doc.execCommand('delete', false);
+    else if (!doc.execCommand('insertText', false, text)) throw new Error('insertText was refused');
+  }, value);
   await expect(field).toHaveValue(value);
 }

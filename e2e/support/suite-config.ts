@@ -25,7 +25,10 @@ export function outputPaths(suite: Suite) {
  * - fully parallel tests, `E2E_WORKERS` workers (default 2, the cores of these machines);
  * - HTML report (the stakeholders' dashboard, `npm run test:report`), JUnit XML (CodeBuild reports in the pipeline),
  *   a list on the terminal and the `RESULT {json}` line;
- * - trace, screenshot and video kept for failed tests only.
+ * - trace, screenshot and video kept for failed tests only. With retries (the default) trace and video are recorded
+ *   on the first retry only: every failure is retried, so a failed test still has both, while passing tests do not
+ *   pay for them (recording a video encodes the page continuously with ffmpeg — measured on the 2-core machine, the
+ *   Firefox project took 27.8 min recording every test). Without retries, they are recorded always and kept on failure.
  */
 export async function suiteConfig(
   suite: Suite,
@@ -37,13 +40,15 @@ export async function suiteConfig(
   if (!process.env.E2E_BASE_URL) process.env.E2E_PORT ??= String(await freePort());
   const out = outputPaths(suite);
   const workers = Number(process.env.E2E_WORKERS ?? 2);
+  const retries = config.retries ?? Number(process.env.E2E_RETRIES ?? 1);
+  const record = retries > 0 ? 'on-first-retry' : 'retain-on-failure';
   return defineConfig({
     testDir: 'e2e',
     outputDir: out.artifacts,
     fullyParallel: true,
     forbidOnly: Boolean(process.env.CI),
     workers,
-    retries: config.retries ?? Number(process.env.E2E_RETRIES ?? 1),
+    retries,
     // Generous: the suites must hold on a busy 2-core machine (several browsers and the stack share it).
     timeout: config.timeout ?? 120_000,
     reporter: [
@@ -54,9 +59,9 @@ export async function suiteConfig(
     ],
     use: {
       baseURL: baseUrl(),
-      trace: 'retain-on-failure',
+      trace: record,
       screenshot: 'only-on-failure',
-      video: 'retain-on-failure',
+      video: record,
       timezoneId: 'UTC',
       locale: 'en-GB',
       ...config.use,

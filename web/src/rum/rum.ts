@@ -150,7 +150,8 @@ interface Entry {
 
 /**
  * Web Vitals from the browser's performance entries (web.dev's definitions): LCP (the last candidate, sent once),
- * CLS (largest session window: shifts < 1 s apart within 5 s, sent when the page is hidden), FID (the first input),
+ * CLS (largest session window: shifts < 1 s apart within 5 s, sent when the page is hidden; only by browsers with the
+ * Layout Instability API), FID (the first input),
  * the navigation timing (once loaded), and API `fetch` timings. Without `PerformanceObserver` (old browsers, jsdom):
  * nothing.
  */
@@ -236,7 +237,9 @@ function observeVitals(
     interim,
     final() {
       interim();
-      if (!clsSent && PO) {
+      // Only where the browser measures layout shifts: Firefox has no Layout Instability API, and a CLS of 0 from
+      // it would be a made-up figure that pulls the p75 down.
+      if (!clsSent && PO && (PO.supportedEntryTypes ?? []).includes('layout-shift')) {
         clsSent = true;
         record(RUM_EVENT_TYPES.cls, { version: RUM_SENDER_VERSION, value: Math.round(cls * 1e4) / 1e4 });
       }

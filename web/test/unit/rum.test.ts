@@ -62,6 +62,29 @@ describe('RUM sender (PutRumEvents batches)', () => {
     expect(posts.length).toBe(1);
   });
 
+  it.each([
+    ['Chromium', ['largest-contentful-paint', 'layout-shift'], true],
+    ['Firefox (no Layout Instability API)', ['largest-contentful-paint'], false],
+  ])('sends CLS on hide only where the browser measures layout shifts: %s', async (_, types, sendsCls) => {
+    const { posts, fetchFn } = recorder();
+    const g = globalThis as { PerformanceObserver?: unknown };
+    const saved = g.PerformanceObserver;
+    g.PerformanceObserver = class {
+      static supportedEntryTypes = types;
+      observe() {}
+      disconnect() {}
+    };
+    try {
+      sender = startRum(cfg, { fetchFn, flushEveryMs: 60_000 });
+      window.dispatchEvent(new Event('pagehide'));
+      await new Promise((r) => setTimeout(r, 0));
+    } finally {
+      g.PerformanceObserver = saved;
+    }
+    const types_ = posts.flatMap((p) => putRumEventsSchema.parse(p.body).RumEvents.map((e) => e.type));
+    expect(types_.includes(RUM_EVENT_TYPES.cls)).toBe(sendsCls);
+  });
+
   it('an unsampled session sends nothing; a failing post never throws', async () => {
     const { posts, fetchFn } = recorder();
     sender = startRum({ ...cfg, sessionSampleRate: 0.5 }, { fetchFn, random: () => 0.7 });
