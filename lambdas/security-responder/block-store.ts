@@ -5,6 +5,7 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { securityKeys } from '../../lib/config/data-model';
 
 /**
  * The responder's records in the `security` table: one per blocked address (why, how severe, until when — DynamoDB
@@ -66,7 +67,7 @@ export interface BlockStore {
   deleteClamp(tenantId: string): Promise<void>;
 }
 
-const blocksPk = (version: 4 | 6) => `BLOCKS#IPV${version}`;
+const blocksPk = securityKeys.blocksPartition;
 
 /** {@link BlockStore} on DynamoDB (the `security` table; dynalite locally). */
 export class DynamoBlockStore implements BlockStore {
@@ -110,7 +111,7 @@ export class DynamoBlockStore implements BlockStore {
       await this.client().send(
         new PutCommand({
           TableName: this.table(),
-          Item: { pk: `EVENT#${eventId}`, sk: 'EVENT', expiresAt: Math.floor(nowMs / 1000) + ttlSec },
+          Item: { ...securityKeys.event(eventId), expiresAt: Math.floor(nowMs / 1000) + ttlSec },
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
           ExpressionAttributeValues: { ':now': Math.floor(nowMs / 1000) },
         }),
@@ -124,13 +125,13 @@ export class DynamoBlockStore implements BlockStore {
 
   async releaseEvent(eventId: string): Promise<void> {
     await this.client().send(
-      new DeleteCommand({ TableName: this.table(), Key: { pk: `EVENT#${eventId}`, sk: 'EVENT' } }),
+      new DeleteCommand({ TableName: this.table(), Key: securityKeys.event(eventId) }),
     );
   }
 
   async getClamp(tenantId: string): Promise<ClampRecord | undefined> {
     const res = await this.client().send(
-      new GetCommand({ TableName: this.table(), Key: { pk: `CLAMP#${tenantId}`, sk: 'CLAMP' } }),
+      new GetCommand({ TableName: this.table(), Key: securityKeys.clamp(tenantId) }),
     );
     return res.Item ? toClamp(res.Item) : undefined;
   }
@@ -141,7 +142,7 @@ export class DynamoBlockStore implements BlockStore {
       new QueryCommand({
         TableName: this.table(),
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'CLAMPS' },
+        ExpressionAttributeValues: { ':pk': securityKeys.clampIndexPartition },
       }),
     );
     const ids = (res.Items ?? []).map((i) => String(i.sk));
@@ -151,22 +152,22 @@ export class DynamoBlockStore implements BlockStore {
 
   async putClamp(r: ClampRecord): Promise<void> {
     await this.client().send(
-      new PutCommand({ TableName: this.table(), Item: { pk: `CLAMP#${r.tenantId}`, sk: 'CLAMP', ...r } }),
+      new PutCommand({ TableName: this.table(), Item: { ...securityKeys.clamp(r.tenantId), ...r } }),
     );
     await this.client().send(
       new PutCommand({
         TableName: this.table(),
-        Item: { pk: 'CLAMPS', sk: r.tenantId, expiresAt: r.expiresAt + 86_400 },
+        Item: { ...securityKeys.clampIndex(r.tenantId), expiresAt: r.expiresAt + 86_400 },
       }),
     );
   }
 
   async deleteClamp(tenantId: string): Promise<void> {
     await this.client().send(
-      new DeleteCommand({ TableName: this.table(), Key: { pk: `CLAMP#${tenantId}`, sk: 'CLAMP' } }),
+      new DeleteCommand({ TableName: this.table(), Key: securityKeys.clamp(tenantId) }),
     );
     await this.client().send(
-      new DeleteCommand({ TableName: this.table(), Key: { pk: 'CLAMPS', sk: tenantId } }),
+      new DeleteCommand({ TableName: this.table(), Key: securityKeys.clampIndex(tenantId) }),
     );
   }
 }

@@ -29,7 +29,8 @@ export interface TableSpec {
  * - `audit`: append-only (`pk=TENANT#<id>` or `PLATFORM`, `sk=<ISO time>#<requestId>`).
  * - `reports`: reports service data (`tenantId`, `reportId`).
  * - `security`: the responder's state — active blocks (`pk=BLOCKS#IPV4|IPV6`, `sk=<cidr>`), processed event ids
- *   (`pk=EVENT#<id>`, `sk=EVENT`) and tenant clamps (`pk=CLAMP#<tenantId>`, `sk=CLAMP`), each with TTL `expiresAt`.
+ *   (`pk=EVENT#<id>`, `sk=EVENT`) and tenant clamps (`pk=CLAMP#<tenantId>`, `sk=CLAMP`, listed under
+ *   `pk=CLAMPS`, `sk=<tenantId>`), each with TTL `expiresAt` ({@link securityKeys}).
  */
 export const TABLES = {
   tenants: { id: 'Tenants', envVar: 'TENANTS_TABLE', partitionKey: { name: 'tenantId', type: 'S' } },
@@ -102,6 +103,21 @@ export const auditKeys = {
   tenantPartition: (tenantId: string): string => `${TENANT_PREFIX}${tenantId}`,
   platformPartition: 'PLATFORM',
   sortKey: (at: string, requestId: string): string => `${at}#${requestId}`,
+} as const;
+
+/**
+ * Key builders of the `security` table (the security responder's state), the only place its keys are spelled:
+ * - {@link securityKeys.blocksPartition}: `BLOCKS#IPV4` / `BLOCKS#IPV6`, one item per blocked CIDR (`sk=<cidr>`);
+ * - {@link securityKeys.event}: `pk=EVENT#<id>`, `sk=EVENT` (a processed EventBridge event id, for idempotency);
+ * - {@link securityKeys.clamp}: `pk=CLAMP#<tenantId>`, `sk=CLAMP` (an active tenant clamp);
+ * - {@link securityKeys.clampIndex}: `pk=CLAMPS`, `sk=<tenantId>` (the sparse list of clamped tenants, one `Query`).
+ */
+export const securityKeys = {
+  blocksPartition: (version: 4 | 6): string => `BLOCKS#IPV${version}`,
+  event: (eventId: string): TableKey => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' }),
+  clamp: (tenantId: string): TableKey => ({ pk: `CLAMP#${tenantId}`, sk: 'CLAMP' }),
+  clampIndexPartition: 'CLAMPS',
+  clampIndex: (tenantId: string): TableKey => ({ pk: securityKeys.clampIndexPartition, sk: tenantId }),
 } as const;
 
 /** Tenant lifecycle status: suspended tenants are denied by the authorizer. */

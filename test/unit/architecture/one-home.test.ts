@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { auditKeys, limitsKeys } from '../../../lib/config/data-model';
+import { auditKeys, limitsKeys, securityKeys } from '../../../lib/config/data-model';
 import { code, sources } from './sources';
 
 const PRODUCTION = sources('lambdas', 'lib', 'local');
@@ -15,6 +15,14 @@ describe('one home per fact (grep over lambdas/, lib/, local/)', () => {
     );
     const offenders = PRODUCTION.filter((f) => f !== 'lib/config/data-model.ts').filter((f) =>
       /(TENANT|TIER|BYPASS)#/.test(code(f)),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('spells security-table keys (BLOCKS#, EVENT#, CLAMP#, CLAMPS) only in lib/config/data-model.ts', () => {
+    expect(PRODUCTION).toContain('lambdas/security-responder/block-store.ts');
+    const offenders = PRODUCTION.filter((f) => f !== 'lib/config/data-model.ts').filter((f) =>
+      /(BLOCKS#|EVENT#|CLAMP#|['"`]CLAMPS['"`])/.test(code(f)),
     );
     expect(offenders).toEqual([]);
   });
@@ -54,5 +62,13 @@ describe('data-model key builders', () => {
     expect(auditKeys.tenantPartition('acme')).toBe('TENANT#acme');
     expect(auditKeys.platformPartition).toBe('PLATFORM');
     expect(auditKeys.sortKey('2026-01-01T00:00:00.000Z', 'r1')).toBe('2026-01-01T00:00:00.000Z#r1');
+  });
+
+  it('build the security-table keys', () => {
+    expect(securityKeys.blocksPartition(4)).toBe('BLOCKS#IPV4');
+    expect(securityKeys.blocksPartition(6)).toBe('BLOCKS#IPV6');
+    expect(securityKeys.event('e1')).toEqual({ pk: 'EVENT#e1', sk: 'EVENT' });
+    expect(securityKeys.clamp('acme')).toEqual({ pk: 'CLAMP#acme', sk: 'CLAMP' });
+    expect(securityKeys.clampIndex('acme')).toEqual({ pk: 'CLAMPS', sk: 'acme' });
   });
 });
