@@ -70,8 +70,9 @@ export const FLAGS = {
       "every stage whatever its value. Also the console's real-user monitoring: on, the console's config.json " +
       'carries a RUM app monitor and the browser sends Web Vitals (LCP, CLS, FID), the page load, uncaught errors ' +
       'and API call timings to it (PutRumEvents); off, config.json has none and nothing is sent. Locally the app ' +
-      'monitor is the collector at /_local/rum and config.json follows the flag on every load; no deployed stage ' +
-      'has an app monitor yet.',
+      'monitor is the collector at /_local/rum and config.json follows the flag on every load; on a deployed stage ' +
+      'the app monitor marketedge-<stage>-console always exists and config.json (static on S3) carries it when the ' +
+      "stage's value at deploy time is on — changing it there takes a deploy of the Console stack.",
   },
   business_analytics_enabled: {
     type: 'boolean',

@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import type { ConsoleRuntimeConfig } from './console';
+import type { StageConfig } from './stages';
 
 /**
  * Real-user monitoring of the console, in CloudWatch RUM's `PutRumEvents` wire format (`POST
@@ -67,3 +69,29 @@ export type PutRumEvents = z.output<typeof putRumEventsSchema>;
 
 /** One event of a batch. */
 export type RumEvent = PutRumEvents['RumEvents'][number];
+
+/** Name of a stage's CloudWatch RUM app monitor (the console's). */
+export function rumAppMonitorName(stage: string): string {
+  return `marketedge-${stage}-console`;
+}
+
+/** The RUM data plane of a region: where the console posts its batches (`<endpoint>/appmonitors/<id>`). */
+export function rumDataPlaneEndpoint(region: string): string {
+  return `https://dataplane.rum.${region}.amazonaws.com`;
+}
+
+/**
+ * The console's `rum` section of `config.json` on a deployed stage — the one place it is built from the stage config
+ * (`rum.sessionSampleRate`), the app monitor's id and the region's data plane.
+ */
+export function deployedRumClientConfig(
+  config: Pick<StageConfig, 'rum'>,
+  appMonitorId: string,
+  region: string,
+): NonNullable<ConsoleRuntimeConfig['rum']> {
+  return {
+    endpoint: rumDataPlaneEndpoint(region),
+    appMonitorId,
+    sessionSampleRate: config.rum.sessionSampleRate,
+  };
+}

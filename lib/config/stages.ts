@@ -222,6 +222,13 @@ export const stageConfigSchema = z
         secretName: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name'),
       })
       .strict(),
+    /** Real-user monitoring of the console (CloudWatch RUM app monitor `marketedge-<stage>-console`, `lib/config/rum.ts`). */
+    rum: z
+      .object({
+        /** Share of browser sessions recorded, 0–1 (the app monitor's and the console sender's sample rate). */
+        sessionSampleRate: z.number().min(0).max(1),
+      })
+      .strict(),
     /** Base URLs of HTTP backends reached through the edge proxy. */
     httpBackends: z.record(z.enum(HTTP_TARGETS), z.string().url()),
     /** Security monitoring: log retention, trail, GuardDuty, allowlist, detection thresholds, block durations. */
@@ -323,6 +330,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
     capacity: { ...common.capacityLimits, lambdaConcurrentExecutions: 1_000 },
     slo: { windowDays: 30, availabilityPercent: 99, latencyPercent: 99 },
     notifications: { emails: ['platform-dev-alerts@marketedge.io'] },
+    rum: { sessionSampleRate: 1 },
     canary: { secretName: 'marketedge/dev/canary-m2m-client' },
     httpBackends: { marketData: 'https://market-data.dev.internal.marketedge.io' },
     security: {
@@ -387,6 +395,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       emails: ['platform-alerts@marketedge.io'],
       httpsEndpoints: ['https://hooks.marketedge.io/alerts/staging'],
     },
+    rum: { sessionSampleRate: 1 },
     canary: { secretName: 'marketedge/staging/canary-m2m-client' },
     httpBackends: { marketData: 'https://market-data.staging.internal.marketedge.io' },
     security: {
@@ -451,6 +460,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       emails: ['platform-alerts@marketedge.io', 'oncall@marketedge.io'],
       httpsEndpoints: ['https://hooks.marketedge.io/alerts/prod', 'https://hooks.marketedge.io/pager/prod'],
     },
+    rum: { sessionSampleRate: 0.25 },
     canary: { secretName: 'marketedge/prod/canary-m2m-client' },
     httpBackends: { marketData: 'https://market-data.internal.marketedge.io' },
     security: {

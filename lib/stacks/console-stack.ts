@@ -5,6 +5,7 @@ import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cd
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as rum from 'aws-cdk-lib/aws-rum';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
@@ -15,9 +16,12 @@ import {
   CONSOLE_SCOPE,
   CONSOLE_TEST_ONLY_FILES,
   type ConsoleRuntimeConfig,
+  RUM_FLAG,
 } from '../config/console';
 import { CONSOLE_HSTS_MAX_AGE_SEC, consoleSecurityHeaders } from '../config/console-headers';
+import { deployedRumClientConfig, rumAppMonitorName, rumDataPlaneEndpoint } from '../config/rum';
 import { accessLogBucket, PRIVATE_BUCKET } from '../constructs/buckets';
+import { resolvedStageFlags } from '../constructs/feature-flags';
 import { statefulRemovalPolicy } from './data-stack';
 
 /** `web/dist`, where `npm run build:web` (and `npm ci`'s prepare step) writes the console build. */
@@ -50,6 +54,8 @@ export class ConsoleStack extends Stack {
   readonly bucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
   readonly headersPolicy: cloudfront.ResponseHeadersPolicy;
+  /** The console's CloudWatch RUM app monitor `marketedge-<stage>-console`. */
+  readonly appMonitor: rum.CfnAppMonitor;
   /** The console's URL, `https://<distribution domain>/console/`. */
   readonly url: string;
 
@@ -81,8 +87,10 @@ export class ConsoleStack extends Stack {
 
     const apiOrigin = `https://${restApi.restApiId}.execute-api.${this.region}.${this.urlSuffix}`;
     const apiUrl = `${apiOrigin}/${restApi.deploymentStage.stageName}`;
+    // The RUM data plane is the only other origin the console calls (when the flag puts `rum` into config.json).
+    const rumEndpoint = rumDataPlaneEndpoint(this.region);
     const headers = consoleSecurityHeaders({
-      connectSrc: [apiOrigin, new URL(config.auth0.issuer).origin],
+      connectSrc: [apiOrigin, new URL(config.auth0.issuer).origin, rumEndpoint],
       hsts: true,
     });
     const hsts = headers['strict-transport-security'] ?? '';
@@ -155,6 +163,36 @@ export class ConsoleStack extends Stack {
         'Static files only (no server logic, no data): the API behind it has its own WAF web ACL (edge-waf.ts).',
     });
 
+    // CloudWatch RUM app monitor of the console. The console posts unsigned PutRumEvents batches (no Cognito identity
+    // pool): the app monitor's resource-based policy lets anyone put events into this one monitor, the documented
+    // alternative for public web apps; the domain restricts which pages' events it accepts.
+    const monitorName = rumAppMonitorName(config.name);
+    this.appMonitor = new rum.CfnAppMonitor(this, 'RumAppMonitor', {
+      name: monitorName,
+      domain: this.distribution.distributionDomainName,
+      cwLogEnabled: false,
+      appMonitorConfiguration: {
+        sessionSampleRate: config.rum.sessionSampleRate,
+        allowCookies: false,
+        enableXRay: false,
+        telemetries: ['performance', 'errors', 'http'],
+      },
+      resourcePolicy: {
+        policyDocument: Stack.of(this).toJsonString({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'PublicPutRumEvents',
+              Effect: 'Allow',
+              Principal: '*',
+              Action: 'rum:PutRumEvents',
+              Resource: this.formatArn({ service: 'rum', resource: 'appmonitor', resourceName: monitorName }),
+            },
+          ],
+        }),
+      },
+    });
+    const rumFlagOn = resolvedStageFlags(config)[RUM_FLAG];
     const runtimeConfig: ConsoleRuntimeConfig = {
       stage: config.name,
       apiUrl,
@@ -162,6 +200,8 @@ export class ConsoleStack extends Stack {
       clientId: CONSOLE_CLIENT_IDS[config.name],
       audience: config.auth0.audience,
       scope: CONSOLE_SCOPE,
+      // The flag's value for this stage at deploy time (catalog default + flagOverrides): config.json is static here.
+      ...(rumFlagOn ? { rum: deployedRumClientConfig(config, this.appMonitor.attrId, this.region) } : {}),
     };
     const prefix = CONSOLE_BASE_PATH.slice(1); // 'console/'
     // Hashed files: immutable for a year, never pruned (a browser on the previous index.html still loads them).

@@ -10,8 +10,11 @@ import {
   CONSOLE_CLIENT_IDS,
   CONSOLE_SCOPE,
   consoleRuntimeConfigSchema,
+  RUM_FLAG,
 } from '../../lib/config/console';
 import { CONSOLE_HSTS_MAX_AGE_SEC, consoleSecurityHeaders } from '../../lib/config/console-headers';
+import { rumAppMonitorName, rumDataPlaneEndpoint } from '../../lib/config/rum';
+import { resolvedStageFlags } from '../../lib/constructs/feature-flags';
 import { ConsoleStack, spaRouteFunction } from '../../lib/stacks/console-stack';
 import { synthesized } from './support/synth';
 import { type CfnResource, flatten, refId, resourcesOf } from './support/template';
@@ -154,7 +157,7 @@ describe.each(STAGE_NAMES)('console hosting — %s', (stage) => {
       )?.[1];
     expect(apiOrigin, csp).toBeDefined();
     const expected = consoleSecurityHeaders({
-      connectSrc: [apiOrigin!, new URL(config.auth0.issuer).origin],
+      connectSrc: [apiOrigin!, new URL(config.auth0.issuer).origin, rumDataPlaneEndpoint(`\${AWS::Region}`)],
       hsts: true,
     });
     expect(csp).toBe(expected['content-security-policy']);
@@ -215,9 +218,35 @@ describe.each(STAGE_NAMES)('console hosting — %s', (stage) => {
       audience: config.auth0.audience,
       scope: CONSOLE_SCOPE,
     });
+    // rum: the stage's app monitor when apm_monitoring_enabled is on for the stage at deploy time, else none.
+    if (resolvedStageFlags(config)[RUM_FLAG]) {
+      expect(cfg.rum?.endpoint).toMatch(/^https:\/\/dataplane\.rum\.m\d\.amazonaws\.com$/);
+      expect(cfg.rum?.sessionSampleRate).toBe(config.rum.sessionSampleRate);
+      const idMarker = cfg.rum?.appMonitorId ?? '';
+      expect(Object.values(filled)[Number(idMarker.slice(1)) - 1]).toMatch(/RumAppMonitor/);
+    } else expect(cfg.rum).toBeUndefined();
     // apiUrl: https://<rest api id>.execute-api.<region>.<suffix>/<stage name>, every part from the Api stack.
     expect(cfg.apiUrl).toMatch(/^https:\/\/m\d\.execute-api\.m\d\.m\d\/m\d$/);
     expect(Object.values(filled).join(' ')).toMatch(/Import:.*Gateway/);
     expect(t().findOutputs('ConsoleUrl')).not.toEqual({});
+  });
+
+  it('has a CloudWatch RUM app monitor on the distribution domain, public PutRumEvents into that monitor only', () => {
+    const [, monitor] = only(resourcesOf(t(), 'AWS::RUM::AppMonitor'));
+    const p = monitor.Properties ?? {};
+    expect(p.Name).toBe(rumAppMonitorName(stage));
+    expect(p.Domain).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^Distribution[0-9A-F]+$/), 'DomainName'],
+    });
+    expect(p.AppMonitorConfiguration).toMatchObject({
+      SessionSampleRate: config.rum.sessionSampleRate,
+      AllowCookies: false,
+      Telemetries: ['performance', 'errors', 'http'],
+    });
+    const doc = flatten((p.ResourcePolicy as Json).PolicyDocument);
+    expect(doc).toContain('"Action":"rum:PutRumEvents"');
+    expect(doc).toContain('"Principal":"*"');
+    expect(doc).toContain(`:appmonitor/${rumAppMonitorName(stage)}"`);
+    expect(doc).not.toMatch(/"Action":"rum:\*"/);
   });
 });
