@@ -337,7 +337,7 @@ export const ROUTES: readonly Route[] = [
 ];
 
 /** `"METHOD /path"` key of a route, the form used by `match.route` in limit rules. */
-export function routeKey(route: Pick<Route, 'method' | 'path'>): string {
+export function routeKey(route: { readonly method: string; readonly path: string }): string {
   return `${route.method} ${route.path}`;
 }
 

@@ -154,7 +154,7 @@ export class RestGateway extends Construct {
 }
 
 function methodOptions(route: Route, authorizer: apigw.IAuthorizer): apigw.MethodOptions {
-  const operationName = `${route.method} ${route.path}`;
+  const operationName = routeKey(route);
   if (!route.auth) {
     return { authorizationType: apigw.AuthorizationType.NONE, apiKeyRequired: false, operationName };
   }

@@ -1,6 +1,6 @@
 import type { FlagName } from '../../../../lib/config/flags';
 import type { Rule } from '../../../../lib/config/policy';
-import type { Route } from '../../../../lib/config/routes';
+import { type Route, routeKey as routeKeyOf } from '../../../../lib/config/routes';
 import type { Tier } from '../../../../lib/config/tier-names';
 import { type CircuitBreaker, CircuitBreakers, StoreTimeoutError } from './breaker';
 import {
@@ -117,7 +117,7 @@ export class RateLimiter {
   async check(req: CheckRequest): Promise<Decision> {
     if (!this.policies.warmed) await this.policies.warmUp();
     const flags = await this.decisionFlags();
-    const routeKey = `${req.route.method} ${req.route.path}`;
+    const routeKey = routeKeyOf(req.route);
     const policies = this.cachedPolicies(req) ?? (await this.loadPolicies(req));
     const base = emptyDecision({
       tenantId: req.tenantId,

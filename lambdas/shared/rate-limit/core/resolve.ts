@@ -1,5 +1,5 @@
 import type { Rule } from '../../../../lib/config/policy';
-import type { LimitClass } from '../../../../lib/config/routes';
+import { type LimitClass, routeKey } from '../../../../lib/config/routes';
 import { counterKey } from './keys';
 import type { LimitCheck } from './store';
 
@@ -52,7 +52,10 @@ export function matchesRoute(
   const m = rule.match;
   if (!m) return true;
   if (m.route !== undefined) {
-    return m.route === `${t.routeMethod} ${t.routePath}` || m.route === `${t.method} ${t.routePath}`;
+    return (
+      m.route === routeKey({ method: t.routeMethod, path: t.routePath }) ||
+      m.route === routeKey({ method: t.method, path: t.routePath })
+    );
   }
   if (m.limitClass !== undefined) return m.limitClass === t.limitClass;
   return true;
