@@ -25,9 +25,10 @@ const inputsFile = join(buildDir, 'stack.inputs.json');
 /**
  * Packages left out of the bundle (loaded from node_modules at run time). The stack never imports aws-cdk-lib (the
  * gateway contract is `lib/config/gateway.ts`, pure data; test/unit/architecture/import-graph.test.ts proves it);
- * it stays listed so an accidental import would load it from node_modules rather than bloat the bundle.
+ * it stays listed so an accidental import would load it from node_modules rather than bloat the bundle. DuckDB
+ * (`@duckdb/node-api`, the local analytics reader) loads a native addon per platform, which esbuild cannot bundle.
  */
-const EXTERNAL = ['aws-cdk-lib', 'dynalite'];
+const EXTERNAL = ['aws-cdk-lib', 'dynalite', '@duckdb/node-api'];
 
 /** @returns {boolean} whether the bundle exists and no input is newer than it */
 function isFresh() {
