@@ -5,6 +5,7 @@ import { HTTP_SETTINGS } from '../lambdas/shared/http/settings';
 import { ANALYTICS_ENV } from '../lib/config/analytics';
 import { LOCAL_RUM_PATH, RUM_FLAG } from '../lib/config/console';
 import { httpBackendSetting, SETTINGS } from '../lib/config/settings';
+import { erasureFilter } from './analytics/erasures';
 import { LocalAnalyticsReader } from './analytics/reader';
 import { loadOrCreateLocalSecret } from './analytics/secret';
 import { LOCAL_CURSOR_SIGNING_KEY, type LocalConfig, localConfig } from './config';
@@ -156,6 +157,9 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
       upstream: upstream.url,
     });
     configureLocalAnalytics(env, stateDir);
+    // The file sink drops the records of users being erased (npm run analytics:erase; docs/analytics.md).
+    const { setFileSinkFilter } = await import('../lambdas/shared/analytics/runtime');
+    setFileSinkFilter(erasureFilter(env[ANALYTICS_ENV.dir] ?? join(stateDir, 'analytics')));
     const metrics = startLocalMetrics(config.stageConfig, env);
     cleanups.push(async () => metrics.stop());
     cleanups.push(async () => {

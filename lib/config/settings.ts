@@ -195,15 +195,8 @@ export const SETTINGS = {
     'ANALYTICS_HASH_SECRET_NAME',
     'Secrets Manager name of the hashing secret (AWS).',
   ),
-  // --- analytics read API and weekly report (lambdas/admin/analytics-*.ts, lambdas/analytics-report/) ------------
-  analyticsWorkgroup: text(
-    'ANALYTICS_WORKGROUP',
-    'Athena workgroup of the stage (set in AWS: the admin API reads analytics through Athena; unset locally).',
-  ),
-  analyticsDatabase: text(
-    'ANALYTICS_DATABASE',
-    'Glue database of the analytics events table (AWS; exports and reports go under the workgroup output location).',
-  ),
+  analyticsWorkgroup: text('ANALYTICS_WORKGROUP', 'Athena workgroup (AWS analytics reads).'),
+  analyticsDatabase: text('ANALYTICS_DATABASE', 'Glue database of the analytics events (AWS).'),
   // --- synthetics canary (canary/index.ts) -------------------------------------------------------------------------
   canaryApiUrl: text('CANARY_API_URL', 'Base URL of the API stage the canary calls (no trailing `/`).'),
   canarySecretName: text(

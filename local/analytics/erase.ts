@@ -11,11 +11,11 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { appendErasureMark } from '../../lambdas/shared/analytics/erasures';
 import { userHash } from '../../lambdas/shared/analytics/hash';
 import { EVENTS_PREFIX, EVENTS_TABLE } from '../../lib/config/analytics';
 import { TENANT_ID_PATTERN, USER_ID_PATTERN } from '../../lib/config/data-model';
 import { AnalyticsEngine, analyticsRoot, listPartitions, sqlTimestamp } from './engine';
+import { appendErasureMark } from './erasures';
 import { loadOrCreateLocalSecret } from './secret';
 
 /** What {@link eraseUser} did. */
@@ -61,7 +61,7 @@ export const MAX_ERASURE_PASSES = 20;
 /**
  * Removes every stored event of one user of one tenant from the local store, safely while the local stack keeps
  * writing (and compacting):
- * 1. a "running" mark goes to the erasure ledger (`lambdas/shared/analytics/erasures.ts`): from now on the file sink
+ * 1. a "running" mark goes to the erasure ledger (`./erasures.ts`): from now on the file sink
  *    drops the user's records instead of writing them;
  * 2. scan-and-rewrite passes — find the partitions holding the user's hash, rewrite each without it from a fresh
  *    file listing — until a pass finds nothing (a file that arrived or was compacted meanwhile is found by the next

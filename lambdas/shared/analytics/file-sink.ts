@@ -1,7 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AnalyticsRecord, EVENTS_PREFIX } from '../../../lib/config/analytics';
-import { erasureFilter } from './erasures';
 import type { AnalyticsSink } from './ingest';
 
 /** Options of {@link fileSink}. */
@@ -12,6 +11,8 @@ export interface FileSinkOptions {
   maxRecords?: number;
   /** Flush at least this often, ms (Firehose's interval buffer; default 1000). */
   intervalMs?: number;
+  /** Applied to the buffered records at each flush (the local erasure ledger, `local/analytics/erasures.ts`). */
+  filter?: (records: readonly AnalyticsRecord[]) => AnalyticsRecord[];
 }
 
 /**
@@ -19,8 +20,8 @@ export interface FileSinkOptions {
  * layout as S3 (`events/tenant_id=<t>/dt=<d>/<time>-<pid>-<seq>.ndjson`), each file written whole and renamed into
  * place so a reader never sees half a file. `write` only buffers; the timer is unref'd so it never keeps the
  * process alive. `npm run analytics` converts the NDJSON files to Parquet (the conversion Firehose does).
- * Records of a user whose erasure is running, or finished after they were received (`npm run analytics:erase`, the
- * ledger of `./erasures.ts`), are dropped at flush: an erasure never leaves a late write behind.
+ * The local stack passes the erasure ledger as `filter`: records of a user whose erasure is running, or finished
+ * after they were received, are dropped at flush, so an erasure never leaves a late write behind.
  */
 export function fileSink(options: FileSinkOptions): AnalyticsSink & { flush(): void; close(): void } {
   const maxRecords = options.maxRecords ?? 500;
@@ -28,13 +29,12 @@ export function fileSink(options: FileSinkOptions): AnalyticsSink & { flush(): v
   let buffer: AnalyticsRecord[] = [];
   let seq = 0;
   let timer: NodeJS.Timeout | undefined;
-  const notErased = erasureFilter(options.root);
 
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
     if (buffer.length === 0) return;
-    const batch = notErased(buffer);
+    const batch = options.filter ? options.filter(buffer) : buffer;
     buffer = [];
     const parts = new Map<string, string>();
     for (const r of batch) {

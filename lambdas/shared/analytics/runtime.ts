@@ -1,5 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { ANALYTICS_ENV } from '../../../lib/config/analytics';
+import { ANALYTICS_ENV, type AnalyticsRecord } from '../../../lib/config/analytics';
 import { ANALYTICS_METRICS, METRICS_NAMESPACE } from '../../../lib/config/metrics';
 import { SETTINGS, settingOrDefault } from '../../../lib/config/settings';
 import { flags } from '../flags';
@@ -28,13 +28,20 @@ export async function readSecret(env: NodeJS.ProcessEnv): Promise<string> {
   return assertSecret(out.SecretString ?? '');
 }
 
+let fileFilter: ((records: readonly AnalyticsRecord[]) => AnalyticsRecord[]) | undefined;
+
+/** The local stack's filter for the file sink (the erasure ledger); takes effect for ingestors built after. */
+export function setFileSinkFilter(filter: typeof fileFilter): void {
+  fileFilter = filter;
+}
+
 function sinkFromEnv(env: NodeJS.ProcessEnv): AnalyticsSink & { flush?: () => void } {
   const kind = settingOrDefault(env, SETTINGS.analyticsSink);
   if (kind === 'none') return { write: () => undefined };
   if (kind === 'file') {
     const root = env[ANALYTICS_ENV.dir];
     if (!root) throw new Error(`${ANALYTICS_ENV.dir} must be set when ${ANALYTICS_ENV.sink}=file`);
-    return fileSink({ root });
+    return fileSink({ root, ...(fileFilter ? { filter: fileFilter } : {}) });
   }
   return logSink();
 }

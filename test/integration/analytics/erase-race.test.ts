@@ -8,6 +8,7 @@ import { buildRecord } from '../../../lambdas/shared/analytics/record';
 import { EVENTS_TABLE } from '../../../lib/config/analytics';
 import { AnalyticsEngine } from '../../../local/analytics/engine';
 import { eraseUser } from '../../../local/analytics/erase';
+import { erasureFilter } from '../../../local/analytics/erasures';
 import { FIXTURE_SECRET, fixtureRecords } from '../../unit/analytics/fixture';
 
 let root: string;
@@ -49,8 +50,9 @@ async function rowsOf(hash: string): Promise<Array<{ received_at: string }>> {
 
 describe('erasure while events are being written', () => {
   it('leaves none of the user’s events received before the erasure finished; other users’ writes all land', async () => {
-    // The local stack's sink, flushing a new small file every few ms while the erasure runs (same partitions).
-    const sink = fileSink({ root, maxRecords: 1, intervalMs: 5 });
+    // The local stack's sink (with the ledger filter it gets from the stack), flushing a new small file every few ms
+    // while the erasure runs (same partitions).
+    const sink = fileSink({ root, maxRecords: 1, intervalMs: 5, filter: erasureFilter(root) });
     let written = 0;
     let running = true;
     const writer = (async () => {

@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { AnalyticsRecord } from '../../../lib/config/analytics';
+import type { AnalyticsRecord } from '../../lib/config/analytics';
 
 /** The local store's erasure ledger, `<root>/erasures.ndjson` (one JSON line per erasure step, never a raw user id). */
 export const ERASURES_FILE = 'erasures.ndjson';
@@ -21,7 +21,8 @@ export function appendErasureMark(root: string, mark: ErasureMark): void {
 }
 
 /**
- * The ledger as a filter for writers (the local file sink): a record is dropped when its user has an erasure that
+ * The ledger as a filter for writers (the local file sink's `filter`, installed by the local stack; kept out of
+ * Lambda bundles): a record is dropped when its user has an erasure that
  * is running, or that finished at or after the record was received — so a record received before an erasure
  * finished is never written after it, whichever process wrote it. Re-reads the file only when its size or mtime
  * changed (one `statSync` per call otherwise).
