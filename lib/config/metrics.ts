@@ -21,6 +21,36 @@ export interface MetricSpec {
  * Every custom metric in namespace {@link METRICS_NAMESPACE}. Dimensions are `service`, `stage` and, per request,
  * `route` (`tier` for limiter outcomes, `reason` for `AuthFailure`); tenantId is metadata, never a dimension.
  */
+/**
+ * Every custom metric name (namespace {@link METRICS_NAMESPACE}), the one list Lambdas read at run time; what each
+ * means is in {@link METRIC_CATALOG} (kept out of Lambda bundles: only CDK, the alarms and the tests read it).
+ */
+export const METRIC_NAMES = [
+  'AuthFailure',
+  'RateLimitAllowed',
+  'RateLimitDenied',
+  'RateLimitNearLimit',
+  'RateLimitShadowDenied',
+  'RateLimitDegraded',
+  'RateLimitBypassed',
+  'AdminAccessDenied',
+  'AdminPolicyBumpFailed',
+  'ReportCreated',
+  'ReportDeleted',
+  'IdentityHeaderSpoofAttempt',
+  'UpstreamLatency',
+  'UpstreamTimeout',
+  'UpstreamUnavailable',
+  'UpstreamResponseTooLarge',
+  'Upstream5xx',
+  'UnhandledError',
+  'DynamoDbLatency',
+  'RedisLatency',
+] as const;
+
+/** One custom metric name. */
+export type MetricName = (typeof METRIC_NAMES)[number];
+
 export const METRIC_CATALOG = {
   AuthFailure: {
     unit: 'Count',
@@ -103,7 +133,7 @@ export const METRIC_CATALOG = {
     emitter: 'service',
     description: 'one Redis command from send to reply, dimension `operation` (the command, e.g. `evalsha`)',
   },
-} as const satisfies Record<string, MetricSpec>;
+} as const satisfies Record<MetricName, MetricSpec>;
 
 /**
  * The Lambdas (Powertools `service` dimension) behind each emitter family: `rate-limit` and `service` metrics come
@@ -119,11 +149,8 @@ export const EMITTER_SERVICES: Readonly<Record<MetricSpec['emitter'], readonly s
   'edge-proxy': ['edge-proxy'],
 };
 
-/** One custom metric name. */
-export type MetricName = keyof typeof METRIC_CATALOG;
-
 /** Metric names by name (`METRIC.UpstreamTimeout`), for emitters. */
-export const METRIC = Object.fromEntries(Object.keys(METRIC_CATALOG).map((k) => [k, k])) as {
+export const METRIC = Object.fromEntries(METRIC_NAMES.map((k) => [k, k])) as {
   readonly [K in MetricName]: K;
 };
 
