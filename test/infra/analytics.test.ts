@@ -198,7 +198,8 @@ describe.each(STAGE_NAMES)('analytics — %s', (stage) => {
     const admin = Object.values(resourcesOf(api, 'AWS::Lambda::Function')).find(
       (f) => f.Properties?.FunctionName === `marketedge-${stage}-admin`,
     );
-    const vars = (admin?.Properties?.Environment as { Variables?: Record<string, unknown> }).Variables ?? {};
+    const env = admin?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined;
+    const vars = env?.Variables ?? {};
     expect(vars[SETTINGS.analyticsWorkgroup.name]).toBe(`marketedge-${stage}-analytics`);
     expect(vars[SETTINGS.analyticsDatabase.name]).toBe(analyticsDatabaseName(stage));
     const athena = policyStatements(t()).filter((st) => st.Action.includes('athena:StartQueryExecution'));
