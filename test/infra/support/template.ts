@@ -59,7 +59,8 @@ export function flatten(value: unknown): string {
     const imp = (value as Record<string, unknown>)['Fn::ImportValue'];
     if (imp !== undefined) return `\${Import:${flatten(imp)}}`;
   }
-  return JSON.stringify(value);
+  // JSON.stringify(undefined) is undefined: an absent property (a role without managed policies) flattens to ''.
+  return JSON.stringify(value) ?? '';
 }
 
 /** All policy statements of every `AWS::IAM::Policy` in a template, with the policy's roles. */

@@ -44,15 +44,14 @@ describe('npm run drill: alarms provoked on the local stack enter ALARM with the
     expect(lines.join('\n')).toMatch(/ALARM {2}.*\n\s+runbook: docs\/runbooks\.md#[a-z-]+/);
     // The stack is left as found: no fault, time scale back to 1, flags unchanged.
     expect((await t.call('GET', '/_local/faults')).json?.active).toEqual([]);
-    expect((await t.call('GET', '/_local/alarms')).json?.timeScale).toBe(1);
-  });
-
-  it("the alarm history of the stack shows each drill's transitions", async () => {
-    const history = (await t.call('GET', '/_local/alarms')).json?.history as { alarm: string; to: string }[];
-    for (const name of ['AuthFailures', 'UnhandledErrors', 'SloAvailabilityFastBurn']) {
-      const states = history.filter((h) => h.alarm === name).map((h) => h.to);
-      expect(states).toEqual(expect.arrayContaining(['ALARM', 'OK']));
-    }
+    const alarms = (await t.call('GET', '/_local/alarms')).json;
+    expect(alarms?.timeScale).toBe(1);
+    // The stack's alarm history shows the drill's transitions (read right after it: the endpoint keeps the last 100,
+    // and a heartbeat drill's silence moves many alarms at once).
+    const history = alarms?.history as { alarm: string; to: string }[];
+    expect(history.filter((h) => h.alarm === name).map((h) => h.to)).toEqual(
+      expect.arrayContaining(['ALARM', 'OK']),
+    );
   });
 
   it('GET /_local/operations summarizes what the drills sent: routes, tenants, user types, limiter decisions, alarms', async () => {
