@@ -22,7 +22,7 @@ import { CANARY_CHECKS, tokenEndpoint } from '../../lib/config/canary';
 import { SETTINGS, settingOrDefault } from '../../lib/config/settings';
 import { isStageName } from '../../lib/config/stage-names';
 import { getStageConfig } from '../../lib/config/stages';
-import { CliUsage, runCliMain } from '../cli-main';
+import { CliUsage, runCliMain, startCliStack } from '../cli-main';
 import { localCanaryClient } from './client';
 
 /** The `RESULT` line of `npm run canary`. */
@@ -91,10 +91,7 @@ async function main(): Promise<number> {
     url = url.replace(/\/$/, '');
     issuer = `${url}/`;
   } else {
-    process.env[SETTINGS.stage.name] = stageName;
-    process.env[SETTINGS.logLevel.name] ??= 'SILENT';
-    const { startStack } = await import('../stack');
-    const stack = await startStack({ port: 0, accessLog: () => undefined, onError: () => undefined });
+    const stack = await startCliStack(stageName);
     url = stack.url;
     issuer = stack.issuer;
     stop = stack.stop;

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { SETTINGS, settingOrDefault } from '../../lib/config/settings';
 import { isStageName } from '../../lib/config/stage-names';
 import { getStageConfig } from '../../lib/config/stages';
-import { CliUsage, runCliMain } from '../cli-main';
+import { CliUsage, runCliMain, startCliStack } from '../cli-main';
 import { loadOrCreateDevKey } from '../dev-key';
 import { MAX_TIME_SCALE } from '../metrics/evaluator';
 import { drillCatalog } from './catalog';
@@ -79,10 +79,7 @@ async function main(): Promise<number> {
       audience: stage.auth0.audience,
     };
   } else {
-    process.env[SETTINGS.stage.name] = stageName;
-    process.env[SETTINGS.logLevel.name] ??= 'SILENT';
-    const { startStack } = await import('../stack');
-    const stack = await startStack({ port: 0, accessLog: () => undefined, onError: () => undefined });
+    const stack = await startCliStack(stageName);
     url = stack.url;
     stop = stack.stop;
     target = {
