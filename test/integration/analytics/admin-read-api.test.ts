@@ -1,7 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminApi } from '../../../lambdas/admin/app';
@@ -14,7 +13,7 @@ import {
 import { AnalyticsEngine } from '../../../local/analytics/engine';
 import { LocalAnalyticsReader } from '../../../local/analytics/reader';
 import { ACTORS, call, testDeps } from '../../unit/admin/fixtures';
-import { FIXTURE_SCOPE, fixtureRecords } from '../../unit/analytics/fixture';
+import { FIXTURE_SCOPE, fixtureRecords, writeFixtureStore } from '../../unit/analytics/fixture';
 
 let root: string;
 let reader: LocalAnalyticsReader;
@@ -24,10 +23,7 @@ const range = { from: FIXTURE_SCOPE.from, to: FIXTURE_SCOPE.to };
 const NOW = new Date('2026-12-01T12:00:00Z');
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'analytics-api-'));
-  const sink = fileSink({ root });
-  sink.write(fixtureRecords());
-  sink.flush();
+  root = writeFixtureStore('analytics-api-');
   server = createServer((req, res) => {
     if (!reader.serveDownload(req, res, () => NOW.getTime())) res.writeHead(404).end();
   });

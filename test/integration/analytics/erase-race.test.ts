@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fileSink } from '../../../lambdas/shared/analytics/file-sink';
 import { derivedUuid, userHash } from '../../../lambdas/shared/analytics/hash';
@@ -9,14 +7,11 @@ import { EVENTS_TABLE } from '../../../lib/config/analytics';
 import { AnalyticsEngine } from '../../../local/analytics/engine';
 import { eraseUser } from '../../../local/analytics/erase';
 import { erasureFilter } from '../../../local/analytics/erasures';
-import { FIXTURE_SECRET, fixtureRecords } from '../../unit/analytics/fixture';
+import { FIXTURE_SECRET, writeFixtureStore } from '../../unit/analytics/fixture';
 
 let root: string;
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'analytics-erase-race-'));
-  const sink = fileSink({ root });
-  sink.write(fixtureRecords());
-  sink.flush();
+  root = writeFixtureStore('analytics-erase-race-');
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 

@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fileSink } from '../../../lambdas/shared/analytics/file-sink';
@@ -7,15 +6,12 @@ import { userHash } from '../../../lambdas/shared/analytics/hash';
 import { EVENTS_TABLE } from '../../../lib/config/analytics';
 import { AnalyticsEngine, listPartitions } from '../../../local/analytics/engine';
 import { ErasureInputError, eraseUser, runEraseCli } from '../../../local/analytics/erase';
-import { FIXTURE_SECRET, fixtureRecords } from '../../unit/analytics/fixture';
+import { FIXTURE_SECRET, fixtureRecords, writeFixtureStore } from '../../unit/analytics/fixture';
 
 let root: string;
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'analytics-erase-'));
-  const sink = fileSink({ root });
-  sink.write(fixtureRecords());
-  sink.flush();
+  root = writeFixtureStore('analytics-erase-');
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 

@@ -2,12 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileSink } from '../../../lambdas/shared/analytics/file-sink';
 import { ANALYTICS_QUERY_NAMES } from '../../../lib/config/analytics';
 import { AnalyticsEngine } from '../../../local/analytics/engine';
 import { generateEvents, writeParquet } from '../../../local/analytics/generate';
 import { normaliseRows, type PeerEvent, peerQuery, round } from '../../bench/analytics-peer';
-import { FIXTURE_SCOPE, FIXTURE_SECRET, fixtureRecords } from '../../unit/analytics/fixture';
+import {
+  FIXTURE_SCOPE,
+  FIXTURE_SECRET,
+  fixtureRecords,
+  writeFixtureStore,
+} from '../../unit/analytics/fixture';
 
 // The benchmark peer must compute what the SQL computes, or the comparison in `npm run bench:analytics` is void.
 describe('bench:analytics peer (in-process aggregation) agrees with DuckDB', () => {
@@ -17,10 +21,7 @@ describe('bench:analytics peer (in-process aggregation) agrees with DuckDB', () 
   let genEngine: AnalyticsEngine;
   let generated: PeerEvent[];
   beforeAll(async () => {
-    fixtureRoot = mkdtempSync(join(tmpdir(), 'peer-fixture-'));
-    const sink = fileSink({ root: fixtureRoot });
-    sink.write(fixtureRecords());
-    sink.flush();
+    fixtureRoot = writeFixtureStore('peer-fixture-');
     fixtureEngine = await AnalyticsEngine.open(fixtureRoot);
     genRoot = mkdtempSync(join(tmpdir(), 'peer-gen-'));
     const gen = generateEvents({

@@ -1,19 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileSink } from '../../../lambdas/shared/analytics/file-sink';
 import { AnalyticsEngine, listPartitions } from '../../../local/analytics/engine';
-import { FIXTURE_SCOPE, fixtureRecords } from '../../unit/analytics/fixture';
+import { FIXTURE_SCOPE, writeFixtureStore } from '../../unit/analytics/fixture';
 
 let root: string;
 let engine: AnalyticsEngine;
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'analytics-q-'));
-  const sink = fileSink({ root });
-  sink.write(fixtureRecords());
-  sink.flush();
+  root = writeFixtureStore('analytics-q-');
   engine = await AnalyticsEngine.open(root);
 });
 afterAll(() => {

@@ -1,17 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileSink } from '../../../lambdas/shared/analytics/file-sink';
 import { runReportCli } from '../../../local/analytics/report';
-import { fixtureRecords } from '../../unit/analytics/fixture';
+import { writeFixtureStore } from '../../unit/analytics/fixture';
 
 let root: string;
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'analytics-report-'));
-  const sink = fileSink({ root });
-  sink.write(fixtureRecords());
-  sink.flush();
+  root = writeFixtureStore('analytics-report-');
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileSink } from '../../../lambdas/shared/analytics/file-sink';
 import { derivedUuid } from '../../../lambdas/shared/analytics/hash';
 import { type AnalyticsIdentity, buildRecord } from '../../../lambdas/shared/analytics/record';
 import type { AnalyticsRecord, EventName } from '../../../lib/config/analytics';
@@ -76,3 +80,16 @@ export const FIXTURE_SCOPE = {
   from: '2026-11-01',
   to: '2026-11-30',
 } as const;
+
+/**
+ * Writes {@link fixtureRecords} through the file sink into a fresh temporary directory (the local store's hive
+ * layout) and returns its path; the caller removes it (`rmSync(root, { recursive: true, force: true })`).
+ * @param prefix name prefix of the temporary directory, e.g. `analytics-q-`
+ */
+export function writeFixtureStore(prefix: string): string {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  const sink = fileSink({ root });
+  sink.write(fixtureRecords());
+  sink.flush();
+  return root;
+}
