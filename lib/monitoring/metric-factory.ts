@@ -80,14 +80,7 @@ export class MetricFactory {
     statistic: string,
     period: Duration = DEFAULT_PERIOD,
   ): cw.Metric {
-    return new cw.Metric({
-      namespace: 'AWS/ApiGateway',
-      metricName,
-      dimensionsMap: { ApiName: this.target.apiName, Stage: this.target.stageName },
-      statistic,
-      period,
-      label: `${metricName} ${statistic}`,
-    });
+    return this.gatewayMetric(metricName, statistic, period, {});
   }
 
   /** An API Gateway metric of one route (detailed metrics: `ApiName`, `Method`, `Resource`, `Stage`). */
@@ -97,15 +90,23 @@ export class MetricFactory {
     statistic: string,
     period: Duration = DEFAULT_PERIOD,
   ): cw.Metric {
+    return this.gatewayMetric(metricName, statistic, period, {
+      Method: route.method,
+      Resource: route.path,
+    });
+  }
+
+  /** `AWS/ApiGateway` metric of this API and stage, narrowed by `extra` dimensions (`Method`, `Resource`). */
+  private gatewayMetric(
+    metricName: ApiGatewayMetricName,
+    statistic: string,
+    period: Duration,
+    extra: Readonly<Record<string, string>>,
+  ): cw.Metric {
     return new cw.Metric({
       namespace: 'AWS/ApiGateway',
       metricName,
-      dimensionsMap: {
-        ApiName: this.target.apiName,
-        Method: route.method,
-        Resource: route.path,
-        Stage: this.target.stageName,
-      },
+      dimensionsMap: { ApiName: this.target.apiName, ...extra, Stage: this.target.stageName },
       statistic,
       period,
       label: `${metricName} ${statistic}`,
