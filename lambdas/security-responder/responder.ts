@@ -5,7 +5,7 @@ import type { SecurityEventInput } from '../shared/security/event';
 import type { FailedAuthDetection } from '../shared/security/failed-auth';
 import { findingAddresses, type GuardDutyFinding } from '../shared/security/guardduty';
 import type { SecurityMetric } from '../shared/security/telemetry';
-import type { BlockRecord, BlockSource, BlockStore } from './block-store';
+import type { BlockRecord, BlockStore } from './block-store';
 import type { IpSetWriter } from './ip-set';
 
 /**
@@ -70,15 +70,8 @@ export interface ResponderDeps {
 /** How long processed event ids are remembered (EventBridge retries for up to 24 h). */
 export const EVENT_CLAIM_TTL_SEC = 2 * 86_400;
 
-interface BlockRequest {
-  cidr: string;
-  version: 4 | 6;
-  severity: number;
-  source: BlockSource;
-  reason: string;
-  ref: string;
-  ttlSec: number;
-}
+/** A block to make: the record's fields but its timestamps, and how long it lasts (seconds). */
+type BlockRequest = Omit<BlockRecord, 'createdAt' | 'expiresAt'> & { ttlSec: number };
 
 const empty = (
   kind: ResponderInput['kind'],
