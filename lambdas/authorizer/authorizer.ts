@@ -11,6 +11,7 @@ import { AUTH_FAILURE_METRIC } from '../../lib/config/metrics';
 import type { Route } from '../../lib/config/routes';
 import { type IntSetting, intRule, SETTINGS } from '../../lib/config/settings';
 import { isTier } from '../../lib/config/tier-names';
+import { header } from '../shared/http/headers';
 import {
   buildSecurityEvent,
   type SecurityEventInput,
@@ -325,13 +326,10 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
  * the event), `{ security_event: … }`.
  */
 function securityEvent(event: APIGatewayRequestAuthorizerEvent, input: SecurityEventInput) {
-  let userAgent: string | undefined;
-  for (const [k, v] of Object.entries(event.headers ?? {}))
-    if (k.toLowerCase() === 'user-agent') userAgent = v;
   return securityEventAttributes(
     buildSecurityEvent({
       sourceIp: event.requestContext?.identity?.sourceIp,
-      userAgent,
+      userAgent: header(event.headers, 'user-agent'),
       route: event.resource,
       requestId: event.requestContext?.requestId,
       ...input,

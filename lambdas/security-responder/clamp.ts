@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { SecurityConfig } from '../../lib/config/security';
+import { header } from '../shared/http/headers';
 import { internalProxyEvent, platformServicePrincipal } from '../shared/http/internal-call';
 import type { BlockStore, ClampRecord } from './block-store';
 import type { TenantClampPort } from './responder';
@@ -53,7 +54,7 @@ export class AdminClampPort implements TenantClampPort {
       limit: this.config.requestsPerMinute,
       periodSec: 60,
     };
-    const put = await this.call('PUT', path, { rules: [...previous, rule] }, header(current, 'etag'));
+    const put = await this.call('PUT', path, { rules: [...previous, rule] }, header(current.headers, 'etag'));
     if (put.statusCode !== 200) throw new Error(`clamp ${tenantId}: PUT limits answered ${put.statusCode}`);
     const after = JSON.parse(put.body) as { version: number };
     await this.store.putClamp({
@@ -92,7 +93,7 @@ export class AdminClampPort implements TenantClampPort {
     if (current.statusCode === 200) {
       const body = JSON.parse(current.body) as { version: number };
       if (body.version === c.version) {
-        const put = await this.call('PUT', path, { rules: c.previousRules }, header(current, 'etag'));
+        const put = await this.call('PUT', path, { rules: c.previousRules }, header(current.headers, 'etag'));
         if (put.statusCode !== 200)
           throw new Error(`unclamp ${c.tenantId}: PUT limits answered ${put.statusCode}`);
       }
@@ -119,9 +120,4 @@ export class AdminClampPort implements TenantClampPort {
     });
     return this.api(event, lambdaContext);
   }
-}
-
-function header(r: APIGatewayProxyResult, name: string): string | undefined {
-  for (const [k, v] of Object.entries(r.headers ?? {})) if (k.toLowerCase() === name) return String(v);
-  return undefined;
 }

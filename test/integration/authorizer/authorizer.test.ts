@@ -544,6 +544,8 @@ describe('hostile tokens: every one → 401/403, none → 500, reason logged, to
     for (const e of parsed) {
       expect(e.sourceIp).not.toBe('');
       expect(e.requestId).not.toBe('-');
+      // The event's `User-Agent` header (mixed case, as API Gateway passes it), found case-insensitively.
+      expect(e.userAgent).toBe('vitest');
     }
     expect(parsed[2]?.tenantId).toBe('hooli');
   });
