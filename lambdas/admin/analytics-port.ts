@@ -50,22 +50,30 @@ export function installAnalyticsReader(reader: AnalyticsReader | undefined): voi
 }
 
 /**
- * The reader from the environment: Athena when the stage's workgroup (`SETTINGS.analyticsWorkgroup`) is set (AWS),
- * else the installed local reader; with neither, every call answers 503 (analytics not configured on this stage).
+ * The reader from the environment: Athena (`athena(env)`, created on first use) when the stage's workgroup
+ * (`SETTINGS.analyticsWorkgroup`) is set (AWS), else the installed local reader; with neither, every call answers 503
+ * (analytics not configured on this stage). The Athena adapter is passed in by the admin Lambda's entry
+ * (`./handler.ts`) so that the SDK clients and the bundled presigner stay out of other bundles that build the admin
+ * API (the security responder's clamp).
+ * @param athena the AWS adapter's factory (`athenaReaderFromEnv`, `./analytics-athena.ts`); absent → no Athena
  */
-export function analyticsReaderFromEnv(env: NodeJS.ProcessEnv = process.env): AnalyticsReader {
-  let athena: Promise<AnalyticsReader> | undefined;
+export function analyticsReaderFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  athena?: (env: NodeJS.ProcessEnv) => AnalyticsReader,
+): AnalyticsReader {
+  let aws: AnalyticsReader | undefined;
+  const athenaOn = () => Boolean(env[SETTINGS.analyticsWorkgroup.name] && athena);
   const pick = async (): Promise<AnalyticsReader> => {
-    if (env[SETTINGS.analyticsWorkgroup.name]) {
-      athena ??= import('./analytics-athena').then((m) => m.athenaReaderFromEnv(env));
-      return athena;
+    if (athena && athenaOn()) {
+      aws ??= athena(env);
+      return aws;
     }
     if (installed) return installed;
     throw unavailable('Analytics are not configured on this stage.', 60);
   };
   return {
     get engine() {
-      return env[SETTINGS.analyticsWorkgroup.name] ? 'athena' : (installed?.engine ?? 'duckdb');
+      return athenaOn() ? 'athena' : (installed?.engine ?? 'duckdb');
     },
     query: async (name, scope) => (await pick()).query(name, scope),
     exportEvents: async (scope, format, now) => (await pick()).exportEvents(scope, format, now),

@@ -25,7 +25,8 @@ export function newBypassId(): string {
  * Production/local adapters from the environment: tables from `*_TABLE` (`DYNAMODB_ENDPOINT` locally), API keys
  * on API Gateway when `REST_API_ID` is set (else in-memory), the shared limiter, probes for DynamoDB, `REDIS_URL`
  * and `ELASTICACHE_CACHE_NAME`, the cursor key of `CURSOR_SIGNING_KEY[_SECRET_NAME]`, the security port (`SECURITY_TABLE`,
- * the recent-events window in Redis, `SECURITY_EVENT_BUS`), the analytics reader (Athena or the local one). Call once per container.
+ * the recent-events window in Redis, `SECURITY_EVENT_BUS`), the analytics reader (the installed local one; the admin Lambda's entry passes the Athena one). Call once per
+ * container.
  * @param overrides replace any adapter (tests, the local stack)
  * @throws {Error} when `REST_API_ID` is set but `USAGE_PLAN_IDS` is missing or malformed
  */

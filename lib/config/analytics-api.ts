@@ -214,6 +214,13 @@ export const analyticsExportParamsSchema = z
   .object({ ...analyticsFilterShape, format: z.enum(EXPORT_FORMATS).default('csv') })
   .strict();
 
+/**
+ * How long the admin API waits for one Athena query or export (`GET /admin/analytics/…`), ms, before it answers 503
+ * with `Retry-After`: under the admin Lambda's timeout (`ADMIN_TIMEOUT_SEC`, 28 s, `lib/config/lambdas.ts`), itself
+ * under API Gateway's 29 s integration timeout, leaving 4 s for the rest of the request.
+ */
+export const ANALYTICS_QUERY_WAIT_MS = 24_000;
+
 /** How long an export's download links stay valid, seconds. */
 export const EXPORT_URL_TTL_SEC = 900;
 

@@ -79,6 +79,13 @@ export function accessLogFormat(): string {
  */
 export const STAGE_THROTTLE = { rateLimit: 2_000, burstLimit: 1_000 } as const;
 
+/**
+ * API Gateway REST's integration timeout, ms (the default, 29 s): a Lambda integration that has not answered by then
+ * gets a 504 from the gateway. The local gateway applies the same value; Lambdas behind the API keep their timeout
+ * under it (`ADMIN_TIMEOUT_SEC`, `lib/config/lambdas.ts`).
+ */
+export const INTEGRATION_TIMEOUT_MS = 29_000;
+
 /** Headers the console sends cross-origin (CORS preflight and gateway responses). */
 export const CORS_ALLOW_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key'] as const;
 

@@ -24,8 +24,22 @@ export const LAMBDA_BUNDLING = {
   minify: true,
   mainFields: ['module', 'main'],
   banner: ESM_REQUIRE_BANNER,
-  /** The Node 22 Lambda runtime ships AWS SDK v3: bundling Powertools/ioredis/zod, never the SDK. */
-  external: ['@aws-sdk/*'],
+  /**
+   * The AWS SDK v3 packages the Node 22 Lambda runtime ships (the service clients and what they depend on), left
+   * external: Powertools/ioredis/zod are bundled, these never. Not every `@aws-sdk/*` package is in the runtime:
+   * `@aws-sdk/s3-request-presigner` (the admin API's export links) matches none of these patterns and is bundled
+   * (~25 KiB with its `@smithy/core` parts; it signs with the runtime's `@aws-sdk/signature-v4-multi-region`).
+   */
+  external: [
+    '@aws-sdk/client-*',
+    '@aws-sdk/lib-*',
+    '@aws-sdk/core',
+    '@aws-sdk/types',
+    '@aws-sdk/signature-v4-multi-region',
+    '@aws-sdk/credential-provider-*',
+    '@aws-sdk/middleware-*',
+    '@aws-sdk/util-*',
+  ],
   /**
    * Package-level stand-ins that keep the bundles within `lib/config/budgets.ts` (see each file's TSDoc):
    * `semver` (28 KiB, used for one version comparison at load), `debug` (10 KiB with its terminal helpers) and

@@ -16,11 +16,13 @@ export const SUBNETS = {
 
 /**
  * The stage VPC: 2 AZs, public subnets for NAT only, private-with-egress subnets for the Redis-talking Lambdas,
- * isolated subnets for ElastiCache; a DynamoDB gateway endpoint (no NAT traffic for DynamoDB), an AppConfigData
- * interface endpoint (feature flags polled from inside the VPC) and flow logs (rejected + accepted) to CloudWatch Logs
- * with the stage retention.
+ * isolated subnets for ElastiCache; DynamoDB and S3 gateway endpoints (no NAT traffic for either; S3 carries the
+ * admin API's Athena export manifests), an AppConfigData interface endpoint (feature flags polled from inside the VPC)
+ * and flow logs (rejected + accepted) to CloudWatch Logs with the stage retention.
  *
- * NAT gateways: the stage's `natGateways` (2 = one per AZ).
+ * NAT gateways: the stage's `natGateways` (2 = one per AZ; at least 1). The other AWS APIs the VPC-attached Lambdas
+ * call — Athena (the admin API's analytics reads), EventBridge, Secrets Manager, API Gateway — go through NAT; Glue is
+ * read by Athena itself, never from the VPC (docs/analytics.md, "Network path").
  */
 export class Network extends Construct {
   readonly vpc: ec2.Vpc;
@@ -44,6 +46,8 @@ export class Network extends Construct {
       ],
       gatewayEndpoints: {
         DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
+        // The admin API reads Athena's UNLOAD manifests from S3 (docs/analytics.md): free, and off the NAT.
+        S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
       },
       flowLogs: {
         All: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs) },

@@ -17,6 +17,7 @@ import type { Construct } from 'constructs';
 import { BUNDLED_QUERIES_DIR } from '../../lambdas/shared/analytics/query-sql';
 import { cursorSigningSecretName, HTTP_SETTINGS } from '../../lambdas/shared/http/settings';
 import { HTTP_TARGETS, ROUTES, type Route, type StageConfig, TABLES, type TableName, TIERS } from '../config';
+import { ADMIN_TIMEOUT_SEC } from '../config/lambdas';
 import { httpBackendSetting, SETTINGS } from '../config/settings';
 import { ApiCanary } from '../constructs/api-canary';
 import { EdgeWaf } from '../constructs/edge-waf';
@@ -152,7 +153,7 @@ export class ApiStack extends Stack {
       // GET /admin/analytics/{query} runs the standard queries' SQL files in Athena (docs/analytics.md).
       assets: [{ from: 'analytics/queries/*.sql', to: BUNDLED_QUERIES_DIR }],
       memorySize: 512,
-      timeout: Duration.seconds(15),
+      timeout: Duration.seconds(ADMIN_TIMEOUT_SEC),
       network,
       environment: {
         // security: the responder's block and clamp records, read for the console's security page.

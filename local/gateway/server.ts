@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { attachRoute, allowedMethods as methodsAt } from '../../lambdas/shared/http/route';
 import type { ProxyHandler } from '../../lambdas/shared/http/types';
+import { INTEGRATION_TIMEOUT_MS } from '../../lib/config/gateway';
 import { type LambdaTarget, matchRoute, type Route } from '../../lib/config/routes';
 import type { UsagePlanLimits } from '../../lib/config/tiers';
 import { type AccessLogRecord, type AccessLogSink, emptyAccessLog, formatAccessLog, ms } from './access-log';
@@ -88,7 +89,7 @@ async function errorReply(
  * invoked with a REST proxy v1 event, and one access-log line per request. `/.well-known/*` is the local OIDC issuer.
  */
 export function createGateway(deps: GatewayDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const timeoutMs = deps.integrationTimeoutMs ?? 29_000;
+  const timeoutMs = deps.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
   return (req, res) => {
     const receivedAt = Date.now();
     const t0 = performance.now();

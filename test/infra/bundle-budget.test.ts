@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STAGE_NAMES } from '../../lib/config';
@@ -27,4 +27,19 @@ describe('Lambda bundle budgets (lib/config/budgets.ts) on the synthesized asset
     }
     expect(Object.keys(sizes).sort()).toEqual([...LAMBDA_NAMES].sort());
   });
+
+  it.each(STAGE_NAMES)(
+    '%s: the admin bundle carries the S3 presigner (not in the Lambda runtime); no other API bundle does',
+    (stage) => {
+      const fns = Object.values(resourcesOf(s.template(stage, 'Api'), 'AWS::Lambda::Function'));
+      for (const fn of fns) {
+        const name = String(fn.Properties?.FunctionName).replace(`marketedge-${stage}-`, '');
+        const key = String(((fn.Properties?.Code ?? {}) as { S3Key?: string }).S3Key).replace(/\.zip$/, '');
+        const code = readFileSync(join(s.outdir, `asset.${key}`, 'index.mjs'), 'utf8');
+        // Never imported from the runtime: it is bundled (its presign middleware name is in the code) or absent.
+        expect(code, name).not.toMatch(/["']@aws-sdk\/s3-request-presigner["']/);
+        expect(code.includes('presignInterceptMiddleware'), name).toBe(name === 'admin');
+      }
+    },
+  );
 });

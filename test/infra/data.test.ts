@@ -68,7 +68,7 @@ describe.each(STAGE_NAMES)('data — %s', (stage) => {
     }
   });
 
-  it('has a DynamoDB gateway endpoint, an AppConfigData interface endpoint and VPC flow logs', () => {
+  it('has DynamoDB and S3 gateway endpoints, an AppConfigData interface endpoint and VPC flow logs', () => {
     const template = t();
     const endpoints = Object.values(resourcesOf(template, 'AWS::EC2::VPCEndpoint')).map(
       (e) => e.Properties ?? {},
@@ -78,6 +78,17 @@ describe.each(STAGE_NAMES)('data — %s', (stage) => {
         (e) => JSON.stringify(e.ServiceName).includes('dynamodb') && e.VpcEndpointType === 'Gateway',
       ),
     ).toBe(true);
+    // S3 on every route table of the Lambda subnets: the admin API's Athena export manifests stay off the NAT.
+    const s3 = endpoints.filter(
+      (e) => JSON.stringify(e.ServiceName).includes('.s3') && e.VpcEndpointType === 'Gateway',
+    );
+    expect(s3).toHaveLength(1);
+    const routeTables = Object.entries(resourcesOf(template, 'AWS::EC2::RouteTable'))
+      .filter(([id]) => /lambdas/i.test(id))
+      .map(([id]) => id);
+    expect(routeTables.length).toBeGreaterThan(0);
+    const s3Tables = (s3[0]!.RouteTableIds as unknown[]).map((r) => refId(r));
+    for (const id of routeTables) expect(s3Tables).toContain(id);
     expect(
       endpoints.some(
         (e) => JSON.stringify(e.ServiceName).includes('appconfigdata') && e.VpcEndpointType === 'Interface',

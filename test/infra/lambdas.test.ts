@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { cursorSigningSecretName, HTTP_SETTINGS } from '../../lambdas/shared/http/settings';
 import { FLAG_NAMES, getStageConfig, STAGE_NAMES, TABLES, TIERS } from '../../lib/config';
+import { ANALYTICS_QUERY_WAIT_MS } from '../../lib/config/analytics-api';
+import { INTEGRATION_TIMEOUT_MS } from '../../lib/config/gateway';
+import { ADMIN_TIMEOUT_SEC } from '../../lib/config/lambdas';
 import { featureFlagsDocument } from '../../lib/constructs/feature-flags';
 import { LAMBDA_NAMES } from '../../lib/constructs/service-function';
 import { synthesized } from './support/synth';
@@ -69,6 +72,13 @@ describe.each(STAGE_NAMES)('lambdas — %s', (stage) => {
       expect(f.Properties?.TracingConfig).toEqual({ Mode: 'Active' });
       expect(f.Properties?.Handler).toBe('index.handler');
     }
+  });
+
+  it('the admin Lambda outlasts its Athena wait and ends before API Gateway gives up (29 s)', () => {
+    const timeout = fn('admin')[1].Properties?.Timeout as number;
+    expect(timeout).toBe(ADMIN_TIMEOUT_SEC);
+    expect(timeout * 1000).toBeLessThan(INTEGRATION_TIMEOUT_MS);
+    expect(timeout * 1000).toBeGreaterThan(ANALYTICS_QUERY_WAIT_MS);
   });
 
   it('gives every Lambda its own log group with the stage retention', () => {

@@ -6,6 +6,7 @@ import {
   parseS3Uri,
   sqlLiteral,
 } from '../../../lambdas/admin/analytics-athena';
+import { type AnalyticsReader, analyticsReaderFromEnv } from '../../../lambdas/admin/analytics-port';
 import { EVENTS_TABLE } from '../../../lib/config/analytics';
 import { EXPORT_URL_TTL_SEC } from '../../../lib/config/analytics-api';
 
@@ -129,5 +130,32 @@ describe('Athena adapter of the analytics read port', () => {
     expect(sqlLiteral("it's")).toBe("'it''s'");
     expect(parseS3Uri('s3://b/k/x.csv')).toEqual({ bucket: 'b', key: 'k/x.csv' });
     expect(() => parseS3Uri('https://b/k')).toThrow();
+  });
+});
+
+describe('analytics reader from the environment', () => {
+  const env = { ANALYTICS_WORKGROUP: 'wg', ANALYTICS_DATABASE: 'db' };
+  it('uses the Athena factory it is given when the workgroup is set, created once on first use', async () => {
+    let created = 0;
+    const fake: AnalyticsReader = {
+      engine: 'athena',
+      query: async () => [{ n: '1' }],
+      exportEvents: async () => ({ files: [], expiresAt: new Date(0) }),
+    };
+    const reader = analyticsReaderFromEnv(env, () => {
+      created++;
+      return fake;
+    });
+    expect(reader.engine).toBe('athena');
+    expect(created).toBe(0);
+    expect(await reader.query('funnel', scope)).toEqual([{ n: '1' }]);
+    await reader.query('funnel', scope);
+    expect(created).toBe(1);
+  });
+
+  it('without a factory (bundles other than the admin Lambda) nothing reaches Athena: 503', async () => {
+    const reader = analyticsReaderFromEnv(env);
+    expect(reader.engine).toBe('duckdb');
+    await expect(reader.query('funnel', scope)).rejects.toMatchObject({ status: 503 });
   });
 });
