@@ -254,3 +254,19 @@ export const ANALYTICS_QUERY_NAMES = Object.keys(ANALYTICS_QUERIES) as Analytics
 export function isAnalyticsQueryName(v: unknown): v is AnalyticsQueryName {
   return typeof v === 'string' && Object.hasOwn(ANALYTICS_QUERIES, v);
 }
+
+/**
+ * The scheduled weekly report (`lambdas/analytics-report/`): its Lambda's timeout and how long each of its three
+ * Athena queries may run. The queries run one after another: 3 × `queryWaitMs` stays under the timeout.
+ */
+export const WEEKLY_REPORT_LIMITS = {
+  /** Lambda timeout, seconds (Lambda's maximum is 900). */
+  timeoutSec: 600,
+  /** Athena wait per query, ms. */
+  queryWaitMs: 180_000,
+  /** Poll interval while a query runs, ms. */
+  pollMs: 1_000,
+} as const;
+
+/** Key prefix of the weekly reports in their bucket: `weekly/<monday>/weekly-<monday>.{html,csv}`. */
+export const WEEKLY_REPORT_PREFIX = 'weekly/';

@@ -216,4 +216,6 @@ export const ANALYTICS_METRICS = {
   notStored: 'AnalyticsEventsNotStored',
   /** Server-side emits that failed (secret unreadable, sink error); the request is never affected. */
   emitErrors: 'AnalyticsEmitErrors',
+  /** Weekly reports written and notified (`lambdas/analytics-report/`), no extra dimension. */
+  weeklyReports: 'AnalyticsWeeklyReports',
 } as const;

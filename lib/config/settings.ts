@@ -197,6 +197,14 @@ export const SETTINGS = {
   ),
   analyticsWorkgroup: text('ANALYTICS_WORKGROUP', 'Athena workgroup (AWS analytics reads).'),
   analyticsDatabase: text('ANALYTICS_DATABASE', 'Glue database of the analytics events (AWS).'),
+  analyticsReportBucket: text(
+    'ANALYTICS_REPORT_BUCKET',
+    'S3 bucket the weekly analytics report is written to (`lambdas/analytics-report/`).',
+  ),
+  analyticsReportTopicArn: text(
+    'ANALYTICS_REPORT_TOPIC_ARN',
+    'SNS topic notified with links to each weekly analytics report.',
+  ),
   // --- synthetics canary (canary/index.ts) -------------------------------------------------------------------------
   canaryApiUrl: text('CANARY_API_URL', 'Base URL of the API stage the canary calls (no trailing `/`).'),
   canarySecretName: text(

@@ -10,14 +10,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import * as z from 'zod';
-import {
-  buildWeeklyReport,
-  type WEEKLY_REPORT_QUERIES,
-  type WeeklyReportData,
-  weeklyReportScope,
-} from '../../lambdas/shared/analytics/weekly-report';
-import { ANALYTICS_ROW_SCHEMAS, utcDaySchema } from '../../lib/config/analytics-api';
+import { runWeeklyReport, type WeeklyReport } from '../../lambdas/shared/analytics/weekly-report';
+import { utcDaySchema } from '../../lib/config/analytics-api';
 import { SETTINGS, settingOrDefault } from '../../lib/config/settings';
 import { AnalyticsEngine, analyticsRoot } from './engine';
 
@@ -32,23 +26,19 @@ export async function runReportCli(argv: string[], env: NodeJS.ProcessEnv = proc
     throw new Error('--date: must be a date yyyy-mm-dd');
   }
   const now = values.date ? new Date(`${values.date}T12:00:00Z`) : new Date();
-  const scope = weeklyReportScope(now);
   const root = analyticsRoot(env);
   const engine = await AnalyticsEngine.open(root);
-  let data: WeeklyReportData;
+  let report: WeeklyReport;
   try {
     await engine.compact();
-    const rows = async <Q extends (typeof WEEKLY_REPORT_QUERIES)[number]>(q: Q) =>
-      z.array(ANALYTICS_ROW_SCHEMAS[q]).parse(await engine.query(q, scope));
-    data = {
-      events_per_day: await rows('events_per_day'),
-      active_users: await rows('active_users'),
-      funnel: await rows('funnel'),
-    } as WeeklyReportData;
+    ({ report } = await runWeeklyReport(
+      (q, scope) => engine.query(q, scope),
+      now,
+      settingOrDefault(env, SETTINGS.stage),
+    ));
   } finally {
     engine.close();
   }
-  const report = buildWeeklyReport(scope, data, settingOrDefault(env, SETTINGS.stage), new Date());
   const out = values.out ?? join(root, 'reports');
   mkdirSync(out, { recursive: true });
   const html = join(out, `${report.name}.html`);

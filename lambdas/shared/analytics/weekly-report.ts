@@ -1,8 +1,15 @@
-import type { AnalyticsRow } from '../../../lib/config/analytics-api';
+import * as z from 'zod';
+import { ANALYTICS_ROW_SCHEMAS, type AnalyticsRow } from '../../../lib/config/analytics-api';
 import type { QueryScope } from './scope';
 
 /** The standard queries the weekly report reads (one run each over {@link weeklyReportScope}). */
 export const WEEKLY_REPORT_QUERIES = ['events_per_day', 'active_users', 'funnel'] as const;
+
+/** One of {@link WEEKLY_REPORT_QUERIES}. */
+export type WeeklyReportQueryName = (typeof WEEKLY_REPORT_QUERIES)[number];
+
+/** Runs one of the report's queries over a scope and returns the engine's rows (cells as the engine gives them). */
+export type WeeklyReportQuery = (name: WeeklyReportQueryName, scope: QueryScope) => Promise<unknown[]>;
 
 /** Rows of the report's queries over the week. */
 export interface WeeklyReportData {
@@ -139,4 +146,29 @@ ${table(
     .map((r) => [r.dt, r.tenant_id, r.vertical, r.name, r.events, r.users].map(csvCell).join(','))
     .join('\n')}${data.events_per_day.length ? '\n' : ''}`;
   return { name: `weekly-${scope.from}`, html, csv, totals: { events, byVertical, byDay } };
+}
+
+/**
+ * The weekly report end to end, whatever the engine: the scope of the last complete ISO week before `now`
+ * ({@link weeklyReportScope}), each of {@link WEEKLY_REPORT_QUERIES} run once through `query` (DuckDB in
+ * `npm run analytics:report`, Athena in the scheduled Lambda), its rows parsed with the API's row schemas (counts
+ * coerced to numbers: Athena cells are text), then {@link buildWeeklyReport}.
+ * @param generatedAt shown in the report
+ * @throws {Error} the engine's errors; a `ZodError` when a row does not have the query's shape
+ */
+export async function runWeeklyReport(
+  query: WeeklyReportQuery,
+  now: Date,
+  stage: string,
+  generatedAt: Date = new Date(),
+): Promise<{ scope: QueryScope; report: WeeklyReport }> {
+  const scope = weeklyReportScope(now);
+  const rows = async <Q extends WeeklyReportQueryName>(q: Q): Promise<AnalyticsRow<Q>[]> =>
+    z.array(ANALYTICS_ROW_SCHEMAS[q]).parse(await query(q, scope)) as AnalyticsRow<Q>[];
+  const data: WeeklyReportData = {
+    events_per_day: await rows('events_per_day'),
+    active_users: await rows('active_users'),
+    funnel: await rows('funnel'),
+  };
+  return { scope, report: buildWeeklyReport(scope, data, stage, generatedAt) };
 }
