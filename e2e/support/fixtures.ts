@@ -1,11 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { type APIResponse, test as base, expect, type Request } from '@playwright/test';
+import {
+  type APIResponse,
+  type BrowserContext,
+  test as base,
+  expect,
+  type Page,
+  type Request,
+} from '@playwright/test';
 import type { Vertical } from '../../lib/config/data-model';
 import type { RuleInput } from '../../lib/config/policy';
 import type { Role } from '../../lib/config/roles';
 import { matchRoute } from '../../lib/config/routes';
 import type { Tier } from '../../lib/config/tier-names';
 import { ApiClient, ApiLog } from './api-client';
+import { type SignInOptions, signIn } from './console';
 import { baseUrl } from './env';
 import { mintToken, type Principal, platformTenantId } from './tokens';
 
@@ -39,6 +47,37 @@ export interface Fixtures {
   provisionTenant(req: TenantRequest): Promise<TestTenant>;
   /** Signs a token for any principal (e.g. a user of a tenant that does not exist). */
   tokenFor(p: Principal, expiresInSec?: number): Promise<string>;
+  /**
+   * Opens a second browser for another person: a new context of the project's browser, signed in as `who` through
+   * the real flow (`signIn`) on `opts.path`; its API calls are recorded like `page`'s; closed after the test.
+   */
+  signedInPage(who: Principal, opts?: SignInOptions): Promise<Page>;
+}
+
+/**
+ * Records the console's own API calls made in `page` (fetches to the stack's origin that match the route table) in
+ * `log`, attributed to the running step.
+ */
+export function recordBrowserCalls(page: Page, log: ApiLog): void {
+  const api = new URL(baseUrl()).origin;
+  const started = new Map<Request, number>();
+  const finish = (req: Request, status: number) => {
+    const t0 = started.get(req);
+    const url = new URL(req.url());
+    if (t0 === undefined || url.origin !== api) return;
+    started.delete(req);
+    const matched = matchRoute(req.method(), url.pathname).route;
+    if (!matched) return; // console files, the local issuer's pages
+    log.record({
+      route: `${req.method()} ${matched.path}`,
+      status,
+      ms: performance.now() - t0,
+      source: 'browser',
+    });
+  };
+  page.on('request', (req) => started.set(req, performance.now()));
+  page.on('requestfinished', async (req) => finish(req, (await req.response())?.status() ?? 0));
+  page.on('requestfailed', (req) => finish(req, 0));
 }
 
 /** The running test's log (one test at a time per worker), for {@link step}. */
@@ -75,26 +114,24 @@ export const test = base.extend<Fixtures>({
 
   // The browser's own API calls (the console's fetches) are recorded too, attributed to the running step.
   page: async ({ page, apiLog }, use) => {
-    const api = new URL(baseUrl()).origin;
-    const started = new Map<Request, number>();
-    const finish = (req: Request, status: number) => {
-      const t0 = started.get(req);
-      const url = new URL(req.url());
-      if (t0 === undefined || url.origin !== api) return;
-      started.delete(req);
-      const matched = matchRoute(req.method(), url.pathname).route;
-      if (!matched) return; // console files, the local issuer's pages
-      apiLog.record({
-        route: `${req.method()} ${matched.path}`,
-        status,
-        ms: performance.now() - t0,
-        source: 'browser',
-      });
-    };
-    page.on('request', (req) => started.set(req, performance.now()));
-    page.on('requestfinished', async (req) => finish(req, (await req.response())?.status() ?? 0));
-    page.on('requestfailed', (req) => finish(req, 0));
+    recordBrowserCalls(page, apiLog);
     await use(page);
+  },
+
+  signedInPage: async ({ browser, apiLog }, use) => {
+    const contexts: BrowserContext[] = [];
+    await use(async (who, opts) => {
+      // A context of its own: no cookie or storage is shared with the test's `page` (another person's browser).
+      // Created from the `browser` fixture, it gets the config's `use` options (base URL, locale, time zone) and is
+      // traced like `page`'s.
+      const context = await browser.newContext();
+      contexts.push(context);
+      const page = await context.newPage();
+      recordBrowserCalls(page, apiLog);
+      await signIn(page, who, opts);
+      return page;
+    });
+    for (const c of contexts) await c.close();
   },
 
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern
