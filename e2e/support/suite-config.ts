@@ -5,9 +5,13 @@ import { baseUrl } from './env';
 /** The two suites; each writes under `test-results/<suite>/` (gitignored). */
 export type Suite = 'e2e' | 'visual';
 
-/** Where a suite's outputs go: HTML report, JUnit XML, per-test artifacts (trace, screenshot, video). */
+/**
+ * Where a suite's outputs go: HTML report, JUnit XML, per-test artifacts (trace, screenshot, video). The end-to-end
+ * suite's root can be moved with `E2E_RESULTS_DIR` (e.g. one folder per project when projects run as separate
+ * runs at once, as the flaky measurement does), so runs do not overwrite each other's `result.json`.
+ */
 export function outputPaths(suite: Suite) {
-  const root = `test-results/${suite}`;
+  const root = (suite === 'e2e' && process.env.E2E_RESULTS_DIR) || `test-results/${suite}`;
   return {
     root,
     report: `${root}/report`,
