@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config';
-import type { LambdaName, SecurityLambdaName } from './constructs/service-function';
+import type { AnalyticsLambdaName, LambdaName, SecurityLambdaName } from './constructs/service-function';
 import { AnalyticsStack } from './stacks/analytics-stack';
 import { ApiStack } from './stacks/api-stack';
 import { ConsoleStack } from './stacks/console-stack';
@@ -24,8 +24,8 @@ export interface MarketEdgeStage {
 
 /** Options of {@link addStage}. */
 export interface AddStageOptions {
-  /** Handler entries by Lambda, API and Security stacks alike (tests); default `lambdas/<name>/handler.ts`. */
-  entries?: Partial<Record<LambdaName | SecurityLambdaName, string>>;
+  /** Handler entries by Lambda, API, Security and Analytics stacks alike (tests); default `lambdas/<name>/handler.ts`. */
+  entries?: Partial<Record<LambdaName | SecurityLambdaName | AnalyticsLambdaName, string>>;
   /** Built console directory (tests pass a fixture); default `web/dist` (`npm run build:web`). */
   consoleAssetDir?: string;
 }
@@ -80,7 +80,8 @@ export function addStage(
     env,
     config,
     api,
-    description: `MarketEdge ${config.name}: product analytics (Firehose, S3, Glue, Athena)`,
+    entries: options.entries,
+    description: `MarketEdge ${config.name}: product analytics (Firehose, S3, Glue, Athena, weekly report)`,
     tags,
   });
   const consoleStack = new ConsoleStack(scope, stackName(config.name, 'Console'), {

@@ -4,7 +4,13 @@
  * local stack evaluates the same definitions over the EMF lines it emits (`local/metrics/evaluator.ts`), and
  * `npm run drill -- <Alarm>` provokes each one (`local/drill/`). Pure data: no `aws-cdk-lib` import.
  */
-import { LAMBDA_HANDLERS, LAMBDA_P99_DURATION_BUDGET_MS, type LambdaHandlerName } from './budgets';
+import { weeklyReportNames } from './analytics';
+import {
+  LAMBDA_HANDLERS,
+  LAMBDA_P99_DURATION_BUDGET_MS,
+  type LambdaHandlerName,
+  SCHEDULED_LAMBDAS,
+} from './budgets';
 import { CANARY_SCHEDULE_MINUTES, type CanaryMetricName } from './canary';
 import { capacityAlarmDefinitions } from './capacity-alarms';
 import type { TableName } from './data-model';
@@ -55,7 +61,9 @@ export type MetricRef =
    * A Contributor Insights rule metric (`INSIGHT_RULE_METRIC`) of the stage's rule `MarketEdge-<stage>-<rule>`
    * (`lib/config/contributors.ts`); the signal's statistic is not used (the rule metric names its own).
    */
-  | { readonly source: 'contributors'; readonly rule: string; readonly metric: ContributorMetricName };
+  | { readonly source: 'contributors'; readonly rule: string; readonly metric: ContributorMetricName }
+  /** An SQS metric of one queue of the stage (`AWS/SQS`, `QueueName`: the physical name). */
+  | { readonly source: 'queue'; readonly metric: QueueMetricName; readonly queue: string };
 
 /** AWS/Lambda metrics the alarms and dashboards read. */
 export type LambdaMetricName = 'ConcurrentExecutions' | 'Duration' | 'Errors' | 'Throttles';
@@ -69,6 +77,9 @@ export type TableMetricName =
   | 'ConsumedWriteCapacityUnits'
   | 'ReadThrottleEvents'
   | 'WriteThrottleEvents';
+
+/** SQS queue metrics (a dead-letter queue's depth). */
+export type QueueMetricName = 'ApproximateNumberOfMessagesVisible';
 
 /** Contributor Insights rule metrics: the top contributor's value, the number of distinct contributors. */
 export type ContributorMetricName = 'MaxContributorValue' | 'UniqueContributors';
@@ -365,6 +376,10 @@ function lambdaDurationDrill(fn: LambdaHandlerName, budgetMs: number): AlarmDefi
       return {
         reason: `GET /health touches no dependency, so no local fault slows it; ${DURATION_ASSERTED}`,
       };
+    case 'analytics-report':
+      return {
+        reason: `The weekly report runs Athena queries in AWS (locally \`npm run analytics:report\` runs the same report core on DuckDB, untimed), and AWS/Lambda Duration exists only in AWS; ${DURATION_ASSERTED}`,
+      };
     default:
       return {
         reason: `The local stack does not time ${fn} (the authorizer is timed apart from integrations, the security Lambdas run off the request path), and AWS/Lambda Duration exists only in AWS; ${DURATION_ASSERTED}`,
@@ -391,8 +406,9 @@ function lambdaDurationAlarm(fn: LambdaHandlerName): AlarmDefinition {
     periodSec: 300,
     comparison: 'GreaterThanThreshold',
     threshold: budgetMs,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 3,
+    // A scheduled Lambda runs once per schedule: its one data point is the trend (`SCHEDULED_LAMBDAS`).
+    evaluationPeriods: SCHEDULED_LAMBDAS.has(fn) ? 1 : 3,
+    datapointsToAlarm: SCHEDULED_LAMBDAS.has(fn) ? 1 : 3,
     treatMissingData: 'notBreaching',
     severity: 'ticket',
     drill: lambdaDurationDrill(fn, budgetMs),
@@ -437,11 +453,14 @@ export const UPSTREAM_ERROR_METRICS = [
  * - `RequestCountAnomaly`, `Api4xxRateAnomaly`, `Api5xxRateAnomaly`: requests per 5 minutes outside, 4XX/5XX share
  *   above, their anomaly band (`anomalyBandStdDevs`) for 15 minutes;
  * - `LimiterMetricsMissing`, `UpstreamMetricsMissing`: traffic without the metrics a flag gates (telemetry gaps);
- * - `LambdaP99Duration-<fn>`: each Lambda's p99 duration above its budget (`lib/config/budgets.ts`), 15 minutes;
+ * - `LambdaP99Duration-<fn>`: each Lambda's p99 duration above its budget (`lib/config/budgets.ts`), 15 minutes
+ *   (one run of a scheduled Lambda);
  * - `CanaryFailing`: the stage canary failed {@link CANARY_FAILED_RUNS} of its last runs, or stopped (missing data
  *   breaching);
  * - `GatewayHeartbeatMissing`: no API `Count` data point for {@link HEARTBEAT_SILENT_MINUTES} minutes running
  *   (missing data is breaching: the canary's every-minute calls make silence an incident);
+ * - `WeeklyReportFailed`: a message in the weekly analytics report's dead-letter queue (a run failed after its
+ *   retries, Scheduler gave up invoking it, or the notification was undeliverable);
  * - the capacity alarms (`./capacity-alarms.ts`).
  */
 export function alarmDefinitions(config: StageConfig): AlarmDefinition[] {
@@ -663,6 +682,35 @@ export function alarmDefinitions(config: StageConfig): AlarmDefinition[] {
       treatMissingData: 'breaching',
       severity: 'page',
       drill: { traffic: 'me', ratePerSec: 5, condition: 'silence' },
+    },
+    {
+      name: 'WeeklyReportFailed',
+      summary: `a weekly analytics report run failed after its retries, or its notification was not delivered (messages in ${weeklyReportNames(config.name).deadLetterQueue})`,
+      runbook: 'weekly-report-failed',
+      signal: {
+        kind: 'metric',
+        metric: {
+          source: 'queue',
+          metric: 'ApproximateNumberOfMessagesVisible',
+          queue: weeklyReportNames(config.name).deadLetterQueue,
+        },
+        statistic: 'Maximum',
+      },
+      periodSec: 300,
+      comparison: 'GreaterThanThreshold',
+      threshold: 0,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: 'notBreaching',
+      severity: 'ticket',
+      drill: {
+        reason:
+          'The schedule, the asynchronous invocation and the dead-letter queue exist only in AWS; locally ' +
+          '`npm run analytics:report` runs the same report core (test/integration/analytics/report-cli.test.ts), the ' +
+          "Lambda's job fails on a failed query, write or publish (test/unit/analytics/weekly-report-job.test.ts), " +
+          'and the schedule (retry policy, dead-letter queue), the Lambda (retries, dead-letter queue) and this ' +
+          'alarm are asserted on every stage template (test/infra/weekly-report.test.ts).',
+      },
     },
     ...capacityAlarmDefinitions(config),
   ];

@@ -270,3 +270,46 @@ export const WEEKLY_REPORT_LIMITS = {
 
 /** Key prefix of the weekly reports in their bucket: `weekly/<monday>/weekly-<monday>.{html,csv}`. */
 export const WEEKLY_REPORT_PREFIX = 'weekly/';
+
+/**
+ * When and how EventBridge Scheduler runs the weekly report (`lib/constructs/weekly-report.ts`). The report covers
+ * the last complete ISO week in UTC, so the schedule is in UTC too: Monday 06:00, six hours after the week closed
+ * (Firehose buffers at most 900 s, so the week's last events are in S3 by then).
+ */
+export const WEEKLY_REPORT_SCHEDULE = {
+  /** EventBridge Scheduler cron expression (minutes, hours, day of month, month, day of week, year). */
+  cron: 'cron(0 6 ? * MON *)',
+  /** IANA time zone of the cron expression. */
+  timezone: 'Etc/UTC',
+  /**
+   * Scheduler retries when invoking the Lambda fails (throttled, service error); the run itself is retried by
+   * Lambda's asynchronous invocation ({@link WEEKLY_REPORT_SCHEDULE.lambdaRetryAttempts}).
+   */
+  retryAttempts: 5,
+  /** How long Scheduler keeps retrying one invocation, seconds (60–86 400), then dead-letters it. */
+  maxEventAgeSec: 2 * 3600,
+  /**
+   * Lambda's retries of a failed run (asynchronous invocation, 0–2), about 1 and 2 minutes apart; a retry writes the
+   * same week to the same keys. Then the event goes to the dead-letter queue.
+   */
+  lambdaRetryAttempts: 2,
+} as const;
+
+/** Physical names of a stage's weekly-report resources (CDK builds them; the alarm and the runbook read them). */
+export function weeklyReportNames(stage: string): {
+  /** EventBridge Scheduler schedule (in the `default` schedule group). */
+  readonly schedule: string;
+  /** SNS topic notified with the links of each report. */
+  readonly topic: string;
+  /**
+   * Dead-letter queue of failed runs: the schedule's target (invocations Scheduler gave up on), the Lambda's
+   * asynchronous invocations (runs that failed after their retries) and the topic's undeliverable notifications.
+   */
+  readonly deadLetterQueue: string;
+} {
+  return {
+    schedule: `marketedge-${stage}-analytics-weekly-report`,
+    topic: `marketedge-${stage}-analytics-reports`,
+    deadLetterQueue: `marketedge-${stage}-analytics-report-dlq`,
+  };
+}

@@ -21,6 +21,27 @@ const httpsUrlWithSlash = z
     'must be an https URL ending with "/" (Auth0 issuer form)',
   );
 
+/**
+ * Who an SNS topic of the stage reaches (the alarm topic, the weekly analytics report's topic): CDK subscribes these
+ * endpoints. At least one endpoint.
+ */
+const recipientsSchema = z
+  .object({
+    /** E-mail addresses (each confirms the SNS subscription once). */
+    emails: z.array(z.string().email()).default([]),
+    /** HTTPS webhooks (paging service, chat relay); SNS posts JSON notifications to them. */
+    httpsEndpoints: z
+      .array(
+        z
+          .string()
+          .url()
+          .refine((u) => u.startsWith('https://'), 'must be an https URL'),
+      )
+      .default([]),
+  })
+  .strict()
+  .refine((n) => n.emails.length + n.httpsEndpoints.length > 0, 'at least one email or https endpoint');
+
 /** Schema of one stage's configuration. Every field is validated at synth and at Lambda start. */
 export const stageConfigSchema = z
   .object({
@@ -193,22 +214,7 @@ export const stageConfigSchema = z
      * Who the stage's alarms reach: every alarm and OK transition is published to the SNS topic
      * `marketedge-<stage>-alarms`, which CDK subscribes these endpoints to. At least one endpoint per stage.
      */
-    notifications: z
-      .object({
-        /** E-mail addresses (each confirms the SNS subscription once). */
-        emails: z.array(z.string().email()).default([]),
-        /** HTTPS webhooks (paging service, chat relay); SNS posts JSON notifications to them. */
-        httpsEndpoints: z
-          .array(
-            z
-              .string()
-              .url()
-              .refine((u) => u.startsWith('https://'), 'must be an https URL'),
-          )
-          .default([]),
-      })
-      .strict()
-      .refine((n) => n.emails.length + n.httpsEndpoints.length > 0, 'at least one email or https endpoint'),
+    notifications: recipientsSchema,
     /**
      * The stage's Synthetics canary (`lib/config/canary.ts`): it calls `/health` and `/v1/me` every minute with a
      * client-credentials token of an Auth0 machine-to-machine application of the platform tenant.
@@ -250,6 +256,16 @@ export const stageConfigSchema = z
         bytesScannedCutoffMiB: z.number().int().min(10),
         /** Deleting the Athena workgroup also deletes its saved queries and history (else deletion fails). */
         workgroupRecursiveDelete: z.boolean(),
+        /**
+         * The scheduled weekly report (docs/analytics.md, "Weekly report"): who its SNS topic notifies, and how long
+         * its HTML and CSV stay in the reports bucket, days.
+         */
+        weeklyReport: z
+          .object({
+            recipients: recipientsSchema,
+            retentionDays: z.number().int().min(7).max(3650),
+          })
+          .strict(),
       })
       .strict(),
     /** Flag values that differ from the catalog default for this stage (see `flags.ts`). */
@@ -353,6 +369,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       bufferingSizeMiB: 64,
       bytesScannedCutoffMiB: 1_024,
       workgroupRecursiveDelete: true,
+      weeklyReport: { recipients: { emails: ['analytics-dev@marketedge.io'] }, retentionDays: 30 },
     },
   },
   staging: {
@@ -418,6 +435,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       bufferingSizeMiB: 64,
       bytesScannedCutoffMiB: 10_240,
       workgroupRecursiveDelete: false,
+      weeklyReport: { recipients: { emails: ['analytics-staging@marketedge.io'] }, retentionDays: 90 },
     },
   },
   prod: {
@@ -483,6 +501,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
       bufferingSizeMiB: 128,
       bytesScannedCutoffMiB: 102_400,
       workgroupRecursiveDelete: false,
+      weeklyReport: { recipients: { emails: ['analytics-reports@marketedge.io'] }, retentionDays: 395 },
     },
   },
 };

@@ -31,6 +31,10 @@ export type LambdaName = (typeof LAMBDA_NAMES)[number];
 export const SECURITY_LAMBDA_NAMES = ['security-events', 'security-responder'] as const;
 /** One of {@link SECURITY_LAMBDA_NAMES}. */
 export type SecurityLambdaName = (typeof SECURITY_LAMBDA_NAMES)[number];
+/** The Lambdas of the Analytics stack: the scheduled weekly report (`lambdas/analytics-report/handler.ts`). */
+export const ANALYTICS_LAMBDA_NAMES = ['analytics-report'] as const satisfies readonly LambdaHandlerName[];
+/** One of {@link ANALYTICS_LAMBDA_NAMES}. */
+export type AnalyticsLambdaName = (typeof ANALYTICS_LAMBDA_NAMES)[number];
 
 /**
  * CDK's Lambda Insights version object for a version string (`1.0.498.0` → `VERSION_1_0_498_0`), which resolves the
@@ -50,7 +54,7 @@ export interface ServiceFunctionProps {
   /** Validated stage config (function name, log level and retention). */
   readonly config: StageConfig;
   /** Which Lambda this is: `marketedge-<stage>-<name>`, the Powertools service name. */
-  readonly name: LambdaName | SecurityLambdaName;
+  readonly name: LambdaName | SecurityLambdaName | AnalyticsLambdaName;
   /** Absolute path of the handler module (exports `handler`). */
   readonly entry: string;
   /** Function description shown in the console. */
@@ -80,7 +84,7 @@ export interface ServiceFunctionProps {
    */
   readonly logs?: ServiceFunctionLogs;
   /**
-   * Invoked asynchronously (EventBridge, CloudWatch Logs): the caller sets the dead-letter queue; without this the
+   * Invoked asynchronously (EventBridge, EventBridge Scheduler, CloudWatch Logs): the caller sets the dead-letter queue; without this the
    * function is documented as synchronous-only (no DLQ needed).
    * @default false
    */

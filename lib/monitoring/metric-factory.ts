@@ -137,7 +137,7 @@ export class MetricFactory {
     });
   }
 
-  /** An AWS service metric of the stage (`AWS/Lambda`, `AWS/ElastiCache`, `AWS/DynamoDB`). */
+  /** An AWS service metric of the stage (`AWS/Lambda`, `AWS/ElastiCache`, `AWS/DynamoDB`, `AWS/SQS`). */
   awsMetric(
     namespace: string,
     metricName: string,
@@ -246,6 +246,17 @@ export class MetricFactory {
         ];
       case 'contributors':
         return [this.ruleMetric(ref.rule, ref.metric, period)];
+      case 'queue':
+        return [
+          this.awsMetric(
+            'AWS/SQS',
+            ref.metric,
+            { QueueName: ref.queue },
+            statistic,
+            period,
+            `${ref.queue} ${ref.metric}`,
+          ),
+        ];
     }
   }
 

@@ -20,8 +20,9 @@ import { SETTINGS } from '../config/settings';
 import { AnalyticsPipeline } from '../constructs/analytics-pipeline';
 import { AnalyticsQueries } from '../constructs/analytics-queries';
 import { accessLogBucket } from '../constructs/buckets';
-import type { LambdaName } from '../constructs/service-function';
-import type { ApiStack } from './api-stack';
+import type { AnalyticsLambdaName, LambdaName } from '../constructs/service-function';
+import { WeeklyReport } from '../constructs/weekly-report';
+import { type ApiStack, defaultLambdaEntry } from './api-stack';
 import { statefulRemovalPolicy } from './data-stack';
 
 /**
@@ -37,6 +38,11 @@ export interface AnalyticsStackProps extends StackProps {
   readonly config: StageConfig;
   /** The stage's API stack: the log groups of {@link ANALYTICS_EMITTERS} are subscribed. */
   readonly api: ApiStack;
+  /**
+   * Handler entries of the Analytics stack's Lambdas (tests).
+   * @default `lambdas/<name>/handler.ts`
+   */
+  readonly entries?: Partial<Record<AnalyticsLambdaName, string>>;
 }
 
 /**
@@ -45,8 +51,8 @@ export interface AnalyticsStackProps extends StackProps {
  * Lambda (`{ $.analytics_record = 1 }`) feeds the Firehose stream of {@link AnalyticsPipeline}, which writes Parquet
  * partitioned by tenant and day to S3; {@link AnalyticsQueries} exposes it in Athena. Also: the per-stage hashing
  * secret (Secrets Manager, generated; the emitting Lambdas get its name and read access, per stage), a customer managed KMS key with rotation, an
- * access-log bucket, and a dashboard of events per minute by vertical and event type (EMF metric
- * `AnalyticsEvents`). Deployed in every stage: collection itself is switched at run time by
+ * access-log bucket, a dashboard of events per minute by vertical and event type (EMF metric
+ * `AnalyticsEvents`), and the scheduled weekly report ({@link WeeklyReport}). Deployed in every stage: collection itself is switched at run time by
  * `business_analytics_enabled`.
  */
 export class AnalyticsStack extends Stack {
@@ -56,6 +62,8 @@ export class AnalyticsStack extends Stack {
   readonly secret: secretsmanager.Secret;
   /** Server access-log bucket of the analytics buckets (the Security stack's trail records its object events). */
   readonly accessLogs: s3.Bucket;
+  /** The scheduled weekly report: schedule, Lambda, reports bucket, topic, dead-letter queue. */
+  readonly weeklyReport: WeeklyReport;
 
   constructor(scope: Construct, id: string, props: AnalyticsStackProps) {
     super(scope, id, props);
@@ -87,6 +95,19 @@ export class AnalyticsStack extends Stack {
       removalPolicy,
     });
     this.queries.node.addDependency(this.pipeline.table);
+    this.weeklyReport = new WeeklyReport(this, 'WeeklyReport', {
+      config,
+      entry: props.entries?.['analytics-report'] ?? defaultLambdaEntry('analytics-report'),
+      workGroupName: this.queries.workGroup.name,
+      databaseName: this.pipeline.databaseName,
+      eventsBucket: this.pipeline.bucket,
+      resultsBucket: this.queries.resultsBucket,
+      key: this.key,
+      accessLogs,
+      removalPolicy,
+    });
+    // The workgroup is referenced by name (a plain string): the Lambda's first run must find it.
+    this.weeklyReport.node.addDependency(this.queries.workGroup);
 
     this.secret = new secretsmanager.Secret(this, 'HashSecret', {
       secretName: analyticsSecretName(config.name),

@@ -17,6 +17,7 @@ import type { Construct } from 'constructs';
 import { BUNDLED_QUERIES_DIR } from '../../lambdas/shared/analytics/query-sql';
 import { cursorSigningSecretName, HTTP_SETTINGS } from '../../lambdas/shared/http/settings';
 import { HTTP_TARGETS, ROUTES, type Route, type StageConfig, TABLES, type TableName, TIERS } from '../config';
+import type { LambdaHandlerName } from '../config/budgets';
 import { ADMIN_TIMEOUT_SEC } from '../config/lambdas';
 import { httpBackendSetting, SETTINGS } from '../config/settings';
 import { ApiCanary } from '../constructs/api-canary';
@@ -28,7 +29,7 @@ import { LAMBDA_NAMES, type LambdaName, ServiceFunction } from '../constructs/se
 import { type DataStack, statefulRemovalPolicy } from './data-stack';
 
 /** Default handler entry of a Lambda: `lambdas/<name>/handler.ts` in this repository. */
-export function defaultLambdaEntry(name: LambdaName): string {
+export function defaultLambdaEntry(name: LambdaHandlerName): string {
   return fileURLToPath(new URL(`../../lambdas/${name}/handler.ts`, import.meta.url));
 }
 

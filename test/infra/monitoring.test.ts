@@ -197,8 +197,8 @@ describe.each(STAGE_NAMES)('monitoring — %s', (stage) => {
       expect(a.ComparisonOperator, fn).toBe('GreaterThanThreshold');
       expect(String(a.AlarmDescription), fn).toContain(`#${LAMBDA_DURATION_RUNBOOK}`);
     }
-    // Each alarm's FunctionName is a function the stage deploys (Api or Security stack).
-    const deployed = (['Api', 'Security'] as const).flatMap((part) =>
+    // Each alarm's FunctionName is a function the stage deploys (Api, Security or Analytics stack).
+    const deployed = (['Api', 'Security', 'Analytics'] as const).flatMap((part) =>
       Object.values(resourcesOf(s.template(stage, part), 'AWS::Lambda::Function')).map((f) =>
         String(f.Properties?.FunctionName),
       ),

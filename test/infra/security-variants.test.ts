@@ -7,7 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { addChecks, STRICT_CONTEXT } from '../../lib/checks';
 import { getStageConfig, type StageConfig, type StageName } from '../../lib/config';
 import { SECURITY_RULES } from '../../lib/config/security';
-import { LAMBDA_NAMES, SECURITY_LAMBDA_NAMES } from '../../lib/constructs/service-function';
+import {
+  ANALYTICS_LAMBDA_NAMES,
+  LAMBDA_NAMES,
+  SECURITY_LAMBDA_NAMES,
+} from '../../lib/constructs/service-function';
 import { addStage, stackName } from '../../lib/marketedge-stage';
 import { cdkJsonContext, formatViolations, readViolations } from '../../lib/synth';
 import { CONSOLE_FIXTURE_DIR, scratchDir } from './support/synth';
@@ -33,7 +37,9 @@ const STUB = fileURLToPath(new URL('./fixtures/stub-handler.ts', import.meta.url
 function synth() {
   const outdir = mkdtempSync(join(scratchDir(), 'security-variants-'));
   const app = new App({ outdir, context: { ...cdkJsonContext(), ...STRICT_CONTEXT } });
-  const entries = Object.fromEntries([...LAMBDA_NAMES, ...SECURITY_LAMBDA_NAMES].map((n) => [n, STUB]));
+  const entries = Object.fromEntries(
+    [...LAMBDA_NAMES, ...SECURITY_LAMBDA_NAMES, ...ANALYTICS_LAMBDA_NAMES].map((n) => [n, STUB]),
+  );
   const withList = variant('dev', {
     guardDuty: { mode: 'existing', detectorId: ORG_DETECTOR },
     threatIntel: { ...external, expectedBucketOwner: '111122223333' },

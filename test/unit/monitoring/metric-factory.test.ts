@@ -96,6 +96,11 @@ describe.each(STAGE_NAMES)('metric factory — %s', (stage) => {
         else if (namespace === 'AWS/DynamoDB') expect(dims[1]).toMatch(new RegExp(`^marketedge-${stage}-`));
         else if (namespace === 'CloudWatchSynthetics')
           expect(dims).toEqual(['CanaryName', `marketedge-${stage}-api`]);
+        else if (namespace === 'AWS/SQS')
+          expect(dims).toEqual([
+            'QueueName',
+            expect.stringMatching(new RegExp(`^marketedge-${stage}-.+-dlq$`)),
+          ]);
         else expect(namespace).toBe('AWS/Lambda');
       }
     }
