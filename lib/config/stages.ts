@@ -157,6 +157,12 @@ export const stageConfigSchema = z
       .object({
         /** API p99 latency, ms. */
         p99LatencyMs: z.number().positive(),
+        /**
+         * Lowest p99 latency alarm threshold of a single route, ms: the floor of the per-route thresholds derived from
+         * the measured baselines (`routeP99ThresholdMs`, lib/config/load-baselines.ts), so a route that is fast locally
+         * does not alarm on the ordinary variance of a deployed stage (cold starts, network).
+         */
+        routeP99FloorMs: z.number().positive(),
         /** 5XX responses, percent of requests over 5 minutes. */
         error5xxPercent: z.number().positive().max(100),
         /** Authorizer failures per minute (security signal). */
@@ -334,6 +340,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
     logLevel: 'DEBUG',
     alarms: {
       p99LatencyMs: 1_500,
+      routeP99FloorMs: 600,
       error5xxPercent: 5,
       authFailuresPerMinute: 200,
       rateLimitDeniedPerMinute: 1_000,
@@ -397,6 +404,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
     logLevel: 'INFO',
     alarms: {
       p99LatencyMs: 1_000,
+      routeP99FloorMs: 400,
       error5xxPercent: 2,
       authFailuresPerMinute: 100,
       rateLimitDeniedPerMinute: 2_000,
@@ -463,6 +471,7 @@ export const STAGES: Readonly<Record<StageName, z.input<typeof stageConfigSchema
     logLevel: 'INFO',
     alarms: {
       p99LatencyMs: 800,
+      routeP99FloorMs: 300,
       error5xxPercent: 1,
       authFailuresPerMinute: 100,
       rateLimitDeniedPerMinute: 5_000,

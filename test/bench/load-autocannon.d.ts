@@ -16,10 +16,28 @@ declare module 'autocannon' {
     setHeaders(headers: Record<string, string>): void;
   }
 
+  /** One request of a sequence (`requests`); `setupRequest` may rewrite it before each send. */
+  interface Request {
+    method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    setupRequest?: (req: Request, context: Record<string, unknown>) => Request;
+    onResponse?: (
+      status: number,
+      body: string,
+      context: Record<string, unknown>,
+      headers: Record<string, string>,
+    ) => void;
+  }
+
   interface Options {
     url: string;
     connections?: number;
     duration?: number;
+    /** Exact number of requests (instead of `duration`). */
+    amount?: number;
+    requests?: Request[];
     overallRate?: number;
     pipelining?: number;
     headers?: Record<string, string>;
@@ -48,5 +66,5 @@ declare module 'autocannon' {
 
   function autocannon(opts: Options, cb: (err: Error | null, result: Result) => void): Instance;
   export default autocannon;
-  export type { Client, Instance, Options, Result };
+  export type { Client, Instance, Options, Request, Result };
 }
