@@ -15,8 +15,9 @@ import { CANARY_SCHEDULE_MINUTES, type CanaryMetricName } from './canary';
 import { capacityAlarmDefinitions } from './capacity-alarms';
 import type { TableName } from './data-model';
 import type { FlagName } from './flags';
+import { LOAD_BASELINES, type LoadBaselines, routeP99ThresholdMs } from './load-baselines';
 import { EMITTER_SERVICES, METRIC, METRIC_CATALOG, type MetricName } from './metrics';
-import { ROUTES, type Route } from './routes';
+import { ROUTES, type Route, routeKey } from './routes';
 import type { StageConfig } from './stages';
 
 /** API Gateway REST metrics the alarms and dashboards read (`AWS/ApiGateway`). */
@@ -415,6 +416,75 @@ function lambdaDurationAlarm(fn: LambdaHandlerName): AlarmDefinition {
   };
 }
 
+/** Prefix of the per-route latency alarms: `RouteLatencyP99-<METHOD>-<path segments>`. */
+export const ROUTE_LATENCY_ALARM_PREFIX = 'RouteLatencyP99-';
+
+/** Runbook section of every `RouteLatencyP99-<route>` alarm. */
+export const ROUTE_LATENCY_RUNBOOK = 'route-p99-latency-high';
+
+/**
+ * The per-route latency alarm's short name: `RouteLatencyP99-` + method + the path's segments without braces, joined
+ * by `-` (`GET /v1/reports/{reportId}` → `RouteLatencyP99-GET-v1-reports-reportId`).
+ */
+export function routeLatencyAlarmName(route: Pick<Route, 'method' | 'path'>): string {
+  const segs = route.path
+    .split('/')
+    .filter(Boolean)
+    .map((s) => s.replace(/[{}+]/g, ''));
+  return `${ROUTE_LATENCY_ALARM_PREFIX}${[route.method, ...segs].join('-')}`;
+}
+
+/** The template assertions that stand in for a drill of a `RouteLatencyP99-<route>` alarm. */
+const ROUTE_LATENCY_ASSERTED =
+  "the route, p99, period and the threshold derived from the route's baseline in lib/config/load-baselines.json " +
+  'are asserted on every stage template (test/infra/route-latency.test.ts).';
+
+/**
+ * `RouteLatencyP99-<route>`: one route's API Gateway `Latency` p99 per 5 minutes above `thresholdMs` — derived from
+ * the route's measured baseline (`routeP99ThresholdMs`, `lib/config/load-baselines.ts`) — for 3 periods running (15
+ * minutes). A ticket: user-facing latency pages through `ApiLatencyP99` and the latency SLO. The edge-proxy route
+ * has a drill (a slow upstream); no local fault slows the other routes past their thresholds.
+ */
+function routeLatencyAlarm(route: Route, thresholdMs: number): AlarmDefinition {
+  return {
+    name: routeLatencyAlarmName(route),
+    summary: `${routeKey(route)} p99 latency above ${thresholdMs} ms (its measured baseline × headroom)`,
+    runbook: ROUTE_LATENCY_RUNBOOK,
+    signal: {
+      kind: 'metric',
+      metric: { source: 'api', metric: 'Latency', route: { method: route.method, path: route.path } },
+      statistic: 'p99',
+    },
+    periodSec: 300,
+    comparison: 'GreaterThanThreshold',
+    threshold: thresholdMs,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 3,
+    treatMissingData: 'notBreaching',
+    severity: 'ticket',
+    drill:
+      route.backend.kind === 'http'
+        ? { fault: { kind: 'upstream-slow', delayMs: thresholdMs + 500 }, traffic: 'market', ratePerSec: 10 }
+        : {
+            reason: `No local fault slows ${routeKey(route)} past its ${thresholdMs} ms threshold on its own; ${ROUTE_LATENCY_ASSERTED}`,
+          },
+  };
+}
+
+/**
+ * One `RouteLatencyP99-<route>` alarm per route of the route table that has a measured baseline in `baselines`
+ * (default: `lib/config/load-baselines.json`), in route-table order; routes without one keep only `ApiLatencyP99`.
+ */
+export function routeLatencyAlarms(
+  config: StageConfig,
+  baselines: LoadBaselines = LOAD_BASELINES,
+): AlarmDefinition[] {
+  return ROUTES.flatMap((route) => {
+    const t = routeP99ThresholdMs(route, config, baselines);
+    return t === undefined ? [] : [routeLatencyAlarm(route, t)];
+  });
+}
+
 /**
  * The gateway heartbeat: minutes in a row without a single API request counted (`AWS/ApiGateway` `Count` absent or
  * 0) before `GatewayHeartbeatMissing` pages. The stage's canary calls the API every minute
@@ -455,6 +525,8 @@ export const UPSTREAM_ERROR_METRICS = [
  * - `LimiterMetricsMissing`, `UpstreamMetricsMissing`: traffic without the metrics a flag gates (telemetry gaps);
  * - `LambdaP99Duration-<fn>`: each Lambda's p99 duration above its budget (`lib/config/budgets.ts`), 15 minutes
  *   (one run of a scheduled Lambda);
+ * - `RouteLatencyP99-<route>`: each measured route's p99 latency above the threshold derived from its baseline
+ *   (`lib/config/load-baselines.json`, `routeP99ThresholdMs`), 15 minutes;
  * - `CanaryFailing`: the stage canary failed {@link CANARY_FAILED_RUNS} of its last runs, or stopped (missing data
  *   breaching);
  * - `GatewayHeartbeatMissing`: no API `Count` data point for {@link HEARTBEAT_SILENT_MINUTES} minutes running
@@ -646,6 +718,7 @@ export function alarmDefinitions(config: StageConfig): AlarmDefinition[] {
       drillTraffic: 'market',
     }),
     ...LAMBDA_HANDLERS.map(lambdaDurationAlarm),
+    ...routeLatencyAlarms(config),
     {
       name: 'CanaryFailing',
       summary: `the stage canary failed ${CANARY_FAILED_RUNS} of its last ${CANARY_FAILED_RUNS + 1} runs (GET /health or GET /v1/me with an M2M token), or stopped running`,

@@ -1,8 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { ROUTES, routeKey } from '../config';
+import { ROUTES, type Route, routeKey, type StageConfig } from '../config';
 import { alarmDefinitions, UPSTREAM_ERROR_METRICS } from '../config/alarms';
+import { routeP99ThresholdMs } from '../config/load-baselines';
 import { METRIC, RATE_LIMIT_METRICS } from '../config/metrics';
 import { RUNBOOK_PATH } from './alarms';
 import { apmWidgets } from './apm-widgets';
@@ -134,6 +135,8 @@ export function dashboardWidgets(metrics: MetricFactory, alarms: readonly cw.IAl
           metrics.routeMetric(route, '5XXError', 'Sum'),
         ],
         right: [metrics.routeMetric(route, 'Latency', 'p99')],
+        // The route's p99 alarm threshold, derived from its measured baseline (lib/config/load-baselines.ts).
+        ...routeThresholdAnnotation(route, target.config),
         width: 8,
         height: 5,
       }),
@@ -205,4 +208,13 @@ export function buildDashboard(
     defaultInterval: Duration.hours(3),
     widgets: dashboardWidgets(new MetricFactory(target), alarms),
   });
+}
+
+/** `rightAnnotations` marking a route's p99 alarm threshold on its widget (none without a measured baseline). */
+function routeThresholdAnnotation(
+  route: Route,
+  config: StageConfig,
+): { rightAnnotations?: cw.HorizontalAnnotation[] } {
+  const t = routeP99ThresholdMs(route, config);
+  return t === undefined ? {} : { rightAnnotations: [{ value: t, label: 'p99 alarm' }] };
 }

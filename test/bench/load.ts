@@ -419,7 +419,7 @@ async function measureRoute(
     };
   }
   const token = route.auth ? tokens[plan.role] : undefined;
-  const request = `${plan.method} ${plan.pool ? plan.pool.pathFor('{id}') : plan.path}`;
+  const request = `${plan.method} ${plan.path}`; // a pool plan's path is the template (ids differ per request)
   let p: Phase;
   try {
     p = await run(key, base, {
