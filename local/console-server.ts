@@ -10,6 +10,7 @@ import {
   type LoginReply,
   TOKEN_PATH,
 } from './oidc-login';
+import { requestPath } from './request-path';
 
 /** Largest form body the local authorization server reads, bytes. */
 const MAX_FORM_BYTES = 16 * 1024;
@@ -56,8 +57,7 @@ export function createConsoleServer(
     hsts: false,
   });
   return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://local');
-    const path = url.pathname;
+    const path = requestPath(req.url);
     const method = (req.method ?? 'GET').toUpperCase();
     if (path === '/console') {
       send(res, { status: 301, headers: { location: CONSOLE_BASE_PATH }, body: '' });
@@ -95,11 +95,11 @@ export function createConsoleServer(
       return true;
     }
     if (path === AUTHORIZE_PATH && method === 'GET') {
-      send(res, opts.login.authorizePage(url.searchParams));
+      send(res, opts.login.authorizePage(searchParams(req.url)));
       return true;
     }
     if (path === LOGOUT_PATH && method === 'GET') {
-      send(res, opts.login.logout(url.searchParams));
+      send(res, opts.login.logout(searchParams(req.url)));
       return true;
     }
     if ((path === AUTHORIZE_PATH || path === TOKEN_PATH) && method === 'POST') {
@@ -166,4 +166,9 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefin
     chunks.push(c);
   }
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+/** The query of a request target (parsed only on the routes that read one). */
+function searchParams(target = '/'): URLSearchParams {
+  return new URL(target, 'http://local').searchParams;
 }

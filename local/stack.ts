@@ -233,9 +233,9 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
       usagePlanOf: (key, tenantId) => directory.lookup(key, tenantId),
       throttle,
       wellKnown: (path) => (path === DISCOVERY_PATH ? discovery : path === JWKS_PATH ? jwks : undefined),
-      accessLog: (line) => {
-        accessLog(line);
-        metrics.observeAccessLog(line);
+      accessLog: (line, record) => {
+        accessLog(line, record);
+        metrics.observeAccessLog(record);
         security.observeAccessLog(line);
       },
       onError,

@@ -7,6 +7,7 @@ import { exportSelectSql } from '../../lambdas/shared/analytics/export-sql';
 import { type QueryScope, scopedSql } from '../../lambdas/shared/analytics/scope';
 import { type AnalyticsQueryName, EVENTS_TABLE } from '../../lib/config/analytics';
 import { EXPORT_URL_TTL_SEC, type ExportFormat } from '../../lib/config/analytics-api';
+import { requestPath } from '../request-path';
 import type { AnalyticsEngine, Row } from './engine';
 
 /** Partition files from which the reader compacts before a query (the sink writes one small file per flush). */
@@ -107,8 +108,8 @@ export class LocalAnalyticsReader implements AnalyticsReader {
    * @returns `false` for other paths (the request is not handled)
    */
   serveDownload(req: IncomingMessage, res: ServerResponse, now: () => number = Date.now): boolean {
+    if (!requestPath(req.url).startsWith(LOCAL_EXPORTS_PATH)) return false;
     const url = new URL(req.url ?? '/', 'http://local');
-    if (!url.pathname.startsWith(LOCAL_EXPORTS_PATH)) return false;
     const name = url.pathname.slice(LOCAL_EXPORTS_PATH.length);
     const expires = Number(url.searchParams.get('expires'));
     const sig = Buffer.from(url.searchParams.get('sig') ?? '');

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestPath } from '../request-path';
 import { currentFlags, type LocalFlagTarget, parseFlagUpdate } from './flags';
 
 /** Prefix of the local stack's control plane (not part of the route table, never deployed). */
@@ -47,8 +48,8 @@ export function controlPlane(deps: ControlDeps): (req: IncomingMessage, res: Ser
     ...deps.extra,
   };
   return (req, res) => {
+    if (!requestPath(req.url).startsWith(CONTROL_PREFIX)) return false;
     const url = new URL(req.url ?? '/', 'http://local');
-    if (!url.pathname.startsWith(CONTROL_PREFIX)) return false;
     const name = url.pathname.slice(CONTROL_PREFIX.length);
     const chunks: Buffer[] = [];
     let size = 0;

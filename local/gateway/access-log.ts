@@ -8,12 +8,20 @@ import { ACCESS_LOG_KEYS, type AccessLogKey } from '../../lib/config/gateway';
  */
 export type AccessLogRecord = Record<AccessLogKey, string>;
 
-/** Where access-log lines go (one JSON object per line). */
-export type AccessLogSink = (line: string) => void;
+/**
+ * Where access-log lines go (one JSON object per line). `record` is the line's record, final once handed over: local
+ * consumers read it instead of parsing the line back.
+ */
+export type AccessLogSink = (line: string, record: Readonly<AccessLogRecord>) => void;
+
+/** Every field `-`, in {@link ACCESS_LOG_KEYS} order. */
+const EMPTY_RECORD: Readonly<AccessLogRecord> = Object.freeze(
+  Object.fromEntries(ACCESS_LOG_KEYS.map((k) => [k, '-'])) as AccessLogRecord,
+);
 
 /** A record with every field `-`. */
 export function emptyAccessLog(): AccessLogRecord {
-  return Object.fromEntries(ACCESS_LOG_KEYS.map((k) => [k, '-'])) as AccessLogRecord;
+  return { ...EMPTY_RECORD };
 }
 
 /** Milliseconds as an access-log value (2 decimals). */

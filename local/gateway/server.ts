@@ -142,7 +142,7 @@ export function createGateway(deps: GatewayDeps): (req: IncomingMessage, res: Se
           log.status = String(reply.status);
           log.responseLength = String(reply.body.length);
           log.latency = ms(performance.now() - t0);
-          deps.accessLog(formatAccessLog(log));
+          deps.accessLog(formatAccessLog(log), log);
         });
     });
   };

@@ -33,6 +33,7 @@ import {
   servicesOf,
   signalRefs,
 } from '../../lib/config/alarms';
+import type { LambdaHandlerName } from '../../lib/config/budgets';
 import { METRICS_NAMESPACE } from '../../lib/config/metrics';
 import { findRoute } from '../../lib/config/routes';
 import {
@@ -44,7 +45,7 @@ import {
   windowLabel,
 } from '../../lib/config/slos';
 import { statistic, sum } from './statistics';
-import type { MetricStore } from './store';
+import type { ApiRequest, MetricStore } from './store';
 
 /** CloudWatch alarm states, plus `UNSUPPORTED` for a signal kind the local evaluator cannot compute. */
 export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA' | 'UNSUPPORTED';
@@ -215,7 +216,9 @@ export class AlarmEvaluator {
       s.lastPeriod = last;
       this.evaluateSlot(s, last, periodMs, this.origin + (last + 1) * periodMs);
     }
-    for (const b of this.burns) this.evaluateBurn(b, now);
+    // Windows longer than the time since the origin all start at the origin: one scan per SLO and start.
+    const shares = new Map<string, number>();
+    for (const b of this.burns) this.evaluateBurn(b, now, shares);
     return this.transitions.slice(before);
   }
 
@@ -362,10 +365,17 @@ export class AlarmEvaluator {
     else this.transition(s, 'OK', `${words}; ${def.datapointsToAlarm} needed to alarm`, at);
   }
 
-  private evaluateBurn(b: BurnSlot, now: number): void {
+  /** @param shares bad shares already computed in this evaluation, by SLO name and window start */
+  private evaluateBurn(b: BurnSlot, now: number, shares: Map<string, number>): void {
     const rate = (minutes: number) => {
       const from = Math.max(this.origin, now - this.windowMs(minutes));
-      return this.badShare(b.slo, from, now) / errorBudget(b.slo);
+      const key = `${b.slo.name} ${from}`;
+      let share = shares.get(key);
+      if (share === undefined) {
+        share = this.badShare(b.slo, from, now);
+        shares.set(key, share);
+      }
+      return share / errorBudget(b.slo);
     };
     const long = rate(b.rule.longWindowMin);
     const short = rate(b.rule.shortWindowMin);
@@ -381,11 +391,16 @@ export class AlarmEvaluator {
   private badShare(slo: SloDefinition, from: number, to: number): number {
     const sli = slo.sli;
     if (sli.kind === 'errorRatio') {
-      const total = sum(this.values(sli.total, from, to));
-      return total > 0 ? sum(this.values(sli.bad, from, to)) / total : 0;
+      const total = this.sumOf(sli.total, from, to).sum;
+      return total > 0 ? this.sumOf(sli.bad, from, to).sum / total : 0;
     }
-    const latencies = this.values(sli.latency, from, to);
-    return latencies.length ? latencies.filter((v) => v > sli.thresholdMs).length / latencies.length : 0;
+    let count = 0;
+    let over = 0;
+    this.eachValue(sli.latency, from, to, (v) => {
+      count++;
+      if (v > sli.thresholdMs) over++;
+    });
+    return count ? over / count : 0;
   }
 
   private transition(s: Slot | BurnSlot, to: AlarmStateValue, reason: string, at: number): void {
@@ -403,18 +418,18 @@ export class AlarmEvaluator {
       case 'metric':
         return statistic(this.values(signal.metric, from, to), signal.statistic);
       case 'sum': {
-        const parts = signal.metrics.map((m) => this.values(m, from, to));
-        return parts.some((p) => p.length) ? sum(parts.map(sum)) : undefined;
+        const parts = signal.metrics.map((m) => this.sumOf(m, from, to));
+        return parts.some((p) => p.count) ? sum(parts.map((p) => p.sum)) : undefined;
       }
       case 'percent': {
-        const den = this.values(signal.denominator, from, to);
-        if (!den.length) return undefined;
-        const d = sum(den);
-        return d === 0 ? 0 : (100 * sum(this.values(signal.numerator, from, to))) / d;
+        const den = this.sumOf(signal.denominator, from, to);
+        if (!den.count) return undefined;
+        const d = den.sum;
+        return d === 0 ? 0 : (100 * this.sumOf(signal.numerator, from, to).sum) / d;
       }
       case 'gap': {
-        const traffic = sum(this.values(signal.traffic, from, to));
-        const seen = signal.expected.some((m) => sum(this.values(m, from, to)) > 0);
+        const traffic = this.sumOf(signal.traffic, from, to).sum;
+        const seen = signal.expected.some((m) => this.sumOf(m, from, to).sum > 0);
         return traffic >= signal.minTraffic / this.k && !seen ? 1 : 0;
       }
       default:
@@ -422,47 +437,83 @@ export class AlarmEvaluator {
     }
   }
 
-  /** The values one metric reference had in `[from, to)`. */
+  /** The values one metric reference had in `[from, to)`, oldest first. */
   private values(ref: MetricRef, from: number, to: number): number[] {
+    const out: number[] = [];
+    this.eachValue(ref, from, to, (v) => out.push(v));
+    return out;
+  }
+
+  /** Sum and number of the values one metric reference had in `[from, to)` (added oldest first, as `sum` does). */
+  private sumOf(ref: MetricRef, from: number, to: number): { sum: number; count: number } {
+    const acc = { sum: 0, count: 0 };
+    this.eachValue(ref, from, to, (v) => {
+      acc.sum += v;
+      acc.count++;
+    });
+    return acc;
+  }
+
+  /**
+   * Calls `each` with every value one metric reference had in `[from, to)`, oldest first. Scans the store in place:
+   * the burn-rate windows reach back to the origin, i.e. up to the whole store on every evaluation, so no range is
+   * copied and no intermediate array is built (docs/load-testing.md).
+   */
+  private eachValue(ref: MetricRef, from: number, to: number, each: (v: number) => void): void {
     if (ref.source === 'custom') {
       const services = servicesOf(ref.metric);
-      return this.store
-        .points(ref.metric, from, to)
-        .filter((p) => p.namespace === METRICS_NAMESPACE && services.includes(p.dimensions.service ?? ''))
-        .map((p) => p.value);
+      this.store.eachPoint(ref.metric, from, to, (p) => {
+        if (p.namespace === METRICS_NAMESPACE && services.includes(p.dimensions.service ?? '')) each(p.value);
+      });
+      return;
     }
     // A Lambda's Duration: the integration latency of the requests whose route it serves (the handler runs in-process).
     if (ref.source === 'lambda' && ref.metric === 'Duration' && ref.function) {
       const fn = ref.function;
-      return this.store.requests(from, to).flatMap((r) => {
-        const route = findRoute(r.method, r.route);
-        return route && integrationFunction(route) === fn && r.integrationLatencyMs !== undefined
-          ? [r.integrationLatencyMs]
-          : [];
+      this.store.eachRequest(from, to, (r) => {
+        if (r.integrationLatencyMs !== undefined && functionOfRoute(r.method, r.route) === fn)
+          each(r.integrationLatencyMs);
       });
+      return;
     }
     // Other AWS service metrics (Lambda, ElastiCache, DynamoDB, Contributor Insights) do not exist locally: alarms
     // reading them are UNSUPPORTED (unsupportedReason), so this is never asked for them.
-    if (ref.source !== 'api') return [];
-    let reqs = this.store.requests(from, to);
+    if (ref.source !== 'api') return;
     const route = ref.route;
-    if (route)
-      reqs = reqs.filter(
-        (r) => r.route === route.path && (route.method === 'ANY' || r.method === route.method),
-      );
-    switch (ref.metric) {
-      case 'Count':
-        return reqs.map(() => 1);
-      case '4XXError':
-        return reqs.map((r) => (r.status >= 400 && r.status < 500 ? 1 : 0));
-      case '5XXError':
-        return reqs.map((r) => (r.status >= 500 ? 1 : 0));
-      case 'Latency':
-        return reqs.map((r) => r.latencyMs);
-      case 'IntegrationLatency':
-        return reqs.flatMap((r) => (r.integrationLatencyMs === undefined ? [] : [r.integrationLatencyMs]));
-    }
+    const value = API_VALUE[ref.metric];
+    this.store.eachRequest(from, to, (r) => {
+      if (route && !(r.route === route.path && (route.method === 'ANY' || r.method === route.method))) return;
+      const v = value(r);
+      if (v !== undefined) each(v);
+    });
   }
+}
+
+/** The value each API Gateway metric takes for one request; `undefined` when the request has none. */
+const API_VALUE: Record<
+  Extract<MetricRef, { source: 'api' }>['metric'],
+  (r: ApiRequest) => number | undefined
+> = {
+  Count: () => 1,
+  '4XXError': (r) => (r.status >= 400 && r.status < 500 ? 1 : 0),
+  '5XXError': (r) => (r.status >= 500 ? 1 : 0),
+  Latency: (r) => r.latencyMs,
+  IntegrationLatency: (r) => r.integrationLatencyMs,
+};
+
+/** Integration function of each `METHOD resourcePath` seen (the route table is fixed; `null` = no route). */
+const routeFunctions = new Map<string, LambdaHandlerName | null>();
+
+/** The Lambda serving the route a request matched (`findRoute` once per distinct method and path). */
+function functionOfRoute(method: string, resourcePath: string): LambdaHandlerName | null {
+  const key = `${method} ${resourcePath}`;
+  let fn = routeFunctions.get(key);
+  if (fn === undefined) {
+    const route = findRoute(method, resourcePath);
+    fn = route ? integrationFunction(route) : null;
+    routeFunctions.set(key, fn);
+  }
+  return fn;
 }
 
 const COMPARISON_WORDS: Record<Comparison, string> = {

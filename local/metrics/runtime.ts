@@ -3,6 +3,7 @@ import { LOCAL_OPERATIONS_PATH } from '../../lib/config/console';
 import { sloDefinitions } from '../../lib/config/slos';
 import type { StageConfig } from '../../lib/config/stages';
 import { CONTROL_PREFIX, type ControlHandler } from '../control/router';
+import type { AccessLogRecord } from '../gateway/access-log';
 import { tapEmf } from './emf-tap';
 import { AlarmEvaluator, MAX_TIME_SCALE } from './evaluator';
 import { MAX_OPERATIONS_MINUTES, summarizeOperations } from './operations';
@@ -12,8 +13,8 @@ import { MetricStore } from './store';
 export interface LocalMetrics {
   store: MetricStore;
   evaluator: AlarmEvaluator;
-  /** Feed for the gateway's access log (the API Gateway metrics). */
-  observeAccessLog(line: string): void;
+  /** Feed for the gateway's access log (the API Gateway metrics): a JSON line or the record it was made from. */
+  observeAccessLog(line: string | Readonly<Partial<AccessLogRecord>>): void;
   /** `/_local/alarms` and `/_local/operations`. */
   control: Readonly<Record<string, ControlHandler>>;
   /** Stops the evaluator's timer and the stdout tap. Idempotent. */

@@ -15,10 +15,11 @@ export function statistic(values: readonly number[], stat: Statistic): number | 
       return values.length;
     case 'Average':
       return sum(values) / values.length;
+    // A loop, not Math.max(...values): spreading ~120 000 values overflows the stack (a busy period holds more).
     case 'Maximum':
-      return Math.max(...values);
+      return values.reduce((m, v) => Math.max(m, v));
     case 'Minimum':
-      return Math.min(...values);
+      return values.reduce((m, v) => Math.min(m, v));
     default: {
       const rank = /^PR\(:(-?\d+(?:\.\d+)?)\)$/.exec(stat);
       if (rank) return (100 * values.filter((v) => v <= Number(rank[1])).length) / values.length;

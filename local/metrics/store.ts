@@ -132,6 +132,20 @@ export class MetricStore {
     return this.reqs.slice(lowerBound(this.reqs, from), lowerBound(this.reqs, to));
   }
 
+  /**
+   * Calls `each` with every custom-metric point named `name` received in `[from, to)`, oldest first, without copying
+   * the range (the alarm evaluator scans up to {@link MetricStoreOptions.maxEntries} entries per window).
+   */
+  eachPoint(name: string, from: number, to: number, each: (p: StoredPoint) => void): void {
+    const list = this.byName.get(name);
+    if (list) eachIn(list, from, to, each);
+  }
+
+  /** Calls `each` with every request received in `[from, to)`, oldest first, without copying the range. */
+  eachRequest(from: number, to: number, each: (r: ApiRequest) => void): void {
+    eachIn(this.reqs, from, to, each);
+  }
+
   /** What the store holds (for `GET /_local/alarms`). */
   stats(): { points: number; requests: number; emfLines: number; metrics: string[] } {
     return {
@@ -173,6 +187,16 @@ export class MetricStore {
     );
     if (dropReqs > 0) this.reqs.splice(0, dropReqs);
   }
+}
+
+/** Calls `each` with the entries of `list` (sorted by `t`) whose `t` is in `[from, to)`, in order. */
+function eachIn<T extends { t: number }>(
+  list: readonly T[],
+  from: number,
+  to: number,
+  each: (e: T) => void,
+): void {
+  for (let i = lowerBound(list, from), end = lowerBound(list, to); i < end; i++) each(list[i] as T);
 }
 
 /** First index whose `t` is ≥ `t` (entries sorted by `t`). */

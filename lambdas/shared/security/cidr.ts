@@ -85,6 +85,7 @@ export class CidrMatcher {
 
   /** Whether the address (plain, not CIDR) falls in any entry; malformed input → false. */
   contains(address: string): boolean {
+    if (this.size === 0) return false; // the local gateway asks on every request; BlockList.check allocates
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address.trim());
     const a = mapped?.[1] ?? address.trim();
     const v = isIP(a);

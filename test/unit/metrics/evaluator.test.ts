@@ -277,6 +277,14 @@ describe('local alarm evaluator (same definitions as CloudWatch, injected clock)
     expect(() => statistic([1], 'p0' as never)).toThrow(/unknown statistic/);
   });
 
+  it('Maximum and Minimum of a busy period (more values than a spread call takes) are computed', () => {
+    const values = Array.from({ length: 200_000 }, (_, i) => (i * 7919) % 100_003);
+    expect(statistic(values, 'Maximum')).toBe(100_002);
+    expect(statistic(values, 'Minimum')).toBe(0);
+    expect(statistic([3, -1, 2], 'Maximum')).toBe(3);
+    expect(statistic([3, -1, 2], 'Minimum')).toBe(-1);
+  });
+
   it('SLO burn rate: the composite alarms only when both sliding windows burn above the rule, and clears with the short one', () => {
     const [availability] = sloDefinitions(dev); // dev: 99 % → budget 1 %, Fast rule 14.4× = 14.4 % bad
     const r = rig([], 1, [availability!]);

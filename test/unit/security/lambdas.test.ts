@@ -131,6 +131,42 @@ describe('security-events pipeline', () => {
     expect(published.find((x) => x.type === 'TenantActivityAnomaly')?.detail.tenantId).toBe('acme');
   });
 
+  it('a batch adds each tenant-hour once, with the figures of all its records summed', async () => {
+    const { p, activity } = pipeline({ perIp: 1000 });
+    const calls: unknown[][] = [];
+    const add = activity.add.bind(activity);
+    activity.add = (...args) => {
+      calls.push(args);
+      return add(...args);
+    };
+    const h0 = Date.parse('2026-12-02T00:00:00Z');
+    const at = (h: number) => String(h0 + h * 3_600_000 + 1000);
+    await p.processLines([
+      access({ tenantId: 'acme', requestTime: at(0), responseLength: '100' }),
+      access({ tenantId: 'acme', requestTime: at(0), status: '429', responseLength: '20' }),
+      access({ tenantId: 'globex', requestTime: at(0), status: '401', responseLength: '-' }),
+      access({ tenantId: 'acme', requestTime: at(1), status: '403', responseLength: '5' }),
+      access({ tenantId: 'acme', requestTime: at(0), responseLength: '1' }),
+    ]);
+    expect(calls).toEqual([
+      ['acme', h0, { requests: 3, throttled: 1, unauthorized: 0, bytesOut: 121 }],
+      ['globex', h0, { requests: 1, throttled: 0, unauthorized: 1, bytesOut: 0 }],
+      ['acme', h0 + 3_600_000, { requests: 1, throttled: 0, unauthorized: 1, bytesOut: 5 }],
+    ]);
+    expect(await activity.drain(h0)).toEqual([
+      {
+        tenantId: 'acme',
+        hourStartMs: h0,
+        figures: { requests: 3, throttled: 1, unauthorized: 0, bytesOut: 121 },
+      },
+      {
+        tenantId: 'globex',
+        hourStartMs: h0,
+        figures: { requests: 1, throttled: 0, unauthorized: 1, bytesOut: 0 },
+      },
+    ]);
+  });
+
   it('the handler decodes a CloudWatch Logs subscription payload and runs the hourly evaluation', async () => {
     const published: string[] = [];
     configureSecurityEvents({ config: testSecurityConfig(), publish: async (t) => void published.push(t) });
