@@ -68,6 +68,15 @@ export type AccessLogKey = keyof typeof ACCESS_LOG_FIELDS;
 /** Access-log keys in record order. */
 export const ACCESS_LOG_KEYS = Object.keys(ACCESS_LOG_FIELDS) as readonly AccessLogKey[];
 
+/**
+ * One access-log value as data: `undefined` for a field that is absent, not a string, empty or `-` (API Gateway's
+ * "not applicable"), else the value. Every reader of access-log lines (the local metric store, the analytics
+ * backfill) reads fields through it.
+ */
+export function accessLogValue(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '-' && v !== '' ? v : undefined;
+}
+
 /** The access-log format string (a JSON object template). */
 export function accessLogFormat(): string {
   return JSON.stringify(ACCESS_LOG_FIELDS);

@@ -1,3 +1,4 @@
+import { accessLogValue } from '../../lib/config/gateway';
 import type { AccessLogRecord } from '../gateway/access-log';
 import { type EmfPoint, parseEmfLine } from './emf';
 
@@ -93,10 +94,11 @@ export class MetricStore {
     }
     const status = Number(r.status);
     if (!Number.isInteger(status)) return;
-    const opt = (v: string | undefined) => (v === undefined || v === '-' || v === '' ? undefined : v);
+    const opt = accessLogValue;
     const num = (v: string | undefined) => {
-      const n = Number(opt(v));
-      return opt(v) !== undefined && Number.isFinite(n) ? n : undefined;
+      const s = opt(v);
+      const n = Number(s);
+      return s !== undefined && Number.isFinite(n) ? n : undefined;
     };
     const tenantId = opt(r.tenantId);
     const principalType = opt(r.principalType);

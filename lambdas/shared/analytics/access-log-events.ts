@@ -1,5 +1,6 @@
 import type { EventName } from '../../../lib/config/analytics';
 import { TENANT_ID_PATTERN, USER_ID_PATTERN } from '../../../lib/config/data-model';
+import { accessLogValue as str } from '../../../lib/config/gateway';
 import { derivedUuid } from './hash';
 import type { AnalyticsIdentity, EventInput } from './record';
 
@@ -21,9 +22,6 @@ export interface BackfillEvent {
   who: AnalyticsIdentity;
   input: EventInput;
 }
-
-const str = (v: unknown): string | undefined =>
-  typeof v === 'string' && v !== '-' && v !== '' ? v : undefined;
 
 /**
  * Maps one parsed access-log line to a backfilled event, or `null` when it stands for none (other routes or
