@@ -153,19 +153,9 @@ export function createReportsService(deps: ReportsServiceDeps): ProxyHandler {
 
     'POST /v1/events': async ({ event, tenant }) => {
       if (!analytics || !(await analytics.enabled())) return noContent();
-      const raw = event.body ?? '';
-      const size = event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) : Buffer.byteLength(raw);
-      if (size > EVENT_BATCH_LIMITS.maxBodyBytes) {
-        throw new HttpError(413, 'Content Too Large', {
-          detail: `The body is ${size} bytes; the limit is ${EVENT_BATCH_LIMITS.maxBodyBytes} bytes.`,
-          errors: [{ path: '(body)', message: `must be at most ${EVENT_BATCH_LIMITS.maxBodyBytes} bytes` }],
-        });
-      }
-      const out = await analytics.ingestClientBatch(
-        analyticsIdentity(tenant),
-        jsonBody(event),
-        event.headers,
-      );
+      // The shared body rules (413, 415, 400) with this route's lower size cap.
+      const batch = jsonBody(event, undefined, { maxBytes: EVENT_BATCH_LIMITS.maxBodyBytes });
+      const out = await analytics.ingestClientBatch(analyticsIdentity(tenant), batch, event.headers);
       if (out.status === 'disabled') return noContent();
       if (out.status === 'invalid') throw validationError(out.errors);
       const { status: _s, ...body } = out;

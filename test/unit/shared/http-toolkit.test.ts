@@ -9,6 +9,7 @@ import { header } from '../../../lambdas/shared/http/headers';
 import { HttpError } from '../../../lambdas/shared/http/problem';
 import { allowedMethods, attachRoute, resolveRoute } from '../../../lambdas/shared/http/route';
 import type { HttpRequest, ProxyEvent, RequestStep } from '../../../lambdas/shared/http/types';
+import { EVENT_BATCH_LIMITS } from '../../../lib/config/analytics';
 import { findRoute } from '../../../lib/config/routes';
 import { callers, restEvent } from '../reports/events';
 
@@ -67,6 +68,28 @@ describe('jsonBody(): one rule set for every service', () => {
     expect(jsonBody(ev(Buffer.from('{"a":2}').toString('base64'), 'application/json', true))).toEqual({
       a: 2,
     });
+  });
+
+  it('a route may lower the cap (POST /v1/events: 64 KiB) — measured after base64 decoding — never raise it', () => {
+    const limit = EVENT_BATCH_LIMITS.maxBodyBytes;
+    const exactly = `{"a":"${'x'.repeat(limit - 8)}"}`;
+    expect(Buffer.byteLength(exactly)).toBe(limit);
+    const lowered = { maxBytes: limit };
+    expect(status(() => jsonBody(ev(exactly, 'application/json'), undefined, lowered))).toBe(200);
+    // 65 536 bytes are 87 384 base64 characters with padding: the decoded size counts, not 3/4 of the text.
+    const b64 = Buffer.from(exactly).toString('base64');
+    expect(status(() => jsonBody(ev(b64, 'application/json', true), undefined, lowered))).toBe(200);
+    const over = `{"a":"${'x'.repeat(limit - 7)}"}`;
+    expect(status(() => jsonBody(ev(over, 'application/json'), undefined, lowered))).toBe(413);
+    expect(
+      status(() =>
+        jsonBody(ev(Buffer.from(over).toString('base64'), 'application/json', true), undefined, lowered),
+      ),
+    ).toBe(413);
+    // The size check still comes first, and the service-wide cap cannot be raised by a route.
+    expect(status(() => jsonBody(ev(over, 'text/plain'), undefined, lowered))).toBe(413);
+    const big = JSON.stringify({ a: 'x'.repeat(MAX_JSON_BODY_BYTES) });
+    expect(status(() => jsonBody(ev(big), undefined, { maxBytes: 2 * MAX_JSON_BODY_BYTES }))).toBe(413);
   });
 
   it('schema errors answer 400 with every field path', () => {
