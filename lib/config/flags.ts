@@ -77,7 +77,11 @@ export const FLAGS = {
   business_analytics_enabled: {
     type: 'boolean',
     defaults: { dev: false, staging: true, prod: true },
-    effect: 'Ship privacy-safe request analytics to Firehose, partitioned by tenant and vertical.',
+    effect:
+      'Product analytics (docs/analytics.md): on, POST /v1/events stores the console events and the Lambdas emit ' +
+      'report_* and limit_hit events (user ids HMAC-hashed) to the Firehose stream -> S3 Parquet by tenant and day ' +
+      '-> Athena; off, the endpoint answers 204 and nothing is collected. Read at run time; the pipeline and the ' +
+      'weekly report deploy on every stage whatever its value.',
   },
   security_monitoring_enabled: {
     type: 'boolean',
