@@ -1,5 +1,6 @@
 import { BROWSER_NAMES, BROWSERS } from './e2e/support/browsers';
 import { suiteConfig } from './e2e/support/suite-config';
+import { BASELINE_PATH_TEMPLATE, SCREENSHOT_OPTIONS } from './e2e/support/visual';
 
 /**
  * Visual regression suite (`npm run test:visual`): every page and every major component of the console's gallery
@@ -19,7 +20,7 @@ export default await suiteConfig('visual', {
   // The expected / actual / diff images are the evidence of a failure; traces and videos would be recorded for every
   // test (retain-on-failure records always) and cost more than the screenshots themselves on a 2-core machine.
   use: { trace: 'off', video: 'off', screenshot: 'off' },
-  snapshotPathTemplate: 'e2e/visual/baselines/{projectName}/{arg}{ext}',
+  snapshotPathTemplate: BASELINE_PATH_TEMPLATE,
   expect: {
     toHaveScreenshot: {
       // Same browser build, same fonts, same machine image: rendering is pixel-identical run to run (measured over
@@ -28,9 +29,7 @@ export default await suiteConfig('visual', {
       // pixel that differs at all.
       threshold: 0,
       maxDiffPixels: 0,
-      animations: 'disabled',
-      caret: 'hide',
-      scale: 'css',
+      ...SCREENSHOT_OPTIONS,
     },
   },
 });

@@ -7,7 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(chromium firefox-esr ffmpeg fonts-dejavu-core fonts-liberation2)
+# Fonts: the visual baselines were rendered with exactly these (the console's stack is system-ui → DejaVu Sans, and
+# "DejaVu Sans Mono" for code); fonts-dejavu-extra (condensed/light faces) is on the machine image and changes which
+# face fontconfig picks, so it is pinned here too. The check at the end warns when the font families differ.
+PACKAGES=(chromium firefox-esr ffmpeg fonts-dejavu-core fonts-dejavu-extra fonts-liberation2)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -29,3 +32,13 @@ rev=$(node -p "JSON.parse(require('fs').readFileSync('node_modules/playwright-co
 registry="${PLAYWRIGHT_BROWSERS_PATH:-${XDG_CACHE_HOME:-$HOME/.cache}/ms-playwright}"
 mkdir -p "$registry/ffmpeg-$rev"
 ln -sf "$(command -v ffmpeg)" "$registry/ffmpeg-$rev/ffmpeg-linux"
+
+# The font families the visual baselines were rendered with (`fc-list : family`). Another family (a package that pulls
+# in fonts-noto, say) can change which glyphs fontconfig picks and so every screenshot: say so before the suite does.
+BASELINE_FONTS="DejaVu Math TeX Gyre;DejaVu Sans;DejaVu Sans Mono;DejaVu Sans,DejaVu Sans Condensed;DejaVu Sans,DejaVu Sans Light;DejaVu Serif;DejaVu Serif,DejaVu Serif Condensed;Liberation Mono;Liberation Sans;Liberation Serif;"
+fonts=$(fc-list : family | LC_ALL=C sort -u | tr '\n' ';')
+if [ "$fonts" != "$BASELINE_FONTS" ]; then
+  echo "browsers: warning: font families differ from those of the visual baselines (docs/visual-testing.md):" >&2
+  echo "  baselines: $BASELINE_FONTS" >&2
+  echo "  here:      $fonts" >&2
+fi

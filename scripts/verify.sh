@@ -26,3 +26,6 @@ npx vitest run --coverage --reporter=default --reporter=junit --outputFile.junit
 # Browser suites (Playwright, Chromium + Firefox) against the local stack on a free port.
 bash scripts/browsers.sh
 npm run --silent test:e2e -- --project api --project chromium --project firefox
+# Visual regression of the console (every page and the component gallery × 5 themes × 3 viewports, Chromium +
+# Firefox) against the committed baselines; 0 changed pixels allowed. docs/visual-testing.md.
+npm run --silent test:visual

@@ -467,3 +467,106 @@ export async function openGallery(page: Page, opts: OpenGalleryOptions): Promise
   );
   return calls;
 }
+
+/** Where a {@link GalleryViewer} loads the gallery before navigating to a page (the console's "not found" page). */
+const START_PATH = '/gallery-start';
+
+/**
+ * One loaded gallery that shows page after page — the visual suite's way to keep each screenshot cheap. It loads
+ * `gallery.html` once per theme and view (clock fixed at {@link GALLERY_NOW}, API answered by the mock from one seeded
+ * database, route installed once) and then moves between the theme's pages by client-side navigation
+ * (`window.gallery.navigate`, web/src/gallery/main.tsx), as a user following the console's links does: no reload,
+ * chunks and data already fetched are reused, only the page's own queries run.
+ *
+ * Every page is reached by a navigation, never shown as the first load, so the console's route focus (the new page's
+ * `h1`, `useRouteFocus`) is in the same state whichever test ran before on the worker; after each load a key press
+ * puts the browser in keyboard modality, so `:focus-visible` does not depend on history either. The suite never
+ * uses the mouse (no hover state).
+ */
+export class GalleryViewer {
+  /** `<theme>|<view>` of the loaded gallery. */
+  private loaded?: string;
+  /** Console path shown. */
+  private path?: string;
+
+  private constructor(
+    readonly page: Page,
+    private readonly inFlight: () => number,
+  ) {}
+
+  /** A viewer on `page` (a page of its own, reused across tests), answering the API from `db`. */
+  static async create(page: Page, db: MockDb): Promise<GalleryViewer> {
+    await page.clock.setFixedTime(GALLERY_NOW);
+    const { inFlight } = await routeToMockApi(page, await apiOrigin(page), db);
+    return new GalleryViewer(page, inFlight);
+  }
+
+  /**
+   * Shows a page (`view: 'page'`, console `path`), the components view or the signed-out screen as `theme`, and waits
+   * until it is settled ({@link GalleryViewer.settle}).
+   */
+  async show(
+    theme: ThemeCase,
+    target: { view: 'page' | 'signed-out' | 'components'; path?: string },
+  ): Promise<void> {
+    const key = `${theme.id}|${target.view}`;
+    if (this.loaded !== key) {
+      this.loaded = undefined;
+      const path = target.view === 'page' ? START_PATH : undefined;
+      await this.page.goto(galleryUrl(theme, { view: target.view, ...(path ? { path } : {}) }));
+      await expect(this.page.getByRole('heading', { level: 1 }).first()).toBeVisible();
+      await this.page.waitForFunction(() => 'gallery' in globalThis);
+      await this.page.keyboard.press('Shift');
+      this.loaded = key;
+      this.path = path;
+    }
+    if (target.view === 'page') {
+      const path = target.path ?? '/';
+      // The same path twice would be no navigation (and no route focus): pass by the start page first.
+      if (this.path === path) await this.navigate(START_PATH);
+      await this.navigate(path);
+    }
+    await this.settle(target.view === 'components' ? 1 : 0);
+  }
+
+  private async navigate(path: string): Promise<void> {
+    await this.page.evaluate((p) => {
+      (globalThis as unknown as { gallery: { navigate(path: string): void } }).gallery.navigate(p);
+    }, path);
+    this.path = path;
+  }
+
+  /**
+   * Waits until the page is settled: the `h1` shown, no API call in flight in the route and no query or mutation
+   * running in the page's data client, no `.loading` (other than `loadings` shown on purpose) and nothing
+   * `aria-busy` — all of it in four consecutive checks 50 ms apart (pages chain queries: tenant, then its limits …;
+   * the route focus lands after the lazy page's chunk) — and web fonts ready.
+   */
+  async settle(loadings = 0): Promise<void> {
+    const page = this.page;
+    await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
+    const idle = () =>
+      page.evaluate((n) => {
+        const g = globalThis as unknown as {
+          gallery?: { busy(): number };
+          document: { querySelectorAll(s: string): { length: number } };
+        };
+        return (
+          (g.gallery?.busy() ?? 0) === 0 &&
+          g.document.querySelectorAll('.loading').length === n &&
+          g.document.querySelectorAll('[aria-busy="true"]').length === 0
+        );
+      }, loadings);
+    const deadline = Date.now() + 15_000;
+    for (let quiet = 0; quiet < 4; ) {
+      if (Date.now() > deadline) throw new Error(`gallery not settled at ${this.path ?? this.loaded}`);
+      quiet = this.inFlight() === 0 && (await idle()) ? quiet + 1 : 0;
+      if (quiet < 4) await page.waitForTimeout(50);
+    }
+    await page.evaluate(() =>
+      (
+        globalThis as unknown as { document: { fonts: { ready: Promise<unknown> } } }
+      ).document.fonts.ready.then(() => undefined),
+    );
+  }
+}

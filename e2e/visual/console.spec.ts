@@ -1,14 +1,37 @@
-import { expect, type Page, type TestInfo, test } from '@playwright/test';
-import { openGallery, pagesFor, seedGalleryDb } from '../support/gallery';
+import { test as base, expect, type TestInfo } from '@playwright/test';
+import { baseUrl } from '../support/env';
+import { GalleryViewer, pagesFor, seedGalleryDb } from '../support/gallery';
 import { THEME_CASES, type ThemeCase } from '../support/themes';
-import { VIEWPORTS } from '../support/viewports';
+import { VIEWPORTS, type Viewport } from '../support/viewports';
+import { readBaseline, SCREENSHOT_OPTIONS } from '../support/visual';
 
 /**
- * Visual regression of the console: every page a theme's role can open and every major component (the gallery's
- * specimens), per theme, at each viewport, in the project's browser. Screenshot names:
- * `<theme>/<page>-<viewport>.png` and `<theme>/component-<specimen>-<viewport>.png`. Each screenshot is a soft
- * assertion, so one run reports every difference, not only the first. Nothing is masked.
+ * Visual regression of the console: every page a theme's role can open, the side navigation opened on narrow
+ * viewports, and every major component (the gallery's specimens, one full-page screenshot of the components view),
+ * per theme, at each viewport, in the project's browser. Screenshot names: `<theme>/<page>-<viewport>.png`,
+ * `<theme>/nav-open-<viewport>.png` and `<theme>/components-<viewport>.png`. Each screenshot is a soft assertion, so
+ * one run reports every difference, not only the first. Nothing is masked.
+ *
+ * Cheap screenshots (docs/visual-testing.md, "Figures"): each worker keeps one page with the gallery loaded
+ * ({@link GalleryViewer}: reloaded only when the theme or view changes, pages reached by client-side navigation)
+ * instead of a new browser context, load and API warm-up per test; one test per page takes its three viewports.
  */
+const test = base.extend<object, { gallery: GalleryViewer }>({
+  gallery: [
+    async ({ browser }, use) => {
+      const context = await browser.newContext({
+        baseURL: baseUrl(),
+        timezoneId: 'UTC',
+        locale: 'en-GB',
+        viewport: { width: VIEWPORTS[0].width, height: VIEWPORTS[0].height },
+      });
+      const viewer = await GalleryViewer.create(await context.newPage(), seedGalleryDb(THEME_CASES));
+      await use(viewer);
+      await context.close();
+    },
+    { scope: 'worker' },
+  ],
+});
 
 /** Records one screenshot for the RESULT line (`result-reporter.ts` counts these annotations). */
 function annotate(testInfo: TestInfo, name: string, theme: string, viewport: string): void {
@@ -19,54 +42,79 @@ function annotate(testInfo: TestInfo, name: string, theme: string, viewport: str
   );
 }
 
-/** Full-page screenshots of the current page at each viewport. */
-async function shootPage(
-  page: Page,
+/**
+ * A full-page screenshot of what the gallery shows at one viewport, compared with `<folder>/<id>-<viewport>.png`.
+ *
+ * Fast path: the screenshot is taken once with the suite's options and, when its PNG bytes equal the committed
+ * baseline's, the pixels are equal and nothing else is done. Otherwise (any byte differs, no baseline, or
+ * `--update-snapshots=all`) `toHaveScreenshot` decides as usual: pixel comparison (threshold 0, 0 pixels), the
+ * expected / actual / diff report, or writing the baseline in `visual:approve`. The browser encodes identical pixels to
+ * identical bytes, so this only skips work: Playwright decodes both PNGs and runs pixelmatch in JavaScript, 4.5 s for a
+ * 1440×6018 components page at load 15 (docs/visual-testing.md, "Figures").
+ */
+async function shoot(
+  gallery: GalleryViewer,
   testInfo: TestInfo,
+  vp: Viewport,
   folder: string,
   id: string,
   theme = folder,
 ): Promise<void> {
-  for (const vp of VIEWPORTS) {
-    await page.setViewportSize({ width: vp.width, height: vp.height });
-    const name = `${id}-${vp.id}.png`;
-    await expect.soft(page).toHaveScreenshot([folder, name], { fullPage: true });
-    annotate(testInfo, `${folder}/${name}`, theme, vp.id);
+  const page = gallery.page;
+  await page.setViewportSize({ width: vp.width, height: vp.height });
+  // A full-page screenshot covers the whole document whatever the scroll position, but Firefox renders it from the
+  // current position: scrolled by a fraction of a pixel (the gallery's confirm dialog focuses its Cancel button on
+  // mount, which scrolls it into view), every border and glyph lands on other pixels. Always from the top.
+  await page.evaluate(() =>
+    (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0),
+  );
+  const name = `${id}-${vp.id}.png`;
+  annotate(testInfo, `${folder}/${name}`, theme, vp.id);
+  if (testInfo.config.updateSnapshots !== 'all') {
+    const [baseline, actual] = await Promise.all([
+      readBaseline(testInfo.project.name, folder, name),
+      page.screenshot({ ...SCREENSHOT_OPTIONS, fullPage: true }),
+    ]);
+    if (baseline?.equals(actual)) return;
   }
+  await expect.soft(page).toHaveScreenshot([folder, name], { fullPage: true });
 }
 
 for (const theme of THEME_CASES) {
   test.describe(theme.id, () => {
     for (const p of pagesFor(theme)) {
-      test(`page ${p.id}`, async ({ page }, testInfo) => {
-        await openGallery(page, { theme, view: p.view, path: p.path, db: seedGalleryDb(THEME_CASES) });
-        await shootPage(page, testInfo, theme.id, p.id);
+      test(`page ${p.id}`, async ({ gallery }, testInfo) => {
+        await gallery.show(theme, { view: p.view, path: p.path });
+        for (const vp of VIEWPORTS) await shoot(gallery, testInfo, vp, theme.id, p.id);
       });
     }
 
-    test('components', async ({ page }, testInfo) => {
-      await openGallery(page, { theme, view: 'components', db: seedGalleryDb(THEME_CASES) });
-      const specimens = page.locator('[data-gallery]');
-      const ids: string[] = [];
-      for (let i = 0; i < (await specimens.count()); i++) {
-        ids.push((await specimens.nth(i).getAttribute('data-gallery')) ?? '');
+    // Below 64rem the side navigation folds into a "Menu" button; opened (by keyboard, as the suite never uses the
+    // mouse) it lists the role's sections. At 1440 px it is always shown, in every page screenshot.
+    test('nav open', async ({ gallery }, testInfo) => {
+      await gallery.show(theme, { view: 'page', path: '/' });
+      const menu = gallery.page.getByRole('button', { name: 'Menu' });
+      for (const vp of VIEWPORTS.filter((v) => v.width < 1024)) {
+        await gallery.page.setViewportSize({ width: vp.width, height: vp.height });
+        await menu.press('Enter');
+        await expect(menu).toHaveAttribute('aria-expanded', 'true');
+        await shoot(gallery, testInfo, vp, theme.id, 'nav-open');
+        await menu.press('Enter');
+        await expect(menu).toHaveAttribute('aria-expanded', 'false');
       }
-      expect(ids.length).toBeGreaterThan(5);
-      for (const vp of VIEWPORTS) {
-        await page.setViewportSize({ width: vp.width, height: vp.height });
-        for (const id of ids) {
-          const name = `component-${id}-${vp.id}.png`;
-          await expect.soft(page.locator(`[data-gallery="${id}"]`)).toHaveScreenshot([theme.id, name]);
-          annotate(testInfo, `${theme.id}/${name}`, theme.id, vp.id);
-        }
-      }
+    });
+
+    test('components', async ({ gallery }, testInfo) => {
+      await gallery.show(theme, { view: 'components' });
+      expect(await gallery.page.locator('[data-gallery]').count()).toBeGreaterThan(10);
+      for (const vp of VIEWPORTS) await shoot(gallery, testInfo, vp, theme.id, 'components');
     });
   });
 }
 
 /** The signed-out screen has no tenant yet: the console's default (platform) theme, once. */
 const SIGNED_OUT: ThemeCase = { id: 'signed-out', role: 'user' };
-test('signed-out screen', async ({ page }, testInfo) => {
-  await openGallery(page, { theme: SIGNED_OUT, view: 'signed-out', db: seedGalleryDb(THEME_CASES) });
-  await shootPage(page, testInfo, 'signed-out', 'signed-out', 'platform');
+test('signed-out screen', async ({ gallery }, testInfo) => {
+  await gallery.show(SIGNED_OUT, { view: 'signed-out' });
+  for (const vp of VIEWPORTS) await shoot(gallery, testInfo, vp, 'signed-out', 'signed-out', 'platform');
 });

@@ -3,11 +3,16 @@ import { TIER_TABLE } from '../../../lib/config/tiers';
 import { ApiError } from '../api/errors';
 import type { Rule, UsageEntry } from '../api/types';
 import { ApiErrorView } from '../components/ApiErrorView';
+import { BarChart } from '../components/BarChart';
+import { BypassPanel } from '../components/BypassPanel';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Countdown } from '../components/Countdown';
+import { type Column, DataTable } from '../components/DataTable';
 import { Field } from '../components/Field';
+import { LineChart } from '../components/LineChart';
 import { Loading } from '../components/Loading';
 import { PageHeader } from '../components/PageHeader';
+import { type CursorPages, Pager } from '../components/Pager';
 import { ConflictView } from '../components/rules/ConflictView';
 import { LimitsEditor } from '../components/rules/LimitsEditor';
 import { RuleForm } from '../components/rules/RuleForm';
@@ -82,6 +87,49 @@ const ERRORS: { id: string; label: string; error: unknown }[] = [
   { id: 'unexpected', label: 'not an API error', error: new Error('The response could not be read.') },
 ];
 
+/** DataTable example rows: a row header, a number, a badge and a hidden-header actions column. */
+interface TableRow {
+  route: string;
+  requests: number;
+  denied: number;
+}
+const TABLE_ROWS: readonly TableRow[] = [
+  { route: 'GET /v1/reports', requests: 12840, denied: 12 },
+  { route: 'POST /v1/reports', requests: 930, denied: 0 },
+  { route: 'GET /v1/me/limits', requests: 4211, denied: 57 },
+];
+const TABLE_COLUMNS: readonly Column<TableRow>[] = [
+  { id: 'route', header: 'Route', rowHeader: true, cell: (r) => <code>{r.route}</code> },
+  { id: 'requests', header: 'Requests', cell: (r) => r.requests.toLocaleString('en-GB') },
+  {
+    id: 'denied',
+    header: 'Denied',
+    cell: (r) => (r.denied > 0 ? <span className="badge">{r.denied}</span> : '0'),
+  },
+  {
+    id: 'actions',
+    header: 'Actions',
+    headerHidden: true,
+    cell: (r) => (
+      <button type="button" className="secondary">
+        Details<span className="sr-only"> of {r.route}</span>
+      </button>
+    ),
+  },
+];
+
+/** Pager states: first page with a next one, a middle page, the last page (a fixed stand-in for `useCursorPages`). */
+function pagerAt(page: number): CursorPages {
+  return { token: page === 1 ? undefined : `t${page}`, page, next: noop, previous: noop, reset: noop };
+}
+
+/** Chart data: 12 one-minute points from the gallery's fixed time, with a gap, and three groups of bars. */
+const CHART_TIMES = Array.from({ length: 12 }, (_, i) =>
+  new Date(Date.UTC(2026, 0, 15, 9, 48 + i)).toISOString(),
+);
+const REQUESTS = [120, 132, 128, 150, 171, 166, null, 158, 190, 204, 187, 176];
+const DENIED = [2, 3, 2, 5, 9, 7, null, 4, 12, 15, 9, 6];
+
 /** One gallery entry: a titled box the visual suite screenshots on its own (`data-gallery="<id>"`). */
 function Specimen({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
@@ -99,7 +147,7 @@ function Specimen({ id, title, children }: { id: string; title: string; children
  * are covered by the gallery's `view=page` (the real shell over the mock API); this view is for the pieces.
  */
 export function ComponentGallery() {
-  const { me } = useSession();
+  const { me, hasRole } = useSession();
   return (
     <main id="main" className="page gallery">
       <PageHeader title="Component gallery">
@@ -128,6 +176,52 @@ export function ComponentGallery() {
             <input defaultValue="-3" />
           </Field>
         </form>
+      </Specimen>
+      <Specimen id="data-table" title="Data table">
+        <DataTable
+          caption="Requests per route"
+          columns={TABLE_COLUMNS}
+          rows={TABLE_ROWS}
+          rowKey={(r) => r.route}
+          empty="No traffic."
+        />
+        <DataTable
+          caption="Empty table"
+          columns={TABLE_COLUMNS}
+          rows={[]}
+          rowKey={(r) => r.route}
+          empty="No traffic in this window."
+        />
+      </Specimen>
+      <Specimen id="pager" title="Pager">
+        <Pager label="First page" pages={pagerAt(1)} nextToken="t2" />
+        <Pager label="Middle page" pages={pagerAt(2)} nextToken="t3" />
+        <Pager label="Last page" pages={pagerAt(3)} nextToken={undefined} />
+      </Specimen>
+      <Specimen id="charts" title="Charts">
+        <div className="charts">
+          <LineChart
+            title="Requests and denials per minute"
+            times={CHART_TIMES}
+            lines={[
+              { label: 'Requests', values: REQUESTS, color: 'var(--me-primary)' },
+              { label: 'Denied', values: DENIED, color: 'var(--me-danger)', dashed: true },
+            ]}
+          />
+          <BarChart
+            title="DAU, WAU and MAU by vertical"
+            series={[
+              { label: 'DAU', color: 'var(--me-primary)' },
+              { label: 'WAU', color: 'var(--me-success)' },
+              { label: 'MAU', color: 'var(--me-focus)' },
+            ]}
+            groups={[
+              { label: 'retail', values: [412, 1630, 4120] },
+              { label: 'hospitality', values: [208, 911, 2302] },
+              { label: 'leisure', values: [96, 388, 1204] },
+            ]}
+          />
+        </div>
       </Specimen>
       <Specimen id="usage-table" title="Usage table">
         <UsageTable rules={USAGE} caption="Tenant usage" />
@@ -179,6 +273,11 @@ export function ComponentGallery() {
       <Specimen id="limits-editor" title="Limits editor (over the API)">
         <LimitsEditor tenantId={me.tenantId} mode="user-only" />
       </Specimen>
+      {hasRole('platform-admin') && (
+        <Specimen id="bypass-panel" title="Emergency bypass (over the API, platform admins)">
+          <BypassPanel tenantId="gallery-retail" />
+        </Specimen>
+      )}
       <Specimen id="confirm-dialog" title="Confirm dialog">
         <div className="gallery-frame">
           <ConfirmDialog title="Delete report?" confirmLabel="Delete" onConfirm={noop} onCancel={noop}>

@@ -32,7 +32,7 @@ export function parseGalleryParams(search: string): GalleryParams {
 
 /**
  * The stand-in token the gallery sends as `Authorization: Bearer …`. It is not a JWT: every real authorizer refuses
- * it (401); only the visual and accessibility suites' route interception (`e2e/support/mock-api-route.ts`) reads it.
+ * it (401); only the visual and accessibility suites' route interception (`e2e/support/gallery.ts`) reads it.
  */
 export function galleryToken(p: Pick<GalleryParams, 'tenantId' | 'userId' | 'roles'>): string {
   return [GALLERY_TOKEN_PREFIX, p.tenantId, p.userId, p.roles.join(',')].join('|');

@@ -1,6 +1,7 @@
-import { StrictMode, useState } from 'react';
+import type { QueryClient } from '@tanstack/react-query';
+import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { MemoryRouter } from 'react-router';
+import { MemoryRouter, useNavigate } from 'react-router';
 import { ConsoleCore } from '../app/ConsoleCore';
 import { createQueryClient } from '../app/query-client';
 import { type AuthState, AuthStateContext } from '../auth/auth-state';
@@ -9,6 +10,31 @@ import '../styles.css';
 import './gallery.css';
 import { ComponentGallery } from './ComponentGallery';
 import { type GalleryParams, galleryToken, parseGalleryParams } from './gallery-params';
+
+/**
+ * What the gallery offers the browser suites on `window.gallery` (`e2e/support/gallery.ts`), so one loaded gallery can
+ * show page after page of one tenant without a reload:
+ * - `navigate(path)`: client-side navigation of the console (as its links do), e.g. `/reports`;
+ * - `busy()`: data requests or mutations of the page's data client still running (0 = the data is in).
+ */
+export interface GalleryControl {
+  navigate(path: string): void;
+  busy(): number;
+}
+
+function GalleryControlHook({ queryClient }: { queryClient: QueryClient }) {
+  const navigate = useNavigate();
+  useEffect(() => {
+    const control: GalleryControl = {
+      navigate: (path) => {
+        navigate(path);
+      },
+      busy: () => queryClient.isFetching() + queryClient.isMutating(),
+    };
+    (window as unknown as { gallery?: GalleryControl }).gallery = control;
+  }, [navigate, queryClient]);
+  return null;
+}
 
 /**
  * The component gallery (`/console/gallery.html`): the console's own components and pages, from the same build and
@@ -36,6 +62,7 @@ function Gallery({
   return (
     <AuthStateContext.Provider value={auth}>
       <MemoryRouter initialEntries={[params.path]}>
+        <GalleryControlHook queryClient={queryClient} />
         <ConsoleCore apiUrl={apiUrl} operationsPath={operationsPath} queryClient={queryClient}>
           {params.view === 'components' ? <ComponentGallery /> : undefined}
         </ConsoleCore>
