@@ -43,6 +43,15 @@ function annotate(testInfo: TestInfo, name: string, theme: string, viewport: str
 }
 
 /**
+ * The one measured exception to "0 changed pixels", per page id: Chromium draws the left edge of the audit log's
+ * filter inputs ("Actor", the `datetime-local` "Since") a few pixels differently from run to run — 8 pixels at 768 px
+ * in one of three runs (x 20–21, one-pixel border anti-aliasing, no layout change), also seen by the first version of
+ * this suite. 16 pixels lets that through and still fails a one-character text change (typically 30+ pixels) or any
+ * colour change of a border, text or background. docs/visual-testing.md, "Thresholds".
+ */
+const MAX_DIFF_PIXELS: Record<string, number> = { 'admin-audit': 16 };
+
+/**
  * A full-page screenshot of what the gallery shows at one viewport, compared with `<folder>/<id>-<viewport>.png`.
  *
  * Fast path: the screenshot is taken once with the suite's options and, when its PNG bytes equal the committed
@@ -77,7 +86,9 @@ async function shoot(
     ]);
     if (baseline?.equals(actual)) return;
   }
-  await expect.soft(page).toHaveScreenshot([folder, name], { fullPage: true });
+  await expect
+    .soft(page)
+    .toHaveScreenshot([folder, name], { fullPage: true, maxDiffPixels: MAX_DIFF_PIXELS[id] ?? 0 });
 }
 
 for (const theme of THEME_CASES) {
