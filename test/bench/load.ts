@@ -536,6 +536,7 @@ async function main(): Promise<void> {
   }
   const startedAt = new Date();
   const loadStart = loadAverage();
+  const commit = commitId(); // the tree measured: taken at the start (edits made during the run do not count)
   let port = env.PORT ? Number(env.PORT) : 3000;
   let child: ChildProcess | undefined;
   if (!(await healthy(`http://localhost:${port}`))) {
@@ -606,7 +607,7 @@ async function main(): Promise<void> {
         const { writeBaselines } = await import('./load-baselines-write');
         const written = await writeBaselines({
           measuredAt: startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-          commit: commitId(),
+          commit,
           machine: machine(),
           loadAverage: { start: loadStart, end: loadAverage() },
           settings: {
