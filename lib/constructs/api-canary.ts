@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,7 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as synthetics from 'aws-cdk-lib/aws-synthetics';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
 import type { StageConfig } from '../config';
@@ -21,9 +22,14 @@ export const CANARY_ENTRY = fileURLToPath(new URL('../../canary/index.ts', impor
 export const CANARY_RUNTIME = synthetics.Runtime.SYNTHETICS_NODEJS_PUPPETEER_13_0;
 
 /**
- * Bundles `canary/index.ts` into `<dir>/index.js` (CommonJS, `exports.handler`, minified; the AWS SDK stays external:
- * the runtime ships v3) with the Lambdas' aliases (`LAMBDA_BUNDLING`), and returns `dir`.
- * @param dir output directory (default: a new temporary one)
+ * Bundles `canary/index.ts` into `<dir>/index.js` (CommonJS, `exports.handler`, minified) with the Lambdas' aliases
+ * (`LAMBDA_BUNDLING`), and returns `dir`. The AWS SDK stays external (`LAMBDA_BUNDLING.external`): the canary imports
+ * v3 clients (`@aws-sdk/client-secrets-manager`) and its runtime ships v3 — `syn-nodejs-puppeteer-13.0` runs on
+ * Lambda's Node.js 22.x runtime (aws-cdk-lib's `Runtime.SYNTHETICS_NODEJS_PUPPETEER_13_0` TSDoc), and the Synthetics
+ * runtime notes say Lambda Node.js 18 and later runtimes use the AWS SDK for JavaScript v3 (since
+ * `syn-nodejs-puppeteer-8.0`; https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Synthetics_Library_nodejs_puppeteer.html);
+ * the v2 `aws-sdk` the older Synthetics runtimes bundled is not there, so the canary must never import it.
+ * @param dir output directory (default: a new temporary one, which {@link ApiCanary} removes once staged)
  */
 export function bundleCanary(dir: string = mkdtempSync(join(tmpdir(), 'marketedge-canary-'))): string {
   mkdirSync(dir, { recursive: true });
@@ -78,13 +84,11 @@ export class ApiCanary extends Construct {
         'Canary run artifacts (reports, logs) written only by the canary role and expired after 30 days; access logs of them would be larger than the data.',
     });
     const secret = secretsmanager.Secret.fromSecretNameV2(this, 'Credentials', config.canary.secretName);
+    const bundleDir = bundleCanary();
     this.canary = new synthetics.Canary(this, 'Canary', {
       canaryName: canaryName(config.name),
       runtime: CANARY_RUNTIME,
-      test: synthetics.Test.custom({
-        code: synthetics.Code.fromAsset(bundleCanary()),
-        handler: 'index.handler',
-      }),
+      test: synthetics.Test.custom({ code: synthetics.Code.fromAsset(bundleDir), handler: 'index.handler' }),
       schedule: synthetics.Schedule.rate(Duration.minutes(CANARY_SCHEDULE_MINUTES)),
       timeout: Duration.seconds(45),
       environmentVariables: Object.fromEntries([
@@ -100,6 +104,12 @@ export class ApiCanary extends Construct {
       startAfterCreation: true,
       provisionedResourceCleanup: true,
     });
+    // Binding the code staged it: the bundle is copied into the cloud assembly (AssetStaging copies in its
+    // constructor), so the temporary directory is removed now instead of piling up under /tmp with every synth —
+    // unless asset staging is disabled (SAM local debugging), where the asset points at this directory itself.
+    if (!this.node.tryGetContext(cxapi.DISABLE_ASSET_STAGING_CONTEXT)) {
+      rmSync(bundleDir, { recursive: true, force: true });
+    }
     secret.grantRead(this.canary.role);
     const bucketId = Stack.of(this).getLogicalId(this.artifacts.node.defaultChild as s3.CfnBucket);
     const reason =

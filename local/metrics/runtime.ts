@@ -56,22 +56,43 @@ export function startLocalMetrics(stage: StageConfig, env: NodeJS.ProcessEnv): L
 
 /**
  * `GET /_local/alarms` → `{ timeScale, origin, store, alarms, history }` (every alarm's state, reason, datapoints,
- * effective period and threshold, runbook link; the last 100 transitions). `PUT /_local/alarms` with
- * `{ "timeScale": k }` (1–3600, optional; `"clear": true` also empties the store) starts the evaluation over.
+ * effective period and threshold, runbook link; the last 100 transitions). `?alarm=<name>` (repeatable) narrows
+ * `alarms` and `history` to those alarms (short names, as listed); an unknown name answers 404 naming it.
+ * `PUT /_local/alarms` with `{ "timeScale": k }` (1–3600, optional; `"clear": true` also empties the store) starts
+ * the evaluation over.
  */
 export function alarmsControl(evaluator: AlarmEvaluator, store: MetricStore): ControlHandler {
-  const view = () => {
+  const view = (only?: ReadonlySet<string>) => {
     evaluator.evaluate();
+    const alarms = evaluator.statuses();
+    const history = evaluator.history();
     return {
       timeScale: evaluator.timeScale,
       origin: new Date(evaluator.originMs).toISOString(),
       store: store.stats(),
-      alarms: evaluator.statuses(),
-      history: evaluator.history().slice(-100),
+      alarms: only ? alarms.filter((a) => only.has(a.name)) : alarms,
+      history: (only ? history.filter((t) => only.has(t.alarm)) : history).slice(-100),
     };
   };
-  return async (method, body) => {
-    if (method === 'GET') return { status: 200, body: view() };
+  return async (method, body, query) => {
+    if (method === 'GET') {
+      const names = query.getAll('alarm');
+      if (names.length === 0) return { status: 200, body: view() };
+      const known = new Set(evaluator.statuses().map((a) => a.name));
+      const unknown = names.filter((n) => !known.has(n));
+      if (unknown.length > 0) {
+        return {
+          status: 404,
+          body: {
+            title: 'Not Found',
+            status: 404,
+            detail: `no alarm named ${unknown.join(', ')}`,
+            errors: unknown.map(() => ({ path: 'query.alarm', message: 'is not an alarm of this stage' })),
+          },
+        };
+      }
+      return { status: 200, body: view(new Set(names)) };
+    }
     if (method !== 'PUT') return { status: 405, body: { title: 'Method Not Allowed', status: 405 } };
     const b = (body ?? {}) as Record<string, unknown>;
     const errors: { path: string; message: string }[] = [];

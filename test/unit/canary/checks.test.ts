@@ -1,6 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import {
   type CanaryOptions,
@@ -11,7 +20,8 @@ import {
   type TokenCache,
 } from '../../../canary/checks';
 import { CANARY_CHECKS, checksMatchRoutes, tokenEndpoint } from '../../../lib/config/canary';
-import { bundleCanary } from '../../../lib/constructs/api-canary';
+import { getStageConfig } from '../../../lib/config/stages';
+import { ApiCanary, bundleCanary } from '../../../lib/constructs/api-canary';
 import { repoRoot } from '../../../local/paths';
 
 const API = 'https://api.test/prod';
@@ -235,4 +245,34 @@ describe('the Synthetics bundle (canary/index.ts → index.js)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('ApiCanary and temporary files', () => {
+  it('removes its temporary bundle directory once the asset is staged, and imports only AWS SDK v3', () => {
+    // os.tmpdir() follows TMPDIR: a private one makes "nothing left behind" exact even with other synths running.
+    mkdirSync(join(repoRoot(), '.local'), { recursive: true });
+    const tmp = mkdtempSync(join(repoRoot(), '.local', 'canary-tmp-'));
+    const out = mkdtempSync(join(repoRoot(), '.local', 'canary-out-'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      const app = new App({ outdir: out });
+      const stack = new Stack(app, 'CanaryTmp');
+      new ApiCanary(stack, 'Canary', { config: getStageConfig('dev'), apiUrl: 'https://api.test/dev' });
+      const assembly = app.synth();
+      expect(readdirSync(tmp)).toEqual([]);
+      // The bundle reached the cloud assembly: one asset directory holds index.js.
+      const assets = readdirSync(assembly.directory).filter((n) => n.startsWith('asset.'));
+      const bundled = assets.map((a) => join(assembly.directory, a, 'index.js')).filter((f) => existsSync(f));
+      expect(bundled).toHaveLength(1);
+      const code = readFileSync(bundled[0]!, 'utf8');
+      expect(code).toContain('@aws-sdk/client-secrets-manager');
+      expect(code).not.toMatch(/require\(["']aws-sdk["']\)/);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      rmSync(tmp, { recursive: true, force: true });
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000); // esbuild + a CDK synth: seconds on an idle machine, much longer on a loaded one
 });

@@ -1,6 +1,8 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { publishRequestMetrics } from '../../../lambdas/shared/request-metrics';
+import { alarmDefinitions } from '../../../lib/config/alarms';
+import { getStageConfig } from '../../../lib/config/stages';
 import { parseEmfLine } from '../../../local/metrics/emf';
 import { tapEmf } from '../../../local/metrics/emf-tap';
 import { AlarmEvaluator } from '../../../local/metrics/evaluator';
@@ -75,6 +77,28 @@ describe('GET/PUT /_local/alarms', () => {
     ]);
     expect((await control('PUT', [], new URLSearchParams())).status).toBe(400);
     expect((await control('DELETE', undefined, new URLSearchParams())).status).toBe(405);
+  });
+
+  it('GET ?alarm=<name> narrows the alarms and their history to the named ones; an unknown name is a 404', async () => {
+    const store = new MetricStore();
+    const config = getStageConfig('dev');
+    const definitions = alarmDefinitions(config);
+    const control = alarmsControl(new AlarmEvaluator({ definitions, store }), store);
+    const all = (await control('GET', undefined, new URLSearchParams())).body as {
+      alarms: { name: string }[];
+    };
+    expect(all.alarms.length).toBe(definitions.length);
+    const one = await control('GET', undefined, new URLSearchParams('alarm=ApiLatencyP99'));
+    expect(one.status).toBe(200);
+    expect((one.body as { alarms: { name: string }[] }).alarms.map((a) => a.name)).toEqual(['ApiLatencyP99']);
+    const two = await control('GET', undefined, new URLSearchParams('alarm=ApiLatencyP99&alarm=Api5xxRate'));
+    expect((two.body as { alarms: { name: string }[] }).alarms.map((a) => a.name).sort()).toEqual([
+      'Api5xxRate',
+      'ApiLatencyP99',
+    ]);
+    const unknown = await control('GET', undefined, new URLSearchParams('alarm=NoSuchAlarm'));
+    expect(unknown.status).toBe(404);
+    expect(JSON.stringify(unknown.body)).toContain('NoSuchAlarm');
   });
 
   it('PUT sets the time scale and GET shows it', async () => {
