@@ -244,7 +244,7 @@ describe('the Synthetics bundle (canary/index.ts → index.js)', () => {
       if (saved !== undefined) process.env.CANARY_API_URL = saved;
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000); // esbuild bundles the canary first: seconds on a loaded 2-core machine, not the 5 s default
 });
 
 describe('ApiCanary and temporary files', () => {
