@@ -270,6 +270,19 @@ export interface AlarmDefinition {
   readonly drill: DrillSpec | { readonly reason: string };
 }
 
+/**
+ * The evaluation of an alarm on something that must never happen: ALARM as soon as one 5-minute period has a value
+ * above 0; no data (nothing happened) is healthy.
+ */
+const ANY_IN_5_MINUTES = {
+  periodSec: 300,
+  comparison: 'GreaterThanThreshold',
+  threshold: 0,
+  evaluationPeriods: 1,
+  datapointsToAlarm: 1,
+  treatMissingData: 'notBreaching',
+} as const satisfies Partial<AlarmDefinition>;
+
 const custom = (metric: MetricName): MetricRef => ({ source: 'custom', metric });
 const api = (metric: ApiGatewayMetricName, route?: { method: string; path: string }): MetricRef =>
   route ? { source: 'api', metric, route } : { source: 'api', metric };
@@ -663,12 +676,7 @@ export function alarmDefinitions(config: StageConfig): AlarmDefinition[] {
       summary: 'a limits change was saved but the limiters were not told (policy version bump failed)',
       runbook: 'admin-policy-bump-failed',
       signal: { kind: 'metric', metric: custom(METRIC.AdminPolicyBumpFailed), statistic: 'Sum' },
-      periodSec: 300,
-      comparison: 'GreaterThanThreshold',
-      threshold: 0,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      treatMissingData: 'notBreaching',
+      ...ANY_IN_5_MINUTES,
       severity: 'page',
       drill: { fault: { kind: 'redis-frozen' }, traffic: 'admin-limits', ratePerSec: 1 },
     },
@@ -769,12 +777,7 @@ export function alarmDefinitions(config: StageConfig): AlarmDefinition[] {
         },
         statistic: 'Maximum',
       },
-      periodSec: 300,
-      comparison: 'GreaterThanThreshold',
-      threshold: 0,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      treatMissingData: 'notBreaching',
+      ...ANY_IN_5_MINUTES,
       severity: 'ticket',
       drill: {
         reason:

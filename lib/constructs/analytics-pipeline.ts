@@ -15,7 +15,7 @@ import {
   PARTITION_KEYS,
   type StageConfig,
 } from '../config';
-import { kmsBucketProps } from './buckets';
+import { dataBucketProps } from './buckets';
 
 /** First day partition projection enumerates (`projection.dt.range` starts here). */
 export const ANALYTICS_EPOCH_DAY = '2026-01-01';
@@ -56,21 +56,29 @@ export class AnalyticsPipeline extends Construct {
     const { config, key } = props;
     const a = config.analytics;
     const stack = Stack.of(this);
-    this.bucket = new s3.Bucket(this, 'Events', {
-      ...kmsBucketProps(key),
-      serverAccessLogsBucket: props.accessLogs,
-      serverAccessLogsPrefix: 'analytics-events/',
-      removalPolicy: props.removalPolicy,
-      lifecycleRules: [
-        { id: 'raw-events-retention', prefix: EVENTS_PREFIX, expiration: Duration.days(a.rawRetentionDays) },
-        {
-          id: 'error-records-retention',
-          prefix: ERRORS_PREFIX,
-          expiration: Duration.days(a.errorRetentionDays),
-        },
-        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
-      ],
-    });
+    this.bucket = new s3.Bucket(
+      this,
+      'Events',
+      dataBucketProps({
+        key,
+        accessLogs: props.accessLogs,
+        accessLogsPrefix: 'analytics-events/',
+        removalPolicy: props.removalPolicy,
+        lifecycleRules: [
+          {
+            id: 'raw-events-retention',
+            prefix: EVENTS_PREFIX,
+            expiration: Duration.days(a.rawRetentionDays),
+          },
+          {
+            id: 'error-records-retention',
+            prefix: ERRORS_PREFIX,
+            expiration: Duration.days(a.errorRetentionDays),
+          },
+          { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        ],
+      }),
+    );
 
     this.databaseName = analyticsDatabaseName(config.name);
     this.database = new glue.CfnDatabase(this, 'Database', {

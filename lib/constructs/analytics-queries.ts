@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { scopedSql } from '../../lambdas/shared/analytics/scope';
 import { ANALYTICS_QUERIES, ANALYTICS_QUERY_NAMES, EVENTS_TABLE, type StageConfig } from '../config';
-import { kmsBucketProps } from './buckets';
+import { dataBucketProps } from './buckets';
 
 /** Props of {@link AnalyticsQueries}. */
 export interface AnalyticsQueriesProps {
@@ -47,16 +47,19 @@ export class AnalyticsQueries extends Construct {
   constructor(scope: Construct, id: string, props: AnalyticsQueriesProps) {
     super(scope, id);
     const { config, key } = props;
-    this.resultsBucket = new s3.Bucket(this, 'Results', {
-      ...kmsBucketProps(key),
-      serverAccessLogsBucket: props.accessLogs,
-      serverAccessLogsPrefix: 'analytics-results/',
-      removalPolicy: props.removalPolicy,
-      autoDeleteObjects: false,
-      lifecycleRules: [
-        { id: 'results-retention', expiration: Duration.days(config.analytics.resultsRetentionDays) },
-      ],
-    });
+    this.resultsBucket = new s3.Bucket(
+      this,
+      'Results',
+      dataBucketProps({
+        key,
+        accessLogs: props.accessLogs,
+        accessLogsPrefix: 'analytics-results/',
+        removalPolicy: props.removalPolicy,
+        lifecycleRules: [
+          { id: 'results-retention', expiration: Duration.days(config.analytics.resultsRetentionDays) },
+        ],
+      }),
+    );
     this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: `marketedge-${config.name}-analytics`,
       description: `MarketEdge ${config.name} product analytics (docs/analytics.md)`,

@@ -27,6 +27,36 @@ export function kmsBucketProps(key: kms.IKey): s3.BucketProps {
   };
 }
 
+/** Props of {@link dataBucketProps}. */
+export interface DataBucketProps {
+  /** The stack's customer-managed key ({@link kmsBucketProps}). */
+  readonly key: kms.IKey;
+  /** Bucket receiving this bucket's S3 server access logs (cdk-nag AwsSolutions-S1). */
+  readonly accessLogs: s3.IBucket;
+  /** Key prefix of this bucket's logs in `accessLogs`, e.g. `'analytics-events/'`. */
+  readonly accessLogsPrefix: string;
+  /** What happens to the bucket when its stack is deleted (stage config: `statefulRemovalPolicy`). */
+  readonly removalPolicy: RemovalPolicy;
+  /** The bucket's retention: lifecycle rules (expiration per prefix, in days from the stage config). */
+  readonly lifecycleRules: s3.LifecycleRule[];
+}
+
+/**
+ * Props of a data bucket (analytics events, Athena results, weekly reports): {@link kmsBucketProps}, server access
+ * logs into the stack's access-log bucket under its own prefix, the stage's removal policy and the given retention.
+ * Objects are never auto-deleted with the stack.
+ */
+export function dataBucketProps(props: DataBucketProps): s3.BucketProps {
+  return {
+    ...kmsBucketProps(props.key),
+    serverAccessLogsBucket: props.accessLogs,
+    serverAccessLogsPrefix: props.accessLogsPrefix,
+    removalPolicy: props.removalPolicy,
+    autoDeleteObjects: false,
+    lifecycleRules: props.lifecycleRules,
+  };
+}
+
 /** Props of {@link accessLogBucket}. */
 export interface AccessLogBucketProps {
   /** What happens to the bucket when its stack is deleted (stage config: `statefulRemovalPolicy`). */

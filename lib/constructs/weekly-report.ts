@@ -20,7 +20,7 @@ import {
   weeklyReportNames,
 } from '../config';
 import { SETTINGS } from '../config/settings';
-import { kmsBucketProps } from './buckets';
+import { dataBucketProps } from './buckets';
 import { deadLetterQueue } from './dead-letter-queue';
 import { ServiceFunction } from './service-function';
 
@@ -76,20 +76,23 @@ export class WeeklyReport extends Construct {
     const { config, key } = props;
     const names = weeklyReportNames(config.name);
 
-    this.bucket = new s3.Bucket(this, 'Reports', {
-      ...kmsBucketProps(key),
-      serverAccessLogsBucket: props.accessLogs,
-      serverAccessLogsPrefix: 'analytics-reports/',
-      removalPolicy: props.removalPolicy,
-      autoDeleteObjects: false,
-      lifecycleRules: [
-        {
-          id: 'weekly-report-retention',
-          prefix: WEEKLY_REPORT_PREFIX,
-          expiration: Duration.days(config.analytics.weeklyReport.retentionDays),
-        },
-      ],
-    });
+    this.bucket = new s3.Bucket(
+      this,
+      'Reports',
+      dataBucketProps({
+        key,
+        accessLogs: props.accessLogs,
+        accessLogsPrefix: 'analytics-reports/',
+        removalPolicy: props.removalPolicy,
+        lifecycleRules: [
+          {
+            id: 'weekly-report-retention',
+            prefix: WEEKLY_REPORT_PREFIX,
+            expiration: Duration.days(config.analytics.weeklyReport.retentionDays),
+          },
+        ],
+      }),
+    );
 
     this.deadLetterQueue = deadLetterQueue(this, 'Dlq', {
       queueName: names.deadLetterQueue,
