@@ -1,13 +1,12 @@
 import { ArnFormat, Duration, type RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as lambdaDestinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BUNDLED_QUERIES_DIR } from '../../lambdas/shared/analytics/query-sql';
@@ -22,6 +21,7 @@ import {
 import { SETTINGS } from '../config/settings';
 import { dataBucketProps } from './buckets';
 import { deadLetterQueue } from './dead-letter-queue';
+import { notificationTopic } from './notification-topic';
 import { ServiceFunction } from './service-function';
 
 /** Props of {@link WeeklyReport}. */
@@ -100,26 +100,12 @@ export class WeeklyReport extends Construct {
         'This queue IS the dead-letter queue of the weekly report (schedule target, asynchronous invocations, topic subscriptions), alarmed by WeeklyReportFailed.',
     });
 
-    this.topic = new sns.Topic(this, 'Topic', {
+    this.topic = notificationTopic(this, 'Topic', {
       topicName: names.topic,
       displayName: `MarketEdge ${config.name} weekly analytics`,
-      enforceSSL: true,
-      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+      recipients: config.analytics.weeklyReport.recipients,
+      deadLetterQueue: this.deadLetterQueue,
     });
-    const { emails, httpsEndpoints } = config.analytics.weeklyReport.recipients;
-    for (const email of emails) {
-      this.topic.addSubscription(
-        new subs.EmailSubscription(email, { deadLetterQueue: this.deadLetterQueue }),
-      );
-    }
-    for (const url of httpsEndpoints) {
-      this.topic.addSubscription(
-        new subs.UrlSubscription(url, {
-          protocol: sns.SubscriptionProtocol.HTTPS,
-          deadLetterQueue: this.deadLetterQueue,
-        }),
-      );
-    }
 
     this.fn = new ServiceFunction(this, 'Fn', {
       config,

@@ -1,15 +1,14 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import { LAMBDA_HANDLERS } from '../config/budgets';
 import { accessLogGroupName, restApiName } from '../config/gateway';
 import { lambdaFunctionName } from '../config/lambdas';
 import { deadLetterQueue as createDeadLetterQueue } from '../constructs/dead-letter-queue';
+import { notificationTopic } from '../constructs/notification-topic';
 import { buildAlarms } from '../monitoring/alarms';
 import { buildContributorRules } from '../monitoring/contributors';
 import { buildDashboard } from '../monitoring/dashboard';
@@ -46,27 +45,19 @@ export class MonitoringStack extends Stack {
       // Every Lambda of the stage (Api and Security stacks): physical names are plain strings, no cross-stack export.
       functionNames: Object.fromEntries(LAMBDA_HANDLERS.map((n) => [n, lambdaFunctionName(config.name, n)])),
     };
-    this.topic = new sns.Topic(this, 'AlarmTopic', {
-      topicName: `marketedge-${config.name}-alarms`,
-      displayName: `MarketEdge ${config.name} alarms`,
-      enforceSSL: true,
-      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
-    });
-    buildContributorRules(this, config.name, accessLogGroupName(config.name));
-    buildLogQueries(this, config);
     // Notifications SNS could not deliver (a webhook down, a bounced address) wait here 14 days instead of vanishing.
     const deadLetterQueue = createDeadLetterQueue(this, 'AlarmDeliveryDlq', {
       queueName: `marketedge-${config.name}-alarm-delivery-dlq`,
       reason: 'This queue IS the dead-letter queue of the alarm topic subscriptions (SNS redrive policy).',
     });
-    for (const email of config.notifications.emails) {
-      this.topic.addSubscription(new subs.EmailSubscription(email, { deadLetterQueue }));
-    }
-    for (const url of config.notifications.httpsEndpoints) {
-      this.topic.addSubscription(
-        new subs.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS, deadLetterQueue }),
-      );
-    }
+    this.topic = notificationTopic(this, 'AlarmTopic', {
+      topicName: `marketedge-${config.name}-alarms`,
+      displayName: `MarketEdge ${config.name} alarms`,
+      recipients: config.notifications,
+      deadLetterQueue,
+    });
+    buildContributorRules(this, config.name, accessLogGroupName(config.name));
+    buildLogQueries(this, config);
     const action = new actions.SnsAction(this.topic);
     // Window alarms of the SLO burn-rate rules are inputs of their composites: only the composites notify.
     const slo = buildSloAlarms(this, target);
