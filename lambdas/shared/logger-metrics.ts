@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { METRICS_NAMESPACE } from '../../lib/config/metrics';
 import { SETTINGS, settingOrDefault } from '../../lib/config/settings';
 
 /** Powertools Logger and Metrics of one Lambda, without the Tracer (see {@link createLoggerAndMetrics}). */
@@ -20,7 +19,7 @@ export function createLoggerAndMetrics(serviceName: string): LoggerAndMetrics {
   const stage = settingOrDefault(process.env, SETTINGS.stage);
   const logger = new Logger({ serviceName, persistentKeys: { stage } });
   const metrics = new Metrics({
-    namespace: process.env[SETTINGS.metricsNamespace.name] ?? METRICS_NAMESPACE,
+    namespace: settingOrDefault(process.env, SETTINGS.metricsNamespace),
     serviceName,
     defaultDimensions: { stage },
   });

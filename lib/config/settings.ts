@@ -9,6 +9,8 @@
  * Pure data and parsing: no I/O, no AWS or CDK imports (Lambdas and the local stack bundle it).
  */
 
+import { METRICS_NAMESPACE } from './metrics';
+
 /** An environment as Lambdas see it (`process.env`). */
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -83,7 +85,8 @@ export const SETTINGS = {
   serviceName: text('POWERTOOLS_SERVICE_NAME', 'Powertools service name (the Lambda name; CDK sets it).'),
   metricsNamespace: text(
     'POWERTOOLS_METRICS_NAMESPACE',
-    'Powertools metrics namespace (CDK sets `MarketEdge`).',
+    'Powertools metrics namespace (CDK sets it; unset → `METRICS_NAMESPACE` of `metrics.ts`).',
+    METRICS_NAMESPACE,
   ),
   logLevel: text('POWERTOOLS_LOG_LEVEL', "Powertools log level (the stage's `logLevel`)."),
   logEvent: text('POWERTOOLS_LOGGER_LOG_EVENT', 'Powertools: log the incoming event (`false` everywhere).'),
