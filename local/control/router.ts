@@ -6,7 +6,8 @@ import { currentFlags, type LocalFlagTarget, parseFlagUpdate } from './flags';
 export const CONTROL_PREFIX = '/_local/';
 
 /**
- * One control endpoint: resolves with a status and a JSON body. `rest` is the path below the endpoint's name (`''`
+ * One control endpoint: resolves with a status and a JSON body (for a status ≥ 400 a problem object — `title`,
+ * optional `detail` and `errors` — sent as `application/problem+json` with its `status` filled in). `rest` is the path below the endpoint's name (`''`
  * for `/_local/<name>`; `appmonitors/x` for `/_local/rum/appmonitors/x`).
  */
 export type ControlHandler = (
@@ -59,8 +60,14 @@ export function controlPlane(deps: ControlDeps): (req: IncomingMessage, res: Ser
     });
     req.on('end', () => {
       const send = (status: number, body: unknown) => {
-        const text = JSON.stringify(body);
-        res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        // Errors are RFC 9457 problems, as on the gateway (`local/gateway/client-error.ts`): the content type says so
+        // and the body carries its `status`.
+        const problem = status >= 400;
+        const text = JSON.stringify(problem ? { ...(body as object), status } : body);
+        res.writeHead(status, {
+          'content-type': problem ? 'application/problem+json' : 'application/json',
+          'cache-control': 'no-store',
+        });
         res.end(text);
       };
       if (size > MAX_CONTROL_BODY_BYTES) {
