@@ -15,7 +15,7 @@ import { type DevKey, loadOrCreateDevKey, localStateDir } from './dev-key';
 import { type LocalDynamo, startDynalite, useLocalDynamoEnv } from './dynamo';
 import { type EchoUpstream, startEchoUpstream } from './echo-upstream';
 import { faultsControl, LocalFaults } from './faults/controller';
-import type { AccessLogSink } from './gateway/access-log';
+import { type AccessLogSink, batchedLines } from './gateway/access-log';
 import { AuthorizerStep } from './gateway/authorizer-step';
 import { answerClientError } from './gateway/client-error';
 import { createGateway } from './gateway/server';
@@ -225,7 +225,13 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     });
     const discovery = discoveryDocument(issuer);
     const jwks = jwksDocument(devKey);
-    const accessLog = opts.accessLog ?? ((line: string) => process.stdout.write(`${line}\n`));
+    // stdout gets the lines of one event-loop turn in one write (a synchronous write per request before).
+    let accessLog = opts.accessLog;
+    if (!accessLog) {
+      const stdout = batchedLines((chunk) => process.stdout.write(chunk));
+      cleanups.push(async () => stdout.flush());
+      accessLog = (line) => stdout.push(line);
+    }
     ready = createGateway({
       stage: config.stage,
       integrations,

@@ -23,12 +23,11 @@ export type SecurityEventsResult =
  */
 export async function handler(event: unknown, context?: Context): Promise<SecurityEventsResult> {
   if (context) logger.addContext(context);
-  const pipeline = getPipeline(sink, metric);
   if (event && typeof event === 'object' && 'awslogs' in event) {
     const logs = CloudWatchLogsSchema.parse(event).awslogs.data;
-    const result = await pipeline.processLines(logs.logEvents.map((e) => e.message));
-    return { kind: 'logs', ...result };
+    return processLogMessages(logs.logEvents.map((e) => e.message));
   }
+  const pipeline = getPipeline(sink, metric);
   const scheduled = EventBridgeSchema.safeParse(event);
   if (scheduled.success && scheduled.data.source === 'aws.events') {
     const hour = hourStart(Date.parse(scheduled.data.time)) - 3_600_000;
@@ -36,4 +35,15 @@ export async function handler(event: unknown, context?: Context): Promise<Securi
     return { kind: 'hourly', hourStart: new Date(hour).toISOString(), flagged };
   }
   throw new Error('security-events: expected a CloudWatch Logs subscription or a scheduled event');
+}
+
+/**
+ * What the handler does with the messages of a decoded CloudWatch Logs subscription batch (log lines, oldest first):
+ * runs them through the pipeline. The local stack calls it with its access-log and security-event lines directly,
+ * skipping the gzip + base64 + JSON encoding of a subscription batch that the handler would only undo.
+ * @throws {Error} when Redis or EventBridge fail
+ */
+export async function processLogMessages(messages: readonly string[]): Promise<SecurityEventsResult> {
+  const result = await getPipeline(sink, metric).processLines(messages);
+  return { kind: 'logs', ...result };
 }

@@ -13,7 +13,11 @@ import { MetricStore } from './store';
 export interface LocalMetrics {
   store: MetricStore;
   evaluator: AlarmEvaluator;
-  /** Feed for the gateway's access log (the API Gateway metrics): a JSON line or the record it was made from. */
+  /**
+   * Feed for the gateway's access log (the API Gateway metrics): a JSON line or the record it was made from. Queued
+   * with its arrival time and stored once per event-loop turn ({@link MetricStore.enqueueAccessLog}); every read of
+   * the store sees it.
+   */
   observeAccessLog(line: string | Readonly<Partial<AccessLogRecord>>): void;
   /** `/_local/alarms` and `/_local/operations`. */
   control: Readonly<Record<string, ControlHandler>>;
@@ -23,7 +27,7 @@ export interface LocalMetrics {
 
 /**
  * Starts collecting: the EMF lines the handlers of this process write to stdout and the access-log lines handed to
- * `observeAccessLog` go into one {@link MetricStore}; the stage's alarm definitions and SLO burn-rate composites are
+ * `observeAccessLog` go into one {@link MetricStore} (queued on the request's turn, stored once per turn); the stage's alarm definitions and SLO burn-rate composites are
  * evaluated over it on a timer.
  * `LOCAL_ALARM_TIME_SCALE` sets the initial time scale (default 1); `LOCAL_EMF_ECHO=1` also prints the EMF lines.
  * @throws {RangeError} `LOCAL_ALARM_TIME_SCALE` out of 1–3600
@@ -37,12 +41,12 @@ export function startLocalMetrics(stage: StageConfig, env: NodeJS.ProcessEnv): L
     store,
     timeScale: scale,
   });
-  const untap = tapEmf((line) => store.addEmfLine(line), { echo: env.LOCAL_EMF_ECHO === '1' });
+  const untap = tapEmf((line) => store.enqueueEmfLine(line), { echo: env.LOCAL_EMF_ECHO === '1' });
   evaluator.start();
   return {
     store,
     evaluator,
-    observeAccessLog: (line) => store.addAccessLog(line),
+    observeAccessLog: (line) => store.enqueueAccessLog(line),
     control: {
       alarms: alarmsControl(evaluator, store),
       [LOCAL_OPERATIONS_PATH.slice(CONTROL_PREFIX.length)]: operationsControl(store, evaluator),

@@ -43,10 +43,19 @@ export interface MetricStoreOptions {
   maxEntries?: number;
 }
 
+/** What arrived through {@link MetricStore.enqueueEmfLine} / {@link MetricStore.enqueueAccessLog}, not yet stored. */
+type Arrival =
+  | { t: number; emf: string }
+  | { t: number; access: string | Readonly<Partial<AccessLogRecord>> };
+
 /**
  * The local stack's in-memory CloudWatch: custom-metric points from EMF lines and API requests from access-log
  * lines, stamped with the store's clock when they arrive (the EMF `Timestamp` is wall time and is ignored, so an
  * injected clock applies to everything), kept for `retentionMs`. Queries take half-open windows `[from, to)`.
+ *
+ * The `enqueue*` methods are the request path's taps: they stamp the arrival and queue it; parsing and storing run
+ * once per event-loop turn (`setImmediate`), off the request's turn. Every read (and every `add*`) stores what is
+ * queued first, so a reader always sees everything that arrived before it, with its arrival time.
  */
 export class MetricStore {
   readonly clock: () => number;
@@ -56,6 +65,8 @@ export class MetricStore {
   private reqs: ApiRequest[] = [];
   private pointCount = 0;
   private emfLines = 0;
+  private queue: Arrival[] = [];
+  private drainScheduled: NodeJS.Immediate | undefined;
 
   constructor(opts: MetricStoreOptions = {}) {
     this.clock = opts.clock ?? Date.now;
@@ -65,15 +76,52 @@ export class MetricStore {
 
   /** Takes one stdout line: the metric values of an EMF line are stored, other lines ignored. @returns points stored */
   addEmfLine(line: string): number {
-    const points = parseEmfLine(line);
-    if (points.length) this.emfLines++;
-    for (const p of points) this.addPoint(p);
-    return points.length;
+    this.drain();
+    return this.storeEmfLine(line, this.clock());
+  }
+
+  /** Queues one stdout line for {@link addEmfLine}, stamped now; stored at the next `setImmediate` or read. */
+  enqueueEmfLine(line: string): void {
+    this.enqueue({ t: this.clock(), emf: line });
+  }
+
+  /** Queues one access-log line or record for {@link addAccessLog}, stamped now; stored at the next `setImmediate` or read. */
+  enqueueAccessLog(line: string | Readonly<Partial<AccessLogRecord>>): void {
+    this.enqueue({ t: this.clock(), access: line });
+  }
+
+  /** Stores everything queued by the `enqueue*` methods now, in arrival order (reads call it themselves). */
+  drain(): void {
+    if (this.drainScheduled) clearImmediate(this.drainScheduled);
+    this.drainScheduled = undefined;
+    const queue = this.queue;
+    if (queue.length === 0) return;
+    this.queue = [];
+    for (const a of queue) {
+      if ('emf' in a) this.storeEmfLine(a.emf, a.t);
+      else this.storeAccessLog(a.access, a.t);
+    }
   }
 
   /** Stores one custom-metric value at the store's current time. */
   addPoint(p: EmfPoint): void {
-    const t = this.clock();
+    this.drain();
+    this.storePoint(p, this.clock());
+  }
+
+  private enqueue(a: Arrival): void {
+    this.queue.push(a);
+    this.drainScheduled ??= setImmediate(() => this.drain());
+  }
+
+  private storeEmfLine(line: string, t: number): number {
+    const points = parseEmfLine(line);
+    if (points.length) this.emfLines++;
+    for (const p of points) this.storePoint(p, t);
+    return points.length;
+  }
+
+  private storePoint(p: EmfPoint, t: number): void {
     let list = this.byName.get(p.name);
     if (!list) {
       list = [];
@@ -86,6 +134,11 @@ export class MetricStore {
 
   /** Stores the request of one access-log line (a JSON line or a parsed record); malformed lines are ignored. */
   addAccessLog(line: string | Readonly<Partial<AccessLogRecord>>): void {
+    this.drain();
+    this.storeAccessLog(line, this.clock());
+  }
+
+  private storeAccessLog(line: string | Readonly<Partial<AccessLogRecord>>, t: number): void {
     let r: Readonly<Partial<AccessLogRecord>>;
     try {
       r = typeof line === 'string' ? (JSON.parse(line) as Partial<AccessLogRecord>) : line;
@@ -106,7 +159,6 @@ export class MetricStore {
     const tier = opt(r.tier);
     const errorType = opt(r.errorType);
     const integrationLatencyMs = num(r.integrationLatency);
-    const t = this.clock();
     this.reqs.push({
       t,
       method: r.method ?? '-',
@@ -125,12 +177,14 @@ export class MetricStore {
 
   /** Custom-metric points named `name` received in `[from, to)`, oldest first. */
   points(name: string, from: number, to: number): StoredPoint[] {
+    this.drain();
     const list = this.byName.get(name);
     return list ? list.slice(lowerBound(list, from), lowerBound(list, to)) : [];
   }
 
   /** Requests received in `[from, to)`, oldest first. */
   requests(from: number, to: number): ApiRequest[] {
+    this.drain();
     return this.reqs.slice(lowerBound(this.reqs, from), lowerBound(this.reqs, to));
   }
 
@@ -139,17 +193,20 @@ export class MetricStore {
    * the range (the alarm evaluator scans up to {@link MetricStoreOptions.maxEntries} entries per window).
    */
   eachPoint(name: string, from: number, to: number, each: (p: StoredPoint) => void): void {
+    this.drain();
     const list = this.byName.get(name);
     if (list) eachIn(list, from, to, each);
   }
 
   /** Calls `each` with every request received in `[from, to)`, oldest first, without copying the range. */
   eachRequest(from: number, to: number, each: (r: ApiRequest) => void): void {
+    this.drain();
     eachIn(this.reqs, from, to, each);
   }
 
   /** What the store holds (for `GET /_local/alarms`). */
   stats(): { points: number; requests: number; emfLines: number; metrics: string[] } {
+    this.drain();
     return {
       points: this.pointCount,
       requests: this.reqs.length,
@@ -160,6 +217,9 @@ export class MetricStore {
 
   /** Drops everything (a fresh start, e.g. between drills). */
   clear(): void {
+    if (this.drainScheduled) clearImmediate(this.drainScheduled);
+    this.drainScheduled = undefined;
+    this.queue = [];
     this.byName.clear();
     this.reqs = [];
     this.pointCount = 0;

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
 import type { BlockRecord } from '../../lambdas/security-responder/block-store';
 import type { ResponderOutcome } from '../../lambdas/security-responder/responder';
 import type { SecurityEvent } from '../../lambdas/shared/security/event-schema';
@@ -19,8 +18,8 @@ import { LocalWaf } from './ip-sets';
  * The local stand-in for the Security stack: the WAF IP sets the gateway enforces ({@link LocalWaf}), an
  * EventBridge bus that routes with the same rules as AWS (`SECURITY_RULES`), the responder and security-events
  * Lambdas invoked through their own handlers (`lambdas/security-*\/handler.ts`), the access log and the security-event
- * lines of the authorizer, admin API and edge proxy (`tapSecurityEventLines`) fed to security-events in CloudWatch
- * Logs subscription batches, the expiry sweep on a timer, and the paging/ticket topics
+ * lines of the authorizer, admin API and edge proxy (`tapSecurityEventLines`) fed to security-events in batches (the
+ * messages of a CloudWatch Logs subscription batch, without its encoding), the expiry sweep on a timer, and the paging/ticket topics
  * and the security log group kept in memory for `GET /_local/security/state` (docs/local.md, the drill).
  */
 
@@ -216,11 +215,10 @@ export async function startLocalSecurity(opts: LocalSecurityOptions): Promise<Lo
   // Without Redis the recent-events window is this process's: a fresh stack starts it empty.
   recentEvents.processRecentEvents.clear();
 
-  // Access log → security-events, in subscription-shaped batches, one batch at a time.
+  // Access log → security-events, in batches (a subscription batch's messages), one batch at a time.
   let buffer: string[] = [];
   let timer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
-  let seq = 0;
   let pending = 0;
   let dropped = 0;
   const flush = (): Promise<void> => {
@@ -232,17 +230,9 @@ export async function startLocalSecurity(opts: LocalSecurityOptions): Promise<Lo
       pending += lines.length;
       chain = chain.then(async () => {
         pending -= lines.length;
-        const now = Date.now();
-        const data = {
-          messageType: 'DATA_MESSAGE',
-          owner: '000000000000',
-          logGroup: 'marketedge-local-access',
-          logStream: 'local',
-          subscriptionFilters: ['security-events'],
-          logEvents: lines.map((message) => ({ id: String(++seq), timestamp: now, message })),
-        };
-        const payload = gzipSync(Buffer.from(JSON.stringify(data))).toString('base64');
-        await eventsHandler.handler({ awslogs: { data: payload } }).then(
+        // The messages of a subscription batch, handed to what the handler runs after decoding one: gzip + base64 +
+        // JSON of the batch cost more CPU per request than the pipeline itself (docs/load-testing.md, #11).
+        await eventsHandler.processLogMessages(lines).then(
           () => undefined,
           (err: unknown) => onError(`security-events failed on ${lines.length} lines: ${String(err)}`),
         );

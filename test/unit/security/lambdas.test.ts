@@ -4,7 +4,7 @@ import { GetIPSetCommand, UpdateIPSetCommand, WAFV2Client } from '@aws-sdk/clien
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { configureSecurityEvents } from '../../../lambdas/security-events/deps';
-import { handler as eventsHandler } from '../../../lambdas/security-events/handler';
+import { handler as eventsHandler, processLogMessages } from '../../../lambdas/security-events/handler';
 import { SecurityPipeline } from '../../../lambdas/security-events/pipeline';
 import { configureResponder } from '../../../lambdas/security-responder/deps';
 import { handler as responderHandler } from '../../../lambdas/security-responder/handler';
@@ -197,6 +197,36 @@ describe('security-events pipeline', () => {
     });
     expect(hourly).toEqual({ kind: 'hourly', hourStart: '2026-12-02T02:00:00.000Z', flagged: [] });
     await expect(eventsHandler({ nope: 1 })).rejects.toThrow('expected a CloudWatch Logs subscription');
+  });
+
+  it('processLogMessages (the local stack feed) does what the handler does after decoding the same batch', async () => {
+    const messages = [
+      access({ status: '401', errorType: 'UNAUTHORIZED' }),
+      access({ status: '200', tenantId: 'acme' }),
+      'not json',
+    ];
+    const run = async (viaHandler: boolean) => {
+      const published: string[] = [];
+      configureSecurityEvents({ config: testSecurityConfig(), publish: async (t) => void published.push(t) });
+      const logEvents = messages.map((message, i) => ({ id: String(i), timestamp: Date.now(), message }));
+      const data = gzipSync(
+        JSON.stringify({
+          messageType: 'DATA_MESSAGE',
+          logEvents,
+          owner: '1',
+          logGroup: 'g',
+          logStream: 's',
+          subscriptionFilters: ['f'],
+        }),
+      );
+      const res = viaHandler
+        ? await eventsHandler({ awslogs: { data: data.toString('base64') } })
+        : await processLogMessages(messages);
+      return { res, published };
+    };
+    const direct = await run(false);
+    expect(direct.res).toMatchObject({ kind: 'logs', lines: 3, failedAuth: 1, skipped: 1 });
+    expect(direct).toEqual(await run(true));
   });
 });
 
