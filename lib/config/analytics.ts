@@ -5,24 +5,14 @@
  * the local stack and the tests. Every field is described in docs/analytics.md.
  */
 import * as z from 'zod';
+import { EVENT_BATCH_LIMITS } from './analytics-limits';
 import { SETTINGS } from './settings';
 
 /** Version of the stored record layout; bump when a column changes meaning (`schema_version` column). */
 export const ANALYTICS_SCHEMA_VERSION = 1;
 
-/** Limits of one `POST /v1/events` request. */
-export const EVENT_BATCH_LIMITS = {
-  /** Events per request. */
-  maxEvents: 100,
-  /** Request body, bytes (64 KiB); larger → 413. */
-  maxBodyBytes: 64 * 1024,
-  /** One event's `props` serialized as JSON, bytes. */
-  maxPropsBytes: 1024,
-  /** How far in the past a client `ts` may be, ms (7 days; older events are backfills, not client events). */
-  maxAgeMs: 7 * 24 * 3600 * 1000,
-  /** How far in the future a client `ts` may be, ms (clock skew). */
-  maxSkewMs: 5 * 60 * 1000,
-} as const;
+/** Limits of one `POST /v1/events` request (their own zod-free module: the console's event sender imports them). */
+export { EVENT_BATCH_LIMITS };
 
 /** Who produced an event: the console (`client`), a Lambda (`server`) or `npm run analytics:backfill`. */
 export const EVENT_SOURCES = ['client', 'server', 'backfill'] as const;

@@ -21,6 +21,8 @@ export interface RequestOptions {
   /** `If-Match` value (an ETag). */
   ifMatch?: string;
   signal?: AbortSignal;
+  /** Let the request outlive the page (`fetch` `keepalive`: a send on `pagehide`; body at most 64 KiB). */
+  keepalive?: boolean;
 }
 
 /** What the client needs from its host. */
@@ -62,6 +64,7 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
           headers,
           body: ro.body === undefined ? undefined : JSON.stringify(ro.body),
           signal: ro.signal,
+          ...(ro.keepalive ? { keepalive: true } : {}),
         });
       } catch (e) {
         if ((e as Error).name === 'AbortError') throw e;

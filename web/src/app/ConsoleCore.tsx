@@ -1,5 +1,6 @@
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
+import { ProductEventsProvider } from '../analytics/events-context';
 import { ApiProvider } from '../api/api-context';
 import { OperationsPathContext } from '../api/operations';
 import { AuthGate } from '../auth/AuthGate';
@@ -8,7 +9,7 @@ import { Shell } from './Shell';
 
 /**
  * Everything inside the auth provider and the router, mounted the same way by the app and by `renderWithTenant`:
- * data client, API client, the sign-in gate, the session (`/v1/me` + theme) and the shell (or `children`).
+ * data client, API client, the product-analytics sender, the sign-in gate, the session (`/v1/me` + theme) and the shell (or `children`).
  */
 export function ConsoleCore({
   apiUrl,
@@ -27,11 +28,13 @@ export function ConsoleCore({
   return (
     <QueryClientProvider client={queryClient}>
       <ApiProvider baseUrl={apiUrl} fetchFn={fetchFn}>
-        <OperationsPathContext.Provider value={operationsPath}>
-          <AuthGate>
-            <SessionProvider>{children ?? <Shell />}</SessionProvider>
-          </AuthGate>
-        </OperationsPathContext.Provider>
+        <ProductEventsProvider>
+          <OperationsPathContext.Provider value={operationsPath}>
+            <AuthGate>
+              <SessionProvider>{children ?? <Shell />}</SessionProvider>
+            </AuthGate>
+          </OperationsPathContext.Provider>
+        </ProductEventsProvider>
       </ApiProvider>
     </QueryClientProvider>
   );

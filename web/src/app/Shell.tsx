@@ -1,5 +1,7 @@
-import { type KeyboardEvent, Suspense, useRef, useState } from 'react';
+import { type KeyboardEvent, Suspense, useEffect, useRef, useState } from 'react';
 import { matchPath, NavLink, Route, Routes, useLocation } from 'react-router';
+import { useProductEvents } from '../analytics/events-context';
+import { pageTemplate } from '../analytics/product-events';
 import { useAuthState } from '../auth/auth-state';
 import { Loading } from '../components/Loading';
 import ForbiddenPage from '../pages/ForbiddenPage';
@@ -19,6 +21,22 @@ function allowed(page: PageDef, hasRole: (...r: PageDef['roles'] & {}) => boolea
 }
 
 /**
+ * Product analytics of the shell: `first_login` once the session is known, and a `page_view` per navigation (each
+ * history entry once, even when React runs the effect twice) with the page's route template — never the concrete URL.
+ * Unknown paths (the not-found page) send nothing.
+ */
+function useProductAnalytics(current: PageDef | undefined, locationKey: string, userKey: string): void {
+  const events = useProductEvents();
+  const lastKey = useRef<string>(undefined);
+  useEffect(() => events.firstLogin(userKey), [events, userKey]);
+  useEffect(() => {
+    if (lastKey.current === locationKey) return;
+    lastKey.current = locationKey;
+    if (current) events.pageView(pageTemplate(current.path));
+  }, [events, current, locationKey]);
+}
+
+/**
  * The signed-in layout: skip link, header (tenant name/logo, tier, user, sign out), the side navigation and the routed
  * page. On narrow viewports (below 64rem: phones, tablets) the navigation folds into a "Menu" button that shows and
  * hides it (`aria-expanded`); it folds again after a navigation or on Escape. Wide viewports always show it.
@@ -26,7 +44,7 @@ function allowed(page: PageDef, hasRole: (...r: PageDef['roles'] & {}) => boolea
 export function Shell() {
   const { me, theme, hasRole } = useSession();
   const auth = useAuthState();
-  const { pathname } = useLocation();
+  const { pathname, key: locationKey } = useLocation();
   // The menu is open on the page it was opened on: any navigation folds it.
   const [openOn, setOpenOn] = useState<string>();
   const menuOpen = openOn === pathname;
@@ -34,6 +52,7 @@ export function Shell() {
   const menuButton = useRef<HTMLButtonElement>(null);
   const current = PAGES.find((p) => matchPath({ path: `/${p.path}`, end: true }, pathname));
   useRouteFocus(current?.title ?? 'Not found');
+  useProductAnalytics(current, locationKey, `${me.tenantId}:${me.userId}`);
   const sections = (Object.keys(SECTION_LABELS) as NavSection[])
     .map((s) => ({ s, pages: PAGES.filter((p) => p.nav?.section === s && allowed(p, hasRole)) }))
     .filter((x) => x.pages.length > 0);

@@ -6,6 +6,7 @@ import {
   type RumEventType,
 } from '../../../lib/config/rum';
 import type { ConsoleRuntimeConfig } from '../config';
+import { createBatcher } from '../telemetry/batcher';
 
 /** The `rum` section of `config.json`. */
 export type RumConfig = NonNullable<ConsoleRuntimeConfig['rum']>;
@@ -54,29 +55,22 @@ export function startRum(cfg: RumConfig, opts: RumOptions = {}): RumSender {
   const sessionId = uuid();
   const sampled = (opts.random ?? Math.random)() < cfg.sessionSampleRate;
   const url = `${cfg.endpoint}/appmonitors/${encodeURIComponent(cfg.appMonitorId)}`;
-  const queue: RumEvent[] = [];
   const cleanups: (() => void)[] = [];
   let stopped = !sampled;
-
-  const metadata = () =>
-    JSON.stringify({ version: RUM_SENDER_VERSION, pageId: win.location.pathname, domain: win.location.host });
-  const record = (type: RumEventType, details: Record<string, unknown>) => {
-    if (stopped) return;
-    queue.push({
-      id: uuid(),
-      timestamp: now() / 1000,
-      type,
-      details: JSON.stringify(details),
-      metadata: metadata(),
-    });
-  };
-  const flush = async () => {
-    while (queue.length) {
+  let vitals: ReturnType<typeof observeVitals> | undefined;
+  // One batching sender for the console's background reports (telemetry/batcher.ts), shared with product analytics.
+  const batcher = createBatcher<RumEvent>({
+    maxItems: RUM_MAX_EVENTS_PER_BATCH,
+    flushAfterMs: opts.flushEveryMs ?? 5000,
+    now,
+    win,
+    onHide: () => vitals?.final(),
+    async send(events) {
       const batch: PutRumEvents = {
         BatchId: uuid(),
         AppMonitorDetails: { id: cfg.appMonitorId, version: RUM_SENDER_VERSION },
         UserDetails: { sessionId },
-        RumEvents: queue.splice(0, RUM_MAX_EVENTS_PER_BATCH),
+        RumEvents: events,
       };
       try {
         await fetchFn(url, {
@@ -85,11 +79,26 @@ export function startRum(cfg: RumConfig, opts: RumOptions = {}): RumSender {
           body: JSON.stringify(batch),
           keepalive: true,
         });
+        return { kind: 'sent' };
       } catch {
-        // dropped: monitoring never breaks the console
+        return { kind: 'dropped', reason: 'error' }; // monitoring never breaks the console
       }
-    }
+    },
+  });
+
+  const metadata = () =>
+    JSON.stringify({ version: RUM_SENDER_VERSION, pageId: win.location.pathname, domain: win.location.host });
+  const record = (type: RumEventType, details: Record<string, unknown>) => {
+    if (stopped) return;
+    batcher.push({
+      id: uuid(),
+      timestamp: now() / 1000,
+      type,
+      details: JSON.stringify(details),
+      metadata: metadata(),
+    });
   };
+  const flush = () => batcher.flush();
   const listen = <K extends keyof WindowEventMap>(type: K, fn: (e: WindowEventMap[K]) => void) => {
     win.addEventListener(type, fn);
     cleanups.push(() => win.removeEventListener(type, fn));
@@ -105,24 +114,12 @@ export function startRum(cfg: RumConfig, opts: RumOptions = {}): RumSender {
         message: clip(e.reason instanceof Error ? e.reason.message : String(e.reason)),
       }),
     );
-    const vitals = observeVitals(win, record, opts.apiOrigin, cfg.endpoint);
-    cleanups.push(vitals.stop);
-    const hidden = () => {
-      if (win.document.visibilityState === 'hidden') {
-        vitals.final();
-        void flush();
-      }
-    };
-    win.document.addEventListener('visibilitychange', hidden);
-    cleanups.push(() => win.document.removeEventListener('visibilitychange', hidden));
-    listen('pagehide', () => {
-      vitals.final();
-      void flush();
-    });
-    const timer = win.setInterval(() => {
-      vitals.interim();
-      void flush();
-    }, opts.flushEveryMs ?? 5000);
+    const observed = observeVitals(win, record, opts.apiOrigin, cfg.endpoint);
+    vitals = observed;
+    cleanups.push(observed.stop);
+    cleanups.push(batcher.attach());
+    // LCP and the page load are read on a tick (they settle after the first paint); the batcher sends what they queue.
+    const timer = win.setInterval(() => observed.interim(), opts.flushEveryMs ?? 5000);
     cleanups.push(() => win.clearInterval(timer));
   }
   return {

@@ -1,4 +1,5 @@
 import { useCallback, useState } from 'react';
+import { useProductEvents } from '../../analytics/events-context';
 import { useLimits, usePutLimits } from '../../api/admin';
 import type { Rule } from '../../api/types';
 import { ApiErrorView } from '../ApiErrorView';
@@ -16,12 +17,17 @@ import { useRuleListEditor } from './useRuleListEditor';
 export function LimitsEditor({ tenantId, mode }: { tenantId: string; mode: RuleFormMode }) {
   const q = useLimits(tenantId);
   const put = usePutLimits(tenantId);
+  const events = useProductEvents();
   const [removing, setRemoving] = useState<Rule>();
   const overrides = q.data?.data.overrides ?? [];
   const editor = useRuleListEditor({
     rules: overrides,
     etag: q.data?.etag,
-    save: (rules, etag) => put.mutateAsync({ rules, etag }),
+    save: async (rules, etag) => {
+      const saved = await put.mutateAsync({ rules, etag });
+      events.featureUsed('limits.edit');
+      return saved;
+    },
     reload: async () => {
       const r = await q.refetch();
       return r.data ? { rules: r.data.data.overrides, etag: r.data.etag } : undefined;

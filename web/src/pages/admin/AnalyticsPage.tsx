@@ -2,6 +2,7 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import type { AnalyticsQueryName } from '../../../../lib/config/analytics';
 import { VERTICALS, type Vertical } from '../../../../lib/config/data-model';
+import { useProductEvents } from '../../analytics/events-context';
 import { type AnalyticsFilters, type AnalyticsResult, useAnalytics } from '../../api/analytics';
 import { ApiErrorView } from '../../components/ApiErrorView';
 import { BarChart } from '../../components/BarChart';
@@ -212,6 +213,7 @@ export default function AnalyticsPage() {
   const features = useAnalytics('feature_adoption', filters);
   const steps = useAnalytics('funnel', filters);
   const cohorts = useAnalytics('retention', filters);
+  const events = useProductEvents();
   const apply = (e: FormEvent) => {
     e.preventDefault();
     setFilters({
@@ -220,6 +222,7 @@ export default function AnalyticsPage() {
       from: draft.from || undefined,
       to: draft.to || undefined,
     });
+    events.featureUsed('analytics.filter');
   };
   const set = (k: keyof typeof draft) => (e: { target: { value: string } }) =>
     setDraft({ ...draft, [k]: e.target.value });

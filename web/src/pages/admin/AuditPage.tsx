@@ -1,4 +1,5 @@
 import { type FormEvent, useMemo, useState } from 'react';
+import { useProductEvents } from '../../analytics/events-context';
 import { useAudit } from '../../api/admin';
 import type { AuditEntry } from '../../api/types';
 import { ApiErrorView } from '../../components/ApiErrorView';
@@ -70,12 +71,14 @@ export default function AuditPage() {
   const pages = useCursorPages();
   const [filter, setFilter] = useState<AuditFilter>({ actor: '', action: '' });
   const q = useAudit(query, pages.token);
+  const events = useProductEvents();
   const shown = useMemo(() => filterAudit(q.data?.items ?? [], filter), [q.data, filter]);
   const apply = (e: FormEvent) => {
     e.preventDefault();
     const since = draft.since ? new Date(`${draft.since}Z`).toISOString() : undefined;
     setQuery({ tenantId: draft.tenantId.trim() || undefined, since });
     pages.reset();
+    events.featureUsed('audit.filter');
   };
   return (
     <>

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { useProductEvents } from '../../analytics/events-context';
 import { useTenantUsage } from '../../api/usage';
 import { ApiErrorView } from '../../components/ApiErrorView';
 import { Field } from '../../components/Field';
@@ -13,9 +14,11 @@ export default function TenantUsagePage() {
   const [draft, setDraft] = useState('');
   const [userId, setUserId] = useState<string>();
   const q = useTenantUsage(me.tenantId, userId);
+  const events = useProductEvents();
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     setUserId(draft.trim() || undefined);
+    events.featureUsed('usage.filter');
   };
   return (
     <>

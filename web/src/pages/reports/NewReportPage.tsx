@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
+import { useProductEvents } from '../../analytics/events-context';
 import { ApiError } from '../../api/errors';
 import { useCreateReport } from '../../api/reports';
 import { ApiErrorView } from '../../components/ApiErrorView';
@@ -10,6 +11,7 @@ import { PageHeader } from '../../components/PageHeader';
 export default function NewReportPage() {
   const navigate = useNavigate();
   const create = useCreateReport();
+  const events = useProductEvents();
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
   const [tags, setTags] = useState('');
@@ -25,7 +27,12 @@ export default function NewReportPage() {
           .map((t) => t.trim())
           .filter(Boolean),
       },
-      { onSuccess: (r) => navigate(`/reports/${encodeURIComponent(r.reportId)}`) },
+      {
+        onSuccess: (r) => {
+          events.featureUsed('report.create');
+          navigate(`/reports/${encodeURIComponent(r.reportId)}`);
+        },
+      },
     );
   };
   return (
