@@ -6,10 +6,10 @@ import { suiteConfig } from './e2e/support/suite-config';
  * console workflows; `quality-chromium` and `quality-firefox` run axe and Web Vitals budgets on every page per theme. The visual suite has its own config (`playwright.visual.config.ts`). docs/testing.md.
  */
 /**
- * Specs that need the local stack's own endpoints (the RUM collector at `/_local/rum`): not run against a deployed
- * stage (`E2E_BASE_URL`), where that endpoint does not exist.
+ * Specs that need the local stack's own endpoints or files (the RUM collector at `/_local/rum`; the analytics store
+ * that `npm run analytics` reads): not run against a deployed stage (`E2E_BASE_URL`), where those do not exist.
  */
-const LOCAL_ONLY_SPECS = process.env.E2E_BASE_URL ? ['**/rum.spec.ts'] : [];
+const LOCAL_ONLY_SPECS = process.env.E2E_BASE_URL ? ['**/rum.spec.ts', '**/analytics-funnel.spec.ts'] : [];
 
 /**
  * Per-test time limit of the console workflows, ms (the suite default, 120 s, stays for `api`). A workflow drives the

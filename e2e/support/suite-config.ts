@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
+import { SETTINGS } from '../../lib/config/settings';
 import { freePort } from '../../local/redis-server';
 import { baseUrl } from './env';
 
@@ -25,7 +27,8 @@ export function outputPaths(suite: Suite) {
  * Settings shared by `playwright.config.ts` (end-to-end) and `playwright.visual.config.ts`:
  * - the local stack (`npm start`) as `webServer` on a free port, chosen once here in the runner and published as
  *   `E2E_PORT` so workers (which inherit the runner's environment) and the server agree; skipped when
- *   `E2E_BASE_URL` points at a deployed stage;
+ *   `E2E_BASE_URL` points at a deployed stage. Its analytics events go to `<results root>/analytics`
+ *   (`E2E_ANALYTICS_DIR`, the stack's `ANALYTICS_DIR`), not the developer's `.local/analytics/`;
  * - fully parallel tests, `E2E_WORKERS` workers (default 2, the cores of these machines);
  * - HTML report (the stakeholders' dashboard, `npm run test:report`), JUnit XML (CodeBuild reports in the pipeline),
  *   a list on the terminal and the `RESULT {json}` line;
@@ -43,6 +46,9 @@ export async function suiteConfig(
 ): Promise<PlaywrightTestConfig> {
   if (!process.env.E2E_BASE_URL) process.env.E2E_PORT ??= String(await freePort());
   const out = outputPaths(suite);
+  // The stack's product-analytics store (the file sink's hive layout), published like the port so a spec can run
+  // `npm run analytics` over this stack's events rather than the developer's `.local/analytics/`.
+  process.env.E2E_ANALYTICS_DIR ??= resolve(out.root, 'analytics');
   const workers = Number(process.env.E2E_WORKERS ?? 2);
   const retries = config.retries ?? Number(process.env.E2E_RETRIES ?? 1);
   const record = retries > 0 ? 'on-first-retry' : 'retain-on-failure';
@@ -90,6 +96,7 @@ export async function suiteConfig(
             LOCAL_CLOCK_TOLERANCE_SEC: '0',
             LOCAL_AUTHORIZER_CACHE_TTL_SEC: '0',
             POWERTOOLS_LOG_LEVEL: 'ERROR',
+            [SETTINGS.analyticsDir.name]: process.env.E2E_ANALYTICS_DIR,
           },
           reuseExistingServer: false,
           timeout: 120_000,
