@@ -242,7 +242,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
       accessLog: (line, record) => {
         accessLog(line, record);
         metrics.observeAccessLog(record);
-        security.observeAccessLog(line);
+        security.observeAccessLog(record);
       },
       onError,
       waf: security.waf,

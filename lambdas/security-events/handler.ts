@@ -39,11 +39,14 @@ export async function handler(event: unknown, context?: Context): Promise<Securi
 
 /**
  * What the handler does with the messages of a decoded CloudWatch Logs subscription batch (log lines, oldest first):
- * runs them through the pipeline. The local stack calls it with its access-log and security-event lines directly,
- * skipping the gzip + base64 + JSON encoding of a subscription batch that the handler would only undo.
+ * runs them through the pipeline. The local stack calls it with its security-event lines and access-log records
+ * directly (a record = the object its line encodes), skipping the gzip + base64 + JSON encoding of a subscription
+ * batch and the JSON of each access-log line that the handler would only undo.
  * @throws {Error} when Redis or EventBridge fail
  */
-export async function processLogMessages(messages: readonly string[]): Promise<SecurityEventsResult> {
+export async function processLogMessages(
+  messages: readonly (string | Readonly<Record<string, unknown>>)[],
+): Promise<SecurityEventsResult> {
   const result = await getPipeline(sink, metric).processLines(messages);
   return { kind: 'logs', ...result };
 }

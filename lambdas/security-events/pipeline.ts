@@ -82,10 +82,13 @@ export class SecurityPipeline {
   constructor(private readonly deps: SecurityPipelineDeps) {}
 
   /**
-   * Processes log lines (JSON access-log records, or Lambda log lines carrying `security_event`).
+   * Processes log lines (JSON access-log records, or Lambda log lines carrying `security_event`); a line may also be
+   * the object it encodes (the local stack hands over its access-log records so), read only.
    * @throws the Redis error (the subscription retries the batch)
    */
-  async processLines(lines: readonly string[]): Promise<PipelineResult> {
+  async processLines(
+    lines: readonly (string | Readonly<Record<string, unknown>>)[],
+  ): Promise<PipelineResult> {
     const written: SecurityEvent[] = [];
     const sink = this.collecting(written);
     const activity = new Map<string, TenantActivity>();
@@ -97,9 +100,9 @@ export class SecurityPipeline {
       skipped: 0,
     };
     for (const line of lines) {
-      let obj: unknown;
+      let obj: unknown = line;
       try {
-        obj = JSON.parse(line);
+        if (typeof line === 'string') obj = JSON.parse(line);
       } catch {
         result.skipped++;
         this.deps.onSkipped?.('not_json');

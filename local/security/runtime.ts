@@ -72,8 +72,11 @@ export interface LocalSecurity {
   waf: LocalWaf;
   /** The effective config (stage config with the local allowlist and block TTL overrides). */
   config: SecurityConfig;
-  /** Tee of the access log (the subscription filter): batches go to security-events (with the Lambdas' lines). */
-  observeAccessLog(line: string): void;
+  /**
+   * Tee of the access log (the subscription filter): batches go to security-events (with the Lambdas' lines). A
+   * line, or the record it encodes (final once handed over; no JSON parse then).
+   */
+  observeAccessLog(line: string | Readonly<Record<string, string>>): void;
   /** Delivers events to the bus (the drill's `PutEvents`). */
   putEvents(events: unknown[]): Promise<BusDelivery[]>;
   /** Runs a schedule now; `time` (ISO) is the schedule event's time (hourly: the hour before it is evaluated). */
@@ -216,7 +219,7 @@ export async function startLocalSecurity(opts: LocalSecurityOptions): Promise<Lo
   recentEvents.processRecentEvents.clear();
 
   // Access log → security-events, in batches (a subscription batch's messages), one batch at a time.
-  let buffer: string[] = [];
+  let buffer: (string | Readonly<Record<string, string>>)[] = [];
   let timer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
   let pending = 0;
@@ -259,7 +262,7 @@ export async function startLocalSecurity(opts: LocalSecurityOptions): Promise<Lo
   }, sweepMs);
   sweeper.unref();
 
-  const observe = (line: string) => {
+  const observe = (line: string | Readonly<Record<string, string>>) => {
     if (pending + buffer.length >= MAX_PENDING_LINES) {
       dropped++;
       return;

@@ -199,13 +199,13 @@ describe('security-events pipeline', () => {
     await expect(eventsHandler({ nope: 1 })).rejects.toThrow('expected a CloudWatch Logs subscription');
   });
 
-  it('processLogMessages (the local stack feed) does what the handler does after decoding the same batch', async () => {
+  it('processLogMessages (the local stack feed: lines or the records they encode) does what the handler does after decoding the same batch', async () => {
     const messages = [
       access({ status: '401', errorType: 'UNAUTHORIZED' }),
       access({ status: '200', tenantId: 'acme' }),
       'not json',
     ];
-    const run = async (viaHandler: boolean) => {
+    const run = async (via: 'handler' | 'lines' | 'records') => {
       const published: string[] = [];
       configureSecurityEvents({ config: testSecurityConfig(), publish: async (t) => void published.push(t) });
       const logEvents = messages.map((message, i) => ({ id: String(i), timestamp: Date.now(), message }));
@@ -219,14 +219,20 @@ describe('security-events pipeline', () => {
           subscriptionFilters: ['f'],
         }),
       );
-      const res = viaHandler
-        ? await eventsHandler({ awslogs: { data: data.toString('base64') } })
-        : await processLogMessages(messages);
+      // The local stack hands over access-log records, the objects their lines encode.
+      const records = messages.map((m) =>
+        m.startsWith('{') ? (JSON.parse(m) as Record<string, unknown>) : m,
+      );
+      const res =
+        via === 'handler'
+          ? await eventsHandler({ awslogs: { data: data.toString('base64') } })
+          : await processLogMessages(via === 'lines' ? messages : records);
       return { res, published };
     };
-    const direct = await run(false);
+    const direct = await run('lines');
     expect(direct.res).toMatchObject({ kind: 'logs', lines: 3, failedAuth: 1, skipped: 1 });
-    expect(direct).toEqual(await run(true));
+    expect(direct).toEqual(await run('handler'));
+    expect(await run('records')).toEqual(direct);
   });
 });
 
