@@ -3,7 +3,9 @@ import { suiteConfig } from './e2e/support/suite-config';
 
 /**
  * End-to-end suite (`npm run test:e2e`): `api` tests talk HTTP only (no browser); `chromium` and `firefox` run the
- * console workflows; `quality-chromium` and `quality-firefox` run axe and Web Vitals budgets on every page per theme. The visual suite has its own config (`playwright.visual.config.ts`). docs/testing.md.
+ * console workflows; `quality-chromium` and `quality-firefox` measure every page's Web Vitals against their budgets
+ * (one cold load per page) and prove the accessibility check fails a low-contrast page. axe on every page × theme runs
+ * in the visual suite, which has its own config (`playwright.visual.config.ts`). docs/testing.md.
  */
 /**
  * Specs that need the local stack's own endpoints or files (the RUM collector at `/_local/rum`; the analytics store
@@ -41,7 +43,7 @@ export default await suiteConfig('e2e', {
       use: BROWSERS.firefox,
       metadata: { browser: 'firefox' },
     },
-    // axe and Web Vitals of every page in every theme (e2e/quality/quality.spec.ts), per browser.
+    // Web Vitals of every page (e2e/quality/vitals.spec.ts) and the axe checker's proof (axe-checker.spec.ts).
     {
       name: 'quality-chromium',
       testDir: 'e2e/quality',

@@ -443,29 +443,55 @@ export interface OpenGalleryOptions {
 }
 
 /**
- * Opens a gallery view with the clock fixed at {@link GALLERY_NOW} and the API answered by the mock, then waits until
- * it is settled: the page's `h1` is shown, nothing is loading, web fonts are ready.
+ * Opens a gallery view with the clock fixed at {@link GALLERY_NOW} and the API answered by the mock — one real
+ * navigation, as the Web Vitals spec needs — then waits until it is settled ({@link settleGallery}).
+ * @returns the API calls the page made (method and path)
  */
 export async function openGallery(page: Page, opts: OpenGalleryOptions): Promise<string[]> {
   await page.clock.setFixedTime(GALLERY_NOW);
   const { calls, inFlight } = await routeToMockApi(page, await apiOrigin(page), opts.db);
   await page.goto(galleryUrl(opts.theme, opts));
+  await settleGallery(page, inFlight, opts.view === 'components' ? 1 : 0, opts.path ?? opts.view);
+  return calls;
+}
+
+/**
+ * Waits until a gallery page is settled: the `h1` shown, no API call in flight in the route (`inFlight`) and no
+ * query or mutation running in the page's data client, no `.loading` (other than `loadings` shown on purpose) and
+ * nothing `aria-busy` — all of it in four consecutive checks 50 ms apart (pages chain queries: tenant, then its
+ * limits …; the route focus lands after the lazy page's chunk) — and web fonts ready.
+ * @throws Error naming `label` when the page is not settled within 15 s
+ */
+export async function settleGallery(
+  page: Page,
+  inFlight: () => number,
+  loadings: number,
+  label: string,
+): Promise<void> {
   await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
-  // Settled = no API call in flight and none started for 500 ms (pages chain queries: tenant, then its limits …).
-  for (let seen = -1; seen !== calls.length; ) {
-    seen = calls.length;
-    await expect.poll(inFlight).toBe(0);
-    await page.waitForTimeout(500);
+  const idle = () =>
+    page.evaluate((n) => {
+      const g = globalThis as unknown as {
+        gallery?: { busy(): number };
+        document: { querySelectorAll(s: string): { length: number } };
+      };
+      return (
+        (g.gallery?.busy() ?? 0) === 0 &&
+        g.document.querySelectorAll('.loading').length === n &&
+        g.document.querySelectorAll('[aria-busy="true"]').length === 0
+      );
+    }, loadings);
+  const deadline = Date.now() + 15_000;
+  for (let quiet = 0; quiet < 4; ) {
+    if (Date.now() > deadline) throw new Error(`gallery not settled at ${label}`);
+    quiet = inFlight() === 0 && (await idle()) ? quiet + 1 : 0;
+    if (quiet < 4) await page.waitForTimeout(50);
   }
-  // Nothing loading (the components view shows one Loading specimen on purpose).
-  await expect(page.locator('.loading')).toHaveCount(opts.view === 'components' ? 1 : 0);
-  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
   await page.evaluate(() =>
     (globalThis as unknown as { document: { fonts: { ready: Promise<unknown> } } }).document.fonts.ready.then(
       () => undefined,
     ),
   );
-  return calls;
 }
 
 /** Where a {@link GalleryViewer} loads the gallery before navigating to a page (the console's "not found" page). */
@@ -536,37 +562,8 @@ export class GalleryViewer {
     this.path = path;
   }
 
-  /**
-   * Waits until the page is settled: the `h1` shown, no API call in flight in the route and no query or mutation
-   * running in the page's data client, no `.loading` (other than `loadings` shown on purpose) and nothing
-   * `aria-busy` — all of it in four consecutive checks 50 ms apart (pages chain queries: tenant, then its limits …;
-   * the route focus lands after the lazy page's chunk) — and web fonts ready.
-   */
+  /** Waits until the page is settled ({@link settleGallery}); `loadings` = `.loading` elements shown on purpose. */
   async settle(loadings = 0): Promise<void> {
-    const page = this.page;
-    await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
-    const idle = () =>
-      page.evaluate((n) => {
-        const g = globalThis as unknown as {
-          gallery?: { busy(): number };
-          document: { querySelectorAll(s: string): { length: number } };
-        };
-        return (
-          (g.gallery?.busy() ?? 0) === 0 &&
-          g.document.querySelectorAll('.loading').length === n &&
-          g.document.querySelectorAll('[aria-busy="true"]').length === 0
-        );
-      }, loadings);
-    const deadline = Date.now() + 15_000;
-    for (let quiet = 0; quiet < 4; ) {
-      if (Date.now() > deadline) throw new Error(`gallery not settled at ${this.path ?? this.loaded}`);
-      quiet = this.inFlight() === 0 && (await idle()) ? quiet + 1 : 0;
-      if (quiet < 4) await page.waitForTimeout(50);
-    }
-    await page.evaluate(() =>
-      (
-        globalThis as unknown as { document: { fonts: { ready: Promise<unknown> } } }
-      ).document.fonts.ready.then(() => undefined),
-    );
+    await settleGallery(this.page, this.inFlight, loadings, this.path ?? this.loaded ?? 'gallery');
   }
 }

@@ -24,7 +24,9 @@ interface Options {
  *   `skipped`, `flakyRate` = (flaky + failed) / tests — what `npm run test:e2e:flaky` reports;
  * - `browsers` (from each project's `metadata.browser`), `verticals` (from `@retail`-style tags), `durationSec`;
  * - for the visual suite also `screenshots`, `themes`, `viewports`, from the `screenshot` / `theme` / `viewport`
- *   annotations each visual test adds, and `msPerScreenshot`.
+ *   annotations each visual test adds, and `msPerScreenshot`;
+ * - `axe` (accessibility checks: scopes checked, violations, blocking, ms per check) and `vitals` (Web Vitals: pages
+ *   measured, worst figures, pages over budget) when the run's tests report them ({@link qualitySummary}).
  */
 export default class ResultReporter implements Reporter {
   private config?: FullConfig;
@@ -90,9 +92,68 @@ export default class ResultReporter implements Reporter {
         msPerScreenshot: shots.length ? Math.round(result.duration / shots.length) : 0,
       });
     }
+    Object.assign(summary, this.qualitySummary());
     mkdirSync(dirname(this.options.outputFile), { recursive: true });
     writeFileSync(this.options.outputFile, `${JSON.stringify(summary, null, 2)}\n`);
     process.stdout.write(`RESULT ${JSON.stringify(summary)}\n`);
+  }
+
+  /**
+   * The accessibility and Web Vitals figures of the run, when its tests report them: `axe` from the `axe` annotations
+   * of `e2e/support/axe.ts` (scopes checked = page × theme per browser, violations of any impact, blocking = serious
+   * or critical, axe's own time), `vitals` from the `web-vitals` annotations of `e2e/quality/vitals.spec.ts` (pages
+   * measured per browser, the worst figure of each metric and the pages over budget).
+   */
+  private qualitySummary(): Record<string, unknown> {
+    const axe = { checked: 0, violations: 0, blocking: 0, ms: 0 };
+    const vitals: {
+      browser: string;
+      page: string;
+      lcpMs: number | null;
+      cls: number | null;
+      inpMs: number | null;
+      tbtMs: number | null;
+      over: string[];
+    }[] = [];
+    for (const [test, r] of this.lastResult) {
+      for (const a of r.annotations) {
+        if (a.type === 'axe' && a.description) {
+          const x = JSON.parse(a.description) as { violations: number; blocking: number; ms: number };
+          axe.checked += 1;
+          axe.violations += x.violations;
+          axe.blocking += x.blocking;
+          axe.ms += x.ms;
+        }
+        if (a.type === 'web-vitals' && a.description) {
+          const browser = String(test.parent.project()?.metadata?.browser ?? '');
+          vitals.push({ browser, ...JSON.parse(a.description) });
+        }
+      }
+    }
+    const out: Record<string, unknown> = {};
+    if (axe.checked > 0) {
+      out.axe = {
+        checked: axe.checked,
+        violations: axe.violations,
+        blocking: axe.blocking,
+        msPerCheck: Math.round(axe.ms / axe.checked),
+      };
+    }
+    if (vitals.length > 0) {
+      const worst = (k: 'lcpMs' | 'cls' | 'inpMs' | 'tbtMs') => {
+        const xs = vitals.map((v) => v[k]).filter((x): x is number => x !== null);
+        return xs.length ? Math.max(...xs) : null;
+      };
+      out.vitals = {
+        measured: vitals.length,
+        pages: new Set(vitals.map((v) => v.page)).size,
+        worst: { lcpMs: worst('lcpMs'), cls: worst('cls'), inpMs: worst('inpMs'), tbtMs: worst('tbtMs') },
+        overBudget: vitals
+          .filter((v) => v.over.length > 0)
+          .map((v) => `${v.browser}/${v.page}: ${v.over.join(', ')}`),
+      };
+    }
+    return out;
   }
 
   printsToStdio(): boolean {

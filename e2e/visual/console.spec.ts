@@ -1,4 +1,5 @@
 import { test as base, expect, type TestInfo } from '@playwright/test';
+import { expectAccessible } from '../support/axe';
 import { baseUrl } from '../support/env';
 import { GalleryViewer, pagesFor, seedGalleryDb } from '../support/gallery';
 import { THEME_CASES, type ThemeCase } from '../support/themes';
@@ -97,6 +98,7 @@ for (const theme of THEME_CASES) {
       test(`page ${p.id}`, async ({ gallery }, testInfo) => {
         await gallery.show(theme, { view: p.view, path: p.path });
         for (const vp of VIEWPORTS) await shoot(gallery, testInfo, vp, theme.id, p.id);
+        await expectAccessible(gallery.page, testInfo, `${theme.id}/${p.id}`);
       });
     }
 
@@ -110,6 +112,7 @@ for (const theme of THEME_CASES) {
         await menu.press('Enter');
         await expect(menu).toHaveAttribute('aria-expanded', 'true');
         await shoot(gallery, testInfo, vp, theme.id, 'nav-open');
+        if (vp === VIEWPORTS[0]) await expectAccessible(gallery.page, testInfo, `${theme.id}/nav-open`);
         await menu.press('Enter');
         await expect(menu).toHaveAttribute('aria-expanded', 'false');
       }
@@ -119,6 +122,7 @@ for (const theme of THEME_CASES) {
       await gallery.show(theme, { view: 'components' });
       expect(await gallery.page.locator('[data-gallery]').count()).toBeGreaterThan(10);
       for (const vp of VIEWPORTS) await shoot(gallery, testInfo, vp, theme.id, 'components');
+      await expectAccessible(gallery.page, testInfo, `${theme.id}/components`);
     });
   });
 }
@@ -128,4 +132,5 @@ const SIGNED_OUT: ThemeCase = { id: 'signed-out', role: 'user' };
 test('signed-out screen', async ({ gallery }, testInfo) => {
   await gallery.show(SIGNED_OUT, { view: 'signed-out' });
   for (const vp of VIEWPORTS) await shoot(gallery, testInfo, vp, 'signed-out', 'signed-out', 'platform');
+  await expectAccessible(gallery.page, testInfo, 'signed-out');
 });
