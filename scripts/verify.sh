@@ -27,5 +27,6 @@ npx vitest run --coverage --reporter=default --reporter=junit --outputFile.junit
 bash scripts/browsers.sh
 npm run --silent test:e2e -- --project api --project chromium --project firefox
 # Visual regression of the console (every page and the component gallery × 5 themes × 3 viewports, Chromium +
-# Firefox) against the committed baselines; 0 changed pixels allowed. docs/visual-testing.md.
+# Firefox) against the committed baselines; 0 changed pixels allowed; axe (WCAG A/AA, colour contrast) on every page ×
+# theme per browser after its screenshots, 0 serious or critical violations. docs/visual-testing.md, docs/testing.md.
 npm run --silent test:visual
