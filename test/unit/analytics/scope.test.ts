@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { resolveScope, ScopeError, scopedSql } from '../../../lambdas/shared/analytics/scope';
+import { querySqlText } from '../../../lambdas/shared/analytics/query-sql';
+import {
+  eventsReadCount,
+  resolveScope,
+  ScopeError,
+  scopedSql,
+} from '../../../lambdas/shared/analytics/scope';
+import { ANALYTICS_QUERY_NAMES } from '../../../lib/config/analytics';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 const tenantAdmin = { tenantId: 'acme', roles: ['tenant-admin'] as const };
@@ -86,5 +93,21 @@ describe('tenant isolation of the analytics read paths', () => {
     expect(duck.sql).toBe(
       'WITH events AS MATERIALIZED (SELECT * FROM s WHERE dt >= ? AND dt <= ? AND tenant_id = ?)\nSELECT 1 FROM events',
     );
+  });
+});
+
+describe('eventsReadCount', () => {
+  it('counts FROM/JOIN reads of events, ignoring comments, other tables and other words', () => {
+    expect(eventsReadCount('SELECT 1 FROM events')).toBe(1);
+    expect(eventsReadCount('-- FROM events\nSELECT 1 FROM events e\n  join EVENTS x ON true')).toBe(2);
+    expect(eventsReadCount('SELECT events FROM events_all JOIN my_events ON true')).toBe(0);
+  });
+
+  it('tells the standard queries apart: only events_per_day reads events once', () => {
+    const reads = Object.fromEntries(ANALYTICS_QUERY_NAMES.map((n) => [n, eventsReadCount(querySqlText(n))]));
+    for (const [name, n] of Object.entries(reads)) {
+      if (name === 'events_per_day') expect(n, name).toBe(1);
+      else expect(n, name).toBeGreaterThan(1);
+    }
   });
 });
