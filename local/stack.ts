@@ -158,8 +158,10 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     });
     configureLocalAnalytics(env, stateDir);
     // The file sink drops the records of users being erased (npm run analytics:erase; docs/analytics.md).
-    const { setFileSinkFilter } = await import('../lambdas/shared/analytics/runtime');
-    setFileSinkFilter(erasureFilter(env[ANALYTICS_ENV.dir] ?? join(stateDir, 'analytics')));
+    const { setFileSinkFactory } = await import('../lambdas/shared/analytics/runtime');
+    const { fileSink } = await import('../lambdas/shared/analytics/file-sink');
+    const filter = erasureFilter(env[ANALYTICS_ENV.dir] ?? join(stateDir, 'analytics'));
+    setFileSinkFactory((root) => fileSink({ root, filter }));
     const metrics = startLocalMetrics(config.stageConfig, env);
     cleanups.push(async () => metrics.stop());
     cleanups.push(async () => {

@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import { EVENT_BATCH_LIMITS, type EventName } from '../../lib/config/analytics';
+import type { ExperimentAssignments } from '../../lib/config/experiments';
 import { METRIC } from '../../lib/config/metrics';
 import type { Ingestor } from '../shared/analytics/ingest';
 import type { AnalyticsIdentity } from '../shared/analytics/record';
@@ -13,6 +14,7 @@ import { jsonResponse, noContent } from '../shared/http/response';
 import type { Endpoint, ProxyHandler, RequestStep } from '../shared/http/types';
 import { parse } from '../shared/http/validate';
 import type { Observability } from '../shared/observability';
+import type { TenantContext } from '../shared/tenant-context';
 import type { Report, ReportPage } from './report';
 import { isReportId, newReportId, REPORT_ID_PATTERN } from './report-id';
 import type { ReportsRepository } from './repository';
@@ -36,7 +38,10 @@ export interface ReportsServiceDeps {
    * @default {@link processCursorKey} (from the environment, read once per container)
    */
   cursorKey?: CursorKeySource;
-  /** Product analytics ingestion (`lambdas/shared/analytics`); omitted → `POST /v1/events` answers 204, no emits. */
+  /**
+   * Product analytics ingestion (`lambdas/shared/analytics`); omitted → `POST /v1/events` answers 204, no emits, and
+   * `GET /v1/me` carries `experiments: {}`.
+   */
   analytics?: Ingestor;
 }
 
@@ -44,6 +49,26 @@ export interface ReportsServiceDeps {
 export interface TenantProfile {
   name: string;
   branding?: { displayName?: string; primaryColor?: string; logoUrl?: string };
+}
+
+/**
+ * Body of `GET /v1/me`, the one home of its shape (the console's `Me` in `web/src/api/types.ts` is this type): the
+ * caller's tenant context as the authorizer set it, the tenant's display data, and the caller's A/B assignments.
+ */
+export interface MeBody extends TenantContext {
+  /** The tenant's name; absent when {@link ReportsServiceDeps.tenantProfile} has none. */
+  tenantName?: string;
+  /** The tenant's branding; absent when it has none. */
+  branding?: TenantProfile['branding'];
+  /**
+   * Always present: experiment → the variant assigned to this user, e.g. `{ report_cta: 'prominent' }`, from
+   * {@link Ingestor.assignments} (the same user hash and `variantOf` that stamp the user's stored exposures). Only
+   * experiments whose catalog `flag` is on, and only when the caller's exposures would be stored: `{}` when
+   * `business_analytics_enabled` is off (or no hashing secret, or no analytics port), the request carries
+   * do-not-track (`DNT: 1` / `Sec-GPC: 1`), the tenant opted out, or the assignment failed. An experiment missing
+   * here means the control experience and no exposure event (docs/analytics.md, "Experiments").
+   */
+  experiments: ExperimentAssignments;
 }
 
 /** Position of a `GET /v1/reports` cursor: the last report id of the previous page. */
@@ -58,8 +83,9 @@ const notFound = () => new HttpError(404, 'Not Found', { detail: 'No such report
 
 /**
  * The reports service as one REST proxy handler over the route table (`lambdas/shared/http/handler.ts`):
- * - `GET /v1/me` → 200 `{ tenantId, userId, roles, permissions, tier, vertical, principalType, tenantName?,
- *   branding? }` (the last two from {@link ReportsServiceDeps.tenantProfile})
+ * - `GET /v1/me` → 200 {@link MeBody} `{ tenantId, userId, roles, permissions, tier, vertical, principalType,
+ *   tenantName?, branding?, experiments }` (name and branding from {@link ReportsServiceDeps.tenantProfile}, the A/B
+ *   assignments from the analytics port; `{}` when collection is off for the caller)
  * - `GET /v1/reports?limit=1..100&cursor=…` → 200 {@link ReportPage} (newest first); bad limit/cursor → 400
  *   (a cursor is bound to the tenant it was issued to)
  * - `POST /v1/reports` `{ title, body, tags? }` → 201 {@link Report} + `Location`; body rules of
@@ -88,14 +114,17 @@ export function createReportsService(deps: ReportsServiceDeps): ProxyHandler {
   const cursorKeyOf = deps.cursorKey ?? processCursorKey;
 
   const endpoints: Record<string, Endpoint<CallerRequest>> = {
-    'GET /v1/me': async ({ tenant }) => {
+    'GET /v1/me': async ({ event, tenant }) => {
       const profile = await deps.tenantProfile?.(tenant.tenantId);
-      if (!profile) return jsonResponse(200, tenant);
-      return jsonResponse(200, {
+      // After the profile: the opt-out look-up then hits the tenant just cached (one DynamoDB read, not two).
+      const experiments = (await analytics?.assignments(analyticsIdentity(tenant), event.headers)) ?? {};
+      const body: MeBody = {
         ...tenant,
-        tenantName: profile.name,
-        ...(profile.branding ? { branding: profile.branding } : {}),
-      });
+        ...(profile ? { tenantName: profile.name } : {}),
+        ...(profile?.branding ? { branding: profile.branding } : {}),
+        experiments,
+      };
+      return jsonResponse(200, body);
     },
 
     'GET /v1/reports': async ({ event, tenant, routeKey }) => {

@@ -43,6 +43,16 @@ export const EXPERIMENTS = {
 /** One experiment name. */
 export type ExperimentName = keyof typeof EXPERIMENTS;
 
+/** The variant names of experiment `E`, e.g. `'control' | 'prominent'` for `report_cta`. */
+export type VariantName<E extends ExperimentName> = (typeof EXPERIMENTS)[E]['variants'][number]['name'];
+
+/**
+ * A caller's experiment assignments, `GET /v1/me` `experiments`: experiment name → the variant the server assigned
+ * (`lambdas/shared/analytics/ingest.ts` `assignments`). An experiment is missing when it is not running for the
+ * caller; a missing experiment means the control experience and no exposure.
+ */
+export type ExperimentAssignments = { [E in ExperimentName]?: VariantName<E> };
+
 /** Type guard for {@link ExperimentName}. */
 export function isExperimentName(v: unknown): v is ExperimentName {
   return typeof v === 'string' && Object.hasOwn(EXPERIMENTS, v);

@@ -71,6 +71,7 @@ export function makeMe(tenant: Tenant, user: TestUser): Me {
     principalType: 'user',
     tenantName: tenant.name,
     ...(tenant.branding ? { branding: tenant.branding } : {}),
+    experiments: {},
   };
 }
 

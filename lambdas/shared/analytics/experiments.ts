@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { EXPERIMENTS, type ExperimentDefinition, type ExperimentName } from '../../../lib/config/experiments';
+import {
+  EXPERIMENTS,
+  type ExperimentDefinition,
+  type ExperimentName,
+  type VariantName,
+} from '../../../lib/config/experiments';
 
 /**
  * Deterministic variant assignment: `SHA-256(salt + ":" + userHash)`, first 4 bytes as an unsigned integer,
@@ -26,7 +31,10 @@ export function assignVariant(
   return experiment.variants[experiment.variants.length - 1]!.name;
 }
 
-/** The variant of a catalog experiment for a user hash (see {@link assignVariant}). */
-export function variantOf(name: ExperimentName, hash: string): string {
-  return assignVariant(EXPERIMENTS[name], hash);
+/**
+ * The variant of a catalog experiment for a user hash (see {@link assignVariant}): what ingestion stamps on the
+ * user's `experiment_exposure` and what `GET /v1/me` reports as the user's assignment — one code path for both.
+ */
+export function variantOf<E extends ExperimentName>(name: E, hash: string): VariantName<E> {
+  return assignVariant(EXPERIMENTS[name], hash) as VariantName<E>;
 }

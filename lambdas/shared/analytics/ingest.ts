@@ -8,10 +8,16 @@ import {
   type EventSource,
   eventBatchSchema,
 } from '../../../lib/config/analytics';
-import { EXPERIMENTS, isExperimentName } from '../../../lib/config/experiments';
+import {
+  EXPERIMENTS,
+  type ExperimentAssignments,
+  type ExperimentName,
+  isExperimentName,
+} from '../../../lib/config/experiments';
+import type { FlagName } from '../../../lib/config/flags';
 import type { FieldError } from '../http/problem';
 import { RecentKeys } from './dedupe';
-import { assignVariant } from './experiments';
+import { variantOf } from './experiments';
 import { derivedUuid, userHash } from './hash';
 import { type AnalyticsIdentity, buildRecord, type EventInput } from './record';
 
@@ -29,6 +35,12 @@ export interface IngestorDeps {
   enabled: () => Promise<boolean>;
   /** The tenant's analytics opt-out setting (admin API), cached by the adapter. */
   optedOut: (tenantId: string) => Promise<boolean>;
+  /**
+   * Any flag by name (the process's flag provider), read for an experiment's catalog `flag` by
+   * {@link Ingestor.assignments}. Omitted → only `business_analytics_enabled` counts as on (it is {@link enabled}),
+   * so experiments gated on another flag are not assigned.
+   */
+  flag?: (name: FlagName) => Promise<boolean>;
   /** Called with the records written (for EMF counters); never with raw identities. */
   onWritten?: (records: readonly AnalyticsRecord[]) => void;
   /**
@@ -92,6 +104,19 @@ export interface Ingestor {
     props?: Record<string, unknown>,
     headers?: Readonly<Record<string, string | undefined>> | null,
   ): void;
+  /**
+   * The caller's experiment assignments (`GET /v1/me` `experiments`): each experiment of the catalog whose `flag` is
+   * on, mapped to the variant {@link variantOf} gives for the caller's user hash — the same function, hash and secret
+   * that stamp the `variant` of the exposures this ingestor stores, so the console shows what the A/B results count.
+   * `{}` when no exposure of the caller would be stored: collection off ({@link enabled}: the flag
+   * `business_analytics_enabled`, or no hashing secret), do-not-track `headers`, or the tenant opted out. A caller
+   * without an assignment sees the control experience and sends no exposure.
+   * Never rejects: a failure (e.g. the secret cannot be read) resolves to `{}` and goes to `onError`.
+   */
+  assignments(
+    who: AnalyticsIdentity,
+    headers?: Readonly<Record<string, string | undefined>> | null,
+  ): Promise<ExperimentAssignments>;
   /** Like {@link emit}, awaitable (tests, backfill). Resolves to the number of records written (0 or 1). */
   emitNow(
     who: AnalyticsIdentity,
@@ -118,6 +143,8 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
     return secretP;
   };
 
+  const flagOn = deps.flag ?? (async (name: FlagName) => name === 'business_analytics_enabled');
+
   /** Applies per-event rules that need the secret (derived ids, assigned variants). */
   const finalize = (key: string, who: AnalyticsIdentity, input: EventInput): EventInput => {
     if (input.name === 'first_login') {
@@ -130,7 +157,7 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
       return {
         ...input,
         eventId: derivedUuid(`exposure:${name}:${hash}`),
-        props: { experiment: name, variant: assignVariant(EXPERIMENTS[name], hash) },
+        props: { experiment: name, variant: variantOf(name, hash) },
       };
     }
     return input;
@@ -204,6 +231,22 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
     },
     emit(who, name, props, headers) {
       emitNow(who, name, props, headers).catch((e: unknown) => deps.onError?.(e));
+    },
+    async assignments(who, headers) {
+      const out: Record<string, string> = {};
+      try {
+        if (!(await deps.enabled()) || doNotTrack(headers) || (await deps.optedOut(who.tenantId))) return {};
+        let hash: string | undefined;
+        for (const name of Object.keys(EXPERIMENTS) as ExperimentName[]) {
+          if (!(await flagOn(EXPERIMENTS[name].flag))) continue;
+          hash ??= userHash(await secret(), who.tenantId, who.userId);
+          out[name] = variantOf(name, hash);
+        }
+        return out as ExperimentAssignments;
+      } catch (e) {
+        deps.onError?.(e);
+        return {};
+      }
     },
     emitNow,
   };

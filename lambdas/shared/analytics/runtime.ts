@@ -1,10 +1,9 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { ANALYTICS_ENV, type AnalyticsRecord } from '../../../lib/config/analytics';
+import { ANALYTICS_ENV } from '../../../lib/config/analytics';
 import { ANALYTICS_METRICS, METRICS_NAMESPACE } from '../../../lib/config/metrics';
 import { SETTINGS, settingOrDefault } from '../../../lib/config/settings';
 import { flags } from '../flags';
 import { getTenant } from '../tenants/repository';
-import { fileSink } from './file-sink';
 import { assertSecret } from './hash';
 import { type AnalyticsSink, createIngestor, type Ingestor } from './ingest';
 import { logSink } from './log-sink';
@@ -28,11 +27,18 @@ export async function readSecret(env: NodeJS.ProcessEnv): Promise<string> {
   return assertSecret(out.SecretString ?? '');
 }
 
-let fileFilter: ((records: readonly AnalyticsRecord[]) => AnalyticsRecord[]) | undefined;
+/** Builds the `ANALYTICS_SINK=file` sink over a root directory (see {@link setFileSinkFactory}). */
+export type FileSinkFactory = (root: string) => AnalyticsSink & { flush?: () => void };
 
-/** The local stack's filter for the file sink (the erasure ledger); takes effect for ingestors built after. */
-export function setFileSinkFilter(filter: typeof fileFilter): void {
-  fileFilter = filter;
+let fileSinkFactory: FileSinkFactory | undefined;
+
+/**
+ * Registers how `ANALYTICS_SINK=file` builds its sink — the local stack's `fileSink` (`file-sink.ts`) with the
+ * erasure ledger as its filter; takes effect for ingestors built after. Injected, not imported, so the file sink
+ * (local-only code) stays out of the Lambda bundles, which only ever use `log` or `none`.
+ */
+export function setFileSinkFactory(factory: FileSinkFactory | undefined): void {
+  fileSinkFactory = factory;
 }
 
 function sinkFromEnv(env: NodeJS.ProcessEnv): AnalyticsSink & { flush?: () => void } {
@@ -41,7 +47,9 @@ function sinkFromEnv(env: NodeJS.ProcessEnv): AnalyticsSink & { flush?: () => vo
   if (kind === 'file') {
     const root = env[ANALYTICS_ENV.dir];
     if (!root) throw new Error(`${ANALYTICS_ENV.dir} must be set when ${ANALYTICS_ENV.sink}=file`);
-    return fileSink({ root, ...(fileFilter ? { filter: fileFilter } : {}) });
+    if (!fileSinkFactory)
+      throw new Error(`${ANALYTICS_ENV.sink}=file needs the local stack (setFileSinkFactory)`);
+    return fileSinkFactory(root);
   }
   return logSink();
 }
@@ -50,8 +58,9 @@ let current: { ingestor: Ingestor; sink: AnalyticsSink & { flush?: () => void } 
 
 /**
  * The process-wide ingestor, built on first use from the environment: flag `business_analytics_enabled` (AppConfig
- * in AWS), the tenant's `analyticsOptOut` setting (tenants table, cached {@link OPT_OUT_CACHE_MS}), the sink and
- * the secret above, and an `AnalyticsEvents` EMF count per vertical and event name.
+ * in AWS), the tenant's `analyticsOptOut` setting (tenants table, cached {@link OPT_OUT_CACHE_MS}), the flag
+ * provider for experiments' flags, the sink and the secret above, and an `AnalyticsEvents` EMF count per vertical and
+ * event name.
  */
 export function analytics(env: NodeJS.ProcessEnv = process.env): Ingestor {
   if (current) return current.ingestor;
@@ -69,6 +78,7 @@ export function analytics(env: NodeJS.ProcessEnv = process.env): Ingestor {
       Boolean(env[ANALYTICS_ENV.secret] || env[ANALYTICS_ENV.secretName]) &&
       flags.isEnabled('business_analytics_enabled'),
     optedOut: async (tenantId) => (await getTenant(tenantId, OPT_OUT_CACHE_MS))?.analyticsOptOut === true,
+    flag: (name) => flags.isEnabled(name),
     onWritten: (records) => {
       const counts = new Map<string, number>();
       for (const r of records)
@@ -115,4 +125,5 @@ export const lazyAnalytics: Ingestor = {
   ingestClientBatch: (...a) => analytics().ingestClientBatch(...a),
   emit: (...a) => analytics().emit(...a),
   emitNow: (...a) => analytics().emitNow(...a),
+  assignments: (...a) => analytics().assignments(...a),
 };

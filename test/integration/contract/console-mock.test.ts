@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { securityEventSchema } from '../../../lambdas/shared/security/event-schema';
 import { analyticsQueryResponseSchema } from '../../../lib/config/analytics-api';
 import { LOGO_DATA_URI_MAX_BYTES } from '../../../lib/config/branding';
+import { isExperimentName } from '../../../lib/config/experiments';
 import { ruleSchema } from '../../../lib/config/policy';
 import { ROLES } from '../../../lib/config/roles';
 import { TIERS } from '../../../lib/config/tiers';
@@ -41,6 +42,7 @@ const meSchema = z.object({
   roles: z.array(z.enum(ROLES)),
   tier: z.enum(TIERS),
   vertical: z.string(),
+  experiments: z.record(z.string().refine(isExperimentName, 'no such experiment'), z.string()),
 });
 const reportSchema = z.object({
   reportId: z.string(),

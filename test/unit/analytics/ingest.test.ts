@@ -62,6 +62,35 @@ describe('experiment assignment', () => {
   });
 });
 
+describe('assignments (GET /v1/me experiments)', () => {
+  it('the variant ingestion stamps on the exposure; without a flag port only business_analytics_enabled counts', async () => {
+    const { sink, ingestor } = setup();
+    const out = await ingestor.assignments(who);
+    expect(out).toEqual({
+      report_cta: assignVariant(EXPERIMENTS.report_cta, userHash(SECRET, who.tenantId, who.userId)),
+    });
+    await ingestor.ingestClientBatch(who, {
+      events: [ev(1, { name: 'experiment_exposure', props: { experiment: 'report_cta' } })],
+    });
+    expect(sink.records[0]).toMatchObject({ experiment: 'report_cta', variant: out.report_cta });
+    const flags: string[] = [];
+    const gated = setup({
+      flag: async (name) => {
+        flags.push(name);
+        return false;
+      },
+    }).ingestor;
+    expect(await gated.assignments(who)).toEqual({});
+    expect(flags).toEqual(Object.values(EXPERIMENTS).map((e) => e.flag));
+  });
+
+  it('{} when collection is off, do-not-track is sent or the tenant opted out', async () => {
+    expect(await setup({ enabled: async () => false }).ingestor.assignments(who)).toEqual({});
+    expect(await setup().ingestor.assignments(who, { dnt: '1' })).toEqual({});
+    expect(await setup({ optedOut: async () => true }).ingestor.assignments(who)).toEqual({});
+  });
+});
+
 describe('client batches', () => {
   it('202: stores records with hashed identities and no raw personal data', async () => {
     const { sink, ingestor } = setup();

@@ -5,7 +5,7 @@
 
 import type { AuditEntry } from '../../../lambdas/admin/audit';
 import type { Report, ReportPage, ReportSummary } from '../../../lambdas/reports/report';
-import type { TenantProfile } from '../../../lambdas/reports/service';
+import type { MeBody } from '../../../lambdas/reports/service';
 import type { UsageEntry } from '../../../lambdas/shared/rate-limit/core/usage';
 import type { Tenant as TenantItem } from '../../../lambdas/shared/tenants/tenant';
 import type { Rule } from '../../../lib/config/policy';
@@ -14,18 +14,12 @@ import type { Tier } from '../../../lib/config/tiers';
 
 export type { AuditEntry, Report, ReportPage, ReportSummary, Role, Rule, Tier, UsageEntry };
 
-/** `GET /v1/me`: the caller's tenant context, plus the tenant's name and branding. */
-export interface Me {
-  tenantId: string;
-  userId: string;
-  roles: Role[];
-  permissions: string[];
-  tier: Tier;
-  vertical: TenantItem['vertical'];
-  principalType: string;
-  tenantName?: string;
-  branding?: TenantProfile['branding'];
-}
+/**
+ * `GET /v1/me`: the reports service's {@link MeBody} (tenant context, the tenant's name and branding, the caller's
+ * experiment assignments), with `vertical` read as one of the catalog's verticals (the authorizer copies it from the
+ * tenant item, which only holds those).
+ */
+export type Me = Omit<MeBody, 'vertical'> & { vertical: TenantItem['vertical'] };
 
 /** A tenant as the admin API returns it (never the API key value). */
 export type Tenant = Omit<TenantItem, 'apiKeyValue'>;

@@ -1,5 +1,6 @@
 import type { BlockRecord, ClampRecord } from '../../../lambdas/security-responder/block-store';
 import type { SecurityEvent } from '../../../lambdas/shared/security/event-schema';
+import type { ExperimentAssignments } from '../../../lib/config/experiments';
 import { TIER_TABLE, TIERS, type Tier } from '../../../lib/config/tiers';
 import type { OperationsSummary } from '../../../local/metrics/operations';
 import type { AuditEntry, Bypass, Report, Rule, Tenant, TierPolicy, UsageEntry } from '../../src/api/types';
@@ -22,6 +23,12 @@ export interface MockDb {
    * on an early unblock / clamp lift (the real one within seconds).
    */
   security: { blocks: BlockRecord[]; clamps: ClampRecord[]; events: SecurityEvent[] };
+  /**
+   * `GET /v1/me` `experiments` per caller (`<tenant>/<user>`). A caller without an entry gets `{}` (the server's
+   * answer when analytics collection is off for them): the control experience, so the component gallery and its
+   * visual baselines show the console as it is without an experiment.
+   */
+  experiments: Map<string, ExperimentAssignments>;
   /** The `tenant_specific_limits` flag. */
   tenantSpecificLimits: boolean;
   /**
@@ -64,6 +71,7 @@ export function createMockDb(): MockDb {
     audit: [],
     usage: new Map(),
     security: { blocks: [], clamps: [], events: [] },
+    experiments: new Map(),
     tenantSpecificLimits: true,
     failNext: [],
     now: () => Date.now(),

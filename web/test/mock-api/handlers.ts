@@ -161,6 +161,7 @@ const IMPL: Record<string, Impl> = {
       principalType: 'user',
       ...(t ? { tenantName: t.name } : {}),
       ...(t?.branding ? { branding: t.branding } : {}),
+      experiments: c.db.experiments.get(`${c.caller.tenantId}/${c.caller.userId}`) ?? {},
     };
     return json(200, me, {
       'RateLimit-Policy': '"tenant-rate";q=300;w=60, "user-rate";q=60;w=60',
