@@ -15,19 +15,33 @@ const MAX_VALUES = 100;
 /** Most distinct operations held (guards against an unbounded dimension). */
 const MAX_OPERATIONS = 50;
 
-const pending = new Map<string, { dependency: Dependency; operation: string; values: number[] }>();
+/** Values held for one (dependency, operation). */
+interface Pending {
+  dependency: Dependency;
+  operation: string;
+  values: number[];
+}
+
+/** Held values in first-recorded order (the publish order). */
+const pending = new Map<string, Pending>();
+/**
+ * The same entries per dependency, by operation: the per-call lookup uses the operation name as it is (an interned
+ * constant such as `evalsha`), without building a combined key string on every call.
+ */
+const byOperation: Record<Dependency, Map<string, Pending>> = { dynamodb: new Map(), redis: new Map() };
 
 /**
  * Records one dependency call, ms. Held in the process until {@link publishDependencyLatency} (the handler wrapper
  * calls it after each request) and never a tenant or key: the only dimension is the operation name.
  */
 export function recordDependencyLatency(dependency: Dependency, operation: string, ms: number): void {
-  const key = `${dependency}\u0000${operation}`;
-  let entry = pending.get(key);
+  const ops = byOperation[dependency];
+  let entry = ops.get(operation);
   if (!entry) {
     if (pending.size >= MAX_OPERATIONS) return;
     entry = { dependency, operation, values: [] };
-    pending.set(key, entry);
+    pending.set(`${dependency}\u0000${operation}`, entry);
+    ops.set(operation, entry);
   }
   if (entry.values.length >= MAX_VALUES) entry.values.shift();
   entry.values.push(ms);
@@ -49,6 +63,8 @@ export function publishDependencyLatency(metrics: Metrics): number {
     n += values.length;
   }
   pending.clear();
+  byOperation.dynamodb.clear();
+  byOperation.redis.clear();
   return n;
 }
 
@@ -98,7 +114,11 @@ export function timeSdkClient(
 
 /** Minimal shape of an ioredis client (`Redis` or `Cluster`): every command goes through `sendCommand`. */
 interface RedisLike {
-  sendCommand(command: { name: string; promise: Promise<unknown> }, ...rest: unknown[]): unknown;
+  sendCommand(
+    command: { name: string; promise: Promise<unknown> },
+    stream?: unknown,
+    node?: unknown,
+  ): unknown;
 }
 
 const timed = new WeakSet<object>();
@@ -112,11 +132,17 @@ export function timeRedisClient<T extends object>(client: T): T {
   if (timed.has(client) || typeof c.sendCommand !== 'function') return client;
   timed.add(client);
   const send = c.sendCommand.bind(c);
-  c.sendCommand = (command, ...rest) => {
+  // On every command's path: the arguments passed as they are (ioredis: `stream`, and `node` on a cluster; no rest
+  // array), no named closure (a bundler keeping function names, as tsx does, defines a `name` on each one) and no key
+  // string built per call (recordDependencyLatency looks the operation up as it is).
+  c.sendCommand = (command, stream, node) => {
     const t0 = performance.now();
-    const done = () => recordDependencyLatency('redis', command.name, performance.now() - t0);
-    command.promise?.then(done, done);
-    return send(command, ...rest);
+    const operation = command.name;
+    command.promise?.then(
+      () => recordDependencyLatency('redis', operation, performance.now() - t0),
+      () => recordDependencyLatency('redis', operation, performance.now() - t0),
+    );
+    return send(command, stream, node);
   };
   return client;
 }

@@ -116,7 +116,8 @@ export class RateLimiter {
    */
   async check(req: CheckRequest): Promise<Decision> {
     if (!this.policies.warmed) await this.policies.warmUp();
-    const flags = await this.decisionFlags();
+    const [enabled, tenantSpecific] = await this.decisionFlags();
+    const flags: DecisionFlags = { enabled, tenantSpecific };
     const routeKey = routeKeyOf(req.route);
     const policies = this.cachedPolicies(req) ?? (await this.loadPolicies(req));
     const base = emptyDecision({
@@ -147,7 +148,13 @@ export class RateLimiter {
       };
       if (tenant.version !== undefined && attempt < MAX_STALE_RETRIES) request.expectVersion = tenant.version;
       const failOpen = req.route.failMode !== 'closed' || !flags.enabled || maybeBypassed;
-      const { res, error } = await this.evaluate(request, budgetMs, failOpen);
+      let res: EvaluateResult | undefined;
+      let error: string | undefined;
+      try {
+        res = await this.evaluate(request, budgetMs);
+      } catch (e) {
+        ({ res, error } = await this.degrade(request, e, failOpen));
+      }
       if (!res)
         return unavailableDecision(base, this.breakerFor(request.versionKey).retryInMs(), error ?? '');
       if (res.stale) {
@@ -160,13 +167,15 @@ export class RateLimiter {
     }
   }
 
-  /** Step 1: the flags that shape the decision. */
-  private async decisionFlags(): Promise<DecisionFlags> {
-    const [enabled, tenantSpecific] = await Promise.all([
+  /**
+   * Step 1: the flags that shape the decision (`rate_limiting_enabled`, `tenant_specific_limits`). Not `async`: the
+   * caller awaits `Promise.all` itself (no extra promise and microtask per decision).
+   */
+  private decisionFlags(): Promise<[boolean, boolean]> {
+    return Promise.all([
       this.d.flags.isEnabled('rate_limiting_enabled'),
       this.d.flags.isEnabled('tenant_specific_limits'),
     ]);
-    return { enabled, tenantSpecific };
   }
 
   /** Step 2 (fast path): both policies cached and fresh — no await, no promise allocated. */
@@ -186,25 +195,28 @@ export class RateLimiter {
   }
 
   /**
-   * Step 4: one store call within the remaining budget. When the primary store fails (error, timeout, open
-   * circuit), a fail-open request is decided by the per-container fallback (which knows no policy versions); a
-   * fail-closed one gets no result.
+   * Step 4: one store call within the remaining budget, under the shard's breaker. Not `async`: the caller awaits the
+   * breaker's promise itself (no extra promise and microtask per decision).
+   * @throws the store's error, `StoreTimeoutError` (budget spent or exceeded), `CircuitOpenError`
    */
-  private async evaluate(request: EvaluateRequest, budgetMs: number, failOpen: boolean): Promise<Evaluated> {
-    try {
-      if (budgetMs < 1) throw new StoreTimeoutError(this.d.timeoutMs);
-      const breaker = this.breakerFor(request.versionKey);
-      return { res: await breaker.exec(() => this.d.store.evaluate(request), budgetMs) };
-    } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
-      this.d.store.refreshShardMap?.();
-      if (!failOpen) return { error };
-      const { versionKey, checks, bypassUntilMs } = request;
-      return {
-        res: await this.d.fallback.evaluate({ versionKey, checks, bypassUntilMs, mode: 'check' }),
-        error,
-      };
-    }
+  private evaluate(request: EvaluateRequest, budgetMs: number): Promise<EvaluateResult> {
+    if (budgetMs < 1) return Promise.reject(new StoreTimeoutError(this.d.timeoutMs));
+    return this.breakerFor(request.versionKey).exec(() => this.d.store.evaluate(request), budgetMs);
+  }
+
+  /**
+   * Step 4, when the primary store failed (error, timeout, open circuit): a fail-open request is decided by the
+   * per-container fallback (which knows no policy versions); a fail-closed one gets no result.
+   */
+  private async degrade(request: EvaluateRequest, e: unknown, failOpen: boolean): Promise<Evaluated> {
+    const error = e instanceof Error ? e.message : String(e);
+    this.d.store.refreshShardMap?.();
+    if (!failOpen) return { error };
+    const { versionKey, checks, bypassUntilMs } = request;
+    return {
+      res: await this.d.fallback.evaluate({ versionKey, checks, bypassUntilMs, mode: 'check' }),
+      error,
+    };
   }
 
   /** Step 5: the decision from a store result (its denials are cached; a newer tenant version marks it stale). */
