@@ -1,25 +1,9 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { ClientEvent } from '../../lib/config/analytics';
+import { analyticsCli as analytics } from '../support/analytics-cli';
+import { capturePostBodies } from '../support/capture';
 import { signIn, typeInto } from '../support/console';
 import { baseUrl } from '../support/env';
 import { expect, step, test } from '../support/fixtures';
-
-const run = promisify(execFile);
-
-/**
- * `npm run analytics -- <args>` (the same CLI, `local/analytics/cli.ts`) over this stack's analytics store
- * (`E2E_ANALYTICS_DIR`, set by suite-config.ts as the stack's `ANALYTICS_DIR`), not the developer's `.local/`.
- */
-async function analytics(args: string[]): Promise<string> {
-  const dir = process.env.E2E_ANALYTICS_DIR;
-  if (!dir) throw new Error('E2E_ANALYTICS_DIR is not set: run the suites through playwright.config.ts');
-  const { stdout } = await run('npm', ['run', '--silent', 'analytics', '--', ...args], {
-    env: { ...process.env, ANALYTICS_DIR: dir },
-    maxBuffer: 8 * 1024 * 1024,
-  });
-  return stdout;
-}
 
 interface FunnelRow {
   tenant_id: string;
@@ -41,27 +25,13 @@ test('a click-through of the console shows in npm run analytics -- funnel (page_
   const t = await provisionTenant({ vertical: 'retail' });
   const user = t.principal('user');
 
-  // The batches the page posts, read in the page (a pass-through wrapper of `fetch`): Playwright has no request
-  // bodies over WebDriver BiDi (Firefox), as in rum.spec.ts.
-  const sent: ClientEvent[] = [];
+  // The batches the page posts (read in the page: Playwright has no request bodies over WebDriver BiDi).
+  const bodies = await capturePostBodies(page, { url: `${baseUrl()}/v1/events` });
+  const sent = () => bodies.flatMap((b) => (JSON.parse(b) as { events: ClientEvent[] }).events);
   const statuses: number[] = [];
-  await page.exposeFunction('__e2eEventsBatch', (body: string) => {
-    sent.push(...(JSON.parse(body) as { events: ClientEvent[] }).events);
-  });
   page.on('response', (r) => {
     if (r.url() === `${baseUrl()}/v1/events` && r.request().method() === 'POST') statuses.push(r.status());
   });
-  await page.addInitScript((url) => {
-    const w = globalThis as unknown as {
-      fetch: (input: unknown, init?: { method?: string; body?: unknown }) => Promise<unknown>;
-      __e2eEventsBatch(body: string): void;
-    };
-    const original = w.fetch;
-    w.fetch = (input, init) => {
-      if (init?.method === 'POST' && String(input) === url) w.__e2eEventsBatch(String(init.body));
-      return original.call(globalThis, input, init);
-    };
-  }, `${baseUrl()}/v1/events`);
 
   await step(
     'sign in, open the reports list, create a report (its page views it), create a second',
@@ -84,7 +54,13 @@ test('a click-through of the console shows in npm run analytics -- funnel (page_
     // Sent 5 s after the first queued event (the send on pagehide is unit-tested: a binding called while Chromium
     // unloads the page is not delivered, so this spec waits for the timer).
     await expect
-      .poll(() => sent.filter((e) => e.name === 'page_view').map((e) => e.props.page), { timeout: 20_000 })
+      .poll(
+        () =>
+          sent()
+            .filter((e) => e.name === 'page_view')
+            .map((e) => e.props.page),
+        { timeout: 20_000 },
+      )
       .toEqual([
         '/',
         '/reports',
@@ -94,11 +70,18 @@ test('a click-through of the console shows in npm run analytics -- funnel (page_
         '/reports/new',
         '/reports/{reportId}',
       ]);
-    expect(sent.filter((e) => e.name === 'feature_used').map((e) => e.props.feature)).toEqual([
-      'report.create',
-      'report.create',
-    ]);
-    expect(sent.filter((e) => e.name === 'first_login')).toHaveLength(1);
+    expect(
+      sent()
+        .filter((e) => e.name === 'feature_used')
+        .map((e) => e.props.feature),
+    ).toEqual(['report.create', 'report.create']);
+    expect(sent().filter((e) => e.name === 'first_login')).toHaveLength(1);
+    // Analytics is on for the local stack, so the home page had a report_cta variant to show: one exposure.
+    expect(
+      sent()
+        .filter((e) => e.name === 'experiment_exposure')
+        .map((e) => e.props),
+    ).toEqual([{ experiment: 'report_cta' }]);
     await expect.poll(() => statuses.length).toBeGreaterThan(0);
     expect(
       statuses.every((s) => s === 202),

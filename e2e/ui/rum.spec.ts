@@ -1,6 +1,7 @@
 import { LOCAL_RUM_PATH, RUM_FLAG } from '../../lib/config/console';
 import type { PutRumEvents } from '../../lib/config/rum';
 import { RUM_EVENT_TYPES } from '../../lib/config/rum';
+import { capturePostBodies } from '../support/capture';
 import { consolePath, signIn } from '../support/console';
 import { baseUrl } from '../support/env';
 import { expect, step, test } from '../support/fixtures';
@@ -28,29 +29,17 @@ test('with apm_monitoring_enabled on, the console sends LCP, CLS, the page load 
       };
       expect(config.rum?.endpoint).toBe(`${base}${LOCAL_RUM_PATH}`);
 
-      // The batches the page posts, read in the page (a pass-through wrapper of `fetch`) because Playwright 1.64.1
-      // has no request bodies over WebDriver BiDi (`request.postData()` is null in Firefox).
-      const batches: PutRumEvents[] = [];
-      await page.exposeFunction('__e2eRumBatch', (body: string) => {
-        batches.push(JSON.parse(body) as PutRumEvents);
-      });
-      await page.addInitScript((prefix) => {
-        const w = globalThis as unknown as {
-          fetch: (input: unknown, init?: { method?: string; body?: unknown }) => Promise<unknown>;
-          __e2eRumBatch(body: string): void;
-        };
-        const original = w.fetch;
-        w.fetch = (input, init) => {
-          if (init?.method === 'POST' && String(input).startsWith(prefix)) w.__e2eRumBatch(String(init.body));
-          return original.call(globalThis, input, init);
-        };
-      }, `${config.rum?.endpoint}/appmonitors/`);
+      // The batches the page posts (read in the page: Playwright has no request bodies over WebDriver BiDi).
+      const bodies = await capturePostBodies(page, { prefix: `${config.rum?.endpoint}/appmonitors/` });
+      const batches = (): PutRumEvents[] => bodies.map((b) => JSON.parse(b) as PutRumEvents);
       await step('sign in and use the console (the sender flushes every 5 s)', async () => {
         await signIn(page, t.principal('user'));
         await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome to ${t.name}`);
         // Sign-in leaves the console for the issuer's page and comes back: the page before it had a RUM session of
         // its own. This session is the one whose batch carries the signed-in page's profile call.
-        await expect.poll(() => signedInSession(batches, `${base}/v1/me`), { timeout: 20_000 }).not.toBe('');
+        await expect
+          .poll(() => signedInSession(batches(), `${base}/v1/me`), { timeout: 20_000 })
+          .not.toBe('');
       });
       // CLS only from browsers with the Layout Instability API (Chromium; not Firefox), LCP from both.
       const measuresCls = await page.evaluate(() =>
@@ -61,7 +50,7 @@ test('with apm_monitoring_enabled on, the console sends LCP, CLS, the page load 
       await step('leave the page: the last batch goes out on pagehide', async () => {
         await page.goto('about:blank');
       });
-      const sessionId = signedInSession(batches, `${base}/v1/me`);
+      const sessionId = signedInSession(batches(), `${base}/v1/me`);
       await step('the collector kept this session’s events', async () => {
         await expect
           .poll(

@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import type { Vertical } from '../../../lib/config/data-model';
+import { useExperiment } from '../analytics/use-experiment';
 import { PageHeader } from '../components/PageHeader';
 import { useSession } from '../session/session';
 
@@ -27,10 +28,31 @@ export const VERTICAL_COPY: Readonly<Record<Vertical, { tagline: string; focus: 
   },
 };
 
-/** The tenant's home page: its vertical's message in its theme, and shortcuts. */
+/**
+ * Experiment `report_cta`'s `prominent` variant: a call to action leading to the New report form, in the theme's
+ * primary colours (the button token pair, held to 4.5:1 in every theme).
+ */
+function ReportCallToAction() {
+  return (
+    <section className="cta" aria-labelledby="report-cta-title">
+      <h2 id="report-cta-title">Share what you see in the market</h2>
+      <p>Write a report in a minute and your whole team can read it.</p>
+      <Link className="button cta-button" to="/reports/new">
+        New report
+      </Link>
+    </section>
+  );
+}
+
+/**
+ * The tenant's home page: its vertical's message in its theme, and shortcuts. Experiment `report_cta`
+ * (`lib/config/experiments.ts`): the `prominent` variant adds a "New report" call to action under the message; the
+ * control, and a caller without an assignment, see the page without it.
+ */
 export default function HomePage() {
   const { me, theme, hasRole } = useSession();
   const copy = VERTICAL_COPY[theme.vertical];
+  const reportCta = useExperiment('report_cta');
   return (
     <>
       <PageHeader title={`Welcome to ${theme.displayName ?? me.tenantId}`} />
@@ -42,6 +64,7 @@ export default function HomePage() {
           <strong>{me.userId}</strong>
         </p>
       </section>
+      {reportCta === 'prominent' && <ReportCallToAction />}
       <ul className="cards">
         <li className="card">
           <h2>Reports</h2>
