@@ -159,19 +159,21 @@ export class MetricStore {
     const tier = opt(r.tier);
     const errorType = opt(r.errorType);
     const integrationLatencyMs = num(r.integrationLatency);
-    this.reqs.push({
+    // Optional fields assigned (same keys, same order): no temporary object per field, once per request.
+    const req: ApiRequest = {
       t,
       method: r.method ?? '-',
       route: r.route ?? '-',
       status,
       latencyMs: num(r.latency) ?? 0,
-      ...(integrationLatencyMs !== undefined ? { integrationLatencyMs } : {}),
-      ...(tenantId ? { tenantId } : {}),
-      ...(principalType ? { principalType } : {}),
-      ...(userType ? { userType } : {}),
-      ...(tier ? { tier } : {}),
-      ...(errorType ? { errorType } : {}),
-    });
+    };
+    if (integrationLatencyMs !== undefined) req.integrationLatencyMs = integrationLatencyMs;
+    if (tenantId) req.tenantId = tenantId;
+    if (principalType) req.principalType = principalType;
+    if (userType) req.userType = userType;
+    if (tier) req.tier = tier;
+    if (errorType) req.errorType = errorType;
+    this.reqs.push(req);
     if (this.reqs.length > this.maxEntries || (this.reqs.length & 1023) === 0) this.prune(t);
   }
 

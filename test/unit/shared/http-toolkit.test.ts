@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { jsonBody, MAX_JSON_BODY_BYTES } from '../../../lambdas/shared/http/body';
-import { createHttpHandler, requireCaller } from '../../../lambdas/shared/http/handler';
+import { createHttpHandler, malformedPath, requireCaller } from '../../../lambdas/shared/http/handler';
 import { header } from '../../../lambdas/shared/http/headers';
 import { HttpError } from '../../../lambdas/shared/http/problem';
 import { allowedMethods, attachRoute, resolveRoute } from '../../../lambdas/shared/http/route';
@@ -266,5 +266,49 @@ describe('requireCaller()', () => {
     expect(requireCaller(req(callers.acmeAdmin, 'DELETE', '/v1/reports/{reportId}')).tenant.tenantId).toBe(
       'acme',
     );
+  });
+});
+
+describe('malformedPath()', () => {
+  /** The rule spelled out: every `/` segment decodes (decodeURIComponent) to text without NUL; so do the parameters. */
+  const reference = (path: string, params: Record<string, string> = {}): string | undefined => {
+    for (const segment of path.split('/')) {
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(segment);
+      } catch {
+        return 'has a malformed percent-escape or invalid UTF-8';
+      }
+      if (decoded.includes('\0')) return 'must not contain NUL';
+    }
+    return Object.values(params).some((v) => v.includes('\0')) ? 'must not contain NUL' : undefined;
+  };
+  const paths = [
+    '/v1/me',
+    '/v1/reports/r-1',
+    '/',
+    '',
+    '/v1/reports/a\0b',
+    '/v1/reports/%00',
+    '/v1/reports/%E0%A4%A',
+    '/v1/reports/%ZZ',
+    '/v1/reports/caf%C3%A9',
+    '/v1/reports/%2F%7B%7D',
+    '/v1/reports/%',
+    '/v1/reports/\uD800',
+    '/v1/reports/%ED%A0%80',
+    '/v1/reports/%F0%9F%98%80/x%00y',
+  ];
+  it.each(paths)('%j: the same answer as decoding every segment', (path) => {
+    expect(malformedPath({ path, pathParameters: null })).toBe(reference(path));
+    expect(malformedPath({ path, pathParameters: { reportId: 'a\0' } })).toBe(
+      reference(path, { reportId: 'a\0' }),
+    );
+  });
+  it('names what is wrong', () => {
+    expect(malformedPath({ path: '/v1/me', pathParameters: null })).toBeUndefined();
+    expect(malformedPath({ path: '/v1/%E0%A4%A', pathParameters: null })).toMatch(/malformed percent-escape/);
+    expect(malformedPath({ path: '/v1/x\0', pathParameters: null })).toBe('must not contain NUL');
+    expect(malformedPath({ path: '/v1/%00', pathParameters: null })).toBe('must not contain NUL');
   });
 });
