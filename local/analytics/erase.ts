@@ -8,6 +8,7 @@
  * and partitions without the user are not touched. `--dry-run` only counts; `--hash-only` prints the hash (for the
  * AWS procedure in docs/analytics.md, run with the stage secret in `ANALYTICS_HASH_SECRET`). Exit code 2 on bad input.
  */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -16,6 +17,7 @@ import { EVENTS_PREFIX, EVENTS_TABLE } from '../../lib/config/analytics';
 import { TENANT_ID_PATTERN, USER_ID_PATTERN } from '../../lib/config/data-model';
 import { AnalyticsEngine, analyticsRoot, listPartitions, sqlTimestamp } from './engine';
 import { appendErasureMark } from './erasures';
+import { EXPORTS_DIR } from './reader';
 import { loadOrCreateLocalSecret } from './secret';
 
 /** What {@link eraseUser} did. */
@@ -35,6 +37,11 @@ export interface ErasureOutcome {
    * ledger stops the local sink).
    */
   finishedAt: Date;
+  /**
+   * Export files deleted (`.local/analytics/exports/`): an export made before the erasure may hold the user's rows,
+   * and its link stays valid for 15 minutes, so every export file goes (0 for a dry run).
+   */
+  exportsDeleted: number;
 }
 
 /** Input of {@link eraseUser}. */
@@ -126,6 +133,7 @@ export async function eraseUser(req: ErasureRequest): Promise<ErasureOutcome> {
         dryRun: true,
         passes: 0,
         finishedAt: new Date(),
+        exportsDeleted: 0,
       };
     }
     appendErasureMark(req.root, { tenant_id: req.tenantId, user_hash: hash, erased_at: null });
@@ -139,10 +147,27 @@ export async function eraseUser(req: ErasureRequest): Promise<ErasureOutcome> {
     // Events received after `finishedAt` are new (collection goes on unless the user also objects: do-not-track).
     upTo = finishedAt;
     await sweep();
-    return { userHash: hash, partitions: [...days].sort(), removed, dryRun: false, passes, finishedAt };
+    return {
+      userHash: hash,
+      partitions: [...days].sort(),
+      removed,
+      dryRun: false,
+      passes,
+      finishedAt,
+      exportsDeleted: deleteExports(req.root),
+    };
   } finally {
     engine.close();
   }
+}
+
+/** Deletes every file of the local exports folder; returns how many. */
+function deleteExports(root: string): number {
+  const dir = join(root, EXPORTS_DIR);
+  if (!existsSync(dir)) return 0;
+  const files = readdirSync(dir);
+  for (const f of files) rmSync(join(dir, f), { recursive: true, force: true });
+  return files.length;
 }
 
 /** Runs the CLI; returns the text to print. @throws {ErasureInputError} usage errors */
@@ -176,7 +201,7 @@ export async function runEraseCli(argv: string[], env: NodeJS.ProcessEnv = proce
     dryRun: values['dry-run'],
   });
   const verb = out.dryRun ? 'would remove' : 'removed';
-  return `${verb} ${out.removed} events of user hash ${out.userHash.slice(0, 12)}… in tenant ${values.tenant} from ${out.partitions.length} partitions${out.partitions.length ? ` (${out.partitions[0]} .. ${out.partitions.at(-1)})` : ''}`;
+  return `${verb} ${out.removed} events of user hash ${out.userHash.slice(0, 12)}… in tenant ${values.tenant} from ${out.partitions.length} partitions${out.partitions.length ? ` (${out.partitions[0]} .. ${out.partitions.at(-1)})` : ''}${out.dryRun ? '' : `; ${out.exportsDeleted} earlier export files deleted`}`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

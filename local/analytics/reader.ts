@@ -40,6 +40,9 @@ export interface LocalAnalyticsReaderOptions {
  * straight to a file (never held in memory) and served by {@link serveDownload} as a stream, behind an HMAC-signed,
  * expiring link — the local stand-in for an S3 presigned URL. Expired export files are deleted on the next export.
  */
+/** Folder of the local exports under the analytics root (`.local/analytics/exports`). */
+export const EXPORTS_DIR = 'exports';
+
 export class LocalAnalyticsReader implements AnalyticsReader {
   readonly engine = 'duckdb' as const;
   private readonly exportsDir: string;
@@ -48,7 +51,7 @@ export class LocalAnalyticsReader implements AnalyticsReader {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: LocalAnalyticsReaderOptions) {
-    this.exportsDir = options.exportsDir ?? join(options.root, 'exports');
+    this.exportsDir = options.exportsDir ?? join(options.root, EXPORTS_DIR);
     this.key = options.signingKey ?? randomBytes(32);
   }
 

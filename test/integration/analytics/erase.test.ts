@@ -1,4 +1,4 @@
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fileSink } from '../../../lambdas/shared/analytics/file-sink';
@@ -97,7 +97,16 @@ describe('npm run analytics:erase', () => {
     await expect(runEraseCli(['--tenant', 'acme', '--user', 'a b'], env)).rejects.toBeInstanceOf(
       ErasureInputError,
     );
-    expect(await runEraseCli(['--tenant', 'acme', '--user', 'u3'], env)).toMatch(/^removed 5 events/);
+    // An export made before the erasure may hold the user's rows: a dry run keeps it, the erasure deletes it.
+    const exported = join(root, 'exports', 'events-acme-before.csv');
+    mkdirSync(join(root, 'exports'), { recursive: true });
+    writeFileSync(exported, 'user_hash\nabc\n');
+    await runEraseCli(['--tenant', 'acme', '--user', 'u3', '--dry-run'], env);
+    expect(existsSync(exported)).toBe(true);
+    expect(await runEraseCli(['--tenant', 'acme', '--user', 'u3'], env)).toMatch(
+      /^removed 5 events.*; 1 earlier export files deleted$/,
+    );
+    expect(existsSync(exported)).toBe(false);
     expect((await countsByUser()).has(key('acme', 'u3'))).toBe(false);
   });
 });

@@ -24,3 +24,33 @@ describe('npm run analytics:report', () => {
     await expect(runReportCli(['--date', 'monday'], { ANALYTICS_DIR: root })).rejects.toThrow(/--date/);
   });
 });
+
+describe('npm run analytics:report notes and refusals', () => {
+  const env = () => ({ ANALYTICS_DIR: root, STAGE: 'dev' });
+  const thursday = Date.parse('2026-11-12T10:00:00Z');
+
+  it('says where this week is when the last complete week is empty, and marks a week that has not ended', async () => {
+    const notes: string[] = [];
+    // Week before 2026-11-02: 2026-10-26..11-01, no fixture events; "today" is the Thursday of the week after.
+    await runReportCli(
+      ['--date', '2026-11-02'],
+      env(),
+      (l) => notes.push(l),
+      Date.parse('2026-11-05T10:00:00Z'),
+    );
+    expect(notes).toEqual([
+      "note: no events in 2026-10-26..2026-11-01; this week's events (from 2026-11-02) are in next Monday's report — for the week so far: npm run analytics:report -- --date 2026-11-09, or npm run analytics -- events_per_day",
+    ]);
+    notes.length = 0;
+    await runReportCli(['--date', '2026-11-16'], env(), (l) => notes.push(l), thursday);
+    expect(notes).toEqual([
+      'note: 2026-11-09..2026-11-15 has not ended yet (today is 2026-11-12): the report holds the events so far',
+    ]);
+  });
+
+  it('refuses a --date whose week has not started', async () => {
+    await expect(runReportCli(['--date', '2099-01-01'], env(), () => {}, thursday)).rejects.toThrow(
+      /--date: the week before 2099-01-01 \(2098-12-22\.\.2098-12-28\) has not started yet/,
+    );
+  });
+});
