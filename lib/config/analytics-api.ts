@@ -151,8 +151,11 @@ export const experimentReportSchema = z.union([
         lift: z.number().nullable(),
         liftCi: interval.nullable(),
         difference: z.number(),
+        /** Newcombe hybrid score interval of the difference (within [-1, 1]). */
         differenceCi: interval,
         pValue: z.number(),
+        /** `differenceCi` excludes 0 at the `confidence` level. */
+        significant: z.boolean(),
       }),
     ),
     /** Sample-ratio mismatch: chi-squared test against the catalog weights, flagged below p = 0.001. */

@@ -1,6 +1,7 @@
 /**
  * A/B statistics computed from the `ab_results` aggregates (no raw events needed): conversion per variant,
- * relative lift against the control with a confidence interval, a two-proportion z-test, and the sample-ratio
+ * relative lift against the control with a confidence interval, the difference of proportions with Newcombe's hybrid
+ * score interval (method 10 of Newcombe 1998, built from Wilson intervals), a two-proportion z-test, and the sample-ratio
  * mismatch check (chi-squared goodness of fit of exposures against the catalog weights, flagged below p = 0.001).
  * Pure functions, tested against reference values.
  */
@@ -111,6 +112,43 @@ export function normalQuantile(p: number): number {
   return x - u / (1 + (x * u) / 2);
 }
 
+/**
+ * Wilson score interval of a proportion x / n (no continuity correction): always within [0, 1], sound for small n.
+ * @param x successes (0 ≤ x ≤ n)
+ * @param n trials (> 0)
+ * @param z standard normal quantile of the level (1.959963984540054 for 95 %)
+ * @returns [lower, upper]
+ */
+export function wilsonInterval(x: number, n: number, z: number): [number, number] {
+  const p = x / n;
+  const z2 = z * z;
+  const centre = (x + z2 / 2) / (n + z2);
+  const half = (z * Math.sqrt(n * p * (1 - p) + z2 / 4)) / (n + z2);
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+/**
+ * Newcombe's hybrid score interval for the difference of two independent proportions x1/n1 − x2/n2 (Newcombe 1998,
+ * "Interval estimation for the difference between independent proportions", Statistics in Medicine 17, method 10):
+ * with Wilson limits (l1, u1) and (l2, u2) and d = p1 − p2, the interval is
+ * [d − √((p1 − l1)² + (u2 − p2)²), d + √((u1 − p1)² + (p2 − l2)²)]. Always within [−1, 1].
+ * @returns [lower, upper]
+ */
+export function newcombeInterval(
+  x1: number,
+  n1: number,
+  x2: number,
+  n2: number,
+  z: number,
+): [number, number] {
+  const p1 = x1 / n1;
+  const p2 = x2 / n2;
+  const [l1, u1] = wilsonInterval(x1, n1, z);
+  const [l2, u2] = wilsonInterval(x2, n2, z);
+  const d = p1 - p2;
+  return [d - Math.hypot(p1 - l1, u2 - p2), d + Math.hypot(u1 - p1, p2 - l2)];
+}
+
 /** Exposures and conversions of one variant (summed over the rows of `ab_results`). */
 export interface VariantCounts {
   variant: string;
@@ -161,11 +199,17 @@ export interface VariantComparison {
   lift: number | null;
   /** Confidence interval of the lift (delta method on ln(p_t / p_c)); `null` when undefined. */
   liftCi: [number, number] | null;
-  /** Absolute difference p_t − p_c and its Wald interval. */
+  /** Absolute difference p_t − p_c. */
   difference: number;
+  /** Interval of the difference: Newcombe's hybrid score interval (Wilson-based), within [−1, 1]. */
   differenceCi: [number, number];
   /** Two-sided p-value of the pooled two-proportion z-test. */
   pValue: number;
+  /**
+   * The difference is significant at the `confidence` level: `differenceCi` excludes 0. Decided by the interval (the
+   * z-test's `pValue` is reported alongside and agrees except very near the boundary).
+   */
+  significant: boolean;
 }
 
 /** Experiment result: the control, each treatment against it, and the SRM check. */
@@ -199,7 +243,7 @@ export function compareVariants(
   const treatments = rest.map((t): VariantComparison => {
     const pt = t.converted / t.exposed;
     const diff = pt - pc;
-    const seDiff = Math.sqrt((pt * (1 - pt)) / t.exposed + (pc * (1 - pc)) / control.exposed);
+    const differenceCi = newcombeInterval(t.converted, t.exposed, control.converted, control.exposed, z);
     const pooled = (t.converted + control.converted) / (t.exposed + control.exposed);
     const sePooled = Math.sqrt(pooled * (1 - pooled) * (1 / t.exposed + 1 / control.exposed));
     const zStat = sePooled === 0 ? 0 : diff / sePooled;
@@ -221,8 +265,9 @@ export function compareVariants(
       lift,
       liftCi,
       difference: diff,
-      differenceCi: [diff - z * seDiff, diff + z * seDiff],
+      differenceCi,
       pValue: 2 * (1 - normalCdf(Math.abs(zStat))),
+      significant: differenceCi[0] > 0 || differenceCi[1] < 0,
     };
   });
   return {
