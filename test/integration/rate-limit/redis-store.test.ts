@@ -281,7 +281,9 @@ describe('Redis outage', () => {
     for (let i = 0; i < 20; i++) during.push(await check(i % 2 ? reportsPost : reportsGet));
     for (const { d, ms } of during) {
       expect(d.degraded).toBe(true);
-      expect(ms).toBeLessThan(25 + 50); // the 25 ms timeout plus scheduling slack on a busy 2-core box — never seconds
+      // Never a reconnect wait (seconds): bounded by the 25 ms timeout plus scheduling on a loaded 2-core box (the
+      // timeout's exact value is the unit test's, on fake timers: test/unit/rate-limit/limiter.test.ts).
+      expect(ms).toBeLessThan(500);
       if (d.route === 'POST /v1/reports') {
         expect(d.status).toBe('unavailable');
         expect(d.retryAfterSec).toBeGreaterThanOrEqual(1);
