@@ -23,9 +23,13 @@ npx tsx scripts/check-bundle-budget.ts
 # 500 KiB); fails above budget or when a bundle does not load. COLD_RUNS=1: the cold-start figures are reported only.
 COLD_RUNS=1 npx tsx scripts/check-lambda-bundles.ts
 npx vitest run --coverage --reporter=default --reporter=junit --outputFile.junit=test-results/vitest/junit.xml
-# Browser suites (Playwright, Chromium + Firefox) against the local stack on a free port.
+# Browser suites (Playwright, Chromium + Firefox) against the local stack on a free port: the API, the console
+# workflows, and Web Vitals of every console page in each browser (`quality-*`: one cold load per page, LCP, CLS, INP,
+# TBT against CONSOLE_LAB_VITALS_BUDGET in lib/config/budgets.ts; fails above) with the axe checker's own proof.
+# The RESULT line carries `vitals: {measured, worst, overBudget, failed}`. docs/testing.md, "Web Vitals".
 bash scripts/browsers.sh
-npm run --silent test:e2e -- --project api --project chromium --project firefox
+npm run --silent test:e2e -- --project api --project chromium --project firefox \
+  --project quality-chromium --project quality-firefox
 # Visual regression of the console (every page and the component gallery × 5 themes × 3 viewports, Chromium +
 # Firefox) against the committed baselines; 0 changed pixels allowed; axe (WCAG A/AA, colour contrast) on every page ×
 # theme per browser after its screenshots, 0 serious or critical violations. docs/visual-testing.md, docs/testing.md.

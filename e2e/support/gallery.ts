@@ -444,15 +444,82 @@ export interface OpenGalleryOptions {
 
 /**
  * Opens a gallery view with the clock fixed at {@link GALLERY_NOW} and the API answered by the mock — one real
- * navigation, as the Web Vitals spec needs — then waits until it is settled ({@link settleGallery}).
+ * navigation, as the Web Vitals spec needs — then waits until it is settled ({@link settleLoadedGallery}).
  * @returns the API calls the page made (method and path)
  */
 export async function openGallery(page: Page, opts: OpenGalleryOptions): Promise<string[]> {
   await page.clock.setFixedTime(GALLERY_NOW);
   const { calls, inFlight } = await routeToMockApi(page, await apiOrigin(page), opts.db);
-  await page.goto(galleryUrl(opts.theme, opts));
-  await settleGallery(page, inFlight, opts.view === 'components' ? 1 : 0, opts.path ?? opts.view);
+  await page.goto(galleryUrl(opts.theme, opts), { waitUntil: 'commit' });
+  await settleLoadedGallery(page, inFlight, opts.view === 'components' ? 1 : 0, opts.path ?? opts.view);
   return calls;
+}
+
+/** Consecutive idle checks that make a freshly loaded gallery page settled ({@link settleLoadedGallery}). */
+const SETTLE_QUIET_CHECKS = 4;
+/** Poll interval of {@link settleLoadedGallery}'s check inside the page, ms. */
+const SETTLE_POLL_MS = 50;
+/**
+ * Time a fresh load has to settle, ms, counted from the navigation's commit: the whole load is in it (the old
+ * `goto` waited for the `load` event first, then gave the `h1` and the settle 15 s each).
+ */
+const SETTLE_LOAD_TIMEOUT_MS = 30_000;
+
+/**
+ * {@link settleGallery} for a page that was just loaded (`page.goto`), with the checks inside the page: the `h1`
+ * shown, no query or mutation running in the page's data client, no `.loading` (other than `loadings`), nothing
+ * `aria-busy`, web fonts loaded — in {@link SETTLE_QUIET_CHECKS} consecutive checks {@link SETTLE_POLL_MS} apart, run
+ * by `waitForFunction` (counted, not timed: the page's clock is fixed) — then no API call in flight in the route (`inFlight`). One round trip to the browser per settle
+ * instead of two per check: under load a round trip took 0.1–0.5 s (Firefox over WebDriver BiDi), and the polling
+ * loop of `evaluate` + `waitForTimeout` was 2–7 s of each Web Vitals test (docs/testing.md). Only for a fresh load:
+ * there the page shows its Suspense fallback (`.loading`) until its chunk and data are in, whereas after a
+ * client-side navigation React may keep the previous, idle page on screen while the next one loads (a transition),
+ * which {@link settleGallery}'s longer loop waits out.
+ * @throws Error naming `label` when the page is not settled within {@link SETTLE_LOAD_TIMEOUT_MS}
+ */
+export async function settleLoadedGallery(
+  page: Page,
+  inFlight: () => number,
+  loadings: number,
+  label: string,
+): Promise<void> {
+  const deadline = Date.now() + SETTLE_LOAD_TIMEOUT_MS;
+  for (let round = 0; ; round += 1) {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`gallery not settled at ${label}`);
+    await page
+      .waitForFunction(
+        ({ n, checks, round }) => {
+          const g = globalThis as unknown as {
+            gallery?: { busy(): number };
+            __settle?: { round: number; quiet: number };
+            document: {
+              querySelector(s: string): { getClientRects(): { length: number } } | null;
+              querySelectorAll(s: string): { length: number };
+              fonts: { status: string };
+            };
+          };
+          const d = g.document;
+          const h1 = d.querySelector('h1');
+          const idle =
+            h1 !== null &&
+            h1.getClientRects().length > 0 &&
+            (g.gallery?.busy() ?? 0) === 0 &&
+            d.querySelectorAll('.loading').length === n &&
+            d.querySelectorAll('[aria-busy="true"]').length === 0 &&
+            d.fonts.status === 'loaded';
+          if (g.__settle?.round !== round) g.__settle = { round, quiet: 0 };
+          g.__settle.quiet = idle ? g.__settle.quiet + 1 : 0;
+          return g.__settle.quiet >= checks;
+        },
+        { n: loadings, checks: SETTLE_QUIET_CHECKS, round },
+        { polling: SETTLE_POLL_MS, timeout: left },
+      )
+      .catch((e: unknown) => {
+        throw new Error(`gallery not settled at ${label}: ${String(e)}`);
+      });
+    if (inFlight() === 0) return;
+  }
 }
 
 /**

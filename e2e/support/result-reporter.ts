@@ -32,6 +32,8 @@ export default class ResultReporter implements Reporter {
   private config?: FullConfig;
   private root?: Suite;
   private readonly lastResult = new Map<TestCase, TestResult>();
+  /** Every attempt of each test (retries included), in order. */
+  private readonly allResults = new Map<TestCase, TestResult[]>();
 
   constructor(private readonly options: Options) {}
 
@@ -42,6 +44,7 @@ export default class ResultReporter implements Reporter {
 
   onTestEnd(test: TestCase, result: TestResult): void {
     this.lastResult.set(test, result);
+    this.allResults.set(test, [...(this.allResults.get(test) ?? []), result]);
   }
 
   onEnd(result: FullResult): void {
@@ -101,21 +104,38 @@ export default class ResultReporter implements Reporter {
   /**
    * The accessibility and Web Vitals figures of the run, when its tests report them: `axe` from the `axe` annotations
    * of `e2e/support/axe.ts` (scopes checked = page × theme per browser, violations of any impact, blocking = serious
-   * or critical, axe's own time), `vitals` from the `web-vitals` annotations of `e2e/quality/vitals.spec.ts` (pages
-   * measured per browser, the worst figure of each metric and the pages over budget).
+   * or critical, axe's own time), `vitals` from the `web-vitals` annotations of `e2e/quality/vitals.spec.ts`: every
+   * attempt's measurement, retries included (`measured`), the worst figure of each metric, every measurement over
+   * budget (`overBudget`, `browser/page: metric value > budget`, with `(retry n)` on a retry's) and the tests that
+   * failed the gate in the end (`failed`, `browser/page`: their last attempt failed — over budget, no LCP or no
+   * interaction, or no measurement at all). A page over budget on its first attempt and within on its retry is in
+   * `overBudget`, not in `failed`, and the run counts the test as flaky.
    */
   private qualitySummary(): Record<string, unknown> {
     const axe = { checked: 0, violations: 0, blocking: 0, ms: 0 };
     const vitals: {
       browser: string;
       page: string;
+      retry: number;
       lcpMs: number | null;
       cls: number | null;
       inpMs: number | null;
       tbtMs: number | null;
       over: string[];
     }[] = [];
+    const failed: string[] = [];
     for (const [test, r] of this.lastResult) {
+      const browser = String(test.parent.project()?.metadata?.browser ?? '');
+      for (const attempt of this.allResults.get(test) ?? []) {
+        for (const a of attempt.annotations) {
+          if (a.type === 'web-vitals' && a.description) {
+            vitals.push({ browser, retry: attempt.retry, ...JSON.parse(a.description) });
+          }
+        }
+      }
+      if (test.tags.includes('@vitals') && test.outcome() === 'unexpected') {
+        failed.push(`${browser}/${test.title.replace(/:.*$/, '')}`);
+      }
       for (const a of r.annotations) {
         if (a.type === 'axe' && a.description) {
           const x = JSON.parse(a.description) as { violations: number; blocking: number; ms: number };
@@ -123,10 +143,6 @@ export default class ResultReporter implements Reporter {
           axe.violations += x.violations;
           axe.blocking += x.blocking;
           axe.ms += x.ms;
-        }
-        if (a.type === 'web-vitals' && a.description) {
-          const browser = String(test.parent.project()?.metadata?.browser ?? '');
-          vitals.push({ browser, ...JSON.parse(a.description) });
         }
       }
     }
@@ -139,7 +155,7 @@ export default class ResultReporter implements Reporter {
         msPerCheck: Math.round(axe.ms / axe.checked),
       };
     }
-    if (vitals.length > 0) {
+    if (vitals.length > 0 || failed.length > 0) {
       const worst = (k: 'lcpMs' | 'cls' | 'inpMs' | 'tbtMs') => {
         const xs = vitals.map((v) => v[k]).filter((x): x is number => x !== null);
         return xs.length ? Math.max(...xs) : null;
@@ -150,7 +166,10 @@ export default class ResultReporter implements Reporter {
         worst: { lcpMs: worst('lcpMs'), cls: worst('cls'), inpMs: worst('inpMs'), tbtMs: worst('tbtMs') },
         overBudget: vitals
           .filter((v) => v.over.length > 0)
-          .map((v) => `${v.browser}/${v.page}: ${v.over.join(', ')}`),
+          .map(
+            (v) => `${v.browser}/${v.page}: ${v.over.join(', ')}${v.retry > 0 ? ` (retry ${v.retry})` : ''}`,
+          ),
+        failed,
       };
     }
     return out;

@@ -2,11 +2,14 @@ import type { Page } from '@playwright/test';
 
 /** Web Vitals of one page load; `null` where the browser has no API for it. */
 export interface WebVitals {
-  /** Largest Contentful Paint, ms from navigation start (the last LCP candidate before input). */
+  /** Largest Contentful Paint, ms from navigation start: the last LCP candidate, final at the first input. */
   lcpMs: number | null;
   /** Cumulative Layout Shift: the largest session window of layout shifts without recent input (as web.dev defines). */
   cls: number | null;
-  /** Total Blocking Time, ms: sum over long tasks (> 50 ms) of the part above 50 ms, from navigation start. */
+  /**
+   * Total Blocking Time, ms: sum over long tasks (> 50 ms) of the part above 50 ms, from navigation start to the
+   * first input (the load's tasks, not the interactions').
+   */
   tbtMs: number | null;
   /**
    * Interaction to Next Paint, ms: the longest Event Timing duration of an interaction (entries with an
@@ -37,6 +40,7 @@ export async function recordWebVitals(page: Page): Promise<void> {
         longTasks: Entry[];
         interactions: number[];
         inputs: number;
+        firstInputAt: number | null;
         supported: string[];
       };
       PerformanceObserver: {
@@ -52,6 +56,7 @@ export async function recordWebVitals(page: Page): Promise<void> {
       longTasks: [] as Entry[],
       interactions: [] as number[],
       inputs: 0,
+      firstInputAt: null as number | null,
       supported: [] as string[],
     };
     g.__vitals = v;
@@ -78,32 +83,67 @@ export async function recordWebVitals(page: Page): Promise<void> {
       },
       16,
     );
-    // The first input is reported whatever its duration: proof that an interaction happened.
-    observe('first-input', () => {
+    // The first input is reported whatever its duration: proof that an interaction happened, and where the load's
+    // long tasks (TBT) end.
+    observe('first-input', (e) => {
       v.inputs += 1;
+      v.firstInputAt ??= e.startTime;
     });
   });
 }
 
 /**
- * Interacts with the page as a keyboard and a mouse user would, so INP has something to measure: Tab (focus moves
- * to the "Skip to content" link, which appears) and a click on the page's main heading. Harmless on every page.
+ * Interacts with the page as a keyboard and a mouse user would, so INP has something to measure and LCP is final
+ * (the browser stops reporting LCP candidates at the first input): Tab (focus moves to the "Skip to content" link,
+ * which appears) and a click in the middle of the page's main heading. Harmless on every page. The click goes
+ * straight to the heading's coordinates (one `evaluate`): `locator.click()`'s actionability checks cost 0.5–3 s of
+ * round trips under load, and the page is already settled.
  */
 export async function interactForInp(page: Page): Promise<void> {
+  const at = await page.evaluate(() => {
+    const d = (
+      globalThis as unknown as {
+        document: {
+          querySelector(s: string): {
+            getBoundingClientRect(): { x: number; y: number; width: number; height: number };
+          } | null;
+        };
+      }
+    ).document;
+    const r = d.querySelector('h1')?.getBoundingClientRect();
+    return r ? { x: r.x + r.width / 2, y: r.y + r.height / 2 } : null;
+  });
+  if (!at) throw new Error('interactForInp: the page has no h1');
   await page.keyboard.press('Tab');
-  await page.getByRole('heading', { level: 1 }).first().click();
+  await page.mouse.click(at.x, at.y);
 }
 
-/** Reads the vitals recorded since the page loaded (see {@link recordWebVitals}). */
+/**
+ * Reads the vitals recorded since the page loaded (see {@link recordWebVitals}); call after {@link interactForInp}.
+ * Waits in the page (up to 5 s) for the first-input entry, then two animation frames and a task, so the Event Timing
+ * entries of the interactions (reported after the next paint) are in.
+ */
 export async function readWebVitals(page: Page): Promise<WebVitals> {
-  const raw = await page.evaluate(() => {
-    const v = (globalThis as unknown as { __vitals: unknown }).__vitals;
-    return JSON.parse(JSON.stringify(v)) as {
+  const raw = await page.evaluate(async () => {
+    const g = globalThis as unknown as {
+      __vitals: { inputs: number };
+      requestAnimationFrame(cb: () => void): void;
+      setTimeout(cb: () => void, ms: number): void;
+    };
+    const frame = () => new Promise<void>((r) => g.requestAnimationFrame(() => r()));
+    for (let i = 0; i < 100 && g.__vitals.inputs === 0; i += 1) {
+      await new Promise<void>((r) => g.setTimeout(r, 50));
+    }
+    await frame();
+    await frame();
+    await new Promise<void>((r) => g.setTimeout(r, 0));
+    return JSON.parse(JSON.stringify(g.__vitals)) as {
       lcp: number | null;
       shifts: { startTime: number; value: number; hadRecentInput: boolean }[];
       longTasks: { startTime: number; duration: number }[];
       interactions: number[];
       inputs: number;
+      firstInputAt: number | null;
       supported: string[];
     };
   });
@@ -125,8 +165,11 @@ export async function readWebVitals(page: Page): Promise<WebVitals> {
       cls = Math.max(cls, windowValue);
     }
   }
+  const loadEnd = raw.firstInputAt ?? Number.POSITIVE_INFINITY;
   const tbtMs = raw.supported.includes('longtask')
-    ? raw.longTasks.reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0)
+    ? raw.longTasks
+        .filter((t) => t.startTime < loadEnd)
+        .reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0)
     : null;
   const inpMs = raw.supported.includes('event') && raw.inputs > 0 ? Math.max(0, ...raw.interactions) : null;
   const round = (x: number | null, d: number) => (x === null ? null : Number(x.toFixed(d)));

@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { StrictMode, useEffect, useState } from 'react';
+import { lazy, StrictMode, Suspense, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { MemoryRouter, useNavigate } from 'react-router';
 import { ConsoleCore } from '../app/ConsoleCore';
@@ -8,7 +8,6 @@ import { type AuthState, AuthStateContext } from '../auth/auth-state';
 import { loadRuntimeConfig } from '../config';
 import '../styles.css';
 import './gallery.css';
-import { ComponentGallery } from './ComponentGallery';
 import { type GalleryParams, galleryToken, parseGalleryParams } from './gallery-params';
 
 /**
@@ -21,6 +20,16 @@ export interface GalleryControl {
   navigate(path: string): void;
   busy(): number;
 }
+
+/**
+ * The components view, a chunk of its own: every specimen (rule editor, charts, bypass panel…) and the tier table with
+ * its zod schemas. Imported statically it made every gallery page load and run that code — code the console never
+ * loads at start-up — so the Web Vitals suite measured more start-up work than a user's browser does (zod alone was
+ * 95 KB of it; docs/testing.md, "Web Vitals").
+ */
+const ComponentGallery = lazy(() =>
+  import('./ComponentGallery').then((m) => ({ default: m.ComponentGallery })),
+);
 
 function GalleryControlHook({ queryClient }: { queryClient: QueryClient }) {
   const navigate = useNavigate();
@@ -64,7 +73,12 @@ function Gallery({
       <MemoryRouter initialEntries={[params.path]}>
         <GalleryControlHook queryClient={queryClient} />
         <ConsoleCore apiUrl={apiUrl} operationsPath={operationsPath} queryClient={queryClient}>
-          {params.view === 'components' ? <ComponentGallery /> : undefined}
+          {params.view === 'components' ? (
+            // No fallback: the suites wait for the view's h1, which comes with it.
+            <Suspense fallback={null}>
+              <ComponentGallery />
+            </Suspense>
+          ) : undefined}
         </ConsoleCore>
       </MemoryRouter>
     </AuthStateContext.Provider>

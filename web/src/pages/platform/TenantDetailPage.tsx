@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { LOGO_DATA_URI_MAX_BYTES } from '../../../../lib/config/branding';
-import { TIERS } from '../../../../lib/config/tiers';
+import { TIERS } from '../../../../lib/config/tier-names';
 import { type TenantPatch, usePatchTenant, useTenant } from '../../api/admin';
 import { ApiError } from '../../api/errors';
 import type { Tenant } from '../../api/types';

@@ -1,7 +1,7 @@
 import { type FormEvent, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { VERTICALS } from '../../../../lib/config/data-model';
-import { TIERS } from '../../../../lib/config/tiers';
+import { TIERS } from '../../../../lib/config/tier-names';
 import { useCreateTenant, useTenants } from '../../api/admin';
 import { ApiError } from '../../api/errors';
 import type { Tenant } from '../../api/types';

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { TIERS } from '../../../../lib/config/tiers';
+import { TIERS } from '../../../../lib/config/tier-names';
 import { usePutTier, useTier } from '../../api/admin';
 import { ApiError } from '../../api/errors';
 import type { TierPolicy } from '../../api/types';
