@@ -119,7 +119,10 @@ export const CONSOLE_LAB_VITALS_BUDGET = {
   cls: CONSOLE_BUDGET.cls,
   /** Interaction to Next Paint of the page's interactions (Tab to the skip link, a click), ms (both browsers). */
   inpMs: 500,
-  /** Total Blocking Time from navigation until the page settled, ms (Chromium: Firefox has no Long Tasks API). */
+  /**
+   * Total Blocking Time from navigation to the first input (the page is settled by then), ms (Chromium: Firefox has
+   * no Long Tasks API).
+   */
   tbtMs: 600,
 } as const;
 
