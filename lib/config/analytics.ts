@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { EVENT_BATCH_LIMITS } from './analytics-limits';
+import { CONSOLE_FEATURE_IDS, CONSOLE_PAGE_TEMPLATES } from './console-catalog';
 import { SETTINGS } from './settings';
 
 /** Version of the stored record layout; bump when a column changes meaning (`schema_version` column). */
@@ -18,12 +19,14 @@ export { EVENT_BATCH_LIMITS };
 export const EVENT_SOURCES = ['client', 'server', 'backfill'] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
-/** A page path template such as `/reports/{reportId}` — never a concrete URL, query string or id. */
-const pagePath = z
-  .string()
-  .max(128)
-  .regex(/^\/[A-Za-z0-9/_{}.-]*$/, 'must be a path template (letters, digits, / _ - . { }), no query string');
-/** A lowercase identifier (feature, experiment, variant names). */
+/**
+ * A console page template such as `/reports/{reportId}` (`CONSOLE_PAGE_TEMPLATES`, lib/config/console-catalog.ts) —
+ * anything else (a concrete URL, an id, a made-up path) is rejected, so no raw value can be stored here.
+ */
+const pagePath = z.enum(CONSOLE_PAGE_TEMPLATES);
+/** A console feature id (`CONSOLE_FEATURES`, lib/config/console-catalog.ts); anything else is rejected. */
+const consoleFeature = z.enum(CONSOLE_FEATURE_IDS);
+/** A lowercase identifier (experiment and variant names). */
 const identifier = z
   .string()
   .regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'must be a lowercase identifier (a-z, 0-9, _ . -), at most 64 chars');
@@ -37,12 +40,12 @@ export const EVENT_CATALOG = {
   page_view: {
     sources: ['client', 'backfill'],
     props: z.object({ page: pagePath }).strict(),
-    summary: 'A console page was shown (path template).',
+    summary: 'A console page was shown (one of the console page templates).',
   },
   feature_used: {
     sources: ['client'],
-    props: z.object({ feature: identifier }).strict(),
-    summary: 'A console feature was used (feature identifier).',
+    props: z.object({ feature: consoleFeature }).strict(),
+    summary: 'A console feature was used (one of the console feature ids).',
   },
   report_created: {
     sources: ['server', 'backfill'],

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { assignVariant } from '../../lambdas/shared/analytics/experiments';
 import { sessionHash, userHash } from '../../lambdas/shared/analytics/hash';
 import { ANALYTICS_SCHEMA_VERSION, EVENTS_PREFIX, type EventName } from '../../lib/config/analytics';
+import { CONSOLE_FEATURE_IDS, type ConsolePageTemplate } from '../../lib/config/console-catalog';
 import { VERTICALS } from '../../lib/config/data-model';
 import { EXPERIMENTS } from '../../lib/config/experiments';
 import { TIERS } from '../../lib/config/tier-names';
@@ -70,8 +71,15 @@ export function prng(seed: number): () => number {
   };
 }
 
-const PAGES = ['/home', '/reports', '/reports/{reportId}', '/limits', '/settings'];
-const FEATURES = ['export', 'share', 'filter', 'compare', 'schedule'];
+/** The pages every user has (real console page templates: the catalog accepts nothing else). */
+const PAGES: readonly ConsolePageTemplate[] = [
+  '/',
+  '/reports',
+  '/reports/new',
+  '/reports/{reportId}',
+  '/limits',
+];
+const FEATURES = CONSOLE_FEATURE_IDS;
 const VERTS = VERTICALS.filter((v) => v !== 'platform');
 
 /**

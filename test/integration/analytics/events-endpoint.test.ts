@@ -53,7 +53,7 @@ describe('POST /v1/events and server-side emitters on the local stack', () => {
     const token = await t.token({ tenantId: 'acme', userId: 'alice' });
     const ok = await t.call('POST', '/v1/events', {
       token,
-      body: { events: [ev(1), ev(2, { name: 'feature_used', props: { feature: 'export' } })] },
+      body: { events: [ev(1), ev(2, { name: 'feature_used', props: { feature: 'report.create' } })] },
     });
     expect(ok.status).toBe(202);
     expect(ok.json).toEqual({ accepted: 2, duplicates: 0, dropped: 0 });
@@ -75,6 +75,27 @@ describe('POST /v1/events and server-side emitters on the local stack', () => {
     expect(big.status).toBe(413);
     const noAuth = await t.call('POST', '/v1/events', { body: { events: [ev(6)] } });
     expect(noAuth.status).toBe(401);
+  });
+
+  it('a concrete URL or id as page (the #14 tryout payloads): 400 at events.0.props.page, nothing stored', async () => {
+    const token = await t.token({ tenantId: 'acme', userId: 'alice' });
+    const before = files(join(root, 'events'));
+    for (const [i, page] of ['/admin/users/bob', '/reports/01M8Y5GWC5G09MSPE2VNAZQJW3'].entries()) {
+      const res = await t.call('POST', '/v1/events', {
+        token,
+        body: { events: [ev(30 + i, { props: { page } })] },
+      });
+      expect(res.status, page).toBe(400);
+      expect(((res.json?.errors ?? []) as Array<{ path: string }>).map((e) => e.path)).toEqual([
+        'events.0.props.page',
+      ]);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    flushAnalytics();
+    const after = files(join(root, 'events'));
+    expect(after).toEqual(before);
+    const text = after.map((f) => readFileSync(f, 'utf8')).join('');
+    expect(text).not.toMatch(/admin\/users\/bob|01M8Y5GWC5G09MSPE2VNAZQJW3/);
   });
 
   it('report create/view emit server events; everything lands in the hive layout without raw ids', async () => {

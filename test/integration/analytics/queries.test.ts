@@ -58,7 +58,7 @@ describe.each(['ndjson', 'parquet'])('standard queries on the fixed data set (%s
   it('feature_adoption: share of active users, duplicates counted once', async () => {
     const rows = await engine.query('feature_adoption', FIXTURE_SCOPE);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ tenant_id: 'acme', feature: 'export', adoption: 0.6667 });
+    expect(rows[0]).toMatchObject({ tenant_id: 'acme', feature: 'report.create', adoption: 0.6667 });
     expect(num(rows, 'users')).toEqual([2]);
     expect(num(rows, 'uses')).toEqual([3]);
   });

@@ -44,7 +44,7 @@ const dupId = derivedUuid('fixture:dup');
  * - acme (retail): u1 goes through the whole funnel on 11-02 (view, create, view report, create again) and returns
  *   on 11-10; u2 views and creates on 11-02 but views the report on 11-12 (outside the 7-day window); u3 creates
  *   before their first page view on 11-03. u1's first report_created is stored twice (same event_id).
- *   Feature `export`: u1 once, u3 twice. Experiment report_cta: u1 control (converts), u2 prominent (converts), u3
+ *   Feature `report.create`: u1 once, u3 twice. Experiment report_cta: u1 control (converts), u2 prominent (converts), u3
  *   prominent (created before exposure: not converted).
  * - globex (hospitality): g1 one page view and a control exposure on 11-02.
  */
@@ -57,8 +57,8 @@ export function fixtureRecords(): AnalyticsRecord[] {
     ev(u1, '2026-11-02T09:05:00Z', 'report_created', { tags: 1 }, dupId),
     ev(u1, '2026-11-02T09:10:00Z', 'report_viewed'),
     ev(u1, '2026-11-02T09:20:00Z', 'report_created'),
-    ev(u1, '2026-11-03T10:00:00Z', 'feature_used', { feature: 'export' }),
-    ev(u1, '2026-11-10T10:00:00Z', 'page_view', { page: '/home' }),
+    ev(u1, '2026-11-03T10:00:00Z', 'feature_used', { feature: 'report.create' }),
+    ev(u1, '2026-11-10T10:00:00Z', 'page_view', { page: '/' }),
     ev(u2, '2026-11-02T12:00:00Z', 'page_view', { page: '/reports' }),
     ev(u2, '2026-11-02T12:01:00Z', 'experiment_exposure', { experiment: 'report_cta', variant: 'prominent' }),
     ev(u2, '2026-11-02T12:05:00Z', 'report_created'),
@@ -66,9 +66,9 @@ export function fixtureRecords(): AnalyticsRecord[] {
     ev(u3, '2026-11-03T08:00:00Z', 'report_created'),
     ev(u3, '2026-11-03T08:01:00Z', 'page_view', { page: '/reports' }),
     ev(u3, '2026-11-03T08:30:00Z', 'experiment_exposure', { experiment: 'report_cta', variant: 'prominent' }),
-    ev(u3, '2026-11-04T09:00:00Z', 'feature_used', { feature: 'export' }),
-    ev(u3, '2026-11-04T09:30:00Z', 'feature_used', { feature: 'export' }),
-    ev(g1, '2026-11-02T10:00:00Z', 'page_view', { page: '/home' }),
+    ev(u3, '2026-11-04T09:00:00Z', 'feature_used', { feature: 'report.create' }),
+    ev(u3, '2026-11-04T09:30:00Z', 'feature_used', { feature: 'report.create' }),
+    ev(g1, '2026-11-02T10:00:00Z', 'page_view', { page: '/' }),
     ev(g1, '2026-11-02T10:30:00Z', 'experiment_exposure', { experiment: 'report_cta', variant: 'control' }),
   ];
 }

@@ -4,6 +4,7 @@ import { derivedUuid, sessionHash, userHash } from '../../../lambdas/shared/anal
 import { createIngestor, doNotTrack, type IngestorDeps } from '../../../lambdas/shared/analytics/ingest';
 import { memorySink } from '../../../lambdas/shared/analytics/log-sink';
 import { EVENT_BATCH_LIMITS } from '../../../lib/config/analytics';
+import { CONSOLE_FEATURE_IDS, CONSOLE_PAGE_TEMPLATES } from '../../../lib/config/console-catalog';
 import { EXPERIMENTS } from '../../../lib/config/experiments';
 
 const SECRET = 'unit-secret-0123456789abcdef0123456789abcdef';
@@ -95,7 +96,7 @@ describe('client batches', () => {
   it('202: stores records with hashed identities and no raw personal data', async () => {
     const { sink, ingestor } = setup();
     const out = await ingestor.ingestClientBatch(who, {
-      events: [ev(1), ev(2, { name: 'feature_used', props: { feature: 'export' } })],
+      events: [ev(1), ev(2, { name: 'feature_used', props: { feature: 'report.create' } })],
     });
     expect(out).toEqual({ status: 'accepted', accepted: 2, duplicates: 0, dropped: 0 });
     expect(sink.records).toHaveLength(2);
@@ -110,7 +111,7 @@ describe('client batches', () => {
       props: '{}',
     });
     expect(r.user_hash).toBe(userHash(SECRET, 'acme', who.userId));
-    expect(sink.records[1]?.feature).toBe('export');
+    expect(sink.records[1]?.feature).toBe('report.create');
     const text = JSON.stringify(sink.records);
     expect(text).not.toContain('alice');
     expect(text).not.toContain('example.com');
@@ -140,7 +141,7 @@ describe('client batches', () => {
         ev(1),
         ev(2, { event_id: 'nope' }),
         ev(3, { props: { page: '/reports?user=alice@example.com' } }),
-        ev(4, { props: { page: '/x', email: 'a@b.c' } }),
+        ev(4, { props: { page: '/reports', email: 'a@b.c' } }),
         ev(5, { name: 'report_created', props: {} }),
         ev(6, { ts: '2020-01-01T00:00:00Z' }),
         ev(7, { name: 'experiment_exposure', props: { experiment: 'nope' } }),
@@ -159,6 +160,49 @@ describe('client batches', () => {
       'events.7',
     ]);
     expect(sink.records).toHaveLength(0);
+  });
+
+  it('page and feature: only the console page templates and feature ids, never a URL or an id (#14)', async () => {
+    const { sink, ingestor } = setup();
+    // The new-user tryout's payloads: a raw user id and a raw report id in `page`.
+    for (const page of ['/admin/users/bob', '/reports/01M8Y5GWC5G09MSPE2VNAZQJW3']) {
+      const out = await ingestor.ingestClientBatch(who, { events: [ev(1, { props: { page } })] });
+      expect(out.status, page).toBe('invalid');
+      expect(out.status === 'invalid' ? out.errors.map((e) => e.path) : []).toEqual(['events.0.props.page']);
+    }
+    const out = await ingestor.ingestClientBatch(who, {
+      events: [
+        ev(2, { props: { page: '/made/up' } }),
+        ev(3, { props: { page: '/reports/{reportId}/' } }),
+        ev(4, { name: 'feature_used', props: { feature: 'export' } }),
+        ev(5, { name: 'feature_used', props: { feature: 'bob' } }),
+      ],
+    });
+    expect(out.status === 'invalid' ? out.errors.map((e) => e.path) : []).toEqual([
+      'events.0.props.page',
+      'events.1.props.page',
+      'events.2.props.feature',
+      'events.3.props.feature',
+    ]);
+    expect(sink.records).toHaveLength(0);
+  });
+
+  it('every console page template and feature id is accepted and stored as sent', async () => {
+    const { sink, ingestor } = setup();
+    const events = [
+      ...CONSOLE_PAGE_TEMPLATES.map((page, i) => ev(100 + i, { props: { page } })),
+      ...CONSOLE_FEATURE_IDS.map((feature, i) => ev(200 + i, { name: 'feature_used', props: { feature } })),
+    ];
+    expect(await ingestor.ingestClientBatch(who, { events })).toMatchObject({
+      status: 'accepted',
+      accepted: events.length,
+    });
+    expect(sink.records.filter((r) => r.name === 'page_view').map((r) => r.page)).toEqual([
+      ...CONSOLE_PAGE_TEMPLATES,
+    ]);
+    expect(sink.records.filter((r) => r.name === 'feature_used').map((r) => r.feature)).toEqual([
+      ...CONSOLE_FEATURE_IDS,
+    ]);
   });
 
   it('batch shape: empty, over 100 events, not an object', async () => {

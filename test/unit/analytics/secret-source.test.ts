@@ -17,7 +17,7 @@ const batch = (i: number) => ({
       event_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
       name: 'page_view',
       ts: new Date().toISOString(),
-      props: { page: '/home' },
+      props: { page: '/' },
     },
   ],
 });

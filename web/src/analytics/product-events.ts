@@ -1,27 +1,15 @@
 import { EVENT_BATCH_LIMITS } from '../../../lib/config/analytics-limits';
+import { CONSOLE_FEATURES, type ConsoleFeature, pageTemplate } from '../../../lib/config/console-catalog';
 import type { ExperimentName } from '../../../lib/config/experiments';
 import type { ApiClient } from '../api/client';
 import { ApiError } from '../api/errors';
 import { type BatcherStats, createBatcher } from '../telemetry/batcher';
 
 /**
- * The console's features whose use is counted (`feature_used`, prop `feature`; the catalog allows any lowercase
- * identifier, this is the console's list — docs/analytics.md). Each is sent when the action succeeded or was applied.
+ * The console's features whose use is counted and its page templates live in `lib/config/console-catalog.ts`, the
+ * list the `POST /v1/events` schema accepts (docs/analytics.md); re-exported here for the console.
  */
-export const CONSOLE_FEATURES = {
-  /** A report was created from the New report form. */
-  'report.create': 'Create a report (New report form)',
-  /** Tenant usage: a tenant / range filter applied. */
-  'usage.filter': 'Filter tenant usage',
-  /** Audit log: a filter applied. */
-  'audit.filter': 'Filter the audit log',
-  /** Analytics page: a range / tenant / vertical filter applied. */
-  'analytics.filter': 'Filter the analytics page',
-  /** A limit rule saved (User limits, a tenant's limits). */
-  'limits.edit': 'Tune limits (save a rule set)',
-} as const;
-/** One console feature identifier. */
-export type ConsoleFeature = keyof typeof CONSOLE_FEATURES;
+export { CONSOLE_FEATURES, type ConsoleFeature, pageTemplate };
 
 /** The client-side events of the catalog (`lib/config/analytics.ts`, `sources` including `client`). */
 export type ClientEventName = 'page_view' | 'feature_used' | 'first_login' | 'experiment_exposure';
@@ -42,14 +30,6 @@ const ENVELOPE_BYTES = '{"events":[]}'.length;
 const DEFAULT_PAUSE_MS = 60_000;
 /** localStorage key prefix of "this browser's first_login of <tenant>:<user> was accepted". */
 const FIRST_LOGIN_KEY = 'marketedge.analytics.first-login:';
-
-/**
- * The route template of a console page path (`PageMeta.path`, react-router syntax) as the catalog's `page` property:
- * `''` → `/`, `reports/:reportId` → `/reports/{reportId}` (the API's template syntax). Never a concrete URL.
- */
-export function pageTemplate(path: string): string {
-  return `/${path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`;
-}
 
 /** Options of {@link createProductEvents}. */
 export interface ProductEventsOptions {

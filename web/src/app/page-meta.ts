@@ -1,3 +1,4 @@
+import type { ConsolePagePath } from '../../../lib/config/console-catalog';
 import type { Role } from '../../../lib/config/roles';
 
 /** Navigation sections, in header order. */
@@ -5,8 +6,12 @@ export type NavSection = 'workspace' | 'tenant-admin' | 'platform';
 
 /** What the console knows about a page without loading it (no React here: the browser suites read it too). */
 export interface PageMeta {
-  /** Route path under the console base, react-router syntax (`reports/:reportId`); `''` = home. */
-  path: string;
+  /**
+   * Route path under the console base, react-router syntax (`reports/:reportId`); `''` = home. One of the console's
+   * page templates (`CONSOLE_PAGE_TEMPLATES`, lib/config/console-catalog.ts — what `page_view` may send), so a page
+   * missing there does not compile.
+   */
+  path: ConsolePagePath;
   /** Document title (the page's `h1` says the same or more). */
   title: string;
   /** Shown in the navigation under `section` when set. */

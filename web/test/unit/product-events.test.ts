@@ -6,6 +6,7 @@ import {
   EVENT_CATALOG,
   eventBatchSchema,
 } from '../../../lib/config/analytics';
+import { CONSOLE_FEATURE_IDS, CONSOLE_PAGE_TEMPLATES } from '../../../lib/config/console-catalog';
 import {
   type ClientEventBody,
   CONSOLE_FEATURES,
@@ -230,9 +231,20 @@ describe('what the console may send', () => {
     expect(pageTemplate('platform/tenants/:tenantId')).toBe('/platform/tenants/{tenantId}');
   });
 
-  it('every console feature is a catalog feature identifier', () => {
+  it('the page templates the server accepts are exactly the console’s pages (PAGE_META), in order', () => {
+    // PAGE_META ⊆ templates is also a compile-time check (`PageMeta.path: ConsolePagePath`); this is both ways.
+    expect(PAGE_META.map((m) => pageTemplate(m.path))).toEqual([...CONSOLE_PAGE_TEMPLATES]);
+    expect(EVENT_CATALOG.page_view.props.safeParse({ page: '/admin/users/bob' }).success).toBe(false);
+    expect(
+      EVENT_CATALOG.page_view.props.safeParse({ page: '/reports/01M8Y5GWC5G09MSPE2VNAZQJW3' }).success,
+    ).toBe(false);
+  });
+
+  it('every console feature is a catalog feature, and nothing else is', () => {
+    expect(Object.keys(CONSOLE_FEATURES)).toEqual([...CONSOLE_FEATURE_IDS]);
     for (const feature of Object.keys(CONSOLE_FEATURES)) {
       expect(EVENT_CATALOG.feature_used.props.safeParse({ feature }).success, feature).toBe(true);
     }
+    expect(EVENT_CATALOG.feature_used.props.safeParse({ feature: 'export' }).success).toBe(false);
   });
 });
