@@ -3,16 +3,40 @@
  *
  * Runs one standard query (`analytics/queries/<query>.sql`) on the local events (`.local/analytics/`, embedded
  * DuckDB) and prints the result as a table. NDJSON written by the local stack is converted to Parquet first, as
- * Firehose does. `ab_results` also prints the experiment statistics. Range defaults to the last 30 days. Errors go
- * to stderr with exit code 2.
+ * Firehose does. `ab_results` also prints the experiment statistics as a second table. Range defaults to the last
+ * 30 days. `--json` prints `{ rows, experiments? }` with counts and ratios as numbers (rows parsed through the admin
+ * API's row schemas). `--help` prints the usage (exit 0); errors — an unknown query name included — go to stderr
+ * with exit code 2.
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import * as z from 'zod';
 import { experimentReports } from '../../lambdas/shared/analytics/ab';
 import { resolveScope, ScopeError } from '../../lambdas/shared/analytics/scope';
-import { ANALYTICS_QUERIES, ANALYTICS_QUERY_NAMES, isAnalyticsQueryName } from '../../lib/config/analytics';
+import {
+  ANALYTICS_QUERIES,
+  ANALYTICS_QUERY_NAMES,
+  type AnalyticsQueryName,
+  isAnalyticsQueryName,
+} from '../../lib/config/analytics';
+import { ANALYTICS_ROW_SCHEMAS } from '../../lib/config/analytics-api';
 import { AnalyticsEngine, analyticsRoot } from './engine';
-import { formatTable } from './table';
+import { formatExperiments, formatTable } from './table';
+
+/** The usage text: the command line and every query name with its description. */
+export function analyticsUsage(): string {
+  const list = ANALYTICS_QUERY_NAMES.map((q) => `  ${q.padEnd(18)} ${ANALYTICS_QUERIES[q]}`).join('\n');
+  return `usage: npm run analytics -- <query> [--tenant T] [--vertical V] [--from D] [--to D] [--json]\nqueries:\n${list}`;
+}
+
+/**
+ * Query rows with counts and ratios as numbers (DuckDB returns BIGINT columns such as `active_days` or `users` as
+ * strings): parsed through the admin API's row schema of the query (`ANALYTICS_ROW_SCHEMAS`), as the admin Lambda does.
+ * @throws {z.ZodError} a row does not match the query's schema
+ */
+export function normalizeRows(name: AnalyticsQueryName, raw: readonly unknown[]): Record<string, unknown>[] {
+  return z.array(ANALYTICS_ROW_SCHEMAS[name] as z.ZodType).parse(raw) as Record<string, unknown>[];
+}
 
 /** Runs the CLI; returns the text to print. @throws {Error} usage errors */
 export async function runAnalyticsCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
@@ -26,14 +50,14 @@ export async function runAnalyticsCli(argv: string[], env: NodeJS.ProcessEnv = p
       from: { type: 'string' },
       to: { type: 'string' },
       json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) return analyticsUsage();
   const name = positionals[0];
+  if (name === undefined) throw new Error(analyticsUsage());
   if (!isAnalyticsQueryName(name)) {
-    const list = ANALYTICS_QUERY_NAMES.map((q) => `  ${q.padEnd(18)} ${ANALYTICS_QUERIES[q]}`).join('\n');
-    throw new Error(
-      `usage: npm run analytics -- <query> [--tenant T] [--vertical V] [--from D] [--to D] [--json]\nqueries:\n${list}`,
-    );
+    throw new Error(`unknown query '${name}'\n${analyticsUsage()}`);
   }
   const request: Record<string, string> = {};
   if (values.tenant !== undefined) request.tenantId = values.tenant;
@@ -44,12 +68,12 @@ export async function runAnalyticsCli(argv: string[], env: NodeJS.ProcessEnv = p
   const engine = await AnalyticsEngine.open(analyticsRoot(env));
   try {
     await engine.compact();
-    const rows = await engine.query(name, scope);
+    const rows = normalizeRows(name, await engine.query(name, scope));
     const stats = name === 'ab_results' ? experimentReports(rows as never) : undefined;
     if (values.json) return JSON.stringify(stats ? { rows, experiments: stats } : { rows });
     const head = `${name}: ${ANALYTICS_QUERIES[name]}\nscope: tenant ${scope.tenantId ?? '(all)'}, vertical ${scope.vertical ?? '(all)'}, ${scope.from} .. ${scope.to}\n`;
     let text = `${head}\n${formatTable(rows)}\n`;
-    if (stats) text += `\nexperiments:\n${JSON.stringify(stats, null, 2)}\n`;
+    if (stats) text += `\nexperiments:\n${formatExperiments(stats)}\n`;
     return text;
   } finally {
     engine.close();
