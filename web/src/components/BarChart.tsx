@@ -16,12 +16,25 @@ export interface BarGroup {
 const W = 320;
 const ROW = 14;
 const GAP = 8;
+/** Narrowest label column (SVG units); a longer label widens it (see {@link labelWidth}). */
 const LABEL_W = 96;
+/**
+ * Upper estimate of one label character's width in SVG units at `.chart-label`'s 9px (wide sans fonts such as
+ * DejaVu Sans average about 5.4): the label column is sized from it, since SVG text is not measured before drawing.
+ */
+export const LABEL_CHAR_W = 5.5;
 const VALUE_W = 48;
+
+/** Width of the label column (SVG units): room for the longest label and its 4-unit gap, at least {@link LABEL_W}. */
+function labelWidth(groups: readonly BarGroup[]): number {
+  const longest = Math.max(0, ...groups.map((g) => g.label.length));
+  return Math.max(LABEL_W, Math.ceil(longest * LABEL_CHAR_W) + 4);
+}
 
 /**
  * A small horizontal bar chart (SVG, no library): per group one bar per series, scaled to the largest value (or
- * `max`), each labelled with its value. The SVG is one image for assistive technology, named by the title and
+ * `max`), each labelled with its value. The label column widens for long group labels (the bars get narrower) so no
+ * label is clipped. The SVG is one image for assistive technology, named by the title and
  * described by every value; the legend names the series.
  */
 export function BarChart({
@@ -40,9 +53,10 @@ export function BarChart({
   format?: (v: number) => string;
 }) {
   const top = max ?? Math.max(1, ...groups.flatMap((g) => g.values));
+  const labelW = labelWidth(groups);
   const groupH = series.length * ROW + GAP;
   const H = Math.max(groupH, groups.length * groupH);
-  const barW = (v: number) => Math.max(0, ((W - LABEL_W - VALUE_W) * Math.min(v, top)) / top);
+  const barW = (v: number) => Math.max(0, ((W - labelW - VALUE_W) * Math.min(v, top)) / top);
   const describe = groups
     .map((g) => `${g.label}: ${series.map((s, i) => `${s.label} ${format(g.values[i] ?? 0)}`).join(', ')}`)
     .join('; ');
@@ -56,15 +70,15 @@ export function BarChart({
     >
       {groups.map((g, gi) => (
         <g key={g.label} transform={`translate(0 ${gi * groupH})`}>
-          <text x={LABEL_W - 4} y={(series.length * ROW) / 2 + 3} textAnchor="end" className="chart-label">
+          <text x={labelW - 4} y={(series.length * ROW) / 2 + 3} textAnchor="end" className="chart-label">
             {g.label}
           </text>
           {series.map((s, si) => {
             const v = g.values[si] ?? 0;
             return (
               <g key={s.label} transform={`translate(0 ${si * ROW})`}>
-                <rect x={LABEL_W} y={1} width={barW(v)} height={ROW - 3} fill={s.color} />
-                <text x={LABEL_W + barW(v) + 3} y={ROW - 4} className="chart-label">
+                <rect x={labelW} y={1} width={barW(v)} height={ROW - 3} fill={s.color} />
+                <text x={labelW + barW(v) + 3} y={ROW - 4} className="chart-label">
                   {format(v)}
                 </text>
               </g>

@@ -1,9 +1,12 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
+import * as z from 'zod';
 import type { AnalyticsQueryName } from '../../../../lib/config/analytics';
+import { analyticsFilterShape } from '../../../../lib/config/analytics-api';
 import { VERTICALS, type Vertical } from '../../../../lib/config/data-model';
 import { useProductEvents } from '../../analytics/events-context';
 import { type AnalyticsFilters, type AnalyticsResult, useAnalytics } from '../../api/analytics';
+import { type FieldError, isApiError } from '../../api/errors';
 import { ApiErrorView } from '../../components/ApiErrorView';
 import { BarChart } from '../../components/BarChart';
 import { type Column, DataTable } from '../../components/DataTable';
@@ -25,6 +28,26 @@ import {
 
 /** One query's state as the sections read it. */
 type Query<Q extends AnalyticsQueryName> = UseQueryResult<AnalyticsResult<Q>>;
+
+/** The filter form's fields by the name the API's 400 paths give them (`query.<field>`), with their labels. */
+const FILTER_LABELS = { vertical: 'Vertical', tenantId: 'Tenant id', from: 'From', to: 'To' } as const;
+type FilterField = keyof typeof FILTER_LABELS;
+const filtersSchema = z.object(analyticsFilterShape);
+
+/**
+ * What the page can tell before sending (the server's own filter schema, and `from` after `to`, which the server
+ * refuses with the same path and reason, lambdas/shared/analytics/scope.ts): field errors with paths `<field>`.
+ */
+function checkFilters(f: AnalyticsFilters): FieldError[] {
+  const parsed = filtersSchema.safeParse(f);
+  if (!parsed.success)
+    return parsed.error.issues.map((i) => ({ path: String(i.path[0]), message: i.message }));
+  if (f.from && f.to && f.from > f.to) return [{ path: 'from', message: 'must not be after to' }];
+  return [];
+}
+
+/** `query.from` → `from`: a 400's field error as the form names it. */
+const formPath = (e: FieldError): FieldError => ({ ...e, path: e.path.replace(/^query\./, '') });
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 
@@ -144,7 +167,8 @@ function FunnelSection({ q }: { q: Query<'funnel'> }) {
             <ol className="funnel">
               {steps.map((s) => (
                 <li key={s.label}>
-                  {s.label}: {s.users} users ({percent(s.conversion)} of the first step)
+                  {s.label}: {s.users} {s.users === 1 ? 'user' : 'users'} ({percent(s.conversion)} of the
+                  first step)
                 </li>
               ))}
             </ol>
@@ -201,13 +225,17 @@ function RetentionSection({ q }: { q: Query<'retention'> }) {
 /**
  * Product analytics for admins (`GET /admin/analytics/{query}`): active users (DAU/WAU/MAU, stickiness), feature
  * adoption, the report funnel and weekly retention. Tenant admins see their own tenant (the server confines it);
- * platform admins see every tenant grouped by vertical, or one vertical or tenant.
+ * platform admins see every tenant grouped by vertical, or one vertical or tenant. Filters the page can judge (a
+ * malformed tenant id or day, `from` after `to`) are refused before sending; a 400 from the server is answered once,
+ * next to the form, naming the field and the server's reason (no retry: the same filters would be refused again).
  */
 export default function AnalyticsPage() {
   const { me, hasRole } = useSession();
   const platform = hasRole('platform-admin');
   const [draft, setDraft] = useState({ tenantId: '', vertical: '', from: '', to: '' });
   const [filters, setFilters] = useState<AnalyticsFilters>({});
+  /** Field errors found before sending (the filters were then not applied). */
+  const [local, setLocal] = useState<FieldError[]>([]);
   const by: SegmentBy = platform && !filters.tenantId ? 'vertical' : 'tenant';
   const active = useAnalytics('active_users', filters);
   const features = useAnalytics('feature_adoption', filters);
@@ -216,14 +244,30 @@ export default function AnalyticsPage() {
   const events = useProductEvents();
   const apply = (e: FormEvent) => {
     e.preventDefault();
-    setFilters({
+    const next: AnalyticsFilters = {
       tenantId: (platform && draft.tenantId.trim()) || undefined,
       vertical: (platform && (draft.vertical as Vertical)) || undefined,
       from: draft.from || undefined,
       to: draft.to || undefined,
-    });
+    };
+    const errors = checkFilters(next);
+    setLocal(errors);
+    if (errors.length > 0) return;
+    setFilters(next);
     events.featureUsed('analytics.filter');
   };
+  // Every query shares the filters, so a 400 from one is the answer for all: shown once, by the form.
+  const refused = [active, features, steps, cohorts].map((q) => q.error).find((err) => isApiError(err, 400));
+  const problems: FieldError[] =
+    local.length > 0
+      ? local
+      : refused
+        ? refused.problem.errors.length > 0
+          ? refused.problem.errors.map(formPath)
+          : [{ path: '(filters)', message: refused.problem.detail ?? 'the filters are invalid' }]
+        : [];
+  const fieldError = (f: FilterField) => problems.find((p) => p.path === f)?.message;
+  const labelOf = (path: string) => (path in FILTER_LABELS ? FILTER_LABELS[path as FilterField] : path);
   const set = (k: keyof typeof draft) => (e: { target: { value: string } }) =>
     setDraft({ ...draft, [k]: e.target.value });
   return (
@@ -236,7 +280,7 @@ export default function AnalyticsPage() {
       <form className="toolbar filters" onSubmit={apply} aria-label="Analytics filters">
         {platform && (
           <>
-            <Field label="Vertical">
+            <Field label="Vertical" error={fieldError('vertical')}>
               <select value={draft.vertical} onChange={set('vertical')}>
                 <option value="">all</option>
                 {VERTICALS.map((v) => (
@@ -244,20 +288,35 @@ export default function AnalyticsPage() {
                 ))}
               </select>
             </Field>
-            <Field label="Tenant id" hint="Empty = every tenant.">
+            <Field label="Tenant id" hint="Empty = every tenant." error={fieldError('tenantId')}>
               <input value={draft.tenantId} onChange={set('tenantId')} />
             </Field>
           </>
         )}
-        <Field label="From">
+        <Field label="From" error={fieldError('from')}>
           <input type="date" value={draft.from} onChange={set('from')} />
         </Field>
-        <Field label="To">
+        <Field label="To" error={fieldError('to')}>
           <input type="date" value={draft.to} onChange={set('to')} />
         </Field>
         <button type="submit">Apply</button>
       </form>
-      {[active, features, steps, cohorts].some((q) => q.isPending) ? (
+      {problems.length > 0 && (
+        <section className="notice danger" role="alert" aria-labelledby="an-filter-error">
+          <h2 id="an-filter-error">Filters not applied</h2>
+          <ul>
+            {problems.map((p) => (
+              <li key={`${p.path}:${p.message}`}>
+                {labelOf(p.path)}: {p.message}
+              </li>
+            ))}
+          </ul>
+          {local.length === 0 && refused?.problem.requestId && (
+            <p className="muted">Request id: {refused.problem.requestId}</p>
+          )}
+        </section>
+      )}
+      {refused ? null : [active, features, steps, cohorts].some((q) => q.isPending) ? (
         // One loading line until every query answered: sections appearing one by one would shift the page.
         <Loading label="Loading analytics" />
       ) : (
