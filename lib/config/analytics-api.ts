@@ -43,6 +43,9 @@ export type AnalyticsScope = z.output<typeof analyticsScopeSchema>;
  * Query-string filters of both routes (all optional; the range defaults to the last 30 days, at most 400 days).
  * Unknown keys → 400 with the key's path (`query.<key>`).
  */
+/** The reason a filter range is refused when `from` is after `to` (field `from`): the server's 400 and the console's check. */
+export const FROM_AFTER_TO_MESSAGE = 'must not be after to';
+
 export const analyticsFilterShape = {
   tenantId: z.string().regex(TENANT_ID_PATTERN, 'must be a tenant id').optional(),
   vertical: z.enum(VERTICALS).optional(),

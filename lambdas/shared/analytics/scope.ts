@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { analyticsFilterShape } from '../../../lib/config/analytics-api';
+import { analyticsFilterShape, FROM_AFTER_TO_MESSAGE } from '../../../lib/config/analytics-api';
 import type { Role } from '../../../lib/config/roles';
 
 /** The rows a query may see: one tenant or all (`tenantId: null`, platform admins only), a vertical, a date range. */
@@ -72,7 +72,7 @@ export function resolveScope(caller: ScopeCaller, requested: unknown, now = Date
     new Date(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_SCOPE_DAYS - 1) * 86_400_000)
       .toISOString()
       .slice(0, 10);
-  if (from > to) throw new ScopeError(400, 'from', 'must not be after to');
+  if (from > to) throw new ScopeError(400, 'from', FROM_AFTER_TO_MESSAGE);
   if ((Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 > MAX_SCOPE_DAYS) {
     throw new ScopeError(400, 'from', `range must be at most ${MAX_SCOPE_DAYS} days`);
   }

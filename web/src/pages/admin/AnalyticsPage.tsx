@@ -2,7 +2,7 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import * as z from 'zod';
 import type { AnalyticsQueryName } from '../../../../lib/config/analytics';
-import { analyticsFilterShape } from '../../../../lib/config/analytics-api';
+import { analyticsFilterShape, FROM_AFTER_TO_MESSAGE } from '../../../../lib/config/analytics-api';
 import { VERTICALS, type Vertical } from '../../../../lib/config/data-model';
 import { useProductEvents } from '../../analytics/events-context';
 import { type AnalyticsFilters, type AnalyticsResult, useAnalytics } from '../../api/analytics';
@@ -42,7 +42,7 @@ function checkFilters(f: AnalyticsFilters): FieldError[] {
   const parsed = filtersSchema.safeParse(f);
   if (!parsed.success)
     return parsed.error.issues.map((i) => ({ path: String(i.path[0]), message: i.message }));
-  if (f.from && f.to && f.from > f.to) return [{ path: 'from', message: 'must not be after to' }];
+  if (f.from && f.to && f.from > f.to) return [{ path: 'from', message: FROM_AFTER_TO_MESSAGE }];
   return [];
 }
 
