@@ -39,7 +39,7 @@ export const limitsPutSchema = z.object({ rules: policySchema }).strict();
 
 const branding = z
   .object({
-    displayName: safeText({ max: 120 }).optional(),
+    displayName: z.optional(safeText({ max: 120 })),
     primaryColor: z
       .string()
       .regex(/^#[0-9a-fA-F]{6}$/, 'must be #RRGGBB')
@@ -63,7 +63,7 @@ export const tenantCreateSchema = z
 /** `PATCH /admin/tenants/{tenantId}` body (JSON merge patch, RFC 7396: `branding: null` removes it). */
 export const tenantPatchSchema = z
   .object({
-    name: safeText({ max: 200 }).optional(),
+    name: z.optional(safeText({ max: 200 })),
     tier: tier.optional(),
     status: status.optional(),
     branding: branding.nullable().optional(),
@@ -78,7 +78,7 @@ export const tenantPatchSchema = z
 /** `POST /admin/tenants/{tenantId}/bypass` body. */
 export const bypassCreateSchema = z
   .object({
-    userId: userIdSchema.optional(),
+    userId: z.optional(userIdSchema),
     reason: safeText({ min: 3, max: 500, minMessage: 'must say why (at least 3 characters)' }),
     ttlSec: z
       .number({ error: 'is required (seconds)' })
@@ -112,7 +112,7 @@ export const auditQuerySchema = z
   .strict();
 
 /** `GET /admin/tenants/{tenantId}/usage` query. */
-export const usageQuerySchema = z.object({ userId: userIdSchema.optional() }).strict();
+export const usageQuerySchema = z.object({ userId: z.optional(userIdSchema) }).strict();
 
 /** Most recent security events `GET /admin/security` returns. */
 export const MAX_SECURITY_EVENTS = 200;

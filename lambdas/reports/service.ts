@@ -1,8 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import * as z from 'zod';
 import { EVENT_BATCH_LIMITS, type EventName } from '../../lib/config/analytics';
 import type { ExperimentAssignments } from '../../lib/config/experiments';
 import { METRIC } from '../../lib/config/metrics';
+import * as z from '../../lib/config/zod';
 import type { Ingestor } from '../shared/analytics/ingest';
 import type { AnalyticsIdentity } from '../shared/analytics/record';
 import { jsonBody } from '../shared/http/body';
@@ -72,7 +72,7 @@ export interface MeBody extends TenantContext {
 }
 
 /** Position of a `GET /v1/reports` cursor: the last report id of the previous page. */
-const cursorKey = z.object({ reportId: z.string().regex(REPORT_ID_PATTERN) }).strict();
+const cursorKey = z.strictObject({ reportId: z.string().check(z.regex(REPORT_ID_PATTERN)) });
 
 /** The analytics identity of a caller: tenant, user, vertical and tier from the authorizer context only. */
 function analyticsIdentity(t: CallerRequest['tenant']): AnalyticsIdentity {

@@ -1,13 +1,15 @@
 /**
  * Product analytics: the single source of the event schema (names, property allowlists and size caps), the stored
  * record's columns (the Glue table, the Parquet files and the local DuckDB layout are generated from it), the
- * partition layout and the request limits of `POST /v1/events`. Pure data and zod — imported by CDK, the Lambdas,
+ * partition layout and the request limits of `POST /v1/events`. Pure data and zod (`zod/mini`, which the reports and
+ * edge Lambdas' bundle budgets need: see `lambdas/reports/schemas.ts`) — imported by CDK, the Lambdas,
  * the local stack and the tests. Every field is described in docs/analytics.md.
  */
-import * as z from 'zod';
+
 import { EVENT_BATCH_LIMITS } from './analytics-limits';
 import { CONSOLE_FEATURE_IDS, CONSOLE_PAGE_TEMPLATES } from './console-catalog';
 import { SETTINGS } from './settings';
+import * as z from './zod';
 
 /** Version of the stored record layout; bump when a column changes meaning (`schema_version` column). */
 export const ANALYTICS_SCHEMA_VERSION = 1;
@@ -29,67 +31,66 @@ const consoleFeature = z.enum(CONSOLE_FEATURE_IDS);
 /** A lowercase identifier (experiment and variant names). */
 const identifier = z
   .string()
-  .regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'must be a lowercase identifier (a-z, 0-9, _ . -), at most 64 chars');
+  .check(
+    z.regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'must be a lowercase identifier (a-z, 0-9, _ . -), at most 64 chars'),
+  );
 
 /**
- * The event catalog: per event name, who may send it and the allowlist of its properties (zod, `.strict()`:
+ * The event catalog: per event name, who may send it and the allowlist of its properties (zod, strict objects:
  * unknown properties are rejected, never stored). Properties named in {@link PROMOTED_PROPS} become typed columns;
  * the rest are kept in the `props` JSON column.
  */
 export const EVENT_CATALOG = {
   page_view: {
     sources: ['client', 'backfill'],
-    props: z.object({ page: pagePath }).strict(),
+    props: z.strictObject({ page: pagePath }),
     summary: 'A console page was shown (one of the console page templates).',
   },
   feature_used: {
     sources: ['client'],
-    props: z.object({ feature: consoleFeature }).strict(),
+    props: z.strictObject({ feature: consoleFeature }),
     summary: 'A console feature was used (one of the console feature ids).',
   },
   report_created: {
     sources: ['server', 'backfill'],
-    props: z.object({ tags: z.number().int().min(0).max(50).optional() }).strict(),
+    props: z.strictObject({ tags: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(50))) }),
     summary: 'A report was created (POST /v1/reports answered 201).',
   },
   report_viewed: {
     sources: ['server', 'backfill'],
-    props: z.object({}).strict(),
+    props: z.strictObject({}),
     summary: 'A report was read (GET /v1/reports/{reportId} answered 200).',
   },
   report_deleted: {
     sources: ['server', 'backfill'],
-    props: z.object({}).strict(),
+    props: z.strictObject({}),
     summary: 'A report was deleted (DELETE /v1/reports/{reportId} answered 204).',
   },
   limit_hit: {
     sources: ['server', 'backfill'],
-    props: z
-      .object({
-        route: z
-          .string()
-          .max(128)
-          .regex(/^[A-Z]+ \/[A-Za-z0-9/_{}+.-]*$/, 'must be a route key'),
-        rules: z.string().max(256).optional(),
-      })
-      .strict(),
+    props: z.strictObject({
+      route: z
+        .string()
+        .check(z.maxLength(128), z.regex(/^[A-Z]+ \/[A-Za-z0-9/_{}+.-]*$/, 'must be a route key')),
+      rules: z.optional(z.string().check(z.maxLength(256))),
+    }),
     summary:
       'A request was answered 429 by the rate limiter or the usage plan (route key, rules that denied).',
   },
   first_login: {
     sources: ['client'],
-    props: z.object({}).strict(),
+    props: z.strictObject({}),
     summary: "A user's first sign-in to the console (stored once per user: the event id is derived).",
   },
   experiment_exposure: {
     sources: ['client', 'server'],
-    props: z.object({ experiment: identifier, variant: identifier.optional() }).strict(),
+    props: z.strictObject({ experiment: identifier, variant: z.optional(identifier) }),
     summary:
       'A user saw an experiment; the variant is assigned by the server from the user hash (stored once per user and experiment).',
   },
 } as const satisfies Record<
   string,
-  { sources: readonly EventSource[]; props: z.ZodType<Record<string, unknown>>; summary: string }
+  { sources: readonly EventSource[]; props: z.ZodMiniType<Record<string, unknown>>; summary: string }
 >;
 
 /** Event names, in catalog order. */
@@ -208,22 +209,18 @@ export interface AnalyticsRecord {
 }
 
 /** One event of a `POST /v1/events` body (`tenant_id`, vertical, tier and user come from the token, never from here). */
-export const clientEventSchema = z
-  .object({
-    event_id: z.uuid(),
-    name: z.enum(EVENT_NAMES as [EventName, ...EventName[]]),
-    ts: z.iso.datetime({ offset: true }),
-    props: z.record(z.string(), z.unknown()).default({}),
-  })
-  .strict();
+export const clientEventSchema = z.strictObject({
+  event_id: z.uuid(),
+  name: z.enum(EVENT_NAMES as [EventName, ...EventName[]]),
+  ts: z.iso.datetime({ offset: true }),
+  props: z._default(z.record(z.string(), z.unknown()), {}),
+});
 export type ClientEvent = z.output<typeof clientEventSchema>;
 
 /** The `POST /v1/events` body: `{ "events": [ … ] }`, 1 to {@link EVENT_BATCH_LIMITS}.maxEvents events. */
-export const eventBatchSchema = z
-  .object({
-    events: z.array(z.unknown()).min(1).max(EVENT_BATCH_LIMITS.maxEvents),
-  })
-  .strict();
+export const eventBatchSchema = z.strictObject({
+  events: z.array(z.unknown()).check(z.minLength(1), z.maxLength(EVENT_BATCH_LIMITS.maxEvents)),
+});
 
 /**
  * The standard queries: one SQL file each in `analytics/queries/<name>.sql`, written in the SQL subset Athena

@@ -44,11 +44,13 @@ export const LAMBDA_BUNDLING = {
    * Package-level stand-ins that keep the bundles within `lib/config/budgets.ts` (see each file's TSDoc):
    * `semver` (28 KiB, used for one version comparison at load), `debug` (10 KiB with its terminal helpers) and
    * `zod`'s entry (its `z` namespace export costs ~445 KiB in any bundle that imports `{ z }`; `zod/mini` keeps
-   * its own entry — the longer alias wins).
+   * its own entry, and so does `zod/locales`, from which `lib/config/zod.ts` takes the English messages — the longer
+   * alias wins).
    */
   alias: {
     zod: shim('zod.ts'),
     'zod/mini': pkg('zod/v4/mini/index.js'),
+    'zod/locales': pkg('zod/v4/locales/index.js'),
     semver: shim('semver-gte.ts'),
     debug: shim('debug.ts'),
   },

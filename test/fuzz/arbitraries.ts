@@ -93,7 +93,7 @@ const hostileJson: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 /** Field names of an object schema (zod → JSON Schema), so bodies are built from each route's own schema. */
-function fieldNames(schema: z.ZodType): string[] {
+function fieldNames(schema: z.core.$ZodType): string[] {
   try {
     const js = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
       properties?: Record<string, unknown>;
@@ -105,7 +105,7 @@ function fieldNames(schema: z.ZodType): string[] {
 }
 
 /** Bodies for a schema: objects of its fields with wrong or absurd values, extra keys, and raw non-objects. */
-function objectBody(schema: z.ZodType | undefined): fc.Arbitrary<string> {
+function objectBody(schema: z.core.$ZodType | undefined): fc.Arbitrary<string> {
   const fields = schema ? fieldNames(schema) : [];
   const keys = fc.oneof(
     fc.constantFrom(...(fields.length ? fields : ['x'])),

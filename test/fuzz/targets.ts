@@ -20,7 +20,7 @@ import { ROUTES, type Route, routeKey } from '../../lib/config/routes';
  * The zod schemas of each route's input, by route key: what the fuzzer derives bodies and query parameters from.
  * A route that takes a body must appear here (a test checks it), so a new route is fuzzed with its schema.
  */
-export const ROUTE_SCHEMAS: Readonly<Record<string, { body?: z.ZodType; query?: z.ZodType }>> = {
+export const ROUTE_SCHEMAS: Readonly<Record<string, { body?: z.core.$ZodType; query?: z.core.$ZodType }>> = {
   'GET /v1/reports': { query: listQuerySchema },
   'POST /v1/reports': { body: createReportSchema },
   'POST /v1/events': { body: eventBatchSchema },

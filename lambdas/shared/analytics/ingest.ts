@@ -1,4 +1,3 @@
-import type * as z from 'zod';
 import {
   type AnalyticsRecord,
   clientEventSchema,
@@ -15,6 +14,7 @@ import {
   isExperimentName,
 } from '../../../lib/config/experiments';
 import type { FlagName } from '../../../lib/config/flags';
+import type * as z from '../../../lib/config/zod';
 import type { FieldError } from '../http/problem';
 import { RecentKeys } from './dedupe';
 import { variantOf } from './experiments';
@@ -287,7 +287,7 @@ export function validateClientBatch(
       });
       return;
     }
-    const props = (entry.props as z.ZodType<Record<string, unknown>>).safeParse(e.props);
+    const props = (entry.props as z.ZodMiniType<Record<string, unknown>>).safeParse(e.props);
     if (!props.success) {
       for (const issue of props.error.issues) {
         errors.push({ path: at(['props', ...issue.path]), message: issue.message });

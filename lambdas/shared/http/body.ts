@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../../../lib/config/zod';
 import { header } from './headers';
 import { HttpError, validationError } from './problem';
 import type { ProxyEvent } from './types';
@@ -39,14 +39,14 @@ export function jsonBody(
   schema?: undefined,
   limits?: JsonBodyLimits,
 ): unknown;
-export function jsonBody<S extends z.ZodType>(
+export function jsonBody<S extends z.core.$ZodType>(
   event: Pick<ProxyEvent, 'body' | 'isBase64Encoded' | 'headers'>,
   schema: S,
   limits?: JsonBodyLimits,
 ): z.output<S>;
 export function jsonBody(
   event: Pick<ProxyEvent, 'body' | 'isBase64Encoded' | 'headers'>,
-  schema?: z.ZodType,
+  schema?: z.core.$ZodType,
   limits: JsonBodyLimits = {},
 ): unknown {
   const maxBytes = Math.min(limits.maxBytes ?? MAX_JSON_BODY_BYTES, MAX_JSON_BODY_BYTES);

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type * as z from 'zod';
+import * as z from '../../../lib/config/zod';
 import type { CursorKeySource } from './cursor-key';
 import { validationError } from './problem';
 
@@ -60,7 +60,7 @@ export function encodeCursor(
  * @throws {HttpError} 400 at `path` ("is not a valid cursor") when the cursor is malformed, tampered with, issued to
  * another tenant or for another query, or its key fails the schema — never a storage error
  */
-export function decodeCursor<S extends z.ZodType>(
+export function decodeCursor<S extends z.core.$ZodType>(
   cursor: string | undefined,
   scope: CursorScope,
   keySchema: S,
@@ -72,7 +72,7 @@ export function decodeCursor<S extends z.ZodType>(
     const [payload = '', sig = ''] = cursor.split('.');
     const given = Buffer.from(sig, 'base64url');
     if (given.length === MAC_BYTES && timingSafeEqual(given, mac(payload, scope, signingKey))) {
-      const key = keySchema.safeParse(parseJson(Buffer.from(payload, 'base64url').toString('utf8')));
+      const key = z.safeParse(keySchema, parseJson(Buffer.from(payload, 'base64url').toString('utf8')));
       if (key.success) return key.data;
     }
   }

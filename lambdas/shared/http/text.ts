@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { USER_ID_PATTERN } from '../../../lib/config/data-model';
+import * as z from '../../../lib/config/zod';
 
 /** C0/C1 control characters and DEL, except tab, LF and CR (allowed in multi-line text only). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is this regex's purpose
@@ -42,29 +42,31 @@ export interface TextOptions {
 /**
  * A zod schema of user-visible text (titles, names, reasons, tags): refuses what {@link textProblem} refuses, then
  * NFC-normalises (so visually equal strings compare equal), trims, and checks the length in characters.
+ * Written with `zod/mini` (see `lambdas/reports/schemas.ts`); classic schemas compose it as any other
+ * (`z.optional(safeText(…))`).
  */
-export function safeText(o: TextOptions): z.ZodType<string, string> {
-  return z
-    .string()
-    .superRefine((s, ctx) => {
-      const problem = textProblem(s, o.multiline);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    })
-    .transform((s) => {
-      const n = s.normalize('NFC');
-      return o.trim === false ? n : n.trim();
-    })
-    .pipe(
-      o.max === undefined
-        ? z.string().min(o.min ?? 1, o.minMessage ?? 'must not be empty')
-        : z
-            .string()
-            .min(o.min ?? 1, o.minMessage ?? 'must not be empty')
-            .max(o.max, `at most ${o.max} characters`),
-    );
+export function safeText(o: TextOptions): z.ZodMiniType<string, string> {
+  const min = z.minLength(o.min ?? 1, o.minMessage ?? 'must not be empty');
+  return z.pipe(
+    z.pipe(
+      z.string().check(
+        z.superRefine((s, ctx) => {
+          const problem = textProblem(s, o.multiline);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+      ),
+      z.transform((s: string) => {
+        const n = s.normalize('NFC');
+        return o.trim === false ? n : n.trim();
+      }),
+    ),
+    o.max === undefined
+      ? z.string().check(min)
+      : z.string().check(min, z.maxLength(o.max, `at most ${o.max} characters`)),
+  );
 }
 
 /** A zod schema of a user id: `USER_ID_PATTERN` (`lib/config/data-model.ts`), 1–256 characters. */
 export const userIdSchema = z
   .string()
-  .regex(USER_ID_PATTERN, 'must be 1-256 of A-Z a-z 0-9 | @ . _ : + -, starting alphanumeric');
+  .check(z.regex(USER_ID_PATTERN, 'must be 1-256 of A-Z a-z 0-9 | @ . _ : + -, starting alphanumeric'));

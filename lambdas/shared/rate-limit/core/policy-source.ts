@@ -85,7 +85,10 @@ export class StaticPolicySource implements PolicySource {
     return this.tenants.get(tenantId) ?? { rules: [], bypasses: [] };
   }
 
-  /** Sets a tenant's overrides (validated with `policySchema`). @throws {ZodError} on invalid rules */
+  /**
+   * Sets a tenant's overrides (validated with `policySchema`).
+   * @throws {Error} a zod error (with `issues`) on invalid rules
+   */
   setTenantRules(tenantId: string, rules: unknown): void {
     const cur = this.tenants.get(tenantId) ?? { rules: [], bypasses: [] };
     this.tenants.set(tenantId, { ...cur, rules: policySchema.parse(rules) });
@@ -97,7 +100,7 @@ export class StaticPolicySource implements PolicySource {
     this.tenants.set(tenantId, { ...cur, bypasses });
   }
 
-  /** Sets a tier's policy. @throws {ZodError} on invalid rules */
+  /** Sets a tier's policy. @throws {Error} a zod error (with `issues`) on invalid rules */
   setTierRules(tier: Tier, rules: unknown): void {
     this.tiers.set(tier, policySchema.parse(rules));
   }
