@@ -26,7 +26,7 @@
  * `overhead_p50_ms`, `overhead_p99_ms`, `full_rps`, `bare_rps` (overhead part), `routes_measured`,
  * `routes_skipped`, `route_errors`, `slowest_route`, `slowest_route_p99_ms` (routes part) and `errors` (all).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon, { type Request, type Result } from 'autocannon';
@@ -37,7 +37,6 @@ import { loadOrCreateDevKey } from '../../local/dev-key';
 import { localIssuer, signAccessToken } from '../../local/oidc';
 import { freePort } from '../../local/redis';
 import {
-  type ApiResponse,
   type LoadContext,
   type PlanRole,
   planFor,
@@ -45,6 +44,7 @@ import {
   type RouteSkip,
   routePlans,
 } from './load-routes';
+import { api, expectStatus, healthy, LOAD_TENANT, prepareLimits, startStack } from './load-stack';
 
 const env = process.env;
 const num = (name: string, fallback: number) => {
@@ -63,7 +63,7 @@ const ROUTE_FILTER = (env.LOAD_ROUTES ?? '')
   .split(',')
   .map((s) => s.trim())
   .filter(Boolean);
-const TENANT = 'load-test';
+const TENANT = LOAD_TENANT;
 const USERS = 20;
 
 interface Phase {
@@ -104,124 +104,6 @@ export type RouteFigure =
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-async function healthy(base: string): Promise<boolean> {
-  try {
-    return (await fetch(`${base}/health`, { signal: AbortSignal.timeout(1_000) })).status === 200;
-  } catch {
-    return false;
-  }
-}
-
-async function startOwnStack(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['local/start.mjs'], {
-    cwd: new URL('../../', import.meta.url).pathname,
-    env: { ...env, PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  // The stack's own logs (degraded-limiter warnings under load, …) are kept only to explain a failed start.
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4_000);
-  });
-  const deadline = Date.now() + 180_000; // a rebuild of the stack bundle on a busy machine takes a while
-  while (Date.now() < deadline) {
-    if (await healthy(`http://localhost:${port}`)) return child;
-    if (child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  child.kill('SIGTERM');
-  throw new Error(`the local stack did not start:\n${stderr}`);
-}
-
-async function api(
-  base: string,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<ApiResponse> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json: Record<string, unknown> = {};
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    json = { text };
-  }
-  return { status: res.status, etag: res.headers.get('etag'), json };
-}
-
-function expectStatus(what: string, r: { status: number; json: unknown }, ok: number[]): void {
-  if (!ok.includes(r.status)) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.json)}`);
-}
-
-/** Raises the load-test tenant's limits; returns a function restoring the enterprise tier. */
-async function prepareLimits(base: string, ops: string): Promise<() => Promise<void>> {
-  const created = await api(base, ops, 'POST', '/admin/tenants', {
-    tenantId: TENANT,
-    name: 'Load test',
-    tier: 'enterprise',
-    vertical: 'finance',
-  });
-  expectStatus('create tenant load-test', created, [201, 409]);
-  const limits = await api(base, ops, 'GET', `/admin/tenants/${TENANT}/limits`);
-  expectStatus('get load-test limits', limits, [200]);
-  const huge = 1_000_000_000;
-  const put = await api(
-    base,
-    ops,
-    'PUT',
-    `/admin/tenants/${TENANT}/limits`,
-    {
-      rules: [
-        { id: 'tenant-rate', scope: 'tenant', kind: 'rate', limit: huge, periodSec: 60, burst: 1_000_000 },
-        { id: 'user-rate', scope: 'user', kind: 'rate', limit: huge, periodSec: 60, burst: 1_000_000 },
-        // The tier's write rule too: the per-route part sends creates and deletes at the route rate.
-        {
-          id: 'user-writes',
-          scope: 'user',
-          kind: 'rate',
-          limit: huge,
-          periodSec: 60,
-          burst: 1_000_000,
-          match: { limitClass: 'write' },
-        },
-        { id: 'tenant-daily', scope: 'tenant', kind: 'quota', limit: huge, window: 'day' },
-      ],
-    },
-    { 'if-match': limits.etag ?? '*' },
-  );
-  expectStatus('raise load-test limits', put, [200]);
-  const tier = await api(base, ops, 'GET', '/admin/tiers/enterprise');
-  expectStatus('get enterprise tier', tier, [200]);
-  const original = { rules: tier.json.rules, usagePlan: tier.json.usagePlan };
-  const raised = await api(
-    base,
-    ops,
-    'PUT',
-    '/admin/tiers/enterprise',
-    { rules: original.rules, usagePlan: { rateLimit: 10_000, burstLimit: 5_000, quotaPerDay: huge } },
-    { 'if-match': tier.etag ?? '*' },
-  );
-  expectStatus('raise enterprise usage plan', raised, [200]);
-  return async () => {
-    const cur = await api(base, ops, 'GET', '/admin/tiers/enterprise');
-    const back = await api(base, ops, 'PUT', '/admin/tiers/enterprise', original, {
-      'if-match': cur.etag ?? '*',
-    });
-    expectStatus('restore enterprise usage plan', back, [200]);
-  };
 }
 
 interface RunOptions {
@@ -542,7 +424,7 @@ async function main(): Promise<void> {
   if (!(await healthy(`http://localhost:${port}`))) {
     if (!env.PORT) port = await freePort();
     process.stdout.write(`no stack answering on :${env.PORT ?? 3000}; starting one on :${port}\n`);
-    child = await startOwnStack(port);
+    child = await startStack(port);
   }
   const base = `http://localhost:${port}`;
   let restore: (() => Promise<void>) | undefined;
