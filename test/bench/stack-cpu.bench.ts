@@ -9,9 +9,11 @@
  *   - idle: `STACK_CPU_IDLE_SEC` s (default 5) without requests → ms of CPU per second (timers, sweeps);
  *   - bare: `STACK_CPU_REQUESTS` (default 20 000) × `GET /health` (no authorizer, no limiter);
  *   - full: as many `GET /v1/me` (authorizer + usage plan + limiter + handler), tokens of 20 users;
- *   each over `STACK_CPU_CONNECTIONS` connections (default 50), at `STACK_CPU_RATE` req/s when set (default:
- *   as fast as the stack answers) → µs of the stack process's CPU (utime + stime from `/proc/<pid>/stat`) per
- *   request, and req/s (wall clock, informational).
+ *   each over `STACK_CPU_CONNECTIONS` connections (default 10) at `STACK_CPU_RATE` req/s (default 1 000; `0`: as
+ *   fast as the stack answers) → µs of the stack process's CPU (utime + stime from `/proc/<pid>/stat`) per
+ *   request (timers and sweeps included, as in any run at that rate), and req/s (wall clock, informational).
+ *   The default rate is below saturation on purpose: a saturated stack's event loop lags, the limiter's Redis calls
+ *   time out and its circuit opens (degraded decisions skip Redis), which makes a slower stack look cheaper.
  * A warm-up of 3 000 requests per route precedes the first round.
  *
  * The peer's tree: `STACK_PEER_DIR` (required), e.g. `git worktree add --detach ../before <commit> && cd ../before &&
@@ -39,8 +41,8 @@ const num = (name: string, fallback: number) => {
 const ROUNDS = num('STACK_CPU_ROUNDS', 3);
 const IDLE_SEC = num('STACK_CPU_IDLE_SEC', 5);
 const REQUESTS = num('STACK_CPU_REQUESTS', 20_000);
-const CONNECTIONS = num('STACK_CPU_CONNECTIONS', 50);
-const RATE = num('STACK_CPU_RATE', 0);
+const CONNECTIONS = num('STACK_CPU_CONNECTIONS', 10);
+const RATE = env.STACK_CPU_RATE === '0' ? 0 : num('STACK_CPU_RATE', 1_000);
 const WARM_UP = 3_000;
 const USERS = 20;
 const CLOCK_TICKS_PER_SEC = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
