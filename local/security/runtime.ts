@@ -163,6 +163,26 @@ export async function startLocalSecurity(opts: LocalSecurityOptions): Promise<Lo
   ]);
   const store = new blockStoreMod.DynamoBlockStore(dynamo.documentClient, () => dynamo.tableName('security'));
 
+  // The timer's sweep reads every block record and clamp (DynamoDB through the SDK into dynalite: ~25 ms of CPU a
+  // second on an idle stack, docs/load-testing.md). Only the responder writes blocks and clamps, and every responder
+  // input of this process goes through `route`, so the timer sweeps while something may be left to lift: armed at
+  // start (state from before) and by every responder input, disarmed by a sweep after which no IP set entry, block
+  // record or clamp is left and no responder input started or finished meanwhile. A block or clamp therefore still
+  // lifts within one period of its expiry; scheduled sweeps (`runSchedule`) always run.
+  let armed = true;
+  let responderInputs = 0; // started + finished, so a disarm check sees any input overlapping it
+  let responderRunning = 0;
+  const responderStarted = () => {
+    armed = true;
+    responderInputs++;
+    responderRunning++;
+  };
+  const responderFinished = () => {
+    armed = true;
+    responderInputs++;
+    responderRunning--;
+  };
+
   const route = async (event: unknown): Promise<BusDelivery> => {
     const e = event as {
       id?: unknown;
@@ -194,11 +214,14 @@ export async function startLocalSecurity(opts: LocalSecurityOptions): Promise<Lo
     }
     if (toResponder) {
       // Async invocation in AWS: a failure (after retries) lands in the dead-letter queue; here at once.
+      responderStarted();
       try {
         delivery.responder = await responderHandler.handler(event);
       } catch (err) {
         delivery.deadLettered = err instanceof Error ? err.message : String(err);
         deadLetters.push({ eventId: delivery.eventId, error: delivery.deadLettered });
+      } finally {
+        responderFinished();
       }
     }
     return delivery;
@@ -252,9 +275,26 @@ export async function startLocalSecurity(opts: LocalSecurityOptions): Promise<Lo
     };
     return responderHandler.handler(event);
   };
+  const nothingToLift = async (): Promise<boolean> => {
+    if (waf.ipSets[4].list().length > 0 || waf.ipSets[6].list().length > 0) return false;
+    const [v4, v6, clamps] = await Promise.all([store.list(4), store.list(6), store.listClamps()]);
+    return v4.length === 0 && v6.length === 0 && clamps.length === 0;
+  };
+  const timedSweep = async () => {
+    const inputsBefore = responderInputs;
+    await sweep();
+    if (
+      responderRunning === 0 &&
+      (await nothingToLift()) &&
+      responderInputs === inputsBefore &&
+      !responderRunning
+    ) {
+      armed = false;
+    }
+  };
   const sweeper = setInterval(() => {
-    if (sweeping) return;
-    sweeping = sweep()
+    if (sweeping || !armed) return;
+    sweeping = timedSweep()
       .catch((err: unknown) => onError(`expiry sweep failed: ${String(err)}`))
       .finally(() => {
         sweeping = undefined;
