@@ -2,14 +2,14 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_BUNDLING } from '../../../lib/constructs/lambda-bundling';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
 /** esbuild options of a deployed Lambda bundle (`LAMBDA_BUNDLING`, as `scripts/check-lambda-bundles.ts` spreads it). */
-const deployed = {
+const deployed: BuildOptions = {
   ...LAMBDA_BUNDLING,
   mainFields: [...LAMBDA_BUNDLING.mainFields],
   external: [...LAMBDA_BUNDLING.external],
@@ -18,11 +18,17 @@ const deployed = {
   bundle: true,
   metafile: true,
   logLevel: 'silent',
-} as const;
+};
 
 /** Inputs of a bundle from zod's classic API (`zod/v4/classic/…`): each one drags in the whole classic layer. */
 async function classicZodInputs(entry: string): Promise<string[]> {
-  const r = await build({ ...deployed, entryPoints: [join(ROOT, entry)], write: false, outdir: '/tmp' });
+  const r = await build({
+    ...deployed,
+    metafile: true,
+    entryPoints: [join(ROOT, entry)],
+    write: false,
+    outdir: '/tmp',
+  });
   return Object.keys(r.metafile.inputs).filter((f) => /node_modules\/zod\/v4\/classic\//.test(f));
 }
 
