@@ -25,6 +25,8 @@ export interface StartStackOptions {
   nodeArgs?: readonly string[];
   /** Extra environment. */
   env?: NodeJS.ProcessEnv;
+  /** Called with each chunk of the stack's stderr (its WARN/ERROR log lines), e.g. to count degraded decisions. */
+  onStderr?: (text: string) => void;
 }
 
 /**
@@ -41,7 +43,9 @@ export async function startStack(port: number, opts: StartStackOptions = {}): Pr
   // The stack's own logs (degraded-limiter warnings under load, …) are kept only to explain a failed start.
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4_000);
+    const text = d.toString();
+    stderr = (stderr + text).slice(-4_000);
+    opts.onStderr?.(text);
   });
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {

@@ -11,7 +11,10 @@
  *   - full: as many `GET /v1/me` (authorizer + usage plan + limiter + handler), tokens of 20 users;
  *   each over `STACK_CPU_CONNECTIONS` connections (default 10) at `STACK_CPU_RATE` req/s (default 1 000; `0`: as
  *   fast as the stack answers) → µs of the stack process's CPU (utime + stime from `/proc/<pid>/stat`) per
- *   request (timers and sweeps included, as in any run at that rate), and req/s (wall clock, informational).
+ *   request (timers and sweeps included, as in any run at that rate), and req/s (wall clock, informational);
+ *   for `/v1/me` also the limiter's script calls per request (`INFO commandstats` of the stack's own redis-server)
+ *   and the share of decisions the stack logged as degraded (`rate limit decided degraded` on its stderr): a
+ *   degraded decision skips Redis, so two trees' CPU figures compare only when both shares are about 0.
  *   The default rate is below saturation on purpose: a saturated stack's event loop lags, the limiter's Redis calls
  *   time out and its circuit opens (degraded decisions skip Redis), which makes a slower stack look cheaper.
  * A warm-up of 3 000 requests per route precedes the first round.
@@ -19,14 +22,15 @@
  * The peer's tree: `STACK_PEER_DIR` (required), e.g. `git worktree add --detach ../before <commit> && cd ../before &&
  * npm ci`. Tokens for each stack are signed with that tree's dev key (`<tree>/.local`, or `LOCAL_STATE_DIR`).
  * Linux only (`/proc`). Prints one line per measurement, then `RESULT {json}`: per tree the commit and the medians
- * (`bare_us`, `full_us`, `idle_ms_per_s`, `bare_rps`, `full_rps`), every round's figures, and
+ * (`bare_us`, `full_us`, `idle_ms_per_s`, `bare_rps`, `full_rps`, `full_degraded`), every round's figures, and
  * `ratio_bare_us`, `ratio_full_us` (this / peer: below 1 means this tree spends less CPU per request).
  */
 import { type ChildProcess, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon, { type Result } from 'autocannon';
+import { Redis } from 'ioredis';
 import { getStageConfig } from '../../lib/config/stages';
 import { loadOrCreateDevKey } from '../../local/dev-key';
 import { localIssuer, signAccessToken } from '../../local/oidc';
@@ -63,7 +67,46 @@ interface Tree {
   base: string;
   tokens: string[];
   restore?: () => Promise<void>;
-  rounds: { idle_ms_per_s: number; bare_us: number; full_us: number; bare_rps: number; full_rps: number }[];
+  /** The stack's own redis-server (limiter store), when it started one. */
+  redis?: Redis;
+  /** `rate limit decided degraded` log lines seen on the stack's stderr so far. */
+  degraded: number;
+  rounds: {
+    idle_ms_per_s: number;
+    bare_us: number;
+    full_us: number;
+    bare_rps: number;
+    full_rps: number;
+    /** Limiter script calls (EVALSHA + EVAL) per `/v1/me` request; `null` without the stack's own redis-server. */
+    full_store_calls: number | null;
+    /** Share of `/v1/me` decisions logged as degraded (store timed out or circuit open: no Redis write). */
+    full_degraded: number;
+  }[];
+}
+
+/** Port of the redis-server child the stack spawned (its process title is `redis-server 127.0.0.1:<port>`). */
+function redisPortOf(stackPid: number): number | undefined {
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== stackPid) continue;
+      const title = readFileSync(`/proc/${p}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      const port = /redis-server\s.*:(\d+)/.exec(title)?.[1];
+      if (port) return Number(port);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return undefined;
+}
+
+/** Limiter script calls the redis-server has answered so far (`INFO commandstats`: evalsha + eval). */
+async function scriptCalls(redis: Redis): Promise<number> {
+  const info = await redis.info('commandstats');
+  let n = 0;
+  for (const m of info.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)) n += Number(m[1]);
+  return n;
 }
 
 function commitOf(dir: string): string {
@@ -77,7 +120,14 @@ function commitOf(dir: string): string {
 async function start(tree: Tree): Promise<void> {
   const port = await freePort();
   tree.base = `http://localhost:${port}`;
-  tree.child = await startStack(port, { dir: tree.dir });
+  tree.child = await startStack(port, {
+    dir: tree.dir,
+    onStderr: (text) => {
+      tree.degraded += text.split('decided degraded').length - 1;
+    },
+  });
+  const redisPort = tree.child.pid === undefined ? undefined : redisPortOf(tree.child.pid);
+  if (redisPort) tree.redis = new Redis({ port: redisPort, lazyConnect: true, maxRetriesPerRequest: 1 });
   const key = await loadOrCreateDevKey(
     env.LOCAL_STATE_DIR ? resolve(env.LOCAL_STATE_DIR) : join(tree.dir, '.local'),
   );
@@ -121,16 +171,28 @@ function drive(url: string, amount: number, tokens: string[]): Promise<{ rps: nu
   });
 }
 
-/** µs of the stack's CPU per request over `amount` requests of `path`, and req/s. */
-async function measure(tree: Tree, path: string, amount: number): Promise<{ us: number; rps: number }> {
+/**
+ * µs of the stack's CPU per request over `amount` requests of `path`, req/s, limiter script calls per request and the
+ * share of degraded decisions.
+ */
+async function measure(
+  tree: Tree,
+  path: string,
+  amount: number,
+): Promise<{ us: number; rps: number; storeCalls: number | null; degraded: number }> {
   const pid = tree.child?.pid;
   if (pid === undefined) throw new Error(`${tree.name}: stack not started`);
   const tokens = path === '/health' ? [] : tree.tokens;
+  const callsBefore = tree.redis ? await scriptCalls(tree.redis) : undefined;
+  const degradedBefore = tree.degraded;
   const before = cpuMicros(pid);
   const { rps, errors } = await drive(`${tree.base}${path}`, amount, tokens);
   const us = (cpuMicros(pid) - before) / amount;
   if (errors > 0) throw new Error(`${tree.name} ${path}: ${errors} non-2xx responses or errors`);
-  return { us, rps };
+  await new Promise((r) => setTimeout(r, 100)); // the last WARN lines reach the pipe
+  const storeCalls =
+    tree.redis && callsBefore !== undefined ? ((await scriptCalls(tree.redis)) - callsBefore) / amount : null;
+  return { us, rps, storeCalls, degraded: (tree.degraded - degradedBefore) / amount };
 }
 
 async function idle(tree: Tree): Promise<number> {
@@ -154,8 +216,16 @@ async function main(): Promise<void> {
   if (!peerDir) throw new Error('set STACK_PEER_DIR to the peer tree (a worktree with its own node_modules)');
   const here = new URL('../../', import.meta.url).pathname;
   const trees: Tree[] = [
-    { name: 'this', dir: here, commit: commitOf(here), base: '', tokens: [], rounds: [] },
-    { name: 'peer', dir: resolve(peerDir), commit: commitOf(peerDir), base: '', tokens: [], rounds: [] },
+    { name: 'this', dir: here, commit: commitOf(here), base: '', tokens: [], degraded: 0, rounds: [] },
+    {
+      name: 'peer',
+      dir: resolve(peerDir),
+      commit: commitOf(peerDir),
+      base: '',
+      tokens: [],
+      degraded: 0,
+      rounds: [],
+    },
   ];
   const loadStart = load();
   process.stdout.write(
@@ -180,12 +250,15 @@ async function main(): Promise<void> {
           full_us: round1(full.us),
           bare_rps: Math.round(bare.rps),
           full_rps: Math.round(full.rps),
+          full_store_calls: full.storeCalls === null ? null : Math.round(full.storeCalls * 1000) / 1000,
+          full_degraded: Math.round(full.degraded * 1000) / 1000,
         };
         t.rounds.push(r);
         process.stdout.write(
           `round ${round + 1} ${t.name.padEnd(4)} idle ${String(r.idle_ms_per_s).padStart(6)} ms/s  ` +
             `bare ${String(r.bare_us).padStart(6)} µs/req (${r.bare_rps} req/s)  ` +
-            `full ${String(r.full_us).padStart(6)} µs/req (${r.full_rps} req/s)  load ${load().join(' ')}\n`,
+            `full ${String(r.full_us).padStart(6)} µs/req (${r.full_rps} req/s, ${r.full_store_calls ?? '?'} limiter ` +
+            `calls/req, ${(r.full_degraded * 100).toFixed(1)} % degraded)  load ${load().join(' ')}\n`,
         );
       }
     }
@@ -196,6 +269,7 @@ async function main(): Promise<void> {
       idle_ms_per_s: round1(median(t.rounds.map((r) => r.idle_ms_per_s))),
       bare_rps: Math.round(median(t.rounds.map((r) => r.bare_rps))),
       full_rps: Math.round(median(t.rounds.map((r) => r.full_rps))),
+      full_degraded: median(t.rounds.map((r) => r.full_degraded)),
       rounds: t.rounds,
     });
     const [a, b] = trees.map(summary) as [ReturnType<typeof summary>, ReturnType<typeof summary>];
@@ -220,6 +294,7 @@ async function main(): Promise<void> {
       await t
         .restore?.()
         .catch((e: unknown) => process.stderr.write(`${t.name}: restore failed: ${String(e)}\n`));
+      t.redis?.disconnect();
       if (t.child) await stopStack(t.child);
     }
   }
