@@ -64,7 +64,8 @@ export interface MeBody extends TenantContext {
    * Always present: experiment → the variant assigned to this user, e.g. `{ report_cta: 'prominent' }`, from
    * {@link Ingestor.assignments} (the same user hash and `variantOf` that stamp the user's stored exposures). Only
    * experiments whose catalog `flag` is on, and only when the caller's exposures would be stored: `{}` when
-   * `business_analytics_enabled` is off (or no hashing secret, or no analytics port), the request carries
+   * `business_analytics_enabled` is off (or no hashing secret, or no analytics port), the caller is a platform
+   * operator (the platform's own tenant, or `platform-admin`: not counted in product analytics), the request carries
    * do-not-track (`DNT: 1` / `Sec-GPC: 1`), the tenant opted out, or the assignment failed. An experiment missing
    * here means the control experience and no exposure event (docs/analytics.md, "Experiments").
    */
@@ -74,9 +75,9 @@ export interface MeBody extends TenantContext {
 /** Position of a `GET /v1/reports` cursor: the last report id of the previous page. */
 const cursorKey = z.strictObject({ reportId: z.string().check(z.regex(REPORT_ID_PATTERN)) });
 
-/** The analytics identity of a caller: tenant, user, vertical and tier from the authorizer context only. */
+/** The analytics identity of a caller: tenant, user, vertical, tier and roles from the authorizer context only. */
 function analyticsIdentity(t: CallerRequest['tenant']): AnalyticsIdentity {
-  return { tenantId: t.tenantId, userId: t.userId, vertical: t.vertical, tier: t.tier };
+  return { tenantId: t.tenantId, userId: t.userId, vertical: t.vertical, tier: t.tier, roles: t.roles };
 }
 
 const notFound = () => new HttpError(404, 'Not Found', { detail: 'No such report.' });

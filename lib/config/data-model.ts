@@ -127,6 +127,13 @@ export type TenantStatus = 'active' | 'suspended';
 export const VERTICALS = ['retail', 'hospitality', 'leisure', 'finance', 'platform'] as const;
 export type Vertical = (typeof VERTICALS)[number];
 
+/**
+ * The vertical of the platform's own tenant (MarketEdge's operators: `marketedge` locally, its platform admins, users
+ * and the canary's machine client), not a customer segment: product analytics does not count its accounts
+ * (docs/analytics.md, "Platform operators").
+ */
+export const PLATFORM_VERTICAL = 'platform' satisfies Vertical;
+
 /** Well-formed tenant id: lowercase letters, digits and `-`, 2–64 chars, starting with a letter. */
 export const TENANT_ID_PATTERN = /^[a-z][a-z0-9-]{1,63}$/;
 

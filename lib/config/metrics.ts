@@ -212,7 +212,10 @@ export const ANALYTICS_EVENTS_METRIC = 'AnalyticsEvents';
 export const ANALYTICS_METRICS = {
   /** Records written, dimensions `vertical`, `event`. */
   events: ANALYTICS_EVENTS_METRIC,
-  /** Events not stored, dimension `reason`: `duplicate`, `invalid`, `tenant-opt-out`, `do-not-track`. */
+  /**
+   * Events not stored, dimension `reason`: `duplicate`, `invalid`, `platform-operator`, `tenant-opt-out`,
+   * `do-not-track`.
+   */
   notStored: 'AnalyticsEventsNotStored',
   /** Server-side emits that failed (secret unreadable, sink error); the request is never affected. */
   emitErrors: 'AnalyticsEmitErrors',

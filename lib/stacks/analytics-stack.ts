@@ -173,7 +173,7 @@ export class AnalyticsStack extends Stack {
         [
           new cloudwatch.GraphWidget({
             title:
-              'Events not stored per minute by reason (duplicate, invalid, opt-out, do-not-track); emit errors',
+              'Events not stored per minute by reason (duplicate, invalid, platform operator, opt-out, do-not-track); emit errors',
             width: 24,
             left: [
               new cloudwatch.MathExpression({

@@ -6,7 +6,8 @@
  * ids are hashed with the stage secret (locally the local secret) and never stored; lines without a vertical (written
  * before the access log carried it) get `unknown`. Idempotent by event id: ids derive from the request id, and the
  * partitions written are compacted (de-duplicated by `event_id`), so a second run over the same files adds nothing.
- * Files are read line by line (never whole). Tenants that opted out are the operator's to exclude (`--skip-tenant`).
+ * Files are read line by line (never whole). Tenants that opted out are the operator's to exclude (`--skip-tenant`);
+ * the platform's own tenant (vertical `platform`: its operators) is never backfilled, as ingestion never stores it.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -14,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { eventFromAccessLog, UNKNOWN_VERTICAL } from '../../lambdas/shared/analytics/access-log-events';
 import { fileSink } from '../../lambdas/shared/analytics/file-sink';
-import { buildRecord } from '../../lambdas/shared/analytics/record';
+import { buildRecord, isPlatformOperator } from '../../lambdas/shared/analytics/record';
 import { EVENTS_TABLE } from '../../lib/config/analytics';
 import { AnalyticsEngine, analyticsRoot } from './engine';
 import { loadOrCreateLocalSecret } from './secret';
@@ -31,6 +32,8 @@ export interface BackfillOutcome {
   added: number;
   /** Events of tenants given in `skipTenants`. */
   skipped: number;
+  /** Events of platform operators (`isPlatformOperator`: the platform's own tenant), never stored. */
+  operators: number;
   /** Events whose line had no vertical (stored as `unknown`). */
   unknownVertical: number;
 }
@@ -67,6 +70,7 @@ export async function backfill(req: BackfillRequest): Promise<BackfillOutcome> {
     events: 0,
     added: 0,
     skipped: 0,
+    operators: 0,
     unknownVertical: 0,
   };
   const before = req.dryRun ? 0 : await storedCount(req.root);
@@ -95,6 +99,10 @@ export async function backfill(req: BackfillRequest): Promise<BackfillOutcome> {
       out.events++;
       if (skip.has(ev.who.tenantId)) {
         out.skipped++;
+        continue;
+      }
+      if (isPlatformOperator(ev.who)) {
+        out.operators++;
         continue;
       }
       if (ev.who.vertical === UNKNOWN_VERTICAL) out.unknownVertical++;
@@ -130,7 +138,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       dryRun: values['dry-run'],
     });
     process.stdout.write(
-      `${r.lines} lines (${r.malformed} malformed): ${r.events} events, ${values['dry-run'] ? 'dry run, nothing written' : `${r.added} added (the rest already stored)`}, ${r.skipped} skipped by --skip-tenant, ${r.unknownVertical} without vertical\n`,
+      `${r.lines} lines (${r.malformed} malformed): ${r.events} events, ${values['dry-run'] ? 'dry run, nothing written' : `${r.added} added (the rest already stored)`}, ${r.skipped} skipped by --skip-tenant, ${r.operators} of platform operators (never stored), ${r.unknownVertical} without vertical\n`,
     );
   } catch (e) {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);

@@ -14,7 +14,7 @@ import { assignVariant } from '../../lambdas/shared/analytics/experiments';
 import { sessionHash, userHash } from '../../lambdas/shared/analytics/hash';
 import { ANALYTICS_SCHEMA_VERSION, EVENTS_PREFIX, type EventName } from '../../lib/config/analytics';
 import { CONSOLE_FEATURE_IDS, type ConsolePageTemplate } from '../../lib/config/console-catalog';
-import { VERTICALS } from '../../lib/config/data-model';
+import { PLATFORM_VERTICAL, VERTICALS } from '../../lib/config/data-model';
 import { EXPERIMENTS } from '../../lib/config/experiments';
 import { TIERS } from '../../lib/config/tier-names';
 import { AnalyticsEngine, analyticsRoot } from './engine';
@@ -80,7 +80,7 @@ const PAGES: readonly ConsolePageTemplate[] = [
   '/limits',
 ];
 const FEATURES = CONSOLE_FEATURE_IDS;
-const VERTS = VERTICALS.filter((v) => v !== 'platform');
+const VERTS = VERTICALS.filter((v) => v !== PLATFORM_VERTICAL);
 
 /**
  * Generates the data set in memory. Per day, each user is active with a probability from their (skewed) activity

@@ -19,7 +19,7 @@ import type { FieldError } from '../http/problem';
 import { RecentKeys } from './dedupe';
 import { variantOf } from './experiments';
 import { derivedUuid, userHash } from './hash';
-import { type AnalyticsIdentity, buildRecord, type EventInput } from './record';
+import { type AnalyticsIdentity, buildRecord, type EventInput, isPlatformOperator } from './record';
 
 /** Where records go. `write` must not block: it buffers or hands off (a log line, a file buffer). */
 export interface AnalyticsSink {
@@ -45,7 +45,7 @@ export interface IngestorDeps {
   onWritten?: (records: readonly AnalyticsRecord[]) => void;
   /**
    * Called with the events of a request that were not stored, by why (EMF counters): `duplicate` (event id seen),
-   * `invalid` (a 400 batch), `tenant-opt-out`, `do-not-track`.
+   * `invalid` (a 400 batch), `platform-operator`, `tenant-opt-out`, `do-not-track`.
    */
   onNotStored?: (why: 'duplicate' | 'invalid' | DropReason, count: number) => void;
   /** Called when a server-side emit failed (the request is never affected). */
@@ -56,8 +56,11 @@ export interface IngestorDeps {
   dedupeCapacity?: number;
 }
 
-/** Why events of a valid request were not stored. */
-export type DropReason = 'tenant-opt-out' | 'do-not-track';
+/**
+ * Why events of a valid request were not stored: the caller is a platform operator (`isPlatformOperator`: not a
+ * product user), the tenant opted out, or the request carries do-not-track.
+ */
+export type DropReason = 'platform-operator' | 'tenant-opt-out' | 'do-not-track';
 
 /** Outcome of {@link Ingestor.ingestClientBatch}. */
 export type BatchOutcome =
@@ -85,7 +88,8 @@ export interface Ingestor {
   enabled(): Promise<boolean>;
   /**
    * Handles a parsed `POST /v1/events` body for the caller `who` (from the token). Order: flag off → `disabled`;
-   * then validation of every event (all errors returned at once); then tenant opt-out / do-not-track → `dropped`;
+   * then validation of every event (all errors returned at once); then platform operator / do-not-track / tenant
+   * opt-out → `dropped`;
    * then de-duplication by `event_id` and one `sink.write` for the batch.
    */
   ingestClientBatch(
@@ -109,7 +113,8 @@ export interface Ingestor {
    * on, mapped to the variant {@link variantOf} gives for the caller's user hash — the same function, hash and secret
    * that stamp the `variant` of the exposures this ingestor stores, so the console shows what the A/B results count.
    * `{}` when no exposure of the caller would be stored: collection off ({@link enabled}: the flag
-   * `business_analytics_enabled`, or no hashing secret), do-not-track `headers`, or the tenant opted out. A caller
+   * `business_analytics_enabled`, or no hashing secret), a platform operator, do-not-track `headers`, or the tenant
+   * opted out. A caller
    * without an assignment sees the control experience and sends no exposure.
    * Never rejects: a failure (e.g. the secret cannot be read) resolves to `{}` and goes to `onError`.
    */
@@ -185,6 +190,10 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
 
   const emitNow: Ingestor['emitNow'] = async (who, name, props = {}, headers, source = 'server') => {
     if (!(await deps.enabled())) return 0;
+    if (isPlatformOperator(who)) {
+      deps.onNotStored?.('platform-operator', 1);
+      return 0;
+    }
     if (doNotTrack(headers)) {
       deps.onNotStored?.('do-not-track', 1);
       return 0;
@@ -217,11 +226,13 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
         );
         return { status: 'invalid', errors };
       }
-      const reason: DropReason | undefined = doNotTrack(headers)
-        ? 'do-not-track'
-        : (await deps.optedOut(who.tenantId))
-          ? 'tenant-opt-out'
-          : undefined;
+      const reason: DropReason | undefined = isPlatformOperator(who)
+        ? 'platform-operator'
+        : doNotTrack(headers)
+          ? 'do-not-track'
+          : (await deps.optedOut(who.tenantId))
+            ? 'tenant-opt-out'
+            : undefined;
       if (reason) {
         deps.onNotStored?.(reason, inputs.length);
         return { status: 'accepted', accepted: 0, duplicates: 0, dropped: inputs.length, reason };
@@ -235,7 +246,13 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
     async assignments(who, headers) {
       const out: Record<string, string> = {};
       try {
-        if (!(await deps.enabled()) || doNotTrack(headers) || (await deps.optedOut(who.tenantId))) return {};
+        if (
+          !(await deps.enabled()) ||
+          isPlatformOperator(who) ||
+          doNotTrack(headers) ||
+          (await deps.optedOut(who.tenantId))
+        )
+          return {};
         let hash: string | undefined;
         for (const name of Object.keys(EXPERIMENTS) as ExperimentName[]) {
           if (!(await flagOn(EXPERIMENTS[name].flag))) continue;

@@ -5,6 +5,8 @@ import {
   type EventSource,
   PROMOTED_PROPS,
 } from '../../../lib/config/analytics';
+import { PLATFORM_VERTICAL } from '../../../lib/config/data-model';
+import type { Role } from '../../../lib/config/roles';
 import { sessionHash, userHash } from './hash';
 
 /** Who an event is about, always from the authorizer context (never from a request body). */
@@ -14,6 +16,17 @@ export interface AnalyticsIdentity {
   userId: string;
   vertical: string;
   tier: string;
+  /** The caller's roles when the emitter knows them (request handlers do; the access-log backfill does not). */
+  roles?: readonly Role[];
+}
+
+/**
+ * Whether `who` is a platform operator rather than a product user: a member of the platform's own tenant (vertical
+ * {@link PLATFORM_VERTICAL}: its admins, users and machine clients) or a holder of `platform-admin` in any tenant.
+ * Ingestion stores nothing of theirs (`platform-operator`), so no query counts them (DAU, funnel, A/B).
+ */
+export function isPlatformOperator(who: AnalyticsIdentity): boolean {
+  return who.vertical === PLATFORM_VERTICAL || (who.roles?.includes('platform-admin') ?? false);
 }
 
 /** A validated event ready to be stored. */

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { PLATFORM_VERTICAL } from '../../../lib/config/data-model';
 import { matchRoute } from '../../../lib/config/routes';
 import { SETTINGS, settingOrDefault } from '../../../lib/config/settings';
 
@@ -14,7 +15,7 @@ export function platformServicePrincipal(name: string): Readonly<Record<string, 
     roles: 'platform-admin',
     permissions: '',
     tier: 'enterprise',
-    vertical: 'platform',
+    vertical: PLATFORM_VERTICAL,
     principalType: 'service',
     apiKeyId: '-',
     principalId: name,

@@ -27,7 +27,13 @@ export function rateLimitStep(obs: LoggerAndMetrics, getAnalytics: () => Ingesto
         rules = undefined;
       }
       getAnalytics().emit(
-        { tenantId: tenant.tenantId, userId: tenant.userId, vertical: tenant.vertical, tier: tenant.tier },
+        {
+          tenantId: tenant.tenantId,
+          userId: tenant.userId,
+          vertical: tenant.vertical,
+          tier: tenant.tier,
+          roles: tenant.roles,
+        },
         'limit_hit',
         { route: routeKey(req.route), ...(rules ? { rules } : {}) },
         req.event.headers,

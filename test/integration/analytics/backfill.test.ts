@@ -51,6 +51,8 @@ beforeAll(() => {
       line('POST', '/v1/reports', 400),
       line('GET', '/v1/reports', 401, { tenantId: '-', userId: '-' }),
       line('POST', '/v1/reports', 201, { tenantId: 'globex', vertical: 'hospitality' }),
+      // The platform's own tenant: its operators are not product users, never stored.
+      line('POST', '/v1/reports', 201, { tenantId: 'marketedge', vertical: 'platform', userId: 'ops' }),
       JSON.stringify(old),
       'not json',
       '[1,2]',
@@ -74,7 +76,15 @@ async function stored(): Promise<Array<Record<string, unknown>>> {
 describe('npm run analytics:backfill', () => {
   it('turns report and 429 lines into events with hashed users, skips the rest, and is idempotent by event id', async () => {
     const first = await backfill({ root, secret: FIXTURE_SECRET, files: [file], skipTenants: ['globex'] });
-    expect(first).toEqual({ lines: 11, malformed: 2, events: 6, added: 5, skipped: 1, unknownVertical: 1 });
+    expect(first).toEqual({
+      lines: 12,
+      malformed: 2,
+      events: 7,
+      added: 5,
+      skipped: 1,
+      operators: 1,
+      unknownVertical: 1,
+    });
     const rows = await stored();
     // The old-format line (bob, no vertical) was written first.
     expect(rows.map((r) => [r.name, r.vertical, r.source])).toEqual([
@@ -100,7 +110,7 @@ describe('npm run analytics:backfill', () => {
       skipTenants: ['globex'],
     });
     expect(again.added).toBe(0);
-    expect(again.events).toBe(12);
+    expect(again.events).toBe(14);
     expect((await stored()).map((r) => r.event_id)).toEqual(rows.map((r) => r.event_id));
   });
 
@@ -108,7 +118,7 @@ describe('npm run analytics:backfill', () => {
     const dir = mkdtempSync(join(tmpdir(), 'analytics-backfill-dry-'));
     try {
       const out = await backfill({ root: dir, secret: FIXTURE_SECRET, files: [file], dryRun: true });
-      expect(out).toMatchObject({ events: 6, added: 0, skipped: 0 });
+      expect(out).toMatchObject({ events: 7, added: 0, skipped: 0, operators: 1 });
       const engine = await AnalyticsEngine.open(dir);
       const rows = await engine.all(`SELECT count(*) AS n FROM ${EVENTS_TABLE}`);
       engine.close();

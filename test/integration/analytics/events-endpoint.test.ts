@@ -157,6 +157,40 @@ describe('POST /v1/events and server-side emitters on the local stack', () => {
     expect(files(join(root, 'events')).length).toBe(before);
   });
 
+  it('platform operators (the platform tenant, a platform-admin anywhere): 202 but nothing stored, no experiments, not in DAU or A/B', async () => {
+    flushAnalytics();
+    const before = files(join(root, 'events')).length;
+    const operators = [
+      { tenantId: 'marketedge', userId: 'ops', roles: ['platform-admin' as const] },
+      { tenantId: 'marketedge', userId: 'alice' },
+      { tenantId: 'acme', userId: 'support', roles: ['platform-admin' as const] },
+    ];
+    for (const [i, op] of operators.entries()) {
+      const token = await t.token(op);
+      const exposure = ev(60 + i, { name: 'experiment_exposure', props: { experiment: 'report_cta' } });
+      const res = await t.call('POST', '/v1/events', { token, body: { events: [ev(50 + i), exposure] } });
+      expect(res.status, op.userId).toBe(202);
+      expect(res.json).toEqual({ accepted: 0, duplicates: 0, dropped: 2, reason: 'platform-operator' });
+      expect((await t.call('GET', '/v1/me', { token })).json?.experiments).toEqual({});
+      const created = await t.call('POST', '/v1/reports', { token, body: { title: 'ops', body: 'b' } });
+      expect(created.status).toBe(201);
+      expect((await t.call('GET', `/v1/reports/${created.json?.reportId}`, { token })).status).toBe(200);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    flushAnalytics();
+    expect(files(join(root, 'events')).length).toBe(before);
+    const engine = await AnalyticsEngine.open(root);
+    try {
+      const all = { tenantId: null, vertical: null, from: today, to: today };
+      const dau = await engine.query('active_users', all);
+      expect(dau.length).toBeGreaterThan(0);
+      expect(dau.filter((r) => r.tenant_id === 'marketedge' || r.vertical === 'platform')).toEqual([]);
+      expect(await engine.query('ab_results', all)).toEqual([]);
+    } finally {
+      engine.close();
+    }
+  });
+
   it('business_analytics_enabled off: 204, nothing validated, nothing emitted', async () => {
     const before = files(join(root, 'events')).length;
     flags.set({ business_analytics_enabled: false });

@@ -3,6 +3,7 @@ import { assignVariant } from '../../../lambdas/shared/analytics/experiments';
 import { derivedUuid, sessionHash, userHash } from '../../../lambdas/shared/analytics/hash';
 import { createIngestor, doNotTrack, type IngestorDeps } from '../../../lambdas/shared/analytics/ingest';
 import { memorySink } from '../../../lambdas/shared/analytics/log-sink';
+import type { AnalyticsIdentity } from '../../../lambdas/shared/analytics/record';
 import { EVENT_BATCH_LIMITS } from '../../../lib/config/analytics';
 import { CONSOLE_FEATURE_IDS, CONSOLE_PAGE_TEMPLATES } from '../../../lib/config/console-catalog';
 import { EXPERIMENTS } from '../../../lib/config/experiments';
@@ -255,6 +256,72 @@ describe('client batches', () => {
     expect(sink.records.map((r) => r.name)).toEqual(['first_login', 'experiment_exposure']);
     const expected = assignVariant(EXPERIMENTS.report_cta, userHash(SECRET, 'acme', who.userId));
     expect(sink.records[1]).toMatchObject({ experiment: 'report_cta', variant: expected });
+  });
+});
+
+describe('platform operators are not product users', () => {
+  // The platform's own tenant (vertical `platform`: ops, its admins, its users, the canary) and a `platform-admin`
+  // in any tenant: nothing of theirs is stored, so DAU and the A/B results never count them.
+  const operators = [
+    {
+      tenantId: 'marketedge',
+      userId: 'ops',
+      vertical: 'platform',
+      tier: 'enterprise',
+      roles: ['platform-admin'],
+    },
+    { tenantId: 'marketedge', userId: 'alice', vertical: 'platform', tier: 'enterprise', roles: ['user'] },
+    { tenantId: 'marketedge', userId: 'canary@clients', vertical: 'platform', tier: 'enterprise' },
+    { ...who, userId: 'support', roles: ['tenant-admin', 'platform-admin'] },
+  ] satisfies AnalyticsIdentity[];
+
+  it.each(operators)(
+    '$tenantId/$userId: client batch dropped (202), server events and exposures not stored, no assignment',
+    async (op) => {
+      const seen: Array<[string, number]> = [];
+      const optedOut = vi.fn(async () => false);
+      const { sink, ingestor } = setup({ onNotStored: (why, n) => seen.push([why, n]), optedOut });
+      expect(
+        await ingestor.ingestClientBatch(op, {
+          events: [ev(1), ev(2, { name: 'experiment_exposure', props: { experiment: 'report_cta' } })],
+        }),
+      ).toEqual({ status: 'accepted', accepted: 0, duplicates: 0, dropped: 2, reason: 'platform-operator' });
+      expect(await ingestor.emitNow(op, 'report_created', { tags: 1 })).toBe(0);
+      expect(await ingestor.assignments(op)).toEqual({});
+      expect(sink.records).toEqual([]);
+      expect(seen).toEqual([
+        ['platform-operator', 2],
+        ['platform-operator', 1],
+      ]);
+      // Decided from the identity alone: no opt-out look-up (a DynamoDB read in AWS) for an operator.
+      expect(optedOut).not.toHaveBeenCalled();
+    },
+  );
+
+  it('a bad batch of an operator is still a 400 (validation first, as for do-not-track)', async () => {
+    const { ingestor } = setup();
+    expect(
+      await ingestor.ingestClientBatch(operators[0]!, { events: [ev(1, { name: 'nope' })] }),
+    ).toMatchObject({
+      status: 'invalid',
+    });
+  });
+
+  it('customers, their admins and their service accounts are counted', async () => {
+    const { sink, ingestor } = setup();
+    for (const [i, c] of (
+      [
+        who,
+        { ...who, userId: 'admin', roles: ['tenant-admin'] },
+        { ...who, userId: 'svc@clients', roles: ['service'] },
+        { tenantId: 'globex', userId: 'bob', vertical: 'hospitality', tier: 'premium' },
+      ] satisfies AnalyticsIdentity[]
+    ).entries()) {
+      expect(await ingestor.ingestClientBatch(c, { events: [ev(100 + i)] })).toMatchObject({ accepted: 1 });
+      expect(await ingestor.emitNow(c, 'report_viewed')).toBe(1);
+      expect(Object.keys(await ingestor.assignments(c))).toEqual(['report_cta']);
+    }
+    expect(sink.records).toHaveLength(8);
   });
 });
 

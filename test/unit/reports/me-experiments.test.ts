@@ -65,8 +65,9 @@ function setup(over: Partial<IngestorDeps> = {}) {
   return { sink, flag, me, expose };
 }
 
+/** Product users: every caller but the platform operator (`ops`, whom analytics does not count: test below). */
 const users: Caller[] = [
-  ...Object.values(callers),
+  ...Object.values(callers).filter((c) => c !== callers.ops),
   ...Array.from(
     { length: 24 },
     (_, i): Caller => ({
@@ -131,6 +132,13 @@ describe('GET /v1/me experiments (A/B assignments)', () => {
     expect(onError).toHaveBeenCalledOnce();
     secretFails = false;
     expect((await me(callers.acmeBob)).experiments.report_cta).toBeDefined();
+  });
+
+  it('a platform operator: {} and the exposure is not stored (not a product user)', async () => {
+    const { sink, me, expose } = setup();
+    expect((await me(callers.ops)).experiments).toEqual({});
+    expect(await expose(callers.ops)).toBe(202);
+    expect(sink.records).toEqual([]);
   });
 
   it('an experiment whose catalog flag is off is not assigned, even with collection on', async () => {
