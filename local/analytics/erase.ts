@@ -1,12 +1,13 @@
 /**
- * `npm run analytics:erase -- --tenant T --user U [--dry-run] [--hash-only]`
+ * `npm run analytics:erase -- --tenant T --user U [--dry-run] [--hash-only]` (`--help`: {@link ERASE_USAGE})
  *
  * Erasure of one user's analytics events (GDPR art. 17) from the local store: computes the user hash with the
  * stage secret (locally `ANALYTICS_HASH_SECRET` or the local key file, `local/analytics/secret.ts`), finds the
  * partitions of that tenant that hold it, and rewrites each of them without that user's rows (one Parquet file per
  * partition, de-duplicated, written to a temp name and renamed; a partition left empty is removed). Other tenants
  * and partitions without the user are not touched. `--dry-run` only counts; `--hash-only` prints the hash (for the
- * AWS procedure in docs/analytics.md, run with the stage secret in `ANALYTICS_HASH_SECRET`). Exit code 2 on bad input.
+ * AWS procedure in docs/analytics.md, run with the stage secret in `ANALYTICS_HASH_SECRET`). Exit code 2 on bad input,
+ * 3 for a tenant the store knows nothing of (no events, no earlier erasure: {@link UnknownTenantError}; nothing done).
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,10 +16,12 @@ import { parseArgs } from 'node:util';
 import { userHash } from '../../lambdas/shared/analytics/hash';
 import { EVENTS_PREFIX, EVENTS_TABLE } from '../../lib/config/analytics';
 import { TENANT_ID_PATTERN, USER_ID_PATTERN } from '../../lib/config/data-model';
+import { SETTINGS } from '../../lib/config/settings';
 import { AnalyticsEngine, analyticsRoot, listPartitions, sqlTimestamp } from './engine';
 import { appendErasureMark } from './erasures';
 import { EXPORTS_DIR } from './reader';
 import { loadOrCreateLocalSecret } from './secret';
+import { tenantsErasedIn, tenantsWithEvents, UnknownTenantError } from './tenant-events';
 
 /** What {@link eraseUser} did. */
 export interface ErasureOutcome {
@@ -62,6 +65,15 @@ export class ErasureInputError extends Error {
   override name = 'ErasureInputError';
 }
 
+/** `npm run analytics:erase -- --help`: the command line, what it does, and its exit codes. */
+export const ERASE_USAGE = `usage: npm run analytics:erase -- --tenant T --user U [--dry-run] [--hash-only]
+Removes every stored event of user U of tenant T from the local store (.local/analytics, or
+${SETTINGS.analyticsDir.name}), then deletes every earlier export file. --dry-run counts only; --hash-only prints the
+user hash and does nothing else.
+A tenant the store knows nothing of (no events, no earlier erasure: most likely a mistyped id) is refused and
+nothing is done; a known tenant where the user has no events is a success with 0 removed (e.g. a second run).
+exit codes: 0 done (or counted), 2 bad arguments, 3 no events for tenant T (nothing erased).`;
+
 /** Most scan-and-rewrite passes before giving up (each pass catches files that arrived during the previous one). */
 export const MAX_ERASURE_PASSES = 20;
 
@@ -76,11 +88,18 @@ export const MAX_ERASURE_PASSES = 20;
  * 3. a "finished" mark with the time, then passes over the rows received up to that time, for a write that began
  *    before the first mark. Rows received later are new events, kept.
  * @throws {ErasureInputError} when the tenant or user id is malformed
+ * @throws {UnknownTenantError} when the store has no event of the tenant and no earlier erasure in it (nothing done:
+ * no ledger mark, no export deleted)
  * @throws {Error} when {@link MAX_ERASURE_PASSES} passes still find rows
  */
 export async function eraseUser(req: ErasureRequest): Promise<ErasureOutcome> {
   if (!TENANT_ID_PATTERN.test(req.tenantId)) throw new ErasureInputError('--tenant: must be a tenant id');
   if (!USER_ID_PATTERN.test(req.userId)) throw new ErasureInputError('--user: must be a user id');
+  const known = tenantsWithEvents(req.root);
+  // An earlier erasure may have removed the tenant's last events: a re-run is then a known tenant with 0 to remove.
+  if (!known.has(req.tenantId) && !tenantsErasedIn(req.root).has(req.tenantId)) {
+    throw new UnknownTenantError(req.tenantId, known);
+  }
   const hash = userHash(req.secret, req.tenantId, req.userId);
   const engine = await AnalyticsEngine.open(req.root);
   const days = new Set<string>();
@@ -180,13 +199,11 @@ export async function runEraseCli(argv: string[], env: NodeJS.ProcessEnv = proce
       user: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       'hash-only': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.tenant === undefined || values.user === undefined) {
-    throw new ErasureInputError(
-      'usage: npm run analytics:erase -- --tenant T --user U [--dry-run] [--hash-only]',
-    );
-  }
+  if (values.help) return ERASE_USAGE;
+  if (values.tenant === undefined || values.user === undefined) throw new ErasureInputError(ERASE_USAGE);
   const secret = loadOrCreateLocalSecret(env);
   if (values['hash-only']) {
     if (!TENANT_ID_PATTERN.test(values.tenant)) throw new ErasureInputError('--tenant: must be a tenant id');
@@ -209,7 +226,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     (out) => process.stdout.write(`${out}\n`),
     (e: unknown) => {
       process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-      process.exit(2);
+      process.exit(e instanceof UnknownTenantError ? 3 : 2);
     },
   );
 }
