@@ -25,8 +25,9 @@ interface Options {
  * - `browsers` (from each project's `metadata.browser`), `verticals` (from `@retail`-style tags), `durationSec`;
  * - for the visual suite also `screenshots`, `themes`, `viewports`, from the `screenshot` / `theme` / `viewport`
  *   annotations each visual test adds, and `msPerScreenshot`;
- * - `axe` (accessibility checks: scopes checked, violations, blocking, ms per check) and `vitals` (Web Vitals: pages
- *   measured, worst figures, pages over budget) when the run's tests report them ({@link qualitySummary}).
+ * - `axe` (accessibility checks: scopes checked, violations, blocking, ms per check; the checker's own proof apart as
+ *   `axe.proof`) and `vitals` (Web Vitals: pages measured, worst figures, pages over budget) when the run's tests
+ *   report them ({@link qualitySummary}).
  */
 export default class ResultReporter implements Reporter {
   private config?: FullConfig;
@@ -104,7 +105,10 @@ export default class ResultReporter implements Reporter {
   /**
    * The accessibility and Web Vitals figures of the run, when its tests report them: `axe` from the `axe` annotations
    * of `e2e/support/axe.ts` (scopes checked = page × theme per browser, violations of any impact, blocking = serious
-   * or critical, axe's own time), `vitals` from the `web-vitals` annotations of `e2e/quality/vitals.spec.ts`: every
+   * or critical, axe's own time). Checks made by a test expected to fail (`test.fail()`: the proof that the check
+   * fails a bad page, `e2e/quality/axe-checker.spec.ts`) find their violations on purpose: they are counted apart
+   * as `axe.proof` (`{ checked, violations, blocking }`, present when such a check ran), never in the suite's
+   * figures, so `axe.violations` and `axe.blocking` are the console's own. `vitals` from the `web-vitals` annotations of `e2e/quality/vitals.spec.ts`: every
    * attempt's measurement, retries included (`measured`), the worst figure of each metric, every measurement over
    * budget (`overBudget`, `browser/page: metric value > budget`, with `(retry n)` on a retry's) and the tests that
    * failed the gate in the end (`failed`, `browser/page`: their last attempt failed — over budget, no LCP or no
@@ -113,6 +117,7 @@ export default class ResultReporter implements Reporter {
    */
   private qualitySummary(): Record<string, unknown> {
     const axe = { checked: 0, violations: 0, blocking: 0, ms: 0 };
+    const proof = { checked: 0, violations: 0, blocking: 0 };
     const vitals: {
       browser: string;
       page: string;
@@ -139,6 +144,12 @@ export default class ResultReporter implements Reporter {
       for (const a of r.annotations) {
         if (a.type === 'axe' && a.description) {
           const x = JSON.parse(a.description) as { violations: number; blocking: number; ms: number };
+          if (test.expectedStatus === 'failed') {
+            proof.checked += 1;
+            proof.violations += x.violations;
+            proof.blocking += x.blocking;
+            continue;
+          }
           axe.checked += 1;
           axe.violations += x.violations;
           axe.blocking += x.blocking;
@@ -153,7 +164,10 @@ export default class ResultReporter implements Reporter {
         violations: axe.violations,
         blocking: axe.blocking,
         msPerCheck: Math.round(axe.ms / axe.checked),
+        ...(proof.checked > 0 ? { proof } : {}),
       };
+    } else if (proof.checked > 0) {
+      out.axe = { checked: 0, violations: 0, blocking: 0, msPerCheck: 0, proof };
     }
     if (vitals.length > 0 || failed.length > 0) {
       const worst = (k: 'lcpMs' | 'cls' | 'inpMs' | 'tbtMs') => {
