@@ -5,6 +5,11 @@ import {
   type ExperimentName,
   type VariantName,
 } from '../../../lib/config/experiments';
+import { BoundedMemo } from './bounded-memo';
+
+/** `SHA-256(salt + ":" + userHash)`'s first 4 bytes per input: at most 20 000 inputs per container, least recently used dropped. */
+const points = new BoundedMemo<number>(20_000);
+const pointOf = (input: string) => createHash('sha256').update(input).digest().readUInt32BE(0);
 
 /**
  * Deterministic variant assignment: `SHA-256(salt + ":" + userHash)`, first 4 bytes as an unsigned integer,
@@ -21,7 +26,8 @@ export function assignVariant(
 ): string {
   const total = experiment.variants.reduce((s, v) => s + Math.max(0, v.weight), 0);
   if (total <= 0) throw new Error('experiment has no variant with a positive weight');
-  const n = createHash('sha256').update(`${experiment.salt}:${hash}`).digest().readUInt32BE(0);
+  // Memoised per container (the input holds the salt and the pseudonymous user hash, never a raw id).
+  const n = points.get(`${experiment.salt}:${hash}`, pointOf);
   let point = (n / 2 ** 32) * total;
   for (const v of experiment.variants) {
     const w = Math.max(0, v.weight);

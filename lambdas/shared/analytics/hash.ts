@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { BoundedMemo } from './bounded-memo';
 
 /**
  * Pseudonymisation of identities before anything leaves the Lambda: a raw user id, e-mail or IP address is never
@@ -14,30 +15,24 @@ export const USER_HASH_MEMO_SIZE = 10_000;
 
 /** The secret the memo's hashes were made with (a different secret empties it). */
 let memoSecret: string | undefined;
-/** HMAC input → hash, oldest use first. In memory only: never logged, stored or sent anywhere. */
-const memo = new Map<string, string>();
+/** HMAC input → hash. */
+const memo = new BoundedMemo<string>(USER_HASH_MEMO_SIZE);
 
 /**
  * The user hash: `HMAC-SHA256(secret, "user:" + tenantId + ":" + userId)`, hex. Memoised per container (at most
  * {@link USER_HASH_MEMO_SIZE} users, least recently used dropped first; keyed by the HMAC input under the current
- * secret), because `GET /v1/me` and every stored event need it: the same answer as computing it each time.
+ * secret, in memory only), because `GET /v1/me` and every stored event need it: the same answer as computing it each
+ * time.
  * @param secret the stage's analytics hashing secret (≥ {@link MIN_SECRET_BYTES} bytes)
  */
 export function userHash(secret: string, tenantId: string, userId: string): string {
-  const input = `user:${tenantId}:${userId}`;
   if (secret !== memoSecret) {
     memo.clear();
     memoSecret = secret;
   }
-  let hash = memo.get(input);
-  if (hash !== undefined) {
-    memo.delete(input);
-  } else {
-    hash = createHmac('sha256', secret).update(input).digest('hex');
-    if (memo.size >= USER_HASH_MEMO_SIZE) memo.delete(memo.keys().next().value as string);
-  }
-  memo.set(input, hash);
-  return hash;
+  return memo.get(`user:${tenantId}:${userId}`, (input) =>
+    createHmac('sha256', secret).update(input).digest('hex'),
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { assignVariant } from '../../../lambdas/shared/analytics/experiments';
 import { USER_HASH_MEMO_SIZE, userHash } from '../../../lambdas/shared/analytics/hash';
 
 vi.mock('node:crypto', async (importOriginal) => {
@@ -50,5 +51,27 @@ describe('userHash memo (per container, bounded)', () => {
     expect(crypto.createHmac).toHaveBeenCalledTimes(0);
     expect(userHash(SECRET, 'acme', 'u0')).toBe(await spelledOut(SECRET, 'acme', 'u0'));
     expect(crypto.createHmac).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('assignVariant memo', () => {
+  it('answers as the rule spelled out (SHA-256 of salt:hash, first 4 bytes scaled onto the weights), memoised or not', async () => {
+    const actual = await vi.importActual<typeof import('node:crypto')>('node:crypto');
+    const exp = {
+      salt: 'memo-test',
+      variants: [
+        { name: 'a', weight: 1 },
+        { name: 'b', weight: 3 },
+      ],
+    };
+    const rule = (hash: string) => {
+      const n = actual.createHash('sha256').update(`${exp.salt}:${hash}`).digest().readUInt32BE(0);
+      return (n / 2 ** 32) * 4 < 1 ? 'a' : 'b';
+    };
+    const hashes = Array.from({ length: 200 }, (_, i) => userHash(SECRET, 'acme', `v${i}`));
+    const first = hashes.map((h) => assignVariant(exp, h));
+    expect(first).toEqual(hashes.map(rule));
+    expect(hashes.map((h) => assignVariant(exp, h))).toEqual(first);
+    expect(new Set(first)).toEqual(new Set(['a', 'b']));
   });
 });
