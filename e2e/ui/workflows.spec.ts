@@ -55,12 +55,22 @@ for (const vertical of E2E_VERTICALS) {
         await page.getByRole('button', { name: 'Sign in', exact: true }).click();
         await completeLogin(page, t.principal('tenant-admin'));
         await page.getByRole('link', { name: title }).click();
+        await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+        // From here on, every API answer about this report: the delete only, never a refetch of it (a 404).
+        const reportId = new URL(page.url()).pathname.split('/').pop() ?? '';
+        const answers: string[] = [];
+        page.on('response', (r) => {
+          if (new URL(r.url()).pathname.endsWith(`/v1/reports/${reportId}`))
+            answers.push(`${r.request().method()} ${r.status()}`);
+        });
         await page.getByRole('button', { name: 'Delete report' }).click();
         const dialog = page.getByRole('dialog', { name: 'Delete this report?' });
         await expect(dialog).toBeVisible();
         await dialog.getByRole('button', { name: 'Delete' }).click();
         await expect(page).toHaveURL(new RegExp(`${consolePath('reports')}$`));
         await expect(page.getByRole('link', { name: title })).toHaveCount(0);
+        await expect(page.getByText('No reports yet. Create the first one.')).toBeVisible();
+        expect(answers).toEqual([expect.stringMatching(/^DELETE 20\d$/)]);
       });
     });
 

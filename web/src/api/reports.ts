@@ -20,11 +20,15 @@ export function useReportsPage(cursor: string | undefined) {
   });
 }
 
-/** `GET /v1/reports/{reportId}`. */
-export function useReport(reportId: string) {
+/**
+ * `GET /v1/reports/{reportId}`. `enabled: false` stops it fetching (the page of a report being deleted: its query is
+ * dropped from the cache on success, and an enabled observer would fetch it again, a 404).
+ */
+export function useReport(reportId: string, { enabled = true }: { enabled?: boolean } = {}) {
   const api = useApi();
   return useQuery({
     queryKey: ['reports', 'one', reportId],
+    enabled,
     queryFn: async ({ signal }) =>
       (await api.request<Report>('GET', `/v1/reports/${encodeURIComponent(reportId)}`, { signal })).data,
   });
@@ -41,7 +45,12 @@ export function useCreateReport() {
   });
 }
 
-/** `DELETE /v1/reports/{reportId}` (tenant-admin, platform-admin); refreshes the list on success. */
+/**
+ * `DELETE /v1/reports/{reportId}` (tenant-admin, platform-admin). On success the deleted report's own query is dropped
+ * from the cache, not invalidated: invalidating it refetched it while its page was still shown, a `GET` answered
+ * 404 (and the mutation waited for it); the page showing it disables its `useReport` while deleting. The list pages
+ * are marked stale, to be fetched again when shown.
+ */
 export function useDeleteReport() {
   const api = useApi();
   const qc = useQueryClient();
@@ -49,6 +58,11 @@ export function useDeleteReport() {
     mutationFn: async (reportId: string) => {
       await api.request<void>('DELETE', `/v1/reports/${encodeURIComponent(reportId)}`);
     },
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['reports'] }),
+    onSuccess: async (_, reportId) => {
+      const one = ['reports', 'one', reportId];
+      await qc.cancelQueries({ queryKey: one, exact: true });
+      qc.removeQueries({ queryKey: one, exact: true });
+      await qc.invalidateQueries({ queryKey: ['reports', 'page'] });
+    },
   });
 }

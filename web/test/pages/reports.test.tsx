@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { makeReport } from '../factories';
 import { axe, renderWithTenant } from '../render';
-import { mockDb } from '../setup';
+import { mockDb, server } from '../setup';
 
 describe('reports', () => {
   it('lists the tenant’s reports newest first, pages with the cursor, and has no axe violations', async () => {
@@ -72,6 +72,33 @@ describe('reports', () => {
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Delete' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Reports' })).toBeVisible();
     expect(mockDb().reports).toHaveLength(0);
+  });
+
+  it('after a delete, never asks the API for the deleted report again (no 404 refetch)', async () => {
+    const r = makeReport({ title: 'Gone soon' });
+    mockDb().reports.push(r);
+    const seen: string[] = [];
+    const record = ({ request, response }: { request: Request; response: Response }) => {
+      seen.push(`${request.method} ${new URL(request.url).pathname} ${response.status}`);
+    };
+    server.events.on('response:mocked', record);
+    try {
+      const { user } = renderWithTenant(undefined, {
+        route: `/reports/${r.reportId}`,
+        roles: ['tenant-admin'],
+      });
+      await user.click(await screen.findByRole('button', { name: 'Delete report' }));
+      await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Delete' }));
+      expect(await screen.findByText('No reports yet. Create the first one.')).toBeVisible();
+      await waitFor(() => expect(seen).toContain('GET /v1/reports 200'));
+      const one = `/v1/reports/${r.reportId}`;
+      const afterDelete = seen.slice(seen.indexOf(`DELETE ${one} 204`) + 1);
+      expect(seen).toContain(`DELETE ${one} 204`);
+      expect(afterDelete.filter((c) => c.includes(one))).toEqual([]);
+      expect(seen.filter((c) => / 404$/.test(c))).toEqual([]);
+    } finally {
+      server.events.removeListener('response:mocked', record);
+    }
   });
 
   it('does not offer delete to a plain user, and answers an unknown id with not found', async () => {

@@ -11,8 +11,9 @@ import { useSession } from '../../session/session';
 /** One report; tenant-admins and platform-admins may delete it (after confirming). */
 export default function ReportPage() {
   const { reportId = '' } = useParams();
-  const q = useReport(reportId);
   const del = useDeleteReport();
+  // Once deleting, never fetch this report again: its query is dropped on success (no 404 refetch).
+  const q = useReport(reportId, { enabled: del.isIdle || del.isError });
   const navigate = useNavigate();
   const { hasRole } = useSession();
   const [confirming, setConfirming] = useState(false);
