@@ -2,20 +2,24 @@ import { cloneElement, type ReactElement, useId } from 'react';
 
 /**
  * A labelled form control with an optional hint and error: the error is tied to the control with
- * `aria-describedby` and `aria-invalid`, so the API's 400 messages land on the field they name.
+ * `aria-describedby` and `aria-invalid`, so the API's 400 messages land on the field they name. `id` is the control's
+ * id (default: a generated one), for a form's error summary to link to the field.
  */
 export function Field({
+  id: controlId,
   label,
   hint,
   error,
   children,
 }: {
+  id?: string;
   label: string;
   hint?: string;
   error?: string;
   children: ReactElement<Record<string, unknown>>;
 }) {
-  const id = useId();
+  const generated = useId();
+  const id = controlId ?? generated;
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
   const control = cloneElement(children, {

@@ -270,14 +270,28 @@ describe('analytics page', () => {
     await user.type(screen.getByLabelText('From'), '2026-12-01');
     await user.type(screen.getByLabelText('To'), '2026-11-01');
     await user.click(screen.getByRole('button', { name: 'Apply' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('From: must not be after to');
-    expect(screen.getByLabelText('From')).toHaveAccessibleDescription('must not be after to');
+    const summary = await screen.findByRole('alert');
+    expect(summary).toHaveTextContent('From: must not be after to');
+    const from = screen.getByLabelText('From');
+    expect(from).toHaveAccessibleDescription('must not be after to');
     expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull();
+    // Summary and field are one pattern, not a duplicate: the summary's entry links to the field and moves focus
+    // there; the summary is the only live region (the field's message is read with the field, not announced).
+    const link = within(summary).getByRole('link', { name: 'From: must not be after to' });
+    expect(link).toHaveAttribute('href', `#${from.id}`);
+    await user.click(link);
+    expect(from).toHaveFocus();
+    const fieldMessage = screen.getAllByText('must not be after to').find((el) => !summary.contains(el));
+    expect(fieldMessage?.closest('[role="alert"], [role="status"], [aria-live]')).toBeNull();
 
     await user.clear(screen.getByLabelText('From'));
     await user.type(screen.getByLabelText('Tenant id'), 'No Such!');
     await user.click(screen.getByRole('button', { name: 'Apply' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Tenant id: must be a tenant id');
+    expect(screen.getByRole('link', { name: 'Tenant id: must be a tenant id' })).toHaveAttribute(
+      'href',
+      `#${screen.getByLabelText('Tenant id').id}`,
+    );
     expect(screen.getByLabelText('Tenant id')).toHaveAttribute('aria-invalid', 'true');
     expect(screen.getByLabelText('Tenant id')).toHaveAccessibleDescription(
       'Empty = every tenant. must be a tenant id',

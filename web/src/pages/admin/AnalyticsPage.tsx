@@ -1,5 +1,5 @@
 import type { UseQueryResult } from '@tanstack/react-query';
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, type MouseEvent, type ReactNode, useState } from 'react';
 import * as z from 'zod';
 import type { AnalyticsQueryName } from '../../../../lib/config/analytics';
 import { analyticsFilterShape, FROM_AFTER_TO_MESSAGE } from '../../../../lib/config/analytics-api';
@@ -32,6 +32,9 @@ type Query<Q extends AnalyticsQueryName> = UseQueryResult<AnalyticsResult<Q>>;
 /** The filter form's fields by the name the API's 400 paths give them (`query.<field>`), with their labels. */
 const FILTER_LABELS = { vertical: 'Vertical', tenantId: 'Tenant id', from: 'From', to: 'To' } as const;
 type FilterField = keyof typeof FILTER_LABELS;
+const isFilterField = (path: string): path is FilterField => path in FILTER_LABELS;
+/** The id of a filter's control: the error summary links to it. */
+const fieldId = (f: FilterField) => `an-filter-${f}`;
 const filtersSchema = z.object(analyticsFilterShape);
 
 /**
@@ -267,7 +270,11 @@ export default function AnalyticsPage() {
           : [{ path: '(filters)', message: refused.problem.detail ?? 'the filters are invalid' }]
         : [];
   const fieldError = (f: FilterField) => problems.find((p) => p.path === f)?.message;
-  const labelOf = (path: string) => (path in FILTER_LABELS ? FILTER_LABELS[path as FilterField] : path);
+  /** Moves to a refused field from the summary (the link's target is the control; the URL is left alone). */
+  const goTo = (f: FilterField) => (e: MouseEvent) => {
+    e.preventDefault();
+    document.getElementById(fieldId(f))?.focus();
+  };
   const set = (k: keyof typeof draft) => (e: { target: { value: string } }) =>
     setDraft({ ...draft, [k]: e.target.value });
   return (
@@ -280,7 +287,7 @@ export default function AnalyticsPage() {
       <form className="toolbar filters" onSubmit={apply} aria-label="Analytics filters">
         {platform && (
           <>
-            <Field label="Vertical" error={fieldError('vertical')}>
+            <Field id={fieldId('vertical')} label="Vertical" error={fieldError('vertical')}>
               <select value={draft.vertical} onChange={set('vertical')}>
                 <option value="">all</option>
                 {VERTICALS.map((v) => (
@@ -288,26 +295,39 @@ export default function AnalyticsPage() {
                 ))}
               </select>
             </Field>
-            <Field label="Tenant id" hint="Empty = every tenant." error={fieldError('tenantId')}>
+            <Field
+              id={fieldId('tenantId')}
+              label="Tenant id"
+              hint="Empty = every tenant."
+              error={fieldError('tenantId')}
+            >
               <input value={draft.tenantId} onChange={set('tenantId')} />
             </Field>
           </>
         )}
-        <Field label="From" error={fieldError('from')}>
+        <Field id={fieldId('from')} label="From" error={fieldError('from')}>
           <input type="date" value={draft.from} onChange={set('from')} />
         </Field>
-        <Field label="To" error={fieldError('to')}>
+        <Field id={fieldId('to')} label="To" error={fieldError('to')}>
           <input type="date" value={draft.to} onChange={set('to')} />
         </Field>
         <button type="submit">Apply</button>
       </form>
       {problems.length > 0 && (
+        // The error summary (GOV.UK pattern): announced once when it appears (the only live region), each field's
+        // problem a link to that field; the field repeats only the reason, read when the field is focused.
         <section className="notice danger" role="alert" aria-labelledby="an-filter-error">
           <h2 id="an-filter-error">Filters not applied</h2>
           <ul>
             {problems.map((p) => (
               <li key={`${p.path}:${p.message}`}>
-                {labelOf(p.path)}: {p.message}
+                {isFilterField(p.path) ? (
+                  <a href={`#${fieldId(p.path)}`} onClick={goTo(p.path)}>
+                    {FILTER_LABELS[p.path]}: {p.message}
+                  </a>
+                ) : (
+                  `${p.path}: ${p.message}`
+                )}
               </li>
             ))}
           </ul>
