@@ -101,20 +101,23 @@ export function Shell() {
           className={menuOpen ? 'sidenav open' : 'sidenav'}
           onKeyDown={onNavKey}
         >
-          {sections.map(({ s, pages }) => (
-            <div className="nav-section" key={s}>
-              {sections.length > 1 && <span className="nav-section-label">{SECTION_LABELS[s]}</span>}
-              <ul>
-                {pages.map((p) => (
-                  <li key={p.path}>
-                    <NavLink to={`/${p.path}`} end={p.path === ''}>
-                      {p.nav?.label}
-                    </NavLink>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          ))}
+          {/* The nav's box runs the page's full height (its background); its links stay in view on scroll. */}
+          <div className="sidenav-links">
+            {sections.map(({ s, pages }) => (
+              <div className="nav-section" key={s}>
+                {sections.length > 1 && <span className="nav-section-label">{SECTION_LABELS[s]}</span>}
+                <ul>
+                  {pages.map((p) => (
+                    <li key={p.path}>
+                      <NavLink to={`/${p.path}`} end={p.path === ''}>
+                        {p.nav?.label}
+                      </NavLink>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ))}
+          </div>
         </nav>
         <main id="main" className="page">
           <Suspense fallback={<Loading />}>

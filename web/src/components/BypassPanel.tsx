@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { useBypasses, useCreateBypass, useRevokeBypass } from '../api/admin';
 import { ApiError } from '../api/errors';
 import type { Bypass } from '../api/types';
@@ -7,6 +7,7 @@ import { ApiErrorView } from './ApiErrorView';
 import { useCountdown } from './Countdown';
 import { Field } from './Field';
 import { Loading } from './Loading';
+import { TableScroll } from './TableScroll';
 
 function TimeLeft({ bypass }: { bypass: Bypass }) {
   const left = useCountdown(Math.max(0, bypass.expiresAt - Math.floor(Date.now() / 1000)));
@@ -29,6 +30,7 @@ export function BypassPanel({ tenantId }: { tenantId: string }) {
   const list = useBypasses(tenantId);
   const create = useCreateBypass(tenantId);
   const revoke = useRevokeBypass(tenantId);
+  const captionId = useId();
   const [userId, setUserId] = useState('');
   const [reason, setReason] = useState('');
   const [ttlSec, setTtlSec] = useState('900');
@@ -84,48 +86,50 @@ export function BypassPanel({ tenantId }: { tenantId: string }) {
       ) : !list.data ? (
         <Loading label="Loading bypasses" />
       ) : (
-        <table className="table">
-          <caption>Active bypasses</caption>
-          <thead>
-            <tr>
-              <th scope="col">Applies to</th>
-              <th scope="col">Reason</th>
-              <th scope="col">By</th>
-              <th scope="col">Time left</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {(list.data.items ?? []).length === 0 ? (
+        <TableScroll captionId={captionId}>
+          <table className="table">
+            <caption id={captionId}>Active bypasses</caption>
+            <thead>
               <tr>
-                <td colSpan={5}>No active bypass.</td>
+                <th scope="col">Applies to</th>
+                <th scope="col">Reason</th>
+                <th scope="col">By</th>
+                <th scope="col">Time left</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
-            ) : (
-              (list.data.items ?? []).map((b) => (
-                <tr key={b.bypassId}>
-                  <td>{b.userId ? `user ${b.userId}` : 'whole tenant'}</td>
-                  <td>{b.reason}</td>
-                  <td>{b.createdBy}</td>
-                  <td>
-                    <TimeLeft bypass={b} />
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="danger"
-                      onClick={() => revoke.mutate(b.bypassId)}
-                      aria-label={`Revoke bypass ${b.bypassId}`}
-                    >
-                      Revoke
-                    </button>
-                  </td>
+            </thead>
+            <tbody>
+              {(list.data.items ?? []).length === 0 ? (
+                <tr>
+                  <td colSpan={5}>No active bypass.</td>
                 </tr>
-              ))
-            )}
-          </tbody>
-        </table>
+              ) : (
+                (list.data.items ?? []).map((b) => (
+                  <tr key={b.bypassId}>
+                    <td>{b.userId ? `user ${b.userId}` : 'whole tenant'}</td>
+                    <td>{b.reason}</td>
+                    <td>{b.createdBy}</td>
+                    <td>
+                      <TimeLeft bypass={b} />
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        className="danger"
+                        onClick={() => revoke.mutate(b.bypassId)}
+                        aria-label={`Revoke bypass ${b.bypassId}`}
+                      >
+                        Revoke
+                      </button>
+                    </td>
+                  </tr>
+                ))
+              )}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </section>
   );

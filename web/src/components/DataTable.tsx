@@ -1,4 +1,5 @@
-import { memo, type ReactNode } from 'react';
+import { memo, type ReactNode, useId } from 'react';
+import { TableScroll } from './TableScroll';
 
 /** One column of a {@link DataTable}. */
 export interface Column<T> {
@@ -54,7 +55,8 @@ const DataRow = memo(function DataRow<T>({ row, columns }: RowProps<T>) {
 /**
  * The console's data table: a `<table class="table">` with a caption (its accessible name), `<th scope="col">`
  * headers, row headers where a column names the row, and an "empty" row. The pages and components that list things
- * (reports, tenants, audit, rules, usage, operations, security) all render through it.
+ * (reports, tenants, audit, rules, usage, operations, security) all render through it. A table wider than the page
+ * scrolls sideways inside its own box ({@link TableScroll}), never the page.
  */
 export function DataTable<T>({
   caption,
@@ -64,27 +66,32 @@ export function DataTable<T>({
   rowKey,
   empty,
 }: DataTableProps<T>) {
+  const captionId = useId();
   return (
-    <table className="table">
-      <caption className={captionHidden ? 'sr-only' : undefined}>{caption}</caption>
-      <thead>
-        <tr>
-          {columns.map((c) => (
-            <th scope="col" key={c.id}>
-              {c.headerHidden ? <span className="sr-only">{c.header}</span> : c.header}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.length === 0 ? (
+    <TableScroll captionId={captionId}>
+      <table className="table">
+        <caption id={captionId} className={captionHidden ? 'sr-only' : undefined}>
+          {caption}
+        </caption>
+        <thead>
           <tr>
-            <td colSpan={columns.length}>{empty}</td>
+            {columns.map((c) => (
+              <th scope="col" key={c.id}>
+                {c.headerHidden ? <span className="sr-only">{c.header}</span> : c.header}
+              </th>
+            ))}
           </tr>
-        ) : (
-          rows.map((r, i) => <DataRow key={rowKey(r, i)} row={r} columns={columns} />)
-        )}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.length === 0 ? (
+            <tr>
+              <td colSpan={columns.length}>{empty}</td>
+            </tr>
+          ) : (
+            rows.map((r, i) => <DataRow key={rowKey(r, i)} row={r} columns={columns} />)
+          )}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }

@@ -1,9 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
+import { useId } from 'react';
 import { useTenantUsage } from '../api/usage';
 import { formatDuration } from '../clock';
 import { ApiErrorView } from '../components/ApiErrorView';
 import { Loading } from '../components/Loading';
 import { PageHeader } from '../components/PageHeader';
+import { TableScroll } from '../components/TableScroll';
 import { UsageTable } from '../components/UsageTable';
 import { ME_QUERY_KEY, useMeQuery, useSession } from '../session/session';
 
@@ -15,6 +17,7 @@ export default function MyLimitsPage() {
   const { me, hasRole } = useSession();
   const meQuery = useMeQuery();
   const qc = useQueryClient();
+  const captionId = useId();
   const isAdmin = hasRole('tenant-admin', 'platform-admin');
   const usage = useTenantUsage(me.tenantId, me.userId, { enabled: isAdmin });
   const limits = meQuery.data?.limits ?? [];
@@ -39,29 +42,31 @@ export default function MyLimitsPage() {
       {limits.length === 0 ? (
         <p>The API advertised no limits on its last answer.</p>
       ) : (
-        <table className="table">
-          <caption>Limits on reading (from the API's RateLimit headers)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Rule</th>
-              <th scope="col">Limit</th>
-              <th scope="col">Remaining</th>
-              <th scope="col">Resets in</th>
-            </tr>
-          </thead>
-          <tbody>
-            {limits.map((l) => (
-              <tr key={l.ruleId}>
-                <th scope="row">{l.ruleId}</th>
-                <td>
-                  {l.limit} per {formatDuration(l.windowSec)}
-                </td>
-                <td>{l.remaining ?? '—'}</td>
-                <td>{l.resetSec === undefined ? '—' : formatDuration(l.resetSec)}</td>
+        <TableScroll captionId={captionId}>
+          <table className="table">
+            <caption id={captionId}>Limits on reading (from the API's RateLimit headers)</caption>
+            <thead>
+              <tr>
+                <th scope="col">Rule</th>
+                <th scope="col">Limit</th>
+                <th scope="col">Remaining</th>
+                <th scope="col">Resets in</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {limits.map((l) => (
+                <tr key={l.ruleId}>
+                  <th scope="row">{l.ruleId}</th>
+                  <td>
+                    {l.limit} per {formatDuration(l.windowSec)}
+                  </td>
+                  <td>{l.remaining ?? '—'}</td>
+                  <td>{l.resetSec === undefined ? '—' : formatDuration(l.resetSec)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       {isAdmin && (
         <section aria-labelledby="all-rules">
