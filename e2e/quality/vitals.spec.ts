@@ -45,21 +45,6 @@ function overBudget(vitals: WebVitals, budget: WebVitalsBudgets): string[] {
 
 const db = seedGalleryDb(THEME_CASES);
 
-/**
- * One unmeasured load of the gallery per worker before its first measurement, in a context of its own (closed after,
- * so no cache, storage or renderer carries over to a measured page, which still loads cold). It takes the browser's
- * and the stack's own start-up out of the first page's figures: in a quiet run the first page a worker measured had
- * 2.5–5× the TBT of the same page measured later (home 503 ms, the median page 118 ms; docs/testing.md, "Web
- * Vitals"), which is the fresh browser process and the first serve of each bundle file, not the page.
- */
-test.beforeAll(async ({ browser }) => {
-  const context = await browser.newContext();
-  const warmUp = await context.newPage();
-  const [first] = vitalsTargets();
-  await openGallery(warmUp, { theme: first!.theme, view: first!.page.view, path: first!.page.path, db });
-  await context.close();
-});
-
 for (const { theme, page: target } of vitalsTargets()) {
   test(
     `${target.id}: Web Vitals within budget`,
