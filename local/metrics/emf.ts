@@ -32,20 +32,50 @@ interface Directive {
  * non-finite values are skipped, like CloudWatch does.
  */
 export function parseEmfLine(line: string): EmfPoint[] {
-  const text = line.trim();
-  if (!text.startsWith('{') || !text.includes('"_aws"')) return [];
+  const points: EmfPoint[] = [];
+  readEmfLine(line, (namespace, name, unit, value, dimensions, tenantId) => {
+    const p: EmfPoint = { namespace, name, unit, value, dimensions };
+    if (tenantId !== undefined) p.tenantId = tenantId;
+    points.push(p);
+  });
+  return points;
+}
+
+/**
+ * Calls `each` with every metric value of one EMF line, as {@link parseEmfLine} extracts them, without building a
+ * point object per value (the local store builds its own). The values of one directive share one `dimensions` object.
+ * @returns how many values it passed (0 for any other line)
+ */
+export function readEmfLine(
+  line: string,
+  each: (
+    namespace: string,
+    name: string,
+    unit: string,
+    value: number,
+    dimensions: Readonly<Record<string, string>>,
+    tenantId: string | undefined,
+  ) => void,
+): number {
+  // The tap passes lines that start with `{"_aws"` (JSON.parse allows surrounding whitespace): no trim, no scan.
+  let text = line;
+  if (!line.startsWith('{"_aws"')) {
+    text = line.trim();
+    if (!text.startsWith('{') || !text.includes('"_aws"')) return 0;
+  }
   let doc: Record<string, unknown>;
   try {
     doc = JSON.parse(text) as Record<string, unknown>;
   } catch {
-    return [];
+    return 0;
   }
   const aws = doc._aws as { CloudWatchMetrics?: unknown } | undefined;
-  if (!aws || !Array.isArray(aws.CloudWatchMetrics)) return [];
+  if (!aws || !Array.isArray(aws.CloudWatchMetrics)) return 0;
   const tenantId = typeof doc.tenantId === 'string' ? doc.tenantId : undefined;
-  const points: EmfPoint[] = [];
+  let count = 0;
   for (const d of aws.CloudWatchMetrics as Directive[]) {
     if (typeof d?.Namespace !== 'string' || !Array.isArray(d.Metrics)) continue;
+    const namespace = d.Namespace;
     const dimensions: Record<string, string> = {};
     for (const set of Array.isArray(d.Dimensions) ? d.Dimensions : []) {
       if (!Array.isArray(set)) continue;
@@ -56,20 +86,20 @@ export function parseEmfLine(line: string): EmfPoint[] {
     }
     for (const m of d.Metrics as { Name?: unknown; Unit?: unknown }[]) {
       if (typeof m?.Name !== 'string') continue;
-      const raw = doc[m.Name];
-      const values = Array.isArray(raw) ? raw : [raw];
-      for (const v of values) {
-        if (typeof v !== 'number' || !Number.isFinite(v)) continue;
-        points.push({
-          namespace: d.Namespace,
-          name: m.Name,
-          unit: typeof m.Unit === 'string' ? m.Unit : 'None',
-          value: v,
-          dimensions,
-          ...(tenantId !== undefined ? { tenantId } : {}),
-        });
+      const name = m.Name;
+      const unit = typeof m.Unit === 'string' ? m.Unit : 'None';
+      const raw = doc[name];
+      if (Array.isArray(raw)) {
+        for (const v of raw) {
+          if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+          each(namespace, name, unit, v, dimensions, tenantId);
+          count++;
+        }
+      } else if (typeof raw === 'number' && Number.isFinite(raw)) {
+        each(namespace, name, unit, raw, dimensions, tenantId);
+        count++;
       }
     }
   }
-  return points;
+  return count;
 }

@@ -1,6 +1,6 @@
 import { accessLogValue } from '../../lib/config/gateway';
 import type { AccessLogRecord } from '../gateway/access-log';
-import { type EmfPoint, parseEmfLine } from './emf';
+import { type EmfPoint, readEmfLine } from './emf';
 
 /** A custom-metric value with the store's receive time. */
 export interface StoredPoint extends EmfPoint {
@@ -115,19 +115,28 @@ export class MetricStore {
   }
 
   private storeEmfLine(line: string, t: number): number {
-    const points = parseEmfLine(line);
-    if (points.length) this.emfLines++;
-    for (const p of points) this.storePoint(p, t);
-    return points.length;
+    const n = readEmfLine(line, (namespace, name, unit, value, dimensions, tenantId) => {
+      // One object per value, built once with the fields of StoredPoint in one order (no copy of a parsed point).
+      const p: StoredPoint = { namespace, name, unit, value, dimensions, t };
+      if (tenantId !== undefined) p.tenantId = tenantId;
+      this.push(p);
+    });
+    if (n) this.emfLines++;
+    return n;
   }
 
   private storePoint(p: EmfPoint, t: number): void {
+    this.push({ ...p, t });
+  }
+
+  private push(p: StoredPoint): void {
+    const t = p.t;
     let list = this.byName.get(p.name);
     if (!list) {
       list = [];
       this.byName.set(p.name, list);
     }
-    list.push({ ...p, t });
+    list.push(p);
     this.pointCount++;
     if (this.pointCount > this.maxEntries || (this.pointCount & 1023) === 0) this.prune(t);
   }
