@@ -58,6 +58,12 @@ export function readEmfLine(
   ) => void,
 ): number {
   // The tap passes lines that start with `{"_aws"` (JSON.parse allows surrounding whitespace): no trim, no scan.
+  const key = repeatKey(line);
+  const seen = key === undefined ? undefined : repeated.get(key);
+  if (seen) {
+    for (const v of seen) each(v.namespace, v.name, v.unit, v.value, v.dimensions, v.tenantId);
+    return seen.length;
+  }
   let text = line;
   if (!line.startsWith('{"_aws"')) {
     text = line.trim();
@@ -72,6 +78,7 @@ export function readEmfLine(
   const aws = doc._aws as { CloudWatchMetrics?: unknown } | undefined;
   if (!aws || !Array.isArray(aws.CloudWatchMetrics)) return 0;
   const tenantId = typeof doc.tenantId === 'string' ? doc.tenantId : undefined;
+  const values: RepeatedValue[] = [];
   let count = 0;
   for (const d of aws.CloudWatchMetrics as Directive[]) {
     if (typeof d?.Namespace !== 'string' || !Array.isArray(d.Metrics)) continue;
@@ -93,13 +100,54 @@ export function readEmfLine(
         for (const v of raw) {
           if (typeof v !== 'number' || !Number.isFinite(v)) continue;
           each(namespace, name, unit, v, dimensions, tenantId);
+          values.push({ namespace, name, unit, value: v, dimensions, tenantId });
           count++;
         }
       } else if (typeof raw === 'number' && Number.isFinite(raw)) {
         each(namespace, name, unit, raw, dimensions, tenantId);
+        values.push({ namespace, name, unit, value: raw, dimensions, tenantId });
         count++;
       }
     }
   }
+  if (key !== undefined && values.every((v) => Number.isInteger(v.value))) {
+    if (repeated.size >= MAX_REPEATED) repeated.clear();
+    for (const v of values) Object.freeze(v.dimensions);
+    repeated.set(key, values);
+  }
   return count;
+}
+
+interface RepeatedValue {
+  namespace: string;
+  name: string;
+  unit: string;
+  value: number;
+  dimensions: Readonly<Record<string, string>>;
+  tenantId: string | undefined;
+}
+
+/**
+ * The values of lines seen before, by the line without its `_aws.Timestamp` (which nothing here reads): a handler
+ * writes the same count line (e.g. `RateLimitAllowed: 1` per tier, route and tenant) on every request, and looking
+ * it up costs far less than `JSON.parse`. Only lines whose values are all integers (counts) are kept — latencies are
+ * fractional and rarely repeat — and at most {@link MAX_REPEATED} (then it starts over).
+ */
+const repeated = new Map<string, readonly RepeatedValue[]>();
+const MAX_REPEATED = 2_000;
+const TIMESTAMP_PREFIX = '{"_aws":{"Timestamp":';
+
+/**
+ * `line` after its `Timestamp` when it starts as Powertools writes it — `{"_aws":{"Timestamp":` then a JSON integer
+ * without leading zero, then `,` — else `undefined`. Two lines with one key differ only in that integer, so they
+ * parse to the same values (or both fail to parse).
+ */
+function repeatKey(line: string): string | undefined {
+  if (!line.startsWith(TIMESTAMP_PREFIX)) return undefined;
+  let i = TIMESTAMP_PREFIX.length;
+  const first = line.charCodeAt(i);
+  if (first < 49 || first > 57) return undefined; // 1-9
+  i++;
+  for (let c = line.charCodeAt(i); c >= 48 && c <= 57; c = line.charCodeAt(++i));
+  return line.charCodeAt(i) === 44 ? line.slice(i) : undefined; // ','
 }

@@ -59,6 +59,24 @@ describe('EMF lines from Powertools Metrics reach the local store', () => {
       parseEmfLine('{"_aws":{"CloudWatchMetrics":[{"Namespace":"N","Metrics":[{"Name":"M"}]}]},"M":"x"}'),
     ).toEqual([]);
   });
+
+  it('a line seen before (another Timestamp) gives the same values; one that differs elsewhere is parsed anew', () => {
+    const line = (ts: string, tenant: string, value: number) =>
+      `{"_aws":{"Timestamp":${ts},"CloudWatchMetrics":[{"Namespace":"N","Dimensions":[["service"]],"Metrics":[{"Name":"M","Unit":"Count"}]}]},"tenantId":"${tenant}","service":"s","M":${value}}`;
+    const point = (tenantId: string, value: number) => ({
+      namespace: 'N',
+      name: 'M',
+      unit: 'Count',
+      value,
+      dimensions: { service: 's' },
+      tenantId,
+    });
+    expect(parseEmfLine(line('1700000000000', 'a', 1))).toEqual([point('a', 1)]);
+    expect(parseEmfLine(line('1700000000001', 'a', 1))).toEqual([point('a', 1)]);
+    expect(parseEmfLine(line('1700000000002', 'b', 1))).toEqual([point('b', 1)]);
+    expect(parseEmfLine(line('1700000000003', 'a', 2))).toEqual([point('a', 2)]);
+    expect(parseEmfLine(line('01700000000004', 'a', 1))).toEqual([]); // not JSON (leading zero)
+  });
 });
 
 describe('GET/PUT /_local/alarms', () => {
