@@ -39,9 +39,14 @@ function event(resource: string, tenant: TenantContext, requestId: string): APIG
   } as unknown as APIGatewayProxyEvent;
 }
 
-/** A runtime on an in-memory store whose free tier allows 1 request per minute per user. */
+/**
+ * A runtime on an in-memory store whose free tier allows 1 request per minute per user. The store call timeout is the
+ * setting's maximum (1 s), not the 25 ms production budget: these tests are about the middleware, and with 25 ms a
+ * busy machine (a store call descheduled past 25 ms) turned the second request's denial into a fail-open 200
+ * (verify at load 9–17, 16:55 UTC). Timeouts and fail-open have their own tests (limiter.test.ts, conformance).
+ */
 function runtime(telemetry?: { record: (d: Decision) => void }) {
-  const rt = new RateLimitRuntime(() => rateLimitSettingsFromEnv({}));
+  const rt = new RateLimitRuntime(() => rateLimitSettingsFromEnv({ RATE_LIMIT_TIMEOUT_MS: '1000' }));
   const source = new StaticPolicySource();
   source.setTierRules('free', [{ id: 'user', scope: 'user', kind: 'rate', limit: 1, periodSec: 60 }]);
   rt.configure({
