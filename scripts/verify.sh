@@ -15,14 +15,28 @@ fi
 [ -d node_modules ] || npm ci --no-audit --no-fund
 
 npm run --silent lint
-npm run --silent typecheck
+# Types (tsc, one core) in the background while the builds below use the other; its output is printed when it ends.
+typecheck_log=$(mktemp)
+npm run --silent typecheck >"$typecheck_log" 2>&1 &
+typecheck=$!
+# If a build fails first, let the type check end before exiting rather than leave it running.
+trap 'wait "$typecheck" 2>/dev/null; rm -f "$typecheck_log"' EXIT
 # Web console: production build (prints chunk sizes) and the initial-JavaScript budget (fails above 200 KiB gzipped).
 npm run --silent build:web
 npx tsx scripts/check-bundle-budget.ts
 # Lambda bundles as deployed: minified size per Lambda against lib/config/budgets.ts (authorizer 150 KiB, others
 # 500 KiB); fails above budget or when a bundle does not load. COLD_RUNS=1: the cold-start figures are reported only.
 COLD_RUNS=1 npx tsx scripts/check-lambda-bundles.ts
-npx vitest run --coverage --reporter=default --reporter=junit --outputFile.junit=test-results/vitest/junit.xml
+typecheck_rc=0
+wait "$typecheck" || typecheck_rc=$?
+cat "$typecheck_log"
+if [ "$typecheck_rc" != 0 ]; then
+  echo "verify: typecheck failed (exit $typecheck_rc)" >&2
+  exit "$typecheck_rc"
+fi
+# Every Vitest project with coverage (thresholds on the whole): integration and the other projects as two runs at
+# once, merged (scripts/test-coverage.sh; JUnit XML in test-results/vitest/junit.xml).
+bash scripts/test-coverage.sh
 # Browser suites (Playwright, Chromium + Firefox) against the local stack on a free port: the API, the console
 # workflows, and Web Vitals of every console page in each browser (`quality-*`: one cold load per page, LCP, CLS, INP,
 # TBT against CONSOLE_LAB_VITALS_BUDGET in lib/config/budgets.ts; fails above) with the axe checker's own proof.
