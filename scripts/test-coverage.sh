@@ -23,9 +23,9 @@ part() { # <name> <vitest project args...>
 }
 
 start=$(date +%s)
-part integration --project integration &
+part integration --project integration --project infra &
 integration=$!
-part others --project unit --project web --project infra &
+part others --project unit --project web &
 others=$!
 wait "$integration"
 integration_rc=$?

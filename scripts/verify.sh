@@ -20,7 +20,7 @@ typecheck_log=$(mktemp)
 npm run --silent typecheck >"$typecheck_log" 2>&1 &
 typecheck=$!
 # If a build fails first, let the type check end before exiting rather than leave it running.
-trap 'wait "$typecheck" 2>/dev/null; rm -f "$typecheck_log"' EXIT
+trap 'status=$?; wait "$typecheck" 2>/dev/null || true; rm -f "$typecheck_log"; exit "$status"' EXIT
 # Web console: production build (prints chunk sizes) and the initial-JavaScript budget (fails above 200 KiB gzipped).
 npm run --silent build:web
 npx tsx scripts/check-bundle-budget.ts
