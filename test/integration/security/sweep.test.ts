@@ -19,7 +19,9 @@ describe('local expiry sweep', () => {
     (await t.call('GET', '/_local/security/state')).json as unknown as LocalSecurityState;
 
   beforeAll(async () => {
-    process.env.LOCAL_SECURITY_BLOCK_TTL_SEC = '1';
+    // Expiry is in whole seconds (`floor(now) + ttlSec`), so a 1 s block lives 0–1 s: in a clean CI run the 100 ms
+    // timer lifted it before the test read the state after the POST. 3 s lives at least 2 s.
+    process.env.LOCAL_SECURITY_BLOCK_TTL_SEC = '3';
     process.env.LOCAL_SECURITY_SWEEP_MS = '100';
     delete process.env.FEATURE_FLAGS;
     flags.reset();
