@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { TENANT_ID_PATTERN } from '../lib/config/data-model';
+import { TENANT_ID_HTML_PATTERN, TENANT_ID_PATTERN } from '../lib/config/data-model';
 import { isRole, ROLES } from '../lib/config/roles';
 import type { DevKey } from './dev-key';
 import { signAccessToken } from './oidc';
@@ -444,7 +444,7 @@ function loginPage(users: readonly DemoUser[], params: Record<string, string>): 
     `<h1>Sign in to MarketEdge</h1><p class="note">Local issuer (stands in for Auth0). Pick a demo user from <code>local/fixtures/seed.json</code>; no password is needed.</p>
 <table><caption class="note">Demo users</caption><thead><tr><th scope="col">Tenant</th><th scope="col">User</th><th scope="col">Roles</th><th scope="col"><span style="position:absolute;left:-9999px">Action</span></th></tr></thead><tbody>${rows}</tbody></table>
 <h2>Another user</h2><form method="post" action="${AUTHORIZE_PATH}">${hidden}<input type="hidden" name="login" value="other">
-<p><label>Tenant id <input name="tenant_id" required pattern="[a-z][a-z0-9-]{1,63}"></label> <label>User id <input name="user_id" required maxlength="128"></label></p>
+<p><label>Tenant id <input name="tenant_id" required pattern="${TENANT_ID_HTML_PATTERN}"></label> <label>User id <input name="user_id" required maxlength="128"></label></p>
 <fieldset><legend>Roles</legend>${ROLES.filter((r) => r !== 'service')
       .map((r) => `<label><input type="checkbox" name="roles" value="${r}"> ${r}</label> `)
       .join('')}</fieldset>

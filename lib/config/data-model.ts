@@ -134,8 +134,16 @@ export type Vertical = (typeof VERTICALS)[number];
  */
 export const PLATFORM_VERTICAL = 'platform' satisfies Vertical;
 
-/** Well-formed tenant id: lowercase letters, digits and `-`, 2–64 chars, starting with a letter. */
-export const TENANT_ID_PATTERN = /^[a-z][a-z0-9-]{1,63}$/;
+/**
+ * Well-formed tenant id: lowercase letters, digits and `-`, 2–64 chars, starting with a letter. The `-` is escaped so
+ * that the same source is valid with the `v` flag, which browsers use for an input's `pattern` attribute
+ * ({@link TENANT_ID_HTML_PATTERN}).
+ */
+// biome-ignore lint/complexity/noUselessEscapeInRegex: the escape is required with the `v` flag (HTML pattern).
+export const TENANT_ID_PATTERN = /^[a-z][a-z0-9\-]{1,63}$/;
+
+/** {@link TENANT_ID_PATTERN} as an HTML `pattern` attribute (implicitly anchored, compiled with the `v` flag). */
+export const TENANT_ID_HTML_PATTERN = TENANT_ID_PATTERN.source.slice(1, -1);
 
 /**
  * Well-formed user id (an Auth0 `sub`: `auth0|…`, `google-oauth2|…`, `<client>@clients`): 1–256 of `A-Z a-z 0-9`

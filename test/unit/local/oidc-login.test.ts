@@ -199,7 +199,14 @@ describe('local issuer: authorization code + PKCE', () => {
   it('"another user" signs any tenant/user/roles, for a session of the chosen lifetime, and rejects bad fields', async () => {
     const s = server();
     const { verifier, challenge } = pkce();
-    expect(s.authorizePage(authorizeParams(challenge)).body).toContain('name="tenant_id"');
+    const loginPage = s.authorizePage(authorizeParams(challenge)).body;
+    expect(loginPage).toContain('name="tenant_id"');
+    // Browsers compile a `pattern` attribute with the `v` flag, anchored; an invalid one is ignored (no check at all).
+    const pattern = /name="tenant_id"[^>]*pattern="([^"]+)"/.exec(loginPage)?.[1];
+    expect(pattern).toBeDefined();
+    const inBrowser = new RegExp(`^(?:${pattern})$`, 'v');
+    expect(inBrowser.test('e2e-reta-w0-1234abcd')).toBe(true);
+    expect(inBrowser.test('Bad Tenant!')).toBe(false);
     const form = authorizeParams(challenge);
     form.set('login', 'other');
     form.set('tenant_id', 'e2e-reta-w0-1234abcd');
