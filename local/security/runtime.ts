@@ -283,14 +283,8 @@ export async function startLocalSecurity(opts: LocalSecurityOptions): Promise<Lo
   const timedSweep = async () => {
     const inputsBefore = responderInputs;
     await sweep();
-    if (
-      responderRunning === 0 &&
-      (await nothingToLift()) &&
-      responderInputs === inputsBefore &&
-      !responderRunning
-    ) {
-      armed = false;
-    }
+    // Any responder input started or finished since the sweep began changed `responderInputs`.
+    if (responderRunning === 0 && (await nothingToLift()) && responderInputs === inputsBefore) armed = false;
   };
   const sweeper = setInterval(() => {
     if (sweeping || !armed) return;

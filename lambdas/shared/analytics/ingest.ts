@@ -188,18 +188,24 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
     return { accepted: records.length, duplicates };
   };
 
+  /**
+   * Why nothing of `who`'s should be stored for this request, checked in this order (the tenant's opt-out last: it
+   * is the only read): a platform operator, do-not-track `headers`, the tenant opted out; `undefined` to store.
+   */
+  const dropReason = async (
+    who: AnalyticsIdentity,
+    headers: Parameters<typeof doNotTrack>[0],
+  ): Promise<DropReason | undefined> => {
+    if (isPlatformOperator(who)) return 'platform-operator';
+    if (doNotTrack(headers)) return 'do-not-track';
+    return (await deps.optedOut(who.tenantId)) ? 'tenant-opt-out' : undefined;
+  };
+
   const emitNow: Ingestor['emitNow'] = async (who, name, props = {}, headers, source = 'server') => {
     if (!(await deps.enabled())) return 0;
-    if (isPlatformOperator(who)) {
-      deps.onNotStored?.('platform-operator', 1);
-      return 0;
-    }
-    if (doNotTrack(headers)) {
-      deps.onNotStored?.('do-not-track', 1);
-      return 0;
-    }
-    if (await deps.optedOut(who.tenantId)) {
-      deps.onNotStored?.('tenant-opt-out', 1);
+    const reason = await dropReason(who, headers);
+    if (reason) {
+      deps.onNotStored?.(reason, 1);
       return 0;
     }
     const checked = EVENT_CATALOG[name].props.safeParse(props);
@@ -226,13 +232,7 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
         );
         return { status: 'invalid', errors };
       }
-      const reason: DropReason | undefined = isPlatformOperator(who)
-        ? 'platform-operator'
-        : doNotTrack(headers)
-          ? 'do-not-track'
-          : (await deps.optedOut(who.tenantId))
-            ? 'tenant-opt-out'
-            : undefined;
+      const reason = await dropReason(who, headers);
       if (reason) {
         deps.onNotStored?.(reason, inputs.length);
         return { status: 'accepted', accepted: 0, duplicates: 0, dropped: inputs.length, reason };
@@ -246,13 +246,7 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
     async assignments(who, headers) {
       const out: Record<string, string> = {};
       try {
-        if (
-          !(await deps.enabled()) ||
-          isPlatformOperator(who) ||
-          doNotTrack(headers) ||
-          (await deps.optedOut(who.tenantId))
-        )
-          return {};
+        if (!(await deps.enabled()) || (await dropReason(who, headers))) return {};
         let hash: string | undefined;
         for (const name of Object.keys(EXPERIMENTS) as ExperimentName[]) {
           if (!(await flagOn(EXPERIMENTS[name].flag))) continue;
