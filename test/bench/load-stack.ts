@@ -6,6 +6,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import type { ApiResponse } from './load-routes';
 
 /** The dedicated enterprise tenant of the load scripts (created through the admin API). */
+/**
+ * A positive number from the environment variable `name` (a benchmark knob, e.g. `LOAD_RATE`); `fallback` when it is
+ * unset, not a number, or ≤ 0.
+ */
+export function envNumber(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
 export const LOAD_TENANT = 'load-test';
 
 /** Whether `GET <base>/health` answers 200 within 1 s. */

@@ -44,13 +44,17 @@ import {
   type RouteSkip,
   routePlans,
 } from './load-routes';
-import { api, expectStatus, healthy, LOAD_TENANT, prepareLimits, startStack } from './load-stack';
+import {
+  api,
+  expectStatus,
+  healthy,
+  LOAD_TENANT,
+  envNumber as num,
+  prepareLimits,
+  startStack,
+} from './load-stack';
 
 const env = process.env;
-const num = (name: string, fallback: number) => {
-  const v = Number(env[name]);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-};
 const RATE = num('LOAD_RATE', 200);
 const CONNECTIONS = num('LOAD_CONNECTIONS', 10);
 const DURATION = num('LOAD_DURATION_SEC', 20);

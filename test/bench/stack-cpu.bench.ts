@@ -35,13 +35,17 @@ import { getStageConfig } from '../../lib/config/stages';
 import { loadOrCreateDevKey } from '../../local/dev-key';
 import { localIssuer, signAccessToken } from '../../local/oidc';
 import { freePort } from '../../local/redis';
-import { api, expectStatus, LOAD_TENANT, prepareLimits, startStack, stopStack } from './load-stack';
+import {
+  api,
+  expectStatus,
+  LOAD_TENANT,
+  envNumber as num,
+  prepareLimits,
+  startStack,
+  stopStack,
+} from './load-stack';
 
 const env = process.env;
-const num = (name: string, fallback: number) => {
-  const v = Number(env[name]);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-};
 const ROUNDS = num('STACK_CPU_ROUNDS', 3);
 const IDLE_SEC = num('STACK_CPU_IDLE_SEC', 5);
 const REQUESTS = num('STACK_CPU_REQUESTS', 20_000);
