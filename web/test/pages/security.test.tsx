@@ -87,6 +87,7 @@ describe('platform: security', () => {
     expect(within(top).getAllByRole('row')[1]?.textContent).toBe('192.0.2.72');
     const figures = screen.getByRole('heading', { name: 'Figures' }).closest('section') as HTMLElement;
     expect(within(figures).getByText('high 1 · medium 0 · low 0')).toBeVisible();
+    expect(within(figures).getByText(/^Over the 5 most recent security events \(since /)).toBeVisible();
     const events = screen.getByRole('table', { name: /Newest first/ });
     expect(within(events).getAllByRole('row')).toHaveLength(6);
     expect(within(events).getByText('TenantActivityAnomaly')).toBeVisible();
@@ -153,6 +154,12 @@ describe('platform: security', () => {
     await user.click(screen.getByRole('button', { name: 'Refresh' }));
     expect(await screen.findByText('No active block.')).toBeVisible();
     expect(screen.getByText('No security event yet.')).toBeVisible();
+    expect(
+      screen.getByText(
+        'No security event recorded yet; the CloudWatch security dashboard has the full series.',
+      ),
+    ).toBeVisible();
+    expect(screen.queryByText(/Over the 0/)).toBeNull();
   });
 
   it('an unavailable API is answered with a retry', async () => {

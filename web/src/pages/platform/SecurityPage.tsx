@@ -74,17 +74,23 @@ const EVENT_COLUMNS: readonly Column<SecurityEvent>[] = [
   { id: 'route', header: 'Route', cell: (e) => e.route },
 ];
 
+/** What the figures cover: the newest events the API read (none, one, or N since a time), and where the rest is. */
+function windowText(window: SecuritySummary['window']): string {
+  const rest = 'the CloudWatch security dashboard has the full series.';
+  if (window.events === 0) return `No security event recorded yet; ${rest}`;
+  const since = window.since ? ` (since ${formatUtc(window.since)})` : '';
+  const what =
+    window.events === 1 ? 'the one security event' : `the ${window.events} most recent security events`;
+  return `Over ${what}${since}; ${rest}`;
+}
+
 function Figures({ summary, blocks, clamps }: { summary: SecuritySummary; blocks: number; clamps: number }) {
   const reasons = countRows(summary.authFailuresByReason);
   const bands = ['high', 'medium', 'low'].map((b) => `${b} ${summary.findingsByBand[b] ?? 0}`).join(' · ');
   return (
     <section aria-labelledby="figures-title">
       <h2 id="figures-title">Figures</h2>
-      <p className="muted">
-        Over the {summary.window.events} most recent security events
-        {summary.window.since ? ` (since ${formatUtc(summary.window.since)})` : ''}; the CloudWatch security
-        dashboard has the full series.
-      </p>
+      <p className="muted">{windowText(summary.window)}</p>
       <dl className="cards figures">
         <div className="card">
           <dt>Active blocks</dt>
