@@ -21,7 +21,9 @@ const USAGE_COLUMNS: readonly Column<UsageEntry>[] = [
     cell: (u) => (
       <>
         <meter min={0} max={u.capacity} value={u.remaining} aria-label={`${u.ruleId} remaining`} />{' '}
-        {u.remaining} of {u.capacity}
+        <span className="nowrap">
+          {u.remaining} of {u.capacity}
+        </span>
       </>
     ),
   },
