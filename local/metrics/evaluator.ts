@@ -26,16 +26,11 @@ import {
   type AlarmDefinition,
   type AlarmSignal,
   type Comparison,
-  integrationFunction,
   type MetricRef,
   measuredLocally,
   runbookRef,
-  servicesOf,
   signalRefs,
 } from '../../lib/config/alarms';
-import type { LambdaHandlerName } from '../../lib/config/budgets';
-import { METRICS_NAMESPACE } from '../../lib/config/metrics';
-import { findRoute } from '../../lib/config/routes';
 import {
   BURN_RATE_WINDOWS,
   type BurnRateWindow,
@@ -44,8 +39,9 @@ import {
   type SloDefinition,
   windowLabel,
 } from '../../lib/config/slos';
+import { eachValue, requestValue } from './signal-values';
 import { statistic, sum } from './statistics';
-import type { ApiRequest, MetricStore } from './store';
+import type { MetricStore, RequestCounter } from './store';
 
 /** CloudWatch alarm states, plus `UNSUPPORTED` for a signal kind the local evaluator cannot compute. */
 export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA' | 'UNSUPPORTED';
@@ -128,6 +124,11 @@ interface Slot {
   since: number;
   /** Index of the last complete period evaluated (-1: none yet). */
   lastPeriod: number;
+  /**
+   * Signal values of complete periods by period index (the last `evaluationPeriods`): a period's data cannot change
+   * once it has ended (arrivals are stamped with the clock's now), so each period is read from the store once.
+   */
+  values: Map<number, number | undefined>;
   datapoints: (number | null)[];
 }
 
@@ -137,6 +138,8 @@ export class AlarmEvaluator {
   private readonly slots: Slot[];
   private readonly burns: BurnSlot[];
   private readonly transitions: AlarmTransition[] = [];
+  /** Store counters of the burn-rate windows, by name (see `windowSum`). */
+  private readonly counters = new Map<string, RequestCounter>();
   private k: number;
   private origin: number;
   private timer: NodeJS.Timeout | undefined;
@@ -152,6 +155,7 @@ export class AlarmEvaluator {
       since: this.origin,
       lastPeriod: -1,
       datapoints: [],
+      values: new Map(),
     }));
     this.burns = (opts.slos ?? []).flatMap((slo) =>
       BURN_RATE_WINDOWS.map((rule) => ({
@@ -199,6 +203,7 @@ export class AlarmEvaluator {
       if ('def' in s) {
         s.lastPeriod = -1;
         s.datapoints = [];
+        s.values.clear();
       } else s.rates = [];
     }
     this.restartTimer();
@@ -327,11 +332,16 @@ export class AlarmEvaluator {
   private evaluateSlot(s: Slot, last: number, periodMs: number, at: number): void {
     const def = s.def;
     const values: (number | undefined)[] = [];
-    for (let i = last - def.evaluationPeriods + 1; i <= last; i++) {
+    const first = last - def.evaluationPeriods + 1;
+    for (const i of s.values.keys()) if (i < first) s.values.delete(i);
+    for (let i = first; i <= last; i++) {
       if (i < 0) values.push(undefined);
+      else if (s.values.has(i)) values.push(s.values.get(i));
       else {
         const from = this.origin + i * periodMs;
-        values.push(this.signalValue(def.signal, from, from + periodMs));
+        const v = this.signalValue(def.signal, from, from + periodMs);
+        s.values.set(i, v);
+        values.push(v);
       }
     }
     s.datapoints = values.map((v) => (v === undefined ? null : round(v)));
@@ -391,16 +401,14 @@ export class AlarmEvaluator {
   private badShare(slo: SloDefinition, from: number, to: number): number {
     const sli = slo.sli;
     if (sli.kind === 'errorRatio') {
-      const total = this.sumOf(sli.total, from, to).sum;
-      return total > 0 ? this.sumOf(sli.bad, from, to).sum / total : 0;
+      const total = this.windowSum(sli.total, from, to, 'sum', (v) => v);
+      return total > 0 ? this.windowSum(sli.bad, from, to, 'sum', (v) => v) / total : 0;
     }
-    let count = 0;
-    let over = 0;
-    this.eachValue(sli.latency, from, to, (v) => {
-      count++;
-      if (v > sli.thresholdMs) over++;
-    });
-    return count ? over / count : 0;
+    const limit = sli.thresholdMs;
+    const count = this.windowSum(sli.latency, from, to, 'count', () => 1);
+    return count
+      ? this.windowSum(sli.latency, from, to, `over ${limit}`, (v) => (v > limit ? 1 : 0)) / count
+      : 0;
   }
 
   private transition(s: Slot | BurnSlot, to: AlarmStateValue, reason: string, at: number): void {
@@ -454,66 +462,40 @@ export class AlarmEvaluator {
     return acc;
   }
 
-  /**
-   * Calls `each` with every value one metric reference had in `[from, to)`, oldest first. Scans the store in place:
-   * the burn-rate windows reach back to the origin, i.e. up to the whole store on every evaluation, so no range is
-   * copied and no intermediate array is built (docs/load-testing.md).
-   */
   private eachValue(ref: MetricRef, from: number, to: number, each: (v: number) => void): void {
-    if (ref.source === 'custom') {
-      const services = servicesOf(ref.metric);
-      this.store.eachPoint(ref.metric, from, to, (p) => {
-        if (p.namespace === METRICS_NAMESPACE && services.includes(p.dimensions.service ?? '')) each(p.value);
-      });
-      return;
-    }
-    // A Lambda's Duration: the integration latency of the requests whose route it serves (the handler runs in-process).
-    if (ref.source === 'lambda' && ref.metric === 'Duration' && ref.function) {
-      const fn = ref.function;
-      this.store.eachRequest(from, to, (r) => {
-        if (r.integrationLatencyMs !== undefined && functionOfRoute(r.method, r.route) === fn)
-          each(r.integrationLatencyMs);
-      });
-      return;
-    }
-    // Other AWS service metrics (Lambda, ElastiCache, DynamoDB, Contributor Insights) do not exist locally: alarms
-    // reading them are UNSUPPORTED (unsupportedReason), so this is never asked for them.
-    if (ref.source !== 'api') return;
-    const route = ref.route;
-    const value = API_VALUE[ref.metric];
-    this.store.eachRequest(from, to, (r) => {
-      if (route && !(r.route === route.path && (route.method === 'ANY' || r.method === route.method))) return;
-      const v = value(r);
-      if (v !== undefined) each(v);
-    });
+    eachValue(this.store, ref, from, to, each);
   }
-}
 
-/** The value each API Gateway metric takes for one request; `undefined` when the request has none. */
-const API_VALUE: Record<
-  Extract<MetricRef, { source: 'api' }>['metric'],
-  (r: ApiRequest) => number | undefined
-> = {
-  Count: () => 1,
-  '4XXError': (r) => (r.status >= 400 && r.status < 500 ? 1 : 0),
-  '5XXError': (r) => (r.status >= 500 ? 1 : 0),
-  Latency: (r) => r.latencyMs,
-  IntegrationLatency: (r) => r.integrationLatencyMs,
-};
-
-/** Integration function of each `METHOD resourcePath` seen (the route table is fixed; `null` = no route). */
-const routeFunctions = new Map<string, LambdaHandlerName | null>();
-
-/** The Lambda serving the route a request matched (`findRoute` once per distinct method and path). */
-function functionOfRoute(method: string, resourcePath: string): LambdaHandlerName | null {
-  const key = `${method} ${resourcePath}`;
-  let fn = routeFunctions.get(key);
-  if (fn === undefined) {
-    const route = findRoute(method, resourcePath);
-    fn = route ? integrationFunction(route) : null;
-    routeFunctions.set(key, fn);
+  /**
+   * Sum over `[from, to)` of `value(v)` for the values `ref` had — from a store prefix-sum counter (two binary
+   * searches, however long the window) when `ref` is read from requests, else by a scan of the window.
+   */
+  private windowSum(
+    ref: MetricRef,
+    from: number,
+    to: number,
+    kind: string,
+    value: (v: number) => number,
+  ): number {
+    const of = requestValue(ref);
+    if (!of) {
+      let acc = 0;
+      this.eachValue(ref, from, to, (v) => {
+        acc += value(v);
+      });
+      return acc;
+    }
+    const name = `${kind} ${JSON.stringify(ref)}`;
+    let c = this.counters.get(name);
+    if (!c) {
+      c = this.store.requestCounter(name, (r) => {
+        const v = of(r);
+        return v === undefined ? 0 : value(v);
+      });
+      this.counters.set(name, c);
+    }
+    return this.store.requestSum(c, from, to);
   }
-  return fn;
 }
 
 const COMPARISON_WORDS: Record<Comparison, string> = {

@@ -76,30 +76,40 @@ export function summarizeOperations(store: MetricStore, minutes: number): Operat
   const to = store.clock();
   const from = to - minutes * 60_000;
   const bucketSec = Math.max(1, Math.round((minutes * 60) / 30));
-  const reqs = store.requests(from, to);
-  const group = (keyOf: (r: ApiRequest) => string) => {
-    const m = new Map<string, ApiRequest[]>();
-    for (const r of reqs) {
-      const k = keyOf(r);
-      const list = m.get(k);
-      if (list) list.push(r);
-      else m.set(k, [r]);
-    }
-    return [...m]
-      .map(([k, list]) => row(k, list))
-      .sort((a, b) => b.requests - a.requests || cmp(a.key, b.key));
+  // One pass over the window's requests (read in place, no copy): totals, per route, tenant and user type.
+  const totals = new Tally();
+  const groups = {
+    routes: new Map<string, Tally>(),
+    tenants: new Map<string, Tally>(),
+    users: new Map<string, Tally>(),
   };
+  const into = (m: Map<string, Tally>, key: string, r: ApiRequest) => {
+    let t = m.get(key);
+    if (!t) {
+      t = new Tally();
+      m.set(key, t);
+    }
+    t.add(r);
+  };
+  store.eachRequest(from, to, (r) => {
+    totals.add(r);
+    into(groups.routes, r.route === '-' ? '(no route)' : `${r.method} ${r.route}`, r);
+    into(groups.tenants, r.tenantId ?? '-', r);
+    into(groups.users, r.userType ?? '-', r);
+  });
+  const rows = (m: Map<string, Tally>) =>
+    [...m].map(([k, t]) => t.row(k)).sort((a, b) => b.requests - a.requests || cmp(a.key, b.key));
   const limiter = Object.fromEntries(
-    RATE_LIMIT_METRICS.map((name) => [name, total(store.points(name, from, to))]),
+    RATE_LIMIT_METRICS.map((name) => [name, total(store, name, from, to)]),
   ) as Record<RateLimitMetric, number>;
   const tiers = new Map<string, { tier: string; allowed: number; denied: number; degraded: number }>();
   const tally = (name: RateLimitMetric, field: 'allowed' | 'denied' | 'degraded') => {
-    for (const p of store.points(name, from, to)) {
+    store.eachPoint(name, from, to, (p) => {
       const tier = p.dimensions.tier ?? '-';
       const t = tiers.get(tier) ?? { tier, allowed: 0, denied: 0, degraded: 0 };
       t[field] += p.value;
       tiers.set(tier, t);
-    }
+    });
   };
   tally('RateLimitAllowed', 'allowed');
   tally('RateLimitDenied', 'denied');
@@ -109,8 +119,9 @@ export function summarizeOperations(store: MetricStore, minutes: number): Operat
   const first = Math.floor(from / bucketMs) * bucketMs;
   const series: SeriesPoint[] = [];
   for (let b = first; b < to; b += bucketMs) {
-    const slice = store.requests(Math.max(b, from), Math.min(b + bucketMs, to));
-    const r = row('', slice);
+    const slice = new Tally();
+    store.eachRequest(Math.max(b, from), Math.min(b + bucketMs, to), (r) => slice.add(r));
+    const r = slice.row('');
     series.push({
       t: new Date(b).toISOString(),
       requests: r.requests,
@@ -118,8 +129,8 @@ export function summarizeOperations(store: MetricStore, minutes: number): Operat
       status5xx: r.status5xx,
       p50Ms: r.p50Ms,
       p99Ms: r.p99Ms,
-      denied: total(store.points('RateLimitDenied', b, b + bucketMs)),
-      degraded: total(store.points('RateLimitDegraded', b, b + bucketMs)),
+      denied: total(store, 'RateLimitDenied', b, b + bucketMs),
+      degraded: total(store, 'RateLimitDegraded', b, b + bucketMs),
     });
   }
   return {
@@ -127,41 +138,51 @@ export function summarizeOperations(store: MetricStore, minutes: number): Operat
     to: new Date(to).toISOString(),
     minutes,
     bucketSec,
-    totals: row('all', reqs),
-    routes: group((r) => (r.route === '-' ? '(no route)' : `${r.method} ${r.route}`)),
-    tenants: group((r) => r.tenantId ?? '-').slice(0, TOP_TENANTS),
-    userTypes: group((r) => r.userType ?? '-'),
+    totals: totals.row('all'),
+    routes: rows(groups.routes),
+    tenants: rows(groups.tenants).slice(0, TOP_TENANTS),
+    userTypes: rows(groups.users),
     limiter,
     limiterByTier: [...tiers.values()].sort((a, b) => cmp(a.tier, b.tier)),
     series,
   };
 }
 
-function row(key: string, reqs: readonly ApiRequest[]): TrafficRow {
-  let status429 = 0;
-  let status5xx = 0;
-  let status4xx = 0;
-  for (const r of reqs) {
-    if (r.status === 429) status429++;
-    else if (r.status >= 500) status5xx++;
-    else if (r.status >= 400) status4xx++;
+/** Counts and latencies of one slice of requests, added one by one. */
+class Tally {
+  private status429 = 0;
+  private status5xx = 0;
+  private status4xx = 0;
+  private readonly latencies: number[] = [];
+
+  add(r: ApiRequest): void {
+    const status = r.status;
+    if (status === 429) this.status429++;
+    else if (status >= 500) this.status5xx++;
+    else if (status >= 400) this.status4xx++;
+    this.latencies.push(r.latencyMs);
   }
-  const latencies = reqs.map((r) => r.latencyMs);
-  const round = (v: number | undefined) => (v === undefined ? null : Math.round(v * 10) / 10);
-  return {
-    key,
-    requests: reqs.length,
-    status429,
-    status5xx,
-    status4xx,
-    p50Ms: round(percentile(latencies, 50)),
-    p99Ms: round(percentile(latencies, 99)),
-  };
+
+  row(key: string): TrafficRow {
+    const round = (v: number | undefined) => (v === undefined ? null : Math.round(v * 10) / 10);
+    return {
+      key,
+      requests: this.latencies.length,
+      status429: this.status429,
+      status5xx: this.status5xx,
+      status4xx: this.status4xx,
+      p50Ms: round(percentile(this.latencies, 50)),
+      p99Ms: round(percentile(this.latencies, 99)),
+    };
+  }
 }
 
-function total(points: readonly { value: number }[]): number {
+/** Sum of the values of the points named `name` in `[from, to)`. */
+function total(store: MetricStore, name: string, from: number, to: number): number {
   let s = 0;
-  for (const p of points) s += p.value;
+  store.eachPoint(name, from, to, (p) => {
+    s += p.value;
+  });
   return s;
 }
 

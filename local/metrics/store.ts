@@ -1,37 +1,10 @@
 import { accessLogValue } from '../../lib/config/gateway';
 import type { AccessLogRecord } from '../gateway/access-log';
 import { type EmfPoint, readEmfLine } from './emf';
+import { PointLog, SeriesTable, type StoredPoint } from './point-log';
+import { type ApiRequest, type RequestCounter, RequestLog } from './request-log';
 
-/** A custom-metric value with the store's receive time. */
-export interface StoredPoint extends EmfPoint {
-  /** Receive time, epoch ms (the store's clock). */
-  t: number;
-}
-
-/**
- * One request as API Gateway counts it (from the access log): the source of the `AWS/ApiGateway` metrics `Count`,
- * `4XXError`, `5XXError`, `Latency`, `IntegrationLatency`, per stage and per route.
- */
-export interface ApiRequest {
-  /** Receive time, epoch ms (the store's clock). */
-  t: number;
-  method: string;
-  /** Route path of the route table (`$context.resourcePath`); `-` when no route matched. */
-  route: string;
-  status: number;
-  /** Gateway response latency, ms. */
-  latencyMs: number;
-  /** Integration (Lambda) latency, ms; absent when no integration ran. */
-  integrationLatencyMs?: number;
-  tenantId?: string;
-  /** `user` or `service` (authorizer context); absent without authorization. */
-  principalType?: string;
-  /** `user`, `service` or `admin` (authorizer context, `userTypeOf`); absent without authorization. */
-  userType?: string;
-  tier?: string;
-  /** Gateway response type (`THROTTLED`, `UNAUTHORIZED`, …) when the gateway answered itself. */
-  errorType?: string;
-}
+export type { ApiRequest, RequestCounter, StoredPoint };
 
 /** Options of {@link MetricStore}. */
 export interface MetricStoreOptions {
@@ -56,14 +29,24 @@ type Arrival =
  * The `enqueue*` methods are the request path's taps: they stamp the arrival and queue it; parsing and storing run
  * once per event-loop turn (`setImmediate`), off the request's turn. Every read (and every `add*`) stores what is
  * queued first, so a reader always sees everything that arrived before it, with its arrival time.
+ *
+ * Storage (docs/load-testing.md, "A flat metric store"): typed-array columns per metric and for the requests
+ * ({@link PointLog}, {@link RequestLog}), with the string fields interned — no object per point or request, so the
+ * garbage collector's work does not grow with what the store holds, and memory settles at the capacity the
+ * `maxEntries` cap needs. Values stay exact (percentiles are of the values themselves). Window sums the alarm
+ * evaluator asks for on every evaluation (SLO burn rates) come from {@link requestCounter} prefix sums: two binary
+ * searches per window instead of a scan.
  */
 export class MetricStore {
   readonly clock: () => number;
   private readonly retentionMs: number;
   private readonly maxEntries: number;
-  private readonly byName = new Map<string, StoredPoint[]>();
-  private reqs: ApiRequest[] = [];
+  private readonly byName = new Map<string, PointLog>();
+  private readonly series = new SeriesTable();
+  private readonly reqs = new RequestLog();
   private pointCount = 0;
+  /** Values and requests stored since the last {@link prune}. */
+  private sincePrune = 0;
   private emfLines = 0;
   private queue: Arrival[] = [];
   private drainScheduled: NodeJS.Immediate | undefined;
@@ -115,30 +98,38 @@ export class MetricStore {
   }
 
   private storeEmfLine(line: string, t: number): number {
+    const key = {
+      namespace: '',
+      name: '',
+      unit: '',
+      dimensions: {},
+      tenantId: undefined as string | undefined,
+    };
     const n = readEmfLine(line, (namespace, name, unit, value, dimensions, tenantId) => {
-      // One object per value, built once with the fields of StoredPoint in one order (no copy of a parsed point).
-      const p: StoredPoint = { namespace, name, unit, value, dimensions, t };
-      if (tenantId !== undefined) p.tenantId = tenantId;
-      this.push(p);
+      key.namespace = namespace;
+      key.name = name;
+      key.unit = unit;
+      key.dimensions = dimensions;
+      key.tenantId = tenantId;
+      this.push(name, this.series.idOf(key), value, t);
     });
     if (n) this.emfLines++;
     return n;
   }
 
   private storePoint(p: EmfPoint, t: number): void {
-    this.push({ ...p, t });
+    this.push(p.name, this.series.idOf(p), p.value, t);
   }
 
-  private push(p: StoredPoint): void {
-    const t = p.t;
-    let list = this.byName.get(p.name);
-    if (!list) {
-      list = [];
-      this.byName.set(p.name, list);
+  private push(name: string, seriesId: number, value: number, t: number): void {
+    let log = this.byName.get(name);
+    if (!log) {
+      log = new PointLog(this.series);
+      this.byName.set(name, log);
     }
-    list.push(p);
+    log.add(t, seriesId, value);
     this.pointCount++;
-    if (this.pointCount > this.maxEntries || (this.pointCount & 1023) === 0) this.prune(t);
+    if (this.pointCount > this.maxEntries || ++this.sincePrune >= 1024) this.prune(t);
   }
 
   /** Stores the request of one access-log line (a JSON line or a parsed record); malformed lines are ignored. */
@@ -168,51 +159,60 @@ export class MetricStore {
     const tier = opt(r.tier);
     const errorType = opt(r.errorType);
     const integrationLatencyMs = num(r.integrationLatency);
-    // Optional fields assigned (same keys, same order): no temporary object per field, once per request.
-    const req: ApiRequest = {
-      t,
+    const fields = {
       method: r.method ?? '-',
       route: r.route ?? '-',
-      status,
-      latencyMs: num(r.latency) ?? 0,
+      tenantId,
+      principalType,
+      userType,
+      tier,
+      errorType,
     };
-    if (integrationLatencyMs !== undefined) req.integrationLatencyMs = integrationLatencyMs;
-    if (tenantId) req.tenantId = tenantId;
-    if (principalType) req.principalType = principalType;
-    if (userType) req.userType = userType;
-    if (tier) req.tier = tier;
-    if (errorType) req.errorType = errorType;
-    this.reqs.push(req);
-    if (this.reqs.length > this.maxEntries || (this.reqs.length & 1023) === 0) this.prune(t);
+    this.reqs.add(t, fields, status, num(r.latency) ?? 0, integrationLatencyMs);
+    if (this.reqs.ring.length > this.maxEntries || ++this.sincePrune >= 1024) this.prune(t);
   }
 
   /** Custom-metric points named `name` received in `[from, to)`, oldest first. */
   points(name: string, from: number, to: number): StoredPoint[] {
     this.drain();
-    const list = this.byName.get(name);
-    return list ? list.slice(lowerBound(list, from), lowerBound(list, to)) : [];
+    return this.byName.get(name)?.list(from, to) ?? [];
   }
 
   /** Requests received in `[from, to)`, oldest first. */
   requests(from: number, to: number): ApiRequest[] {
     this.drain();
-    return this.reqs.slice(lowerBound(this.reqs, from), lowerBound(this.reqs, to));
+    return this.reqs.list(from, to);
   }
 
   /**
-   * Calls `each` with every custom-metric point named `name` received in `[from, to)`, oldest first, without copying
-   * the range (the alarm evaluator scans up to {@link MetricStoreOptions.maxEntries} entries per window).
+   * Calls `each` with every custom-metric point named `name` received in `[from, to)`, oldest first, without copying:
+   * `each` gets one view object, moved from point to point — read it in the call, never keep it (copy: {@link points}).
    */
   eachPoint(name: string, from: number, to: number, each: (p: StoredPoint) => void): void {
     this.drain();
-    const list = this.byName.get(name);
-    if (list) eachIn(list, from, to, each);
+    this.byName.get(name)?.each(from, to, each);
   }
 
-  /** Calls `each` with every request received in `[from, to)`, oldest first, without copying the range. */
+  /** Calls `each` with every request received in `[from, to)`, oldest first; one reused view, as {@link eachPoint}. */
   eachRequest(from: number, to: number, each: (r: ApiRequest) => void): void {
     this.drain();
-    eachIn(this.reqs, from, to, each);
+    this.reqs.each(from, to, each);
+  }
+
+  /**
+   * A running sum of `value` over the requests (registered once per `name`; the requests already kept are counted
+   * at once). Its sum over a window, {@link requestSum}, costs two binary searches however many requests the window
+   * holds: the alarm evaluator's SLO burn-rate windows use it on every evaluation. `value` runs once per request as
+   * it is stored, with a view as in {@link eachRequest}.
+   */
+  requestCounter(name: string, value: (r: ApiRequest) => number): RequestCounter {
+    return this.reqs.counter(name, value);
+  }
+
+  /** Sum of a {@link requestCounter}'s values over the requests received in `[from, to)` (exact for integer values). */
+  requestSum(counter: RequestCounter, from: number, to: number): number {
+    this.drain();
+    return this.reqs.sum(counter, from, to);
   }
 
   /** What the store holds (for `GET /_local/alarms`). */
@@ -220,7 +220,7 @@ export class MetricStore {
     this.drain();
     return {
       points: this.pointCount,
-      requests: this.reqs.length,
+      requests: this.reqs.ring.length,
       emfLines: this.emfLines,
       metrics: [...this.byName.keys()].sort(),
     };
@@ -232,54 +232,33 @@ export class MetricStore {
     this.drainScheduled = undefined;
     this.queue = [];
     this.byName.clear();
-    this.reqs = [];
+    this.series.clear();
+    this.reqs.clear();
     this.pointCount = 0;
+    this.sincePrune = 0;
     this.emfLines = 0;
   }
 
   private prune(now: number): void {
+    this.sincePrune = 0;
     const cutoff = now - this.retentionMs;
     const keep = Math.floor(this.maxEntries * 0.9);
     let count = 0;
-    for (const [name, list] of this.byName) {
-      const drop = lowerBound(list, cutoff);
-      if (drop) list.splice(0, drop);
-      if (!list.length) this.byName.delete(name);
-      else count += list.length;
+    for (const [name, log] of this.byName) {
+      const ring = log.ring;
+      ring.dropTo(ring.lowerBound(cutoff));
+      if (!ring.length) this.byName.delete(name);
+      else count += ring.length;
     }
     // Over the cap: drop the oldest points of every metric in proportion.
     if (count > this.maxEntries) {
-      for (const list of this.byName.values()) list.splice(0, Math.ceil(list.length * (1 - keep / count)));
+      for (const { ring } of this.byName.values())
+        ring.dropTo(ring.start + Math.ceil(ring.length * (1 - keep / count)));
       count = 0;
-      for (const list of this.byName.values()) count += list.length;
+      for (const { ring } of this.byName.values()) count += ring.length;
     }
     this.pointCount = count;
-    const dropReqs = Math.max(
-      lowerBound(this.reqs, cutoff),
-      this.reqs.length > this.maxEntries ? this.reqs.length - keep : 0,
-    );
-    if (dropReqs > 0) this.reqs.splice(0, dropReqs);
+    const reqs = this.reqs.ring;
+    reqs.dropTo(Math.max(reqs.lowerBound(cutoff), reqs.length > this.maxEntries ? reqs.end - keep : 0));
   }
-}
-
-/** Calls `each` with the entries of `list` (sorted by `t`) whose `t` is in `[from, to)`, in order. */
-function eachIn<T extends { t: number }>(
-  list: readonly T[],
-  from: number,
-  to: number,
-  each: (e: T) => void,
-): void {
-  for (let i = lowerBound(list, from), end = lowerBound(list, to); i < end; i++) each(list[i] as T);
-}
-
-/** First index whose `t` is ≥ `t` (entries sorted by `t`). */
-function lowerBound(list: readonly { t: number }[], t: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((list[mid] as { t: number }).t < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
