@@ -423,8 +423,14 @@ export class AlarmEvaluator {
 
   private signalValue(signal: AlarmSignal, from: number, to: number): number | undefined {
     switch (signal.kind) {
-      case 'metric':
-        return statistic(this.values(signal.metric, from, to), signal.statistic);
+      case 'metric': {
+        const stat = signal.statistic;
+        if ((stat === 'Sum' || stat === 'SampleCount') && requestValue(signal.metric)) {
+          const { sum, count } = this.sumOf(signal.metric, from, to);
+          return count ? (stat === 'Sum' ? sum : count) : undefined;
+        }
+        return statistic(this.values(signal.metric, from, to), stat);
+      }
       case 'sum': {
         const parts = signal.metrics.map((m) => this.sumOf(m, from, to));
         return parts.some((p) => p.count) ? sum(parts.map((p) => p.sum)) : undefined;
@@ -452,8 +458,13 @@ export class AlarmEvaluator {
     return out;
   }
 
-  /** Sum and number of the values one metric reference had in `[from, to)` (added oldest first, as `sum` does). */
+  /** Sum and number of the values one metric reference had in `[from, to)`: from store counters for request-derived references (exact for counts), else added oldest first as `sum` does. */
   private sumOf(ref: MetricRef, from: number, to: number): { sum: number; count: number } {
+    if (requestValue(ref))
+      return {
+        sum: this.windowSum(ref, from, to, 'sum', (v) => v),
+        count: this.windowSum(ref, from, to, 'count', () => 1),
+      };
     const acc = { sum: 0, count: 0 };
     this.eachValue(ref, from, to, (v) => {
       acc.sum += v;

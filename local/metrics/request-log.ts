@@ -53,7 +53,8 @@ export class RequestLog {
   private readonly latency = this.ring.column('f64');
   private readonly integration = this.ring.column('f64');
   private readonly key = this.ring.column('u32');
-  private keys: RequestKey[] = [];
+  /** @internal the interned string fields, by id (read by {@link RequestView}) */
+  keys: RequestKey[] = [];
   private keyIds = new Map<string, number>();
   private readonly counters = new Map<string, RequestCounter>();
   private readonly view = new RequestView(this);
@@ -67,6 +68,7 @@ export class RequestLog {
     integrationLatencyMs: number | undefined,
   ): void {
     const id = this.intern(k);
+    if (this.key !== KEY) throw new Error('RequestLog columns out of order');
     const ring = this.ring;
     const i = ring.push(t);
     const cols = ring.cols;
@@ -151,16 +153,6 @@ export class RequestLog {
     for (const c of this.counters.values()) c.total = 0;
   }
 
-  /** @internal */
-  col(name: 'status' | 'latency' | 'integration' | 'key'): number {
-    return this[name];
-  }
-
-  /** @internal */
-  keyAt(id: number): RequestKey {
-    return this.keys[id] as RequestKey;
-  }
-
   private intern(k: RequestKey): number {
     const s = `${k.method}\u0001${k.route}\u0001${k.tenantId ?? ''}\u0001${k.principalType ?? ''}\u0001${k.userType ?? ''}\u0001${k.tier ?? ''}\u0001${k.errorType ?? ''}`;
     let id = this.keyIds.get(s);
@@ -173,15 +165,18 @@ export class RequestLog {
   }
 }
 
+/** Column indices of a {@link RequestLog}'s ring (made in this order; 0 is `t`). */
+const STATUS = 1;
+const LATENCY = 2;
+const INTEGRATION = 3;
+const KEY = 4;
+
 /** One request of a {@link RequestLog} read in place (index `i` of its columns). */
 class RequestView implements ApiRequest {
   i = 0;
   constructor(private readonly log: RequestLog) {}
-  private num(col: 'status' | 'latency' | 'integration'): number {
-    return this.log.ring.cols[this.log.col(col)]?.[this.i] as number;
-  }
   get fields(): RequestKey {
-    return this.log.keyAt(this.log.ring.cols[this.log.col('key')]?.[this.i] as number);
+    return this.log.keys[this.log.ring.cols[KEY]?.[this.i] as number] as RequestKey;
   }
   get t(): number {
     return this.log.ring.t[this.i] as number;
@@ -193,13 +188,13 @@ class RequestView implements ApiRequest {
     return this.fields.route;
   }
   get status(): number {
-    return this.num('status');
+    return this.log.ring.cols[STATUS]?.[this.i] as number;
   }
   get latencyMs(): number {
-    return this.num('latency');
+    return this.log.ring.cols[LATENCY]?.[this.i] as number;
   }
   get integrationLatencyMs(): number | undefined {
-    const v = this.num('integration');
+    const v = this.log.ring.cols[INTEGRATION]?.[this.i] as number;
     return Number.isNaN(v) ? undefined : v;
   }
   get tenantId(): string | undefined {

@@ -41,9 +41,11 @@ export function sum(values: readonly number[]): number {
  */
 export function percentile(values: readonly number[], p: number): number | undefined {
   if (!values.length) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
+  // A typed-array copy sorts numerically without a comparator call per comparison (several times faster than
+  // Array#sort((a, b) => a - b) on the 10⁵ values of a busy 5-minute period).
+  const sorted = Float64Array.from(values).sort();
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1];
+  return sorted[Math.min(rank, sorted.length) - 1] as number;
 }
 
 function percentileOf(stat: string): number {
