@@ -3,7 +3,9 @@ import { formatDuration, now, secondsUntil } from '../clock';
 
 /**
  * Seconds left until a deadline, refreshed every second; calls `onDone` once when it reaches zero. The deadline is
- * fixed at mount (`seconds` from now), so re-renders do not restart it.
+ * fixed at mount (`seconds` from now), so re-renders do not restart it. The tick is an interval, not a timeout re-armed
+ * on each change: a tick that reads the same second (the clock stood still or stepped back) changes no state, so a
+ * re-armed timeout would never come again and the countdown would stop.
  */
 export function useCountdown(seconds: number, onDone?: () => void): number {
   const [deadline] = useState(() => now() + seconds * 1000);
@@ -13,8 +15,8 @@ export function useCountdown(seconds: number, onDone?: () => void): number {
       onDone?.();
       return;
     }
-    const t = setTimeout(() => setLeft(secondsUntil(deadline)), 1000);
-    return () => clearTimeout(t);
+    const t = setInterval(() => setLeft(secondsUntil(deadline)), 1000);
+    return () => clearInterval(t);
   }, [left, deadline, onDone]);
   return left;
 }

@@ -84,6 +84,19 @@ describe('ApiErrorView: a human answer per outcome', () => {
     expect(screen.getByRole('button', { name: 'Retry' })).toBeEnabled();
   });
 
+  it('429 keeps counting down after a tick that reads the same second (a clock that stood still or stepped back)', () => {
+    vi.useFakeTimers({ now: Date.parse('2026-01-15T10:00:00Z') });
+    show(problem(429, { violated: ['user-rate'] }, 3), vi.fn());
+    vi.setSystemTime(Date.now() - 1000);
+    act(() => vi.advanceTimersByTime(1000));
+    expect(screen.getByTestId('countdown')).toHaveTextContent('Try again in 3 s.');
+    act(() => vi.advanceTimersByTime(1000));
+    expect(screen.getByTestId('countdown')).toHaveTextContent('Try again in 2 s.');
+    act(() => vi.advanceTimersByTime(2000));
+    expect(screen.getByText('You can try again now.')).toBeVisible();
+    expect(screen.getByRole('button', { name: 'Retry' })).toBeEnabled();
+  });
+
   it('429 without details still answers', () => {
     show(problem(429));
     expect(screen.getByText(/Too many requests/)).toBeVisible();
