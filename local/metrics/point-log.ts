@@ -20,7 +20,11 @@ export class SeriesTable {
   private lastDims: Readonly<Record<string, string>> | undefined;
   private lastDimsKey = '';
 
-  /** Id of a point's series (interned on first sight). */
+  /**
+   * Id of a point's series (interned on first sight). The dimensions' key is cached by object identity for the
+   * last object seen, so a caller must not change a dimensions object it passed before. Series are kept until
+   * {@link clear} (one small object per distinct combination, not per point).
+   */
   idOf(p: Series): number {
     // The values of one EMF directive share one dimensions object: its key is built once per directive.
     if (p.dimensions !== this.lastDims) {
