@@ -2,10 +2,11 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Set by `scripts/test-coverage.sh` for one part of the split coverage run (`integration`: integration + infra, `others`: unit + web): the part
- * writes its raw coverage into its blob report (`--reporter=blob`) under its own temporary directory, without
- * reports or thresholds; `vitest --merge-reports --coverage` then merges the parts and checks the thresholds on the
- * whole. Unset (`npx vitest run --coverage`), one run reports and checks as before.
+ * Set by `scripts/test-coverage.sh` for one part of the split coverage run (`integration`; `others`: unit, web, infra;
+ * with `TEST_COVERAGE_PARTS=3`: `timing`, `integration` + infra, `others`: unit + web): the part writes its raw
+ * coverage into its blob report (`--reporter=blob`) under its own temporary directory, without reports or thresholds;
+ * `vitest --merge-reports --coverage` then merges the parts and checks the thresholds on the whole. Unset
+ * (`npx vitest run --coverage`), one run reports and checks as before.
  */
 const COVERAGE_PART = process.env.VITEST_COVERAGE_PART;
 
