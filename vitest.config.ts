@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
+import { UNIT_ISOLATED_FILES } from './test/unit-isolated';
 
 /**
  * Set by `scripts/test-coverage.sh` for one part of the split coverage run (`integration`; `others`: unit, web, infra;
@@ -12,7 +13,7 @@ const COVERAGE_PART = process.env.VITEST_COVERAGE_PART;
 
 /**
  * Test projects:
- * - unit: pure logic, SDK mocks (`test/unit`)
+ * - unit, unit-isolated: pure logic, SDK mocks (`test/unit`; the files of `test/unit-isolated.ts` in their own workers)
  * - integration: real redis-server / dynalite / HTTP (`test/integration`), each file starts its own servers
  * - infra: CDK synth + assertions (`test/infra`)
  * - web: the console's components and pages (`web/test`, jsdom, Testing Library, MSW, axe)
@@ -23,7 +24,17 @@ const COVERAGE_PART = process.env.VITEST_COVERAGE_PART;
 export default defineConfig({
   test: {
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        // One worker, modules imported once for all files (test/unit-isolated.ts lists the files that need their own).
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          exclude: [...UNIT_ISOLATED_FILES],
+          isolate: false,
+        },
+      },
+      { extends: true, test: { name: 'unit-isolated', include: [...UNIT_ISOLATED_FILES] } },
       {
         extends: true,
         test: {

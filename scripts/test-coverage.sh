@@ -45,7 +45,7 @@ if [ "$parts" = 2 ]; then
   names=(integration others)
   part integration --project integration &
   pids+=($!)
-  part others --project unit --project web --project infra &
+  part others --project unit --project unit-isolated --project web --project infra &
   pids+=($!)
 else
   # The timing part's directories under test/integration/; the integration part takes every other integration
@@ -60,7 +60,7 @@ else
   pids+=($!)
   part integration --project integration --project infra "${rest_excludes[@]}" &
   pids+=($!)
-  part others --project unit --project web &
+  part others --project unit --project unit-isolated --project web &
   pids+=($!)
 fi
 rcs=()
