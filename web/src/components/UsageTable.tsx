@@ -21,9 +21,7 @@ const USAGE_COLUMNS: readonly Column<UsageEntry>[] = [
     cell: (u) => (
       <>
         <meter min={0} max={u.capacity} value={u.remaining} aria-label={`${u.ruleId} remaining`} />{' '}
-        <span className="nowrap">
-          {u.remaining} of {u.capacity}
-        </span>
+        {u.remaining} of {u.capacity}
       </>
     ),
   },
