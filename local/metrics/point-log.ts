@@ -81,12 +81,11 @@ export class PointLog {
 
   /** Calls `each` with every point received in `[from, to)`, oldest first: one reused view, valid in the call. */
   each(from: number, to: number, each: (p: StoredPoint) => void): void {
-    const ring = this.ring;
     const view = this.view;
-    for (let s = ring.lowerBound(from), end = ring.lowerBound(to); s < end; s++) {
-      view.i = s & ring.mask;
+    this.ring.eachIndex(from, to, (i) => {
+      view.i = i;
       each(view);
-    }
+    });
   }
 
   /** Copies of the points received in `[from, to)`, oldest first. */

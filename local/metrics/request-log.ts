@@ -114,12 +114,11 @@ export class RequestLog {
 
   /** Calls `each` with every request received in `[from, to)`, oldest first: one reused view, valid in the call. */
   each(from: number, to: number, each: (r: ApiRequest) => void): void {
-    const ring = this.ring;
     const view = this.view;
-    for (let s = ring.lowerBound(from), end = ring.lowerBound(to); s < end; s++) {
-      view.i = s & ring.mask;
+    this.ring.eachIndex(from, to, (i) => {
+      view.i = i;
       each(view);
-    }
+    });
   }
 
   /** Copies of the requests received in `[from, to)`, oldest first (optional fields only when present). */

@@ -52,6 +52,11 @@ export class TimeRing {
     this.start = Math.min(this.end, Math.max(this.start, seq));
   }
 
+  /** Calls `visit` with the column index (`seq & mask`) of every entry whose `t` is in `[from, to)`, oldest first. */
+  eachIndex(from: number, to: number, visit: (i: number) => void): void {
+    for (let s = this.lowerBound(from), end = this.lowerBound(to); s < end; s++) visit(s & this.mask);
+  }
+
   /** First sequence number whose `t` is ≥ `t` (`end` when none). */
   lowerBound(t: number): number {
     let lo = this.start;
